@@ -1,0 +1,144 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "YTV2",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ytv2", targets: ["ytv2"]),
+        .library(name: "YTV2Core", targets: ["YTV2Core"]),
+        .library(name: "YTV2Store", targets: ["YTV2Store"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+    ],
+    targets: [
+        // Value types, normalization, rendering, URL parsing, taxonomy. No I/O.
+        .target(
+            name: "YTV2Core",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Resources/taxonomy.json")],
+            swiftSettings: swiftSettings
+        ),
+        // glibc's GNU-only posix_spawn file actions (close inherited descriptors, change directory).
+        .target(name: "CYTV2Spawn"),
+        // The shared PostgreSQL database: pool, migrations, writes, reads, change feed, audit, local cluster.
+        .target(
+            name: "YTV2Store",
+            dependencies: [
+                "YTV2Core",
+                "CYTV2Spawn",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        // Readers and the writer for the legacy SQLite files and JSON reports.
+        .target(
+            name: "YTV2Legacy",
+            dependencies: [
+                "YTV2Core",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Snapshot, plan, import, verify and the migration phases.
+        .target(
+            name: "YTV2Migration",
+            dependencies: ["YTV2Core", "YTV2Store", "YTV2Legacy"],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP service.
+        .target(
+            name: "YTV2Dashboard",
+            dependencies: [
+                "YTV2Core",
+                "YTV2Store",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The pipeline, job queue and Telegram bot.
+        .target(
+            name: "YTV2Processor",
+            dependencies: [
+                "YTV2Core",
+                "YTV2Store",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ytv2",
+            dependencies: [
+                "YTV2Core",
+                "YTV2Store",
+                "YTV2Legacy",
+                "YTV2Migration",
+                "YTV2Dashboard",
+                "YTV2Processor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Test support: one PostgreSQL server per test run, a fresh database per suite.
+        .target(
+            name: "YTV2TestSupport",
+            dependencies: [
+                "YTV2Store",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/YTV2TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "YTV2CoreTests",
+            dependencies: ["YTV2Core"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "YTV2StoreTests",
+            dependencies: [
+                "YTV2Core",
+                "YTV2Store",
+                "YTV2TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "YTV2DashboardTests",
+            dependencies: [
+                "YTV2Dashboard",
+                "YTV2Store",
+                "YTV2TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,113 @@
+import Foundation
+
+/// A summary variant id such as `comprehensive` or `audio-fr`, normalized from the legacy spellings.
+public struct SummaryVariant: Hashable, Sendable, Codable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Codable { case text, audio }
+
+    public let id: String
+
+    /// The variants the processor produces, in the order the dashboard prefers them.
+    public static let comprehensive = SummaryVariant(uncheckedID: "comprehensive")
+    public static let bulletPoints = SummaryVariant(uncheckedID: "bullet-points")
+    public static let keyInsights = SummaryVariant(uncheckedID: "key-insights")
+    public static let executive = SummaryVariant(uncheckedID: "executive")
+    public static let audio = SummaryVariant(uncheckedID: "audio")
+    public static let audioFrench = SummaryVariant(uncheckedID: "audio-fr")
+    public static let audioSpanish = SummaryVariant(uncheckedID: "audio-es")
+
+    public static let preferenceOrder: [SummaryVariant] = [
+        .comprehensive, .bulletPoints, .keyInsights, .executive, .audio, .audioFrench, .audioSpanish,
+    ]
+
+    private static let labels: [String: String] = [
+        "comprehensive": "Comprehensive",
+        "bullet-points": "Key Points",
+        "key-insights": "Key Insights",
+        "executive": "Executive Summary",
+        "audio": "Audio Summary",
+        "audio-fr": "Audio (French)",
+        "audio-es": "Audio (Spanish)",
+    ]
+
+    private static let legacyNames: [String: String] = [
+        "summary": "comprehensive",
+        "key_points": "bullet-points",
+        "key-points": "bullet-points",
+        "bullet_points": "bullet-points",
+        "key_insights": "key-insights",
+        "audio_summary": "audio",
+        "audio_fr": "audio-fr",
+        "audio_es": "audio-es",
+    ]
+
+    private init(uncheckedID: String) { self.id = uncheckedID }
+
+    /// Normalizes a variant name (legacy spellings, case, surrounding blanks) into its id.
+    /// A `:beginner|:intermediate|:advanced` suffix must be split off first with ``parse(_:)``.
+    public init(_ name: String) throws(SummaryVariantError) {
+        let lowered = name.trimmingCharacters(in: .whitespaces).lowercased()
+        let mapped = Self.legacyNames[lowered] ?? lowered
+        guard Self.isValidID(mapped) else { throw SummaryVariantError(input: name) }
+        self.id = mapped
+    }
+
+    /// Splits `audio-fr:intermediate` into the variant and its proficiency level.
+    public static func parse(_ name: String) throws(SummaryVariantError) -> (SummaryVariant, ProficiencyLevel?) {
+        let parts = name.split(separator: ":", maxSplits: 1).map(String.init)
+        let variant = try SummaryVariant(parts.first ?? "")
+        guard parts.count == 2 else { return (variant, nil) }
+        guard let level = ProficiencyLevel(rawValue: parts[1].lowercased()) else { throw SummaryVariantError(input: name) }
+        return (variant, level)
+    }
+
+    /// Accepts a variant id or its label (`Key Points`), as the dashboard's `summary_type` filter does.
+    public static func fromIDOrLabel(_ value: String) -> SummaryVariant? {
+        if let byLabel = labels.first(where: { $0.value.caseInsensitiveCompare(value) == .orderedSame }) {
+            return SummaryVariant(uncheckedID: byLabel.key)
+        }
+        return try? SummaryVariant(value)
+    }
+
+    static func isValidID(_ id: String) -> Bool {
+        guard let first = id.utf8.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first), id.utf8.count <= 40 else {
+            return false
+        }
+        return id.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "-")
+        }
+    }
+
+    public var label: String {
+        Self.labels[id] ?? id.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
+    }
+
+    public var kind: Kind { id.hasPrefix("audio") ? .audio : .text }
+
+    /// Position in ``preferenceOrder``; unknown variants sort after the known ones.
+    public var preferenceRank: Int { Self.preferenceOrder.firstIndex(of: self) ?? Self.preferenceOrder.count }
+
+    public var description: String { id }
+
+    public init(from decoder: any Decoder) throws {
+        try self.init(decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(id)
+    }
+}
+
+public enum ProficiencyLevel: String, Sendable, Codable, CaseIterable {
+    case beginner, intermediate, advanced
+}
+
+public struct SummaryVariantError: Error, Equatable, CustomStringConvertible {
+    public let input: String
+
+    public init(input: String) { self.input = input }
+    public var description: String {
+        "invalid summary variant \"\(input.prefix(60))\": expected a lower-case id such as comprehensive, bullet-points or audio-fr"
+    }
+}

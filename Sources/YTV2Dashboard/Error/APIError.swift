@@ -1,0 +1,58 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import YTV2Store
+
+/// An error answered as `{"error": "<code>", "message": "<sentence>"}` with its status (API.md, Errors).
+public struct APIError: HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+
+    public init(_ status: HTTPResponse.Status, code: String, message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    public static func notFound(_ message: String = "no such route") -> APIError { APIError(.notFound, code: "not_found", message: message) }
+    public static func unavailable(_ message: String) -> APIError {
+        APIError(.serviceUnavailable, code: "database_unavailable", message: message)
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = try JSONEncoder().encode(["error": code, "message": message])
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// Turns every error into the JSON error shape: store errors by kind, anything unexpected as a 500 without details.
+struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as StoreError {
+            switch error {
+            case .unavailable: throw APIError.unavailable("the database is unavailable; try again shortly")
+            case .invalidInput(let message): throw APIError(.badRequest, code: "bad_request", message: message)
+            case .videoNotFound: throw APIError.notFound(error.description)
+            case .videoDeleted: throw APIError(.conflict, code: "deleted", message: error.description)
+            default:
+                context.logger.error("store error", metadata: ["error": "\(error)"])
+                throw APIError(.internalServerError, code: "internal_error", message: "the request could not be completed")
+            }
+        } catch let error as HTTPError where error.status == .notFound {
+            throw APIError.notFound()
+        } catch let error as HTTPError {
+            throw APIError(error.status, code: "http_error", message: error.body ?? error.status.reasonPhrase)
+        } catch {
+            context.logger.error("unexpected error", metadata: ["error": "\(error)"])
+            throw APIError(.internalServerError, code: "internal_error", message: "the request could not be completed")
+        }
+    }
+}

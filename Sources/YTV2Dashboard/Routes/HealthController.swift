@@ -1,0 +1,41 @@
+import Foundation
+import Hummingbird
+import YTV2Store
+
+/// `/health` (liveness, no database) and `/health/db` (a round trip and a few figures; 503 when unreachable).
+struct HealthController: Sendable {
+    let store: Store
+    let version: String
+
+    struct Liveness: ResponseEncodable {
+        let status: String
+        let timestamp: String
+        let service: String
+        let version: String
+    }
+
+    struct DatabaseHealth: ResponseEncodable {
+        let status: String
+        let database_type: String
+        let latency_ms: Double
+        let record_count: Int
+        let schema_version: Int
+    }
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.get("/health") { _, _ in
+            Liveness(
+                status: "healthy", timestamp: ISO8601DateFormatter().string(from: Date()), service: "ytv2-dashboard", version: version)
+        }
+        router.get("/health/db") { _, _ in
+            do {
+                let latency = try await store.ping()
+                return DatabaseHealth(
+                    status: "healthy", database_type: "postgresql", latency_ms: (latency * 100).rounded() / 100,
+                    record_count: try await store.videoCount(), schema_version: try await store.schemaVersion())
+            } catch {
+                throw APIError.unavailable("the database is unreachable")
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+
+/// Where the database is: parsed from a `postgres://` URL, as `DATABASE_URL` gives it.
+public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
+    public enum TLSMode: String, Sendable { case disable, prefer, require, verifyFull = "verify-full" }
+
+    public var host: String
+    public var port: Int
+    public var username: String
+    public var password: String?
+    public var database: String
+    public var tlsMode: TLSMode
+
+    public init(host: String, port: Int, username: String, password: String?, database: String, tlsMode: TLSMode) {
+        self.host = host
+        self.port = port
+        self.username = username
+        self.password = password
+        self.database = database
+        self.tlsMode = tlsMode
+    }
+
+    /// Parses `postgres://user:password@host:port/database?sslmode=require` (also `postgresql://`).
+    public init(url string: String) throws {
+        guard let components = URLComponents(string: string), let scheme = components.scheme,
+            scheme == "postgres" || scheme == "postgresql"
+        else {
+            throw StoreError.invalidInput("DATABASE_URL must look like postgres://user:password@host:port/database")
+        }
+        guard let host = components.host, !host.isEmpty else {
+            throw StoreError.invalidInput("DATABASE_URL has no host")
+        }
+        let database = String(components.path.drop(while: { $0 == "/" }))
+        guard !database.isEmpty else { throw StoreError.invalidInput("DATABASE_URL names no database") }
+        guard let user = components.user, !user.isEmpty else { throw StoreError.invalidInput("DATABASE_URL names no user") }
+        let sslmode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+        let mode: TLSMode
+        switch sslmode {
+        case "disable": mode = .disable
+        case "allow", "prefer": mode = .prefer
+        case "require", "verify-ca": mode = .require
+        case "verify-full": mode = .verifyFull
+        default: throw StoreError.invalidInput("DATABASE_URL sslmode \"\(sslmode)\" is not one of disable, prefer, require, verify-full")
+        }
+        self.init(
+            host: host, port: components.port ?? 5432, username: user.removingPercentEncoding ?? user,
+            password: components.password?.removingPercentEncoding ?? components.password, database: database, tlsMode: mode)
+    }
+
+    /// The same server with another database name (the maintenance database, a test database).
+    public func with(database: String) -> DatabaseConfiguration {
+        var copy = self
+        copy.database = database
+        return copy
+    }
+
+    /// The URL with the password, for handing to a child process's environment only.
+    public var url: String {
+        var components = URLComponents()
+        components.scheme = "postgres"
+        components.user = username
+        components.password = password
+        components.host = host
+        components.port = port
+        components.path = "/" + database
+        if tlsMode != .prefer { components.queryItems = [URLQueryItem(name: "sslmode", value: tlsMode.rawValue)] }
+        return components.string ?? ""
+    }
+
+    /// Never shows the password.
+    public var description: String {
+        "postgres://\(username)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)"
+    }
+
+    /// libpq's environment for pg_dump and pg_restore: the password travels in the environment, never on a command line.
+    public var libpqEnvironment: [String: String] {
+        var env = ["PGHOST": host, "PGPORT": String(port), "PGUSER": username, "PGDATABASE": database]
+        if let password { env["PGPASSWORD"] = password }
+        env["PGSSLMODE"] = tlsMode.rawValue
+        return env
+    }
+
+    /// The TLS settings of `tlsMode`: nil for `disable`; otherwise the configuration and whether TLS is required.
+    /// `prefer` and `require` encrypt without verifying the certificate, as libpq does; `verify-full` verifies.
+    private var tlsSettings: (configuration: TLSConfiguration, required: Bool)? {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch tlsMode {
+        case .disable: return nil
+        case .prefer, .require:
+            configuration.certificateVerification = .none
+            return (configuration, tlsMode == .require)
+        case .verifyFull: return (configuration, true)
+        }
+    }
+
+    public func clientConfiguration() -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS =
+            tlsSettings.map { $0.required ? .require($0.configuration) : .prefer($0.configuration) } ?? .disable
+        var configuration = PostgresClient.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: tls)
+        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.maximumConnections = 10
+        return configuration
+    }
+
+    /// A single connection (the change-feed listener needs one outside the pool).
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        var tls = PostgresConnection.Configuration.TLS.disable
+        if let settings = tlsSettings {
+            let context = try NIOSSLContext(configuration: settings.configuration)
+            tls = settings.required ? .require(context) : .prefer(context)
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: tls)
+        configuration.options.connectTimeout = .seconds(5)
+        return configuration
+    }
+}
+
+extension DatabaseConfiguration {
+    /// Creates the configured database through the server's `postgres` maintenance database when it does not exist.
+    public func createDatabaseIfMissing(logger: Logger) async throws {
+        try await mappingErrors {
+            let connection = try await PostgresConnection.connect(
+                configuration: try with(database: "postgres").connectionConfiguration(), id: 1, logger: logger)
+            do {
+                let rows = try await connection.query("SELECT 1 FROM pg_database WHERE datname = \(database)", logger: logger)
+                var exists = false
+                for try await _ in rows { exists = true }
+                if !exists {
+                    let quoted = database.replacingOccurrences(of: "\"", with: "\"\"")
+                    try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(quoted)\""), logger: logger)
+                }
+                try await connection.close()
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        }
+    }
+}

@@ -1,0 +1,293 @@
+import Crypto
+import Foundation
+import Logging
+import PostgresNIO
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A private PostgreSQL cluster under a folder of the project (`.ytv2/` by default), for running with no
+/// `DATABASE_URL`: initdb and pg_ctl from the installed PostgreSQL, loopback only, its own port and socket folder,
+/// password authentication. As root, the server runs as the unprivileged system user `ytv2` (PostgreSQL refuses root),
+/// which is created when missing.
+public struct LocalCluster: Sendable {
+    /// What `cluster.json` remembers between runs.
+    struct State: Codable {
+        var port: Int
+        var superuser: String
+        var password: String
+        var database: String
+        /// Where the data lives; under `root` unless the server's user cannot reach `root`.
+        var dataDirectory: String
+        var socketDirectory: String
+        /// The system user the server runs as, when started by root.
+        var systemUser: String?
+    }
+
+    public struct Status: Sendable {
+        public var root: String
+        public var initialized: Bool
+        public var running: Bool
+        public var dataDirectory: String?
+        public var port: Int?
+        public var pid: Int?
+        public var systemUser: String?
+        public var logFile: String
+    }
+
+    public let root: URL
+    /// Test clusters trade durability for speed (no fsync); the default cluster keeps it.
+    public let durable: Bool
+    public static let systemUserName = "ytv2"
+
+    public init(root: URL, durable: Bool = true) {
+        self.root = root.standardizedFileURL
+        self.durable = durable
+    }
+
+    /// `.ytv2/` in the current directory, or `YTV2_HOME` when set.
+    public static func defaultRoot() -> URL {
+        if let home = ProcessInfo.processInfo.environment["YTV2_HOME"], !home.isEmpty {
+            return URL(fileURLWithPath: home)
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".ytv2")
+    }
+
+    var stateFile: URL { root.appendingPathComponent("cluster.json") }
+    var logFile: URL { root.appendingPathComponent("postgres.log") }
+    static var isRoot: Bool { geteuid() == 0 }
+
+    // MARK: Binaries
+
+    /// The folder with initdb and pg_ctl: `YTV2_PG_BINDIR`, the newest `/usr/lib/postgresql/*/bin`, or PATH.
+    public static func binDirectory() throws -> String {
+        if let configured = ProcessInfo.processInfo.environment["YTV2_PG_BINDIR"], !configured.isEmpty { return configured }
+        let base = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []).compactMap(Int.init).sorted()
+        for version in versions.reversed() {
+            let bin = "\(base)/\(version)/bin"
+            if FileManager.default.isExecutableFile(atPath: bin + "/initdb") { return bin }
+        }
+        if let initdb = try? ExternalCommand.locate("initdb") {
+            return URL(fileURLWithPath: initdb).resolvingSymlinksInPath().deletingLastPathComponent().path
+        }
+        throw StoreError.unavailable(
+            "PostgreSQL is not installed (no initdb found). Run ./scripts/setup, or set DATABASE_URL to use an existing server")
+    }
+
+    // MARK: Start, stop, status
+
+    /// Initializes the cluster on first use, starts it when it is not running, creates the `ytv2` database,
+    /// and returns how to connect. Calling it again while the server runs only reads the state.
+    public func start(logger: Logger) async throws -> DatabaseConfiguration {
+        let bin = try Self.binDirectory()
+        var state = try loadState() ?? initialize(bin: bin, logger: logger)
+        if try !isRunning(state: state, bin: bin) {
+            if !Self.portIsFree(state.port) {
+                state.port = try Self.freePort()
+                try saveState(state)
+            }
+            try startServer(state: state, bin: bin, logger: logger)
+        }
+        let configuration = DatabaseConfiguration(
+            host: "127.0.0.1", port: state.port, username: state.superuser, password: state.password, database: state.database,
+            tlsMode: .disable)
+        try await configuration.createDatabaseIfMissing(logger: logger)
+        return configuration
+    }
+
+    /// Stops the server (fast mode: open sessions are ended, committed data is safe). Returns false when it was not running.
+    @discardableResult
+    public func stop(mode: String = "fast") throws -> Bool {
+        guard let state = try loadState() else { return false }
+        let bin = try Self.binDirectory()
+        guard try isRunning(state: state, bin: bin) else { return false }
+        try ExternalCommand.run(bin + "/pg_ctl", ["-D", state.dataDirectory, "-m", mode, "-w", "-t", "60", "stop"], asUser: state.systemUser)
+        return true
+    }
+
+    public func status() throws -> Status {
+        guard let state = try loadState() else {
+            return Status(
+                root: root.path, initialized: false, running: false, dataDirectory: nil, port: nil, pid: nil, systemUser: nil,
+                logFile: logFile.path)
+        }
+        let bin = try Self.binDirectory()
+        let running = try isRunning(state: state, bin: bin)
+        let pidText = try? String(contentsOfFile: state.dataDirectory + "/postmaster.pid", encoding: .utf8)
+        let pid = running ? pidText?.split(separator: "\n").first.flatMap { Int($0) } : nil
+        return Status(
+            root: root.path, initialized: true, running: running, dataDirectory: state.dataDirectory, port: state.port, pid: pid,
+            systemUser: state.systemUser, logFile: logFile.path)
+    }
+
+    /// The connection settings of an initialized cluster, without starting anything.
+    public func configuration() throws -> DatabaseConfiguration? {
+        try loadState().map {
+            DatabaseConfiguration(
+                host: "127.0.0.1", port: $0.port, username: $0.superuser, password: $0.password, database: $0.database, tlsMode: .disable)
+        }
+    }
+
+    private func isRunning(state: State, bin: String) throws -> Bool {
+        guard FileManager.default.fileExists(atPath: state.dataDirectory + "/PG_VERSION") else { return false }
+        let (status, _) = try ExternalCommand.run(
+            bin + "/pg_ctl", ["-D", state.dataDirectory, "status"], asUser: state.systemUser, allowedStatuses: [0, 3, 4])
+        return status == 0
+    }
+
+    private func startServer(state: State, bin: String, logger: Logger) throws {
+        var options = ["-c listen_addresses=127.0.0.1", "-p \(state.port)", "-k \(state.socketDirectory)"]
+        if !durable {
+            options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=300"]
+        }
+        logger.info("starting private PostgreSQL", metadata: ["data": "\(state.dataDirectory)", "port": "\(state.port)"])
+        if let user = state.systemUser { try Self.prepareLogFile(logFile, owner: user) }
+        do {
+            try ExternalCommand.run(
+                bin + "/pg_ctl",
+                ["-D", state.dataDirectory, "-l", logFile.path, "-w", "-t", "60", "-o", options.joined(separator: " "), "start"],
+                asUser: state.systemUser)
+        } catch {
+            let log = (try? String(contentsOf: logFile, encoding: .utf8)).map { $0.split(separator: "\n").suffix(5).joined(separator: "\n") } ?? ""
+            throw StoreError.unavailable("the private PostgreSQL did not start: \(error)\n\(log)")
+        }
+    }
+
+    // MARK: Initialization
+
+    private func initialize(bin: String, logger: Logger) throws -> State {
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        var systemUser: String? = nil
+        var dataDirectory = root.appendingPathComponent("data").path
+        var socketDirectory = root.appendingPathComponent("run").path
+        if Self.isRoot {
+            let user = try Self.ensureSystemUser()
+            systemUser = user
+            // The server's user must be able to enter every folder above its data (not so under /root).
+            try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path)
+            if !Self.canEnter(root.path, as: user) {
+                let digest = SHA256.hash(data: Array(root.path.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
+                let fallback = "/var/lib/ytv2/clusters/\(digest)"
+                logger.notice("the server's user cannot enter \(root.path); keeping the data in \(fallback)")
+                dataDirectory = fallback + "/data"
+                socketDirectory = fallback + "/run"
+                try FileManager.default.createDirectory(atPath: fallback, withIntermediateDirectories: true)
+                try Self.chown(user, "/var/lib/ytv2", recursive: true)
+            }
+        }
+        // A Unix socket path is limited to 107 bytes.
+        if socketDirectory.utf8.count > 80 {
+            let digest = SHA256.hash(data: Array(socketDirectory.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
+            socketDirectory = "/tmp/ytv2-\(digest)"
+        }
+        for directory in [dataDirectory, socketDirectory] {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory)
+            if let systemUser { try Self.chown(systemUser, directory, recursive: false) }
+        }
+
+        let password = Self.randomPassword()
+        let passwordFile = root.appendingPathComponent(".initdb-password")
+        try password.write(to: passwordFile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: passwordFile.path)
+        if let systemUser { try Self.chown(systemUser, passwordFile.path, recursive: false) }
+        defer { try? FileManager.default.removeItem(at: passwordFile) }
+
+        logger.info("initializing private PostgreSQL cluster", metadata: ["data": "\(dataDirectory)"])
+        var arguments = [
+            "-D", dataDirectory, "-U", "ytv2", "--pwfile", passwordFile.path, "--auth-local=scram-sha-256",
+            "--auth-host=scram-sha-256", "-E", "UTF8",
+        ]
+        if !durable { arguments.append("--no-sync") }
+        do {
+            try ExternalCommand.run(bin + "/initdb", arguments + ["--locale=C.UTF-8"], asUser: systemUser)
+        } catch {
+            // Machines without the C.UTF-8 locale: fall back to plain C.
+            try? FileManager.default.removeItem(atPath: dataDirectory)
+            try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dataDirectory)
+            if let systemUser { try Self.chown(systemUser, dataDirectory, recursive: false) }
+            try ExternalCommand.run(bin + "/initdb", arguments + ["--no-locale"], asUser: systemUser)
+        }
+        let state = State(
+            port: try Self.freePort(), superuser: "ytv2", password: password, database: "ytv2", dataDirectory: dataDirectory,
+            socketDirectory: socketDirectory, systemUser: systemUser)
+        try saveState(state)
+        return state
+    }
+
+    private func loadState() throws -> State? {
+        guard FileManager.default.fileExists(atPath: stateFile.path) else { return nil }
+        do {
+            return try JSONDecoder().decode(State.self, from: Data(contentsOf: stateFile))
+        } catch {
+            throw StoreError.unavailable("\(stateFile.path) is unreadable (\(error)); remove \(root.path) to start over")
+        }
+    }
+
+    private func saveState(_ state: State) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(state).write(to: stateFile, options: .atomic)
+        // It holds the database password.
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: stateFile.path)
+    }
+
+    // MARK: System helpers
+
+    static func ensureSystemUser() throws -> String {
+        let user = systemUserName
+        if getpwnam(user) == nil {
+            try ExternalCommand.run(
+                try ExternalCommand.locate("useradd"),
+                ["--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", user])
+        }
+        return user
+    }
+
+    static func canEnter(_ path: String, as user: String) -> Bool {
+        (try? ExternalCommand.run("/usr/bin/test", ["-x", path, "-a", "-r", path], asUser: user)) != nil
+    }
+
+    static func chown(_ user: String, _ path: String, recursive: Bool) throws {
+        try ExternalCommand.run(try ExternalCommand.locate("chown"), (recursive ? ["-R"] : []) + ["\(user):", path])
+    }
+
+    static func prepareLogFile(_ url: URL, owner: String) throws {
+        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+        try chown(owner, url.path, recursive: false)
+    }
+
+    static func randomPassword() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    /// Whether nothing listens on 127.0.0.1:`port`.
+    static func portIsFree(_ port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return result == 0
+    }
+
+    /// A free port in 54330...54999, starting at a spot derived from the process id so parallel runs rarely collide.
+    static func freePort() throws -> Int {
+        let span = 670
+        let start = Int(getpid()) % span
+        for offset in 0..<span {
+            let port = 54330 + (start + offset) % span
+            if portIsFree(port) { return port }
+        }
+        throw StoreError.unavailable("no free port in 54330...54999 for the private PostgreSQL")
+    }
+}

@@ -1,0 +1,148 @@
+import Crypto
+import Foundation
+import Logging
+import PostgresNIO
+
+/// One numbered SQL migration file (`0001_schema_v1.sql`).
+public struct Migration: Sendable, Equatable {
+    public let version: Int
+    public let name: String
+    public let sql: String
+    /// sha256 of the file's bytes, recorded when applied; an applied file must never change.
+    public let checksum: String
+
+    public var fileName: String { String(format: "%04d", version) + "_" + name + ".sql" }
+}
+
+/// Applies the numbered SQL files in order, each in its own transaction, under an advisory lock.
+public struct SchemaMigrator: Sendable {
+    /// The migrations shipped with the package.
+    public static var bundledDirectory: URL {
+        guard let url = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
+            preconditionFailure("the packaged Migrations folder is missing")
+        }
+        return url
+    }
+
+    /// Held for the whole run so two processes starting at once do not both apply a file.
+    static let lockKey: (Int32, Int32) = (7_274_000, 1)
+
+    public let migrations: [Migration]
+    let logger: Logger
+
+    public init(directory: URL = SchemaMigrator.bundledDirectory, logger: Logger) throws {
+        self.migrations = try Self.load(from: directory)
+        self.logger = logger
+    }
+
+    static func load(from directory: URL) throws -> [Migration] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".sql") }.sorted()
+        var seen = Set<Int>()
+        return try names.map { fileName in
+            let stem = fileName.dropLast(4)
+            guard let underscore = stem.firstIndex(of: "_"), let version = Int(stem[..<underscore]), version > 0 else {
+                throw StoreError.migration("migration file \(fileName) must be named NNNN_name.sql")
+            }
+            guard seen.insert(version).inserted else {
+                throw StoreError.migration("two migration files share the number \(version)")
+            }
+            let data = try Data(contentsOf: directory.appendingPathComponent(fileName))
+            guard let sql = String(data: data, encoding: .utf8) else {
+                throw StoreError.migration("migration file \(fileName) is not UTF-8")
+            }
+            let checksum = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            return Migration(version: version, name: String(stem[stem.index(after: underscore)...]), sql: sql, checksum: checksum)
+        }.sorted { $0.version < $1.version }
+    }
+
+    public struct Report: Sendable, Equatable {
+        public var applied: [String]
+        public var alreadyApplied: Int
+        public var schemaVersion: Int
+    }
+
+    /// Applies what is pending. Re-running is a no-op; a changed, already-applied file is refused by name.
+    @discardableResult
+    public func migrate(client: PostgresClient) async throws -> Report {
+        try await mappingErrors {
+            try await client.withConnection { connection in
+                try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey.0), \(Self.lockKey.1))", logger: logger)
+                do {
+                    let report = try await migrateLocked(connection)
+                    try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey.0), \(Self.lockKey.1))", logger: logger)
+                    return report
+                } catch {
+                    _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey.0), \(Self.lockKey.1))", logger: logger)
+                    throw error
+                }
+            }
+        }
+    }
+
+    private func migrateLocked(_ connection: PostgresConnection) async throws -> Report {
+        try await connection.query(
+            """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version    integer PRIMARY KEY,
+                name       text        NOT NULL,
+                checksum   text        NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            )
+            """, logger: logger)
+        let applied = try await appliedMigrations(connection)
+        try check(applied: applied)
+        var report = Report(applied: [], alreadyApplied: applied.count, schemaVersion: applied.keys.max() ?? 0)
+        for migration in migrations where applied[migration.version] == nil {
+            logger.info("applying migration", metadata: ["file": "\(migration.fileName)"])
+            try await connection.withTransaction(logger: logger) { transaction in
+                for statement in SQLScript.statements(in: migration.sql) {
+                    try await transaction.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await transaction.query(
+                    "INSERT INTO schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(migration.checksum))",
+                    logger: logger)
+            }
+            report.applied.append(migration.fileName)
+            report.schemaVersion = migration.version
+        }
+        return report
+    }
+
+    private func appliedMigrations(_ connection: PostgresConnection) async throws -> [Int: (name: String, checksum: String)] {
+        var result: [Int: (name: String, checksum: String)] = [:]
+        let rows = try await connection.query("SELECT version, name, checksum FROM schema_migrations", logger: logger)
+        for try await (version, name, checksum) in rows.decode((Int, String, String).self) {
+            result[version] = (name, checksum)
+        }
+        return result
+    }
+
+    /// An applied file must still be shipped unchanged.
+    private func check(applied: [Int: (name: String, checksum: String)]) throws {
+        for (version, record) in applied.sorted(by: { $0.key < $1.key }) {
+            guard let shipped = migrations.first(where: { $0.version == version }) else {
+                throw StoreError.migration(
+                    "the database has migration \(version) (\(record.name)) applied, which this version of ytv2 does not ship; upgrade ytv2")
+            }
+            guard shipped.checksum == record.checksum else {
+                throw StoreError.migration(
+                    "migration file \(shipped.fileName) was changed after it was applied (checksum \(record.checksum.prefix(12))… recorded, \(shipped.checksum.prefix(12))… shipped); add a new migration instead of editing an applied one"
+                )
+            }
+        }
+    }
+
+    /// The highest applied version and the files still pending, without changing anything.
+    public func status(client: PostgresClient) async throws -> (schemaVersion: Int, pending: [String]) {
+        try await mappingErrors {
+            let exists = try await client.query("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger)
+            var hasTable = false
+            for try await value in exists.decode(Bool.self) { hasTable = value }
+            guard hasTable else { return (0, migrations.map(\.fileName)) }
+            let rows = try await client.query("SELECT version FROM schema_migrations", logger: logger)
+            var versions = Set<Int>()
+            for try await version in rows.decode(Int.self) { versions.insert(version) }
+            return (versions.max() ?? 0, migrations.filter { !versions.contains($0.version) }.map(\.fileName))
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import PostgresNIO
+import YTV2Core
+
+/// Builds the WHERE clause of a report query. Every value is a bind parameter; the SQL text holds only
+/// placeholders, so hostile filter values are data.
+struct ReportFilterSQL {
+    private(set) var clauses: [String] = []
+    private(set) var binds = PostgresBindings()
+
+    init(_ query: ReportQuery) throws {
+        if !query.sources.isEmpty { clauses.append("v.content_source = ANY(\(bind(query.sources)))") }
+        var categoryTerms: [String] = []
+        for category in query.categories {
+            categoryTerms.append("v.categories @> \(try bindJSON([CategoryEntryFilter(category: category, subcategories: nil)]))::jsonb")
+        }
+        if !categoryTerms.isEmpty { clauses.append("(" + categoryTerms.joined(separator: " OR ") + ")") }
+        var subTerms: [String] = []
+        for filter in query.subcategories {
+            let pattern = CategoryEntryFilter(category: filter.parent, subcategories: [filter.subcategory])
+            subTerms.append("v.categories @> \(try bindJSON([pattern]))::jsonb")
+        }
+        if !subTerms.isEmpty { clauses.append("(" + subTerms.joined(separator: " OR ") + ")") }
+        if !query.channels.isEmpty { clauses.append("v.channel_name = ANY(\(bind(query.channels)))") }
+        if !query.languages.isEmpty {
+            let codes = query.languages.map { language in
+                String(language.lowercased().replacingOccurrences(of: "_", with: "-").split(separator: "-").first ?? "")
+            }
+            clauses.append("v.language_code = ANY(\(bind(codes)))")
+        }
+        if !query.contentTypes.isEmpty { clauses.append("v.content_type = ANY(\(bind(query.contentTypes)))") }
+        if !query.complexities.isEmpty { clauses.append("v.complexity_level = ANY(\(bind(query.complexities)))") }
+        if !query.summaryTypes.isEmpty {
+            clauses.append(
+                "EXISTS (SELECT 1 FROM summaries s WHERE s.video_id = v.video_id AND s.is_latest AND s.variant = ANY(\(bind(query.summaryTypes.map(\.id)))))"
+            )
+        }
+        if let hasAudio = query.hasAudio {
+            clauses.append((hasAudio ? "" : "NOT ") + "EXISTS (SELECT 1 FROM audio a WHERE a.video_id = v.video_id)")
+        }
+        if let search = query.search, !search.isEmpty {
+            let pattern = bind("%" + Self.escapeLike(search) + "%")
+            clauses.append(
+                """
+                (v.title ILIKE \(pattern) OR v.channel_name ILIKE \(pattern)
+                 OR EXISTS (SELECT 1 FROM summaries s WHERE s.video_id = v.video_id AND s.is_latest AND s.text ILIKE \(pattern)))
+                """)
+        }
+    }
+
+    var whereClause: String { clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ") }
+
+    /// Appends a bind and returns its placeholder.
+    mutating func bind(_ value: some PostgresDynamicTypeEncodable) -> String {
+        binds.append(value)
+        return "$\(binds.count)"
+    }
+
+    private mutating func bindJSON(_ value: some Encodable) throws -> String {
+        bind(try jsonText(value))
+    }
+
+    /// `%`, `_` and the escape character itself match literally.
+    static func escapeLike(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "\\" || character == "%" || character == "_" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+}
+
+/// A containment pattern for `categories @> ...`: a nil field matches anything.
+private struct CategoryEntryFilter: Encodable {
+    let category: String?
+    let subcategories: [String]?
+}

@@ -1,0 +1,96 @@
+import YTV2Core
+
+/// The order of a report list. Every value is a real ordering; ties break by `video_id` so paging is stable.
+public enum ReportSort: String, Sendable, CaseIterable {
+    case addedDesc = "added_desc"
+    case addedAsc = "added_asc"
+    case newest
+    case oldest
+    case titleAZ = "title_az"
+    case titleZA = "title_za"
+    case durationDesc = "duration_desc"
+    case durationAsc = "duration_asc"
+
+    /// Accepts the API's values, including the legacy spellings `video_newest` and `video_oldest`.
+    public init?(apiValue: String) {
+        switch apiValue {
+        case "video_newest": self = .newest
+        case "video_oldest": self = .oldest
+        default: self.init(rawValue: apiValue)
+        }
+    }
+
+    public static var apiValues: [String] { allCases.map(\.rawValue) + ["video_newest", "video_oldest"] }
+
+    var orderBy: String {
+        switch self {
+        case .addedDesc: "v.indexed_at DESC, v.video_id DESC"
+        case .addedAsc: "v.indexed_at ASC, v.video_id ASC"
+        case .newest: "v.published_at DESC NULLS LAST, v.video_id DESC"
+        case .oldest: "v.published_at ASC NULLS LAST, v.video_id ASC"
+        case .titleAZ: "lower(v.title) ASC, v.video_id ASC"
+        case .titleZA: "lower(v.title) DESC, v.video_id DESC"
+        case .durationDesc: "v.duration_seconds DESC NULLS LAST, v.video_id DESC"
+        case .durationAsc: "v.duration_seconds ASC NULLS LAST, v.video_id ASC"
+        }
+    }
+}
+
+/// A subcategory filter, optionally bound to its parent (`subcategory` + `parentCategory` by position).
+public struct SubcategoryFilter: Sendable, Hashable {
+    public var subcategory: String
+    public var parent: String?
+
+    public init(subcategory: String, parent: String? = nil) {
+        self.subcategory = subcategory
+        self.parent = parent
+    }
+}
+
+/// Filters, search, sort and paging of `/api/reports`. Within one field values are OR-ed; across fields AND-ed.
+public struct ReportQuery: Sendable, Equatable {
+    public var sources: [String] = []
+    public var categories: [String] = []
+    public var subcategories: [SubcategoryFilter] = []
+    public var channels: [String] = []
+    /// Two-letter codes; `en-US` is matched as `en`.
+    public var languages: [String] = []
+    public var contentTypes: [String] = []
+    public var complexities: [String] = []
+    public var summaryTypes: [SummaryVariant] = []
+    public var hasAudio: Bool?
+    /// Free text over title, channel and latest summary text (a substring match; `%` and `_` are literal).
+    public var search: String?
+    public var sort: ReportSort = .addedDesc
+    /// 1-based.
+    public var page: Int = 1
+    public var size: Int = 12
+
+    public static let maximumPageSize = 50
+    public static let maximumSearchLength = 200
+
+    public init() {}
+
+    /// The facets of `/api/filters`; each is counted without its own filter.
+    public enum Facet: CaseIterable, Sendable {
+        case source, category, channel, language, contentType, complexity, summaryType, hasAudio
+    }
+
+    /// This query without the filter that `facet` counts.
+    func removing(_ facet: Facet) -> ReportQuery {
+        var copy = self
+        switch facet {
+        case .source: copy.sources = []
+        case .category:
+            copy.categories = []
+            copy.subcategories = []
+        case .channel: copy.channels = []
+        case .language: copy.languages = []
+        case .contentType: copy.contentTypes = []
+        case .complexity: copy.complexities = []
+        case .summaryType: copy.summaryTypes = []
+        case .hasAudio: copy.hasAudio = nil
+        }
+        return copy
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import YTV2Core
+
+/// A video as the dashboard reads it: its row, its categorization, its audio facts and its latest summaries.
+public struct ReportRecord: Sendable, Equatable {
+    public var videoID: VideoID
+    public var contentSource: String
+    public var title: String
+    public var channelName: String?
+    public var channelID: String?
+    public var thumbnailURL: String?
+    public var publishedAt: Date?
+    public var indexedAt: Date
+    public var durationSeconds: Int?
+    public var wordCount: Int?
+    public var viewCount: Int?
+    public var hasTranscript: Bool
+    public var transcriptChars: Int?
+    public var contentType: String?
+    public var complexityLevel: String?
+    public var language: String?
+    public var keyTopics: [String]
+    public var namedEntities: [String]
+    public var categorization: Categorization?
+    public var audio: AudioInfo?
+    /// The latest revision of each variant, in ``SummaryVariant/preferenceOrder`` (unknown variants last, by id).
+    public var summaries: [StoredSummary]
+    public var updatedAt: Date
+
+    public var hasAudio: Bool { audio != nil }
+
+    /// The first present of the preferred variants, then any.
+    public var preferredSummary: StoredSummary? { summaries.first }
+}
+
+/// Facts about stored audio, without its bytes.
+public struct AudioInfo: Sendable, Equatable {
+    public var sizeBytes: Int
+    public var sha256: String
+    public var durationSeconds: Double?
+    public var mime: String
+}
+
+/// One stored summary revision.
+public struct StoredSummary: Sendable, Equatable {
+    public var variant: SummaryVariant
+    public var revision: Int
+    public var isLatest: Bool
+    public var text: String
+    public var html: String?
+    public var headline: String?
+    public var language: String?
+    public var proficiency: ProficiencyLevel?
+    public var generatedAt: Date?
+    public var createdAt: Date
+}
+
+/// One page of reports and the total over all pages.
+public struct ReportPage: Sendable, Equatable {
+    public var reports: [ReportRecord]
+    public var total: Int
+    public var page: Int
+    public var size: Int
+
+    public var pages: Int { total == 0 ? 0 : (total + size - 1) / size }
+    public var hasNext: Bool { page < pages }
+    public var hasPrevious: Bool { page > 1 }
+}
+
+/// A facet value and how many videos have it.
+public struct FacetCount: Sendable, Equatable {
+    public var value: String
+    public var count: Int
+}
+
+/// A parent category's count and its subcategories' counts.
+public struct CategoryFacet: Sendable, Equatable {
+    public var value: String
+    public var count: Int
+    public var subcategories: [FacetCount]
+}
+
+/// Counts for `/api/filters`: each facet over the videos matching all other active filters.
+public struct ReportFacets: Sendable, Equatable {
+    public var sources: [FacetCount]
+    public var categories: [CategoryFacet]
+    public var channels: [FacetCount]
+    public var languages: [FacetCount]
+    public var contentTypes: [FacetCount]
+    public var complexities: [FacetCount]
+    public var summaryTypes: [FacetCount]
+    public var hasAudio: [(value: Bool, count: Int)]
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.sources == rhs.sources && lhs.categories == rhs.categories && lhs.channels == rhs.channels
+            && lhs.languages == rhs.languages && lhs.contentTypes == rhs.contentTypes && lhs.complexities == rhs.complexities
+            && lhs.summaryTypes == rhs.summaryTypes && lhs.hasAudio.map(\.value) == rhs.hasAudio.map(\.value)
+            && lhs.hasAudio.map(\.count) == rhs.hasAudio.map(\.count)
+    }
+}

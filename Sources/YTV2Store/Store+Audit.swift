@@ -1,0 +1,93 @@
+import Crypto
+import Foundation
+import PostgresNIO
+
+/// One audit-log entry as stored.
+public struct AuditEntry: Sendable, Equatable {
+    public var seq: Int
+    public var at: String
+    public var actor: String
+    public var action: String
+    public var subject: String?
+    public var details: String
+    public var prevHash: String
+    public var hash: String
+}
+
+/// The result of walking the audit log's hash chain.
+public struct AuditVerification: Sendable, Equatable {
+    public var entries: Int
+    /// The first entry whose hash or link does not verify, with what is wrong; nil when the chain is intact.
+    public var firstBroken: (seq: Int, problem: String)?
+
+    public var isIntact: Bool { firstBroken == nil }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.entries == rhs.entries && lhs.firstBroken?.seq == rhs.firstBroken?.seq && lhs.firstBroken?.problem == rhs.firstBroken?.problem
+    }
+}
+
+extension Store {
+    /// Appends an audited fact in its own transaction (imports, flag changes, backups).
+    public func audit(actor: String, action: String, subject: String? = nil, details: some Encodable & Sendable) async throws {
+        try await transaction { connection in
+            try await appendAudit(actor: actor, action: action, subject: subject, details: details, on: connection)
+        }
+    }
+
+    /// Appends inside the caller's transaction; the database trigger links the entry into the hash chain.
+    func appendAudit(actor: String, action: String, subject: String?, details: some Encodable, on connection: PostgresConnection)
+        async throws
+    {
+        let detailsJSON = try jsonText(details)
+        try await connection.query(
+            "INSERT INTO audit_log (actor, action, subject, details) VALUES (\(actor), \(action), \(subject), \(detailsJSON)::jsonb)",
+            logger: logger)
+    }
+
+    /// The most recent entries, newest first.
+    public func auditEntries(limit: Int = 100) async throws -> [AuditEntry] {
+        try await read { connection in
+            try await fetchAudit(on: connection, newestFirst: true, limit: limit)
+        }
+    }
+
+    /// Recomputes every entry's sha256 from its fields and its predecessor's hash, in Swift, independently of the
+    /// trigger that wrote it: an edited field, a removed entry or a forged hash breaks the chain at that entry.
+    public func verifyAuditChain() async throws -> AuditVerification {
+        let entries = try await read { connection in try await fetchAudit(on: connection, newestFirst: false, limit: nil) }
+        var previous = String(repeating: "0", count: 64)
+        for entry in entries {
+            if entry.prevHash != previous {
+                return AuditVerification(entries: entries.count, firstBroken: (entry.seq, "its link does not match the previous entry's hash"))
+            }
+            let text = [entry.prevHash, String(entry.seq), entry.at, entry.actor, entry.action, entry.subject ?? "", entry.details]
+                .joined(separator: "|")
+            let hash = SHA256.hash(data: Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
+            if hash != entry.hash {
+                return AuditVerification(entries: entries.count, firstBroken: (entry.seq, "its content does not match its hash"))
+            }
+            previous = entry.hash
+        }
+        return AuditVerification(entries: entries.count, firstBroken: nil)
+    }
+
+    private func fetchAudit(on connection: PostgresConnection, newestFirst: Bool, limit: Int?) async throws -> [AuditEntry] {
+        let order = newestFirst ? "DESC" : "ASC"
+        let limitClause = limit.map { " LIMIT \($0)" } ?? ""
+        let rows = try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), actor, action, subject,
+                           details::text, prev_hash, hash
+                    FROM audit_log ORDER BY seq \(order)\(limitClause)
+                    """), logger: logger)
+        var entries: [AuditEntry] = []
+        for try await (seq, at, actor, action, subject, details, prev, hash) in rows.decode(
+            (Int, String, String, String, String?, String, String, String).self)
+        {
+            entries.append(AuditEntry(seq: seq, at: at, actor: actor, action: action, subject: subject, details: details, prevHash: prev, hash: hash))
+        }
+        return entries
+    }
+}

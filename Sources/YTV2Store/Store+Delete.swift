@@ -1,0 +1,47 @@
+import Foundation
+import PostgresNIO
+import YTV2Core
+
+extension Store {
+    /// Deletes a video with its summaries, audio and aliases in one transaction, records a tombstone (who, when, why)
+    /// and an audit entry. Throws ``StoreError/videoNotFound(_:deletedAt:)`` for an unknown or already deleted video.
+    @discardableResult
+    public func delete(_ id: VideoID, actor: String, reason: String = "") async throws -> DeleteOutcome {
+        try await transaction { connection in
+            try await connection.lockVideo(id, logger: logger)
+            let counts = try await connection.query(
+                """
+                SELECT (SELECT count(*) FROM summaries WHERE video_id = \(id.rawValue)),
+                       (SELECT count(*) FROM audio WHERE video_id = \(id.rawValue))
+                FROM videos WHERE video_id = \(id.rawValue)
+                """, logger: logger)
+            var found: (Int, Int)?
+            for try await row in counts.decode((Int, Int).self) { found = row }
+            guard let (summaries, audio) = found else {
+                throw StoreError.videoNotFound(id, deletedAt: try await tombstoneDate(id, on: connection))
+            }
+            try await connection.query("DELETE FROM videos WHERE video_id = \(id.rawValue)", logger: logger)
+            try await connection.query(
+                """
+                INSERT INTO tombstones (video_id, deleted_by, reason) VALUES (\(id.rawValue), \(actor), \(reason))
+                ON CONFLICT (video_id) DO UPDATE SET deleted_at = now(), deleted_by = EXCLUDED.deleted_by, reason = EXCLUDED.reason
+                """, logger: logger)
+            try await appendAudit(
+                actor: actor, action: "video.delete", subject: id.rawValue,
+                details: DeleteAudit(reason: reason, summaries: summaries, audio: audio), on: connection)
+            try await connection.notifyChange(ChangeEvent(videoID: id, op: .deleted, summaryTypes: []), logger: logger)
+            return DeleteOutcome(videoID: id, summariesDeleted: summaries, audioDeleted: audio)
+        }
+    }
+
+    /// When the video was deleted, or nil when it has no tombstone.
+    public func tombstone(for id: VideoID) async throws -> Date? {
+        try await read { connection in try await tombstoneDate(id, on: connection) }
+    }
+}
+
+private struct DeleteAudit: Encodable {
+    let reason: String
+    let summaries: Int
+    let audio: Int
+}

@@ -1,0 +1,187 @@
+import Foundation
+import PostgresNIO
+import YTV2Core
+
+extension Store {
+    /// One page of reports with every filter, the search and the sort of ``ReportQuery``.
+    public func reports(_ query: ReportQuery) async throws -> ReportPage {
+        let page = max(1, query.page)
+        let size = min(max(1, query.size), ReportQuery.maximumPageSize)
+        var filter = try ReportFilterSQL(query)
+        return try await read { connection in
+            let countSQL = "SELECT count(*) FROM videos v \(filter.whereClause)"
+            var total = 0
+            for try await count in try await connection.query(PostgresQuery(unsafeSQL: countSQL, binds: filter.binds), logger: logger)
+                .decode(Int.self)
+            {
+                total = count
+            }
+            let limit = filter.bind(size)
+            let offset = filter.bind((page - 1) * size)
+            let pageSQL = "\(Self.reportColumns) \(filter.whereClause) ORDER BY \(query.sort.orderBy) LIMIT \(limit) OFFSET \(offset)"
+            let records = try await fetchReports(PostgresQuery(unsafeSQL: pageSQL, binds: filter.binds), on: connection)
+            return ReportPage(reports: records, total: total, page: page, size: size)
+        }
+    }
+
+    /// One report by video id, `yt:<id>`, or a legacy id that resolves through the alias table.
+    public func report(id: String) async throws -> ReportRecord? {
+        try await read { connection in
+            guard let videoID = try await resolve(id, on: connection) else { return nil }
+            var binds = PostgresBindings()
+            binds.append(videoID.rawValue)
+            return try await fetchReports(
+                PostgresQuery(unsafeSQL: "\(Self.reportColumns) WHERE v.video_id = $1", binds: binds), on: connection
+            ).first
+        }
+    }
+
+    /// The video an id refers to: an exact stored id first, then an alias (as given, then lower-cased).
+    public func resolve(_ id: String) async throws -> VideoID? {
+        try await read { connection in try await resolve(id, on: connection) }
+    }
+
+    private func resolve(_ id: String, on connection: PostgresConnection) async throws -> VideoID? {
+        guard !id.isEmpty, id.utf8.count <= 200 else { return nil }
+        if let candidate = try? VideoID(apiID: id) {
+            let rows = try await connection.query("SELECT 1 FROM videos WHERE video_id = \(candidate.rawValue)", logger: logger)
+            for try await _ in rows { return candidate }
+        }
+        let aliases = [id, id.lowercased()]
+        let rows = try await connection.query(
+            "SELECT video_id FROM video_aliases WHERE alias = ANY(\(aliases)) ORDER BY alias = \(id) DESC LIMIT 1", logger: logger)
+        for try await videoID in rows.decode(String.self) { return try VideoID(videoID) }
+        return nil
+    }
+
+    /// Every revision of one variant, oldest first (for history views and tests).
+    public func revisions(of id: VideoID, variant: SummaryVariant) async throws -> [StoredSummary] {
+        try await read { connection in
+            let rows = try await connection.query(
+                """
+                SELECT video_id, variant, revision, is_latest, text, html, headline, language, proficiency, generated_at, created_at
+                FROM summaries WHERE video_id = \(id.rawValue) AND variant = \(variant.id) ORDER BY revision
+                """, logger: logger)
+            return try await Self.decodeSummaries(rows).map(\.1)
+        }
+    }
+
+    /// The stored audio bytes between `offset` and `offset + length` (the whole file when `length` is nil).
+    public func audioBytes(for id: VideoID, offset: Int = 0, length: Int? = nil) async throws -> [UInt8]? {
+        try await read { connection in
+            let rows: PostgresRowSequence
+            if let length {
+                rows = try await connection.query(
+                    "SELECT substring(bytes FROM \(offset + 1) FOR \(length)) FROM audio WHERE video_id = \(id.rawValue)", logger: logger)
+            } else {
+                rows = try await connection.query("SELECT bytes FROM audio WHERE video_id = \(id.rawValue)", logger: logger)
+            }
+            for try await buffer in rows.decode(ByteBuffer.self) { return Array(buffer.readableBytesView) }
+            return nil
+        }
+    }
+
+    static let reportColumns = """
+        SELECT v.video_id, v.content_source, v.title, v.channel_name, v.channel_id, v.thumbnail_url, v.published_at,
+               v.indexed_at, v.duration_seconds, v.word_count, v.view_count, v.has_transcript, v.transcript_chars,
+               v.content_type, v.complexity_level, v.language, v.key_topics::text, v.named_entities::text,
+               v.categories::text, v.categorization_origin, v.updated_at,
+               a.size_bytes, a.sha256, a.duration_seconds, a.mime
+        FROM videos v LEFT JOIN audio a ON a.video_id = v.video_id
+        """
+
+    private func fetchReports(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> [ReportRecord] {
+        var records: [ReportRecord] = []
+        let rows = try await connection.query(query, logger: logger)
+        for try await row in rows {
+            let cells = row.makeRandomAccess()
+            let videoID = try cells[0].decode(String.self)
+            let source = try cells[1].decode(String.self)
+            let title = try cells[2].decode(String.self)
+            let channel = try cells[3].decode(String?.self)
+            let channelID = try cells[4].decode(String?.self)
+            let thumbnail = try cells[5].decode(String?.self)
+            let publishedAt = try cells[6].decode(Date?.self)
+            let indexedAt = try cells[7].decode(Date.self)
+            let duration = try cells[8].decode(Int?.self)
+            let words = try cells[9].decode(Int?.self)
+            let views = try cells[10].decode(Int?.self)
+            let hasTranscript = try cells[11].decode(Bool.self)
+            let transcriptChars = try cells[12].decode(Int?.self)
+            let contentType = try cells[13].decode(String?.self)
+            let complexity = try cells[14].decode(String?.self)
+            let language = try cells[15].decode(String?.self)
+            let topics = try cells[16].decode(String.self)
+            let entities = try cells[17].decode(String.self)
+            let categories = try cells[18].decode(String.self)
+            let origin = try cells[19].decode(String?.self)
+            let updatedAt = try cells[20].decode(Date.self)
+            let audioSize = try cells[21].decode(Int?.self)
+            let audioSHA = try cells[22].decode(String?.self)
+            let audioDuration = try cells[23].decode(Double?.self)
+            let audioMime = try cells[24].decode(String?.self)
+
+            let entries = try JSONDecoder().decode([CategoryEntry].self, from: Data(categories.utf8))
+            records.append(
+                ReportRecord(
+                    videoID: try VideoID(videoID), contentSource: source, title: title, channelName: channel, channelID: channelID,
+                    thumbnailURL: thumbnail, publishedAt: publishedAt, indexedAt: indexedAt, durationSeconds: duration,
+                    wordCount: words, viewCount: views, hasTranscript: hasTranscript, transcriptChars: transcriptChars,
+                    contentType: contentType, complexityLevel: complexity, language: language,
+                    keyTopics: Self.stringArray(topics), namedEntities: Self.stringArray(entities),
+                    categorization: origin.flatMap(CategorizationOrigin.init(rawValue:)).map { Categorization(entries: entries, origin: $0) },
+                    audio: audioSize.map {
+                        AudioInfo(sizeBytes: $0, sha256: audioSHA ?? "", durationSeconds: audioDuration, mime: audioMime ?? "audio/mpeg")
+                    },
+                    summaries: [], updatedAt: updatedAt))
+        }
+        guard !records.isEmpty else { return records }
+        let ids = records.map(\.videoID.rawValue)
+        let summaryRows = try await connection.query(
+            """
+            SELECT video_id, variant, revision, is_latest, text, html, headline, language, proficiency, generated_at, created_at
+            FROM summaries WHERE is_latest AND video_id = ANY(\(ids))
+            """, logger: logger)
+        var byVideo: [String: [StoredSummary]] = [:]
+        for (videoID, summary) in try await Self.decodeSummaries(summaryRows) { byVideo[videoID, default: []].append(summary) }
+        for index in records.indices {
+            records[index].summaries = (byVideo[records[index].videoID.rawValue] ?? []).sorted {
+                ($0.variant.preferenceRank, $0.variant.id) < ($1.variant.preferenceRank, $1.variant.id)
+            }
+        }
+        return records
+    }
+
+    private static func decodeSummaries(_ rows: PostgresRowSequence) async throws -> [(String, StoredSummary)] {
+        var result: [(String, StoredSummary)] = []
+        for try await (videoID, variant, revision, isLatest, text, html, headline, language, proficiency, generatedAt, createdAt) in rows.decode(
+            (String, String, Int, Bool, String, String?, String?, String?, String?, Date?, Date).self)
+        {
+            result.append(
+                (
+                    videoID,
+                    StoredSummary(
+                        variant: try SummaryVariant(variant), revision: revision, isLatest: isLatest, text: text, html: html,
+                        headline: headline, language: language, proficiency: proficiency.flatMap(ProficiencyLevel.init(rawValue:)),
+                        generatedAt: generatedAt, createdAt: createdAt)
+                ))
+        }
+        return result
+    }
+
+    private static func stringArray(_ json: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+    }
+}
+
+extension Store {
+    /// How many videos are stored.
+    public func videoCount() async throws -> Int {
+        try await read { connection in
+            for try await count in try await connection.query("SELECT count(*) FROM videos", logger: logger).decode(Int.self) {
+                return count
+            }
+            return 0
+        }
+    }
+}

@@ -1,0 +1,207 @@
+import Crypto
+import Foundation
+import NIOCore
+import PostgresNIO
+import YTV2Core
+
+extension Store {
+    /// Commits one result for one video in a single transaction: metadata merge, categorization (never replacing a
+    /// higher-ranked origin), summary revisions, audio and aliases. Refused with ``StoreError/videoDeleted(_:deletedAt:)``
+    /// when the video is tombstoned, unless the write is an explicit re-request (`revive`).
+    @discardableResult
+    public func commit(_ write: VideoWrite) async throws -> WriteOutcome {
+        try validate(write)
+        let outcome = try await transaction { connection in
+            try await connection.lockVideo(write.videoID, logger: logger)
+            let revived = try await checkTombstone(write, on: connection)
+            let (created, categorizationWritten) = try await upsertVideo(write, on: connection)
+            var revisions: [SummaryVariant: Int] = [:]
+            for draft in write.summaries {
+                if let revision = try await addRevision(draft, for: write.videoID, on: connection) {
+                    revisions[draft.variant] = revision
+                }
+            }
+            var audioStored = false
+            if let audio = write.audio {
+                audioStored = try await storeAudio(audio, for: write.videoID, on: connection)
+            }
+            for alias in write.aliases where alias != write.videoID.rawValue {
+                try await connection.query(
+                    "INSERT INTO video_aliases (alias, video_id) VALUES (\(alias), \(write.videoID.rawValue)) ON CONFLICT (alias) DO NOTHING",
+                    logger: logger)
+            }
+            let outcome = WriteOutcome(
+                videoID: write.videoID, created: created, revisionsAdded: revisions, audioStored: audioStored,
+                categorizationWritten: categorizationWritten, revived: revived)
+            try await connection.notifyChange(
+                ChangeEvent(videoID: write.videoID, op: created ? .added : .updated, summaryTypes: revisions.keys.map(\.id).sorted()),
+                logger: logger)
+            return outcome
+        }
+        return outcome
+    }
+
+    /// Clears a tombstone on an explicit re-request, so the next write for the video is accepted. Audited.
+    /// Returns whether there was a tombstone.
+    @discardableResult
+    public func clearTombstone(_ id: VideoID, actor: String, reason: String = "explicit re-request") async throws -> Bool {
+        try await transaction { connection in
+            try await connection.lockVideo(id, logger: logger)
+            return try await clearTombstone(id, actor: actor, reason: reason, on: connection)
+        }
+    }
+
+    private func validate(_ write: VideoWrite) throws {
+        if let title = write.metadata.title, title.utf8.count > 10_000 {
+            throw StoreError.invalidInput("title is longer than 10,000 bytes")
+        }
+        for (name, value) in [
+            ("duration_seconds", write.metadata.durationSeconds), ("word_count", write.metadata.wordCount),
+            ("view_count", write.metadata.viewCount), ("like_count", write.metadata.likeCount),
+            ("comment_count", write.metadata.commentCount), ("transcript_chars", write.metadata.transcriptChars),
+        ] {
+            if let value, value < 0 { throw StoreError.invalidInput("\(name) must not be negative (got \(value))") }
+        }
+        if let duration = write.metadata.durationSeconds, duration > Int(Int32.max) {
+            throw StoreError.invalidInput("duration_seconds \(duration) is too large")
+        }
+        if let source = write.metadata.contentSource, !["youtube", "reddit", "web"].contains(source) {
+            throw StoreError.invalidInput("content_source must be youtube, reddit or web (got \"\(source.prefix(40))\")")
+        }
+        for draft in write.summaries where draft.text.isEmpty {
+            throw StoreError.invalidInput("summary text for \(draft.variant) is empty")
+        }
+        if let audio = write.audio, audio.bytes.isEmpty { throw StoreError.invalidInput("audio is empty") }
+        for alias in write.aliases where alias.isEmpty || alias.utf8.count > 200 {
+            throw StoreError.invalidInput("alias must be 1 to 200 bytes")
+        }
+    }
+
+    private func checkTombstone(_ write: VideoWrite, on connection: PostgresConnection) async throws -> Bool {
+        guard let deletedAt = try await tombstoneDate(write.videoID, on: connection) else { return false }
+        guard write.revive else { throw StoreError.videoDeleted(write.videoID, deletedAt: deletedAt) }
+        return try await clearTombstone(write.videoID, actor: write.actor, reason: "explicit re-request", on: connection)
+    }
+
+    func tombstoneDate(_ id: VideoID, on connection: PostgresConnection) async throws -> Date? {
+        let rows = try await connection.query("SELECT deleted_at FROM tombstones WHERE video_id = \(id.rawValue)", logger: logger)
+        for try await date in rows.decode(Date.self) { return date }
+        return nil
+    }
+
+    private func clearTombstone(_ id: VideoID, actor: String, reason: String, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
+            "DELETE FROM tombstones WHERE video_id = \(id.rawValue) RETURNING deleted_at, deleted_by", logger: logger)
+        var cleared: (Date, String)?
+        for try await row in rows.decode((Date, String).self) { cleared = row }
+        guard let cleared else { return false }
+        try await appendAudit(
+            actor: actor, action: "video.tombstone_cleared", subject: id.rawValue,
+            details: ["reason": reason, "deleted_at": ISO8601DateFormatter().string(from: cleared.0), "deleted_by": cleared.1],
+            on: connection)
+        return true
+    }
+
+    /// Inserts or merges the video row. Returns (created, categorization written).
+    private func upsertVideo(_ write: VideoWrite, on connection: PostgresConnection) async throws -> (Bool, Bool) {
+        let m = write.metadata
+        let id = write.videoID.rawValue
+        let topics = try m.keyTopics.map(jsonText)
+        let entities = try m.namedEntities.map(jsonText)
+        let categories = try write.categorization.map { try jsonText($0.entries) }
+        let origin = write.categorization?.origin.rawValue
+        // Replace categorization only when the stored one is empty or does not outrank the new origin.
+        let rows = try await connection.query(
+            """
+            INSERT INTO videos AS v (
+                video_id, content_source, title, channel_name, channel_id, thumbnail_url, published_at, indexed_at,
+                duration_seconds, word_count, view_count, like_count, comment_count, has_transcript, transcript_chars,
+                content_type, complexity_level, language, key_topics, named_entities, categories, categorization_origin)
+            VALUES (
+                \(id), coalesce(\(m.contentSource), 'youtube'), coalesce(\(m.title), ''), \(m.channelName), \(m.channelID),
+                \(m.thumbnailURL), \(m.publishedAt), coalesce(\(m.indexedAt), now()), \(m.durationSeconds), \(m.wordCount),
+                \(m.viewCount), \(m.likeCount), \(m.commentCount), coalesce(\(m.hasTranscript), false), \(m.transcriptChars),
+                \(m.contentType), \(m.complexityLevel), \(m.language), coalesce(\(topics)::jsonb, '[]'),
+                coalesce(\(entities)::jsonb, '[]'), coalesce(\(categories)::jsonb, '[]'), \(origin))
+            ON CONFLICT (video_id) DO UPDATE SET
+                content_source = coalesce(\(m.contentSource), v.content_source),
+                title = coalesce(\(m.title), v.title),
+                channel_name = coalesce(\(m.channelName), v.channel_name),
+                channel_id = coalesce(\(m.channelID), v.channel_id),
+                thumbnail_url = coalesce(\(m.thumbnailURL), v.thumbnail_url),
+                published_at = coalesce(\(m.publishedAt), v.published_at),
+                indexed_at = coalesce(\(m.indexedAt), v.indexed_at),
+                duration_seconds = coalesce(\(m.durationSeconds), v.duration_seconds),
+                word_count = coalesce(\(m.wordCount), v.word_count),
+                view_count = coalesce(\(m.viewCount), v.view_count),
+                like_count = coalesce(\(m.likeCount), v.like_count),
+                comment_count = coalesce(\(m.commentCount), v.comment_count),
+                has_transcript = coalesce(\(m.hasTranscript), v.has_transcript),
+                transcript_chars = coalesce(\(m.transcriptChars), v.transcript_chars),
+                content_type = coalesce(\(m.contentType), v.content_type),
+                complexity_level = coalesce(\(m.complexityLevel), v.complexity_level),
+                language = coalesce(\(m.language), v.language),
+                key_topics = coalesce(\(topics)::jsonb, v.key_topics),
+                named_entities = coalesce(\(entities)::jsonb, v.named_entities),
+                categories = CASE WHEN \(categories)::jsonb IS NOT NULL AND (v.categories = '[]'::jsonb
+                        OR array_position(ARRAY['processor', 'legacy_dashboard', 'curated'], \(origin)::text)
+                           >= array_position(ARRAY['processor', 'legacy_dashboard', 'curated'], v.categorization_origin))
+                    THEN \(categories)::jsonb ELSE v.categories END,
+                categorization_origin = CASE WHEN \(categories)::jsonb IS NOT NULL AND (v.categories = '[]'::jsonb
+                        OR array_position(ARRAY['processor', 'legacy_dashboard', 'curated'], \(origin)::text)
+                           >= array_position(ARRAY['processor', 'legacy_dashboard', 'curated'], v.categorization_origin))
+                    THEN \(origin)::text ELSE v.categorization_origin END,
+                updated_at = now()
+            RETURNING (xmax = 0) AS created, categories = coalesce(\(categories)::jsonb, 'null'::jsonb) AND categorization_origin IS NOT DISTINCT FROM \(origin)::text
+            """, logger: logger)
+        for try await (created, written) in rows.decode((Bool, Bool).self) { return (created, written) }
+        throw StoreError.unavailable("upsert returned no row")
+    }
+
+    /// Adds the next revision for (video, variant) and makes it the only latest, unless the text equals the latest.
+    /// Returns the new revision number, or nil when nothing changed. The caller holds the video lock.
+    private func addRevision(_ draft: SummaryDraft, for id: VideoID, on connection: PostgresConnection) async throws -> Int? {
+        let latest = try await connection.query(
+            "SELECT text FROM summaries WHERE video_id = \(id.rawValue) AND variant = \(draft.variant.id) AND is_latest",
+            logger: logger)
+        for try await text in latest.decode(String.self) where text == draft.text { return nil }
+        try await connection.query(
+            "UPDATE summaries SET is_latest = false WHERE video_id = \(id.rawValue) AND variant = \(draft.variant.id) AND is_latest",
+            logger: logger)
+        let rows = try await connection.query(
+            """
+            INSERT INTO summaries (video_id, variant, revision, is_latest, text, html, headline, language, proficiency,
+                                   raw_value, generated_at)
+            SELECT \(id.rawValue), \(draft.variant.id), coalesce(max(revision), 0) + 1, true, \(draft.text), \(draft.html),
+                   \(draft.headline), \(draft.language), \(draft.proficiency?.rawValue), \(draft.rawValue), \(draft.generatedAt)
+            FROM summaries WHERE video_id = \(id.rawValue) AND variant = \(draft.variant.id)
+            RETURNING revision
+            """, logger: logger)
+        for try await revision in rows.decode(Int.self) { return revision }
+        throw StoreError.unavailable("revision insert returned no row")
+    }
+
+    /// Stores (or replaces) the video's audio. Returns false when the same bytes were already stored.
+    private func storeAudio(_ audio: AudioDraft, for id: VideoID, on connection: PostgresConnection) async throws -> Bool {
+        let sha = SHA256.hash(data: audio.bytes).map { String(format: "%02x", $0) }.joined()
+        let rows = try await connection.query(
+            """
+            INSERT INTO audio AS a (video_id, bytes, size_bytes, sha256, duration_seconds, mime)
+            VALUES (\(id.rawValue), \(ByteBuffer(bytes: audio.bytes)), \(audio.bytes.count), \(sha), \(audio.durationSeconds), \(audio.mime))
+            ON CONFLICT (video_id) DO UPDATE SET
+                bytes = EXCLUDED.bytes, size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256,
+                duration_seconds = coalesce(EXCLUDED.duration_seconds, a.duration_seconds), mime = EXCLUDED.mime, updated_at = now()
+            WHERE a.sha256 <> EXCLUDED.sha256 OR a.duration_seconds IS DISTINCT FROM coalesce(EXCLUDED.duration_seconds, a.duration_seconds)
+            RETURNING 1
+            """, logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+}
+
+/// Compact JSON text for a jsonb bind.
+func jsonText<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}

@@ -1,0 +1,144 @@
+import Foundation
+import YTV2Core
+
+/// Metadata fields of a video. A field left `nil` is not carried by the write and stays as it is in the database.
+public struct VideoMetadata: Sendable, Equatable {
+    public var title: String?
+    public var contentSource: String?
+    public var channelName: String?
+    public var channelID: String?
+    public var thumbnailURL: String?
+    public var publishedAt: Date?
+    public var indexedAt: Date?
+    public var durationSeconds: Int?
+    public var wordCount: Int?
+    public var viewCount: Int?
+    public var likeCount: Int?
+    public var commentCount: Int?
+    public var hasTranscript: Bool?
+    public var transcriptChars: Int?
+    public var contentType: String?
+    public var complexityLevel: String?
+    public var language: String?
+    public var keyTopics: [String]?
+    public var namedEntities: [String]?
+
+    public init(
+        title: String? = nil, contentSource: String? = nil, channelName: String? = nil, channelID: String? = nil,
+        thumbnailURL: String? = nil, publishedAt: Date? = nil, indexedAt: Date? = nil, durationSeconds: Int? = nil,
+        wordCount: Int? = nil, viewCount: Int? = nil, likeCount: Int? = nil, commentCount: Int? = nil,
+        hasTranscript: Bool? = nil, transcriptChars: Int? = nil, contentType: String? = nil, complexityLevel: String? = nil,
+        language: String? = nil, keyTopics: [String]? = nil, namedEntities: [String]? = nil
+    ) {
+        self.title = title
+        self.contentSource = contentSource
+        self.channelName = channelName
+        self.channelID = channelID
+        self.thumbnailURL = thumbnailURL
+        self.publishedAt = publishedAt
+        self.indexedAt = indexedAt
+        self.durationSeconds = durationSeconds
+        self.wordCount = wordCount
+        self.viewCount = viewCount
+        self.likeCount = likeCount
+        self.commentCount = commentCount
+        self.hasTranscript = hasTranscript
+        self.transcriptChars = transcriptChars
+        self.contentType = contentType
+        self.complexityLevel = complexityLevel
+        self.language = language
+        self.keyTopics = keyTopics
+        self.namedEntities = namedEntities
+    }
+}
+
+/// A new summary text for one variant; stored as the next revision unless it equals the latest.
+public struct SummaryDraft: Sendable, Equatable {
+    public var variant: SummaryVariant
+    public var text: String
+    public var html: String?
+    public var headline: String?
+    public var language: String?
+    public var proficiency: ProficiencyLevel?
+    /// The value exactly as the source had it, when normalization changed it.
+    public var rawValue: String?
+    public var generatedAt: Date?
+
+    public init(
+        variant: SummaryVariant, text: String, html: String? = nil, headline: String? = nil, language: String? = nil,
+        proficiency: ProficiencyLevel? = nil, rawValue: String? = nil, generatedAt: Date? = nil
+    ) {
+        self.variant = variant
+        self.text = text
+        self.html = html
+        self.headline = headline
+        self.language = language
+        self.proficiency = proficiency
+        self.rawValue = rawValue
+        self.generatedAt = generatedAt
+    }
+}
+
+/// Audio bytes for a video; the store computes size and sha256 itself.
+public struct AudioDraft: Sendable, Equatable {
+    public var bytes: [UInt8]
+    public var durationSeconds: Double?
+    public var mime: String
+
+    public init(bytes: [UInt8], durationSeconds: Double? = nil, mime: String = "audio/mpeg") {
+        self.bytes = bytes
+        self.durationSeconds = durationSeconds
+        self.mime = mime
+    }
+}
+
+/// Everything one result writes about one video, committed in a single transaction.
+public struct VideoWrite: Sendable {
+    public var videoID: VideoID
+    public var metadata: VideoMetadata
+    /// Written only when it outranks (or the video lacks) the stored categorization; see ``CategorizationOrigin``.
+    public var categorization: Categorization?
+    public var summaries: [SummaryDraft]
+    public var audio: AudioDraft?
+    /// Legacy ids that must resolve to this video.
+    public var aliases: [String]
+    /// An explicit re-request: clears the video's tombstone in the same transaction instead of being refused.
+    public var revive: Bool
+    /// Who writes (`processor`, `dashboard:ingest`, `migration`, ...), recorded with tombstone changes.
+    public var actor: String
+
+    public init(
+        videoID: VideoID, metadata: VideoMetadata = VideoMetadata(), categorization: Categorization? = nil,
+        summaries: [SummaryDraft] = [], audio: AudioDraft? = nil, aliases: [String] = [], revive: Bool = false,
+        actor: String
+    ) {
+        self.videoID = videoID
+        self.metadata = metadata
+        self.categorization = categorization
+        self.summaries = summaries
+        self.audio = audio
+        self.aliases = aliases
+        self.revive = revive
+        self.actor = actor
+    }
+}
+
+/// What a committed write changed.
+public struct WriteOutcome: Sendable, Equatable {
+    public var videoID: VideoID
+    public var created: Bool
+    /// The revisions added, per variant (a text equal to the latest adds none).
+    public var revisionsAdded: [SummaryVariant: Int]
+    public var audioStored: Bool
+    public var categorizationWritten: Bool
+    public var revived: Bool
+
+    public var summariesAdded: Int { revisionsAdded.count }
+}
+
+/// The result of a delete.
+public struct DeleteOutcome: Sendable, Equatable {
+    public var videoID: VideoID
+    public var summariesDeleted: Int
+    public var audioDeleted: Int
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Logging
+import YTV2Store
+
+/// Logging and database options shared by the commands.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "notice"
+
+    func makeLogger(_ label: String) throws -> Logger {
+        guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        LoggingBootstrap.once
+        var logger = Logger(label: label)
+        logger.logLevel = level
+        return logger
+    }
+}
+
+enum LoggingBootstrap {
+    /// Logs go to standard error so standard output stays clean for reports and JSON.
+    static let once: Void = LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
+}
+
+/// Connects to the database (starting the private cluster when needed), runs the pool for `body`, and prints
+/// store errors as one clear line with a non-zero exit code.
+func withStore<T: Sendable>(logger: Logger, migrate: Bool = true, _ body: @Sendable (Store) async throws -> T) async throws -> T {
+    do {
+        let configuration = try await DatabaseLocation.fromEnvironment().connect(logger: logger)
+        let store = Store(configuration: configuration, logger: logger)
+        return try await store.withRunning { store in
+            if migrate { try await store.migrate() }
+            return try await body(store)
+        }
+    } catch let error as StoreError {
+        throw CLIError(error.description)
+    }
+}
+
+/// A failure reported to the user as one line on standard error.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Pretty, key-sorted JSON for `--json` output.
+func printJSON(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .iso8601
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}

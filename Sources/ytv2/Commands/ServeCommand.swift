@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import YTV2Dashboard
+import YTV2Store
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the dashboard on the shared database (applies pending migrations first).")
+
+    @Option(help: "Address to listen on.") var host: String = ProcessInfo.processInfo.environment["HOST"] ?? "127.0.0.1"
+    @Option(help: "Port to listen on.") var port: Int = Int(ProcessInfo.processInfo.environment["PORT"] ?? "") ?? 10000
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let logger = try global.makeLogger("ytv2.serve")
+        let location = try DatabaseLocation.fromEnvironment()
+        let databaseConfiguration: DatabaseConfiguration
+        do {
+            databaseConfiguration = try await location.connect(logger: logger)
+        } catch let error as StoreError {
+            throw CLIError(error.description)
+        }
+        let store = Store(configuration: databaseConfiguration, logger: logger)
+        var configuration = DashboardConfiguration(host: host, port: port)
+        configuration.onServerRunning = { port in
+            // Written straight to the descriptor: stdout to a pipe or file is buffered, and this line must show at once.
+            FileHandle.standardOutput.write(Data("ytv2 dashboard on http://\(host):\(port) (database: \(location.summary))\n".utf8))
+        }
+        let app = buildApplication(configuration: configuration, store: store, logger: logger)
+        try await app.runService()
+    }
+}

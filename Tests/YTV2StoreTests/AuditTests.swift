@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+import YTV2TestSupport
+
+@testable import YTV2Store
+
+@Suite struct AuditTests {
+    @Test func chainVerifiesAndATamperedEntryIsDetected() async throws {
+        try await withTestStore { store in
+            for index in 0..<5 {
+                try await store.audit(actor: "tester", action: "test.entry", subject: "s\(index)", details: ["n": index])
+            }
+            try await store.commit(Fixture.write("dQw4w9WgXcQ"))
+            try await store.delete(Fixture.id("dQw4w9WgXcQ"), actor: "admin", reason: "why not")
+            let intact = try await store.verifyAuditChain()
+            #expect(intact.isIntact)
+            #expect(intact.entries == 6)
+
+            // The log refuses edits and deletes outright.
+            await #expect(throws: StoreError.self) { try await store.execute("UPDATE audit_log SET actor = 'mallory'") }
+            await #expect(throws: StoreError.self) { try await store.execute("DELETE FROM audit_log") }
+            await #expect(throws: StoreError.self) { try await store.execute("TRUNCATE audit_log") }
+
+            // A superuser bypassing triggers can still edit a row; the chain shows where.
+            let third = try await store.scalar("SELECT seq FROM audit_log ORDER BY seq OFFSET 2 LIMIT 1")
+            try await store.client.withConnection { connection in
+                try await connection.query("SET session_replication_role = replica")
+                try await connection.query("UPDATE audit_log SET details = '{\"n\": 99}' WHERE seq = \(third)")
+                try await connection.query("SET session_replication_role = origin")
+            }
+            let tampered = try await store.verifyAuditChain()
+            #expect(tampered.firstBroken?.seq == third)
+        }
+    }
+
+    @Test func aRemovedEntryBreaksTheLink() async throws {
+        try await withTestStore { store in
+            for index in 0..<3 { try await store.audit(actor: "tester", action: "test.entry", details: ["n": index]) }
+            let middle = try await store.scalar("SELECT seq FROM audit_log ORDER BY seq OFFSET 1 LIMIT 1")
+            try await store.client.withConnection { connection in
+                try await connection.query("SET session_replication_role = replica")
+                try await connection.query("DELETE FROM audit_log WHERE seq = \(middle)")
+                try await connection.query("SET session_replication_role = origin")
+            }
+            let result = try await store.verifyAuditChain()
+            #expect(result.firstBroken != nil)
+            #expect(result.firstBroken!.seq > middle)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import YTV2TestSupport
+
+@testable import YTV2Store
+
+@Suite struct MigrationTests {
+    @Test func freshApplyThenNoOp() async throws {
+        try await withTestStore(migrated: false) { store in
+            let first = try await store.migrate()
+            #expect(first.applied == ["0001_schema_v1.sql"])
+            #expect(first.schemaVersion == 1)
+            let second = try await store.migrate()
+            #expect(second.applied.isEmpty)
+            #expect(second.alreadyApplied == 1)
+            #expect(try await store.scalar("SELECT count(*) FROM schema_migrations") == 1)
+            #expect(try await store.schemaVersion() == 1)
+        }
+    }
+
+    @Test func tamperedAppliedFileIsRefusedByName() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-migrations-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "CREATE TABLE one (id int);".write(to: directory.appendingPathComponent("0001_one.sql"), atomically: true, encoding: .utf8)
+        try "CREATE TABLE two (id int);\nINSERT INTO two VALUES (1);".write(
+            to: directory.appendingPathComponent("0002_two.sql"), atomically: true, encoding: .utf8)
+
+        try await withTestStore(migrated: false) { store in
+            let migrator = try SchemaMigrator(directory: directory, logger: TestPostgres.logger)
+            #expect(try await migrator.migrate(client: store.client).applied == ["0001_one.sql", "0002_two.sql"])
+
+            try "CREATE TABLE two (id bigint);".write(to: directory.appendingPathComponent("0002_two.sql"), atomically: true, encoding: .utf8)
+            let tampered = try SchemaMigrator(directory: directory, logger: TestPostgres.logger)
+            do {
+                try await tampered.migrate(client: store.client)
+                Issue.record("a changed applied migration must be refused")
+            } catch StoreError.migration(let message) {
+                #expect(message.contains("0002_two.sql"))
+            }
+            #expect(try await store.scalar("SELECT count(*) FROM two") == 1)
+        }
+    }
+
+    @Test func aFailingMigrationLeavesNothingBehind() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-migrations-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "CREATE TABLE good (id int);\nCREATE TABLE bad (id nosuchtype);".write(
+            to: directory.appendingPathComponent("0001_broken.sql"), atomically: true, encoding: .utf8)
+        try await withTestStore(migrated: false) { store in
+            let migrator = try SchemaMigrator(directory: directory, logger: TestPostgres.logger)
+            await #expect(throws: StoreError.self) { try await migrator.migrate(client: store.client) }
+            #expect(try await store.scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'good'") == 0)
+            #expect(try await store.scalar("SELECT count(*) FROM schema_migrations") == 0)
+        }
+    }
+
+    @Test func concurrentMigratorsApplyOnce() async throws {
+        try await withTestStore(migrated: false) { store in
+            let reports = try await withThrowingTaskGroup(of: SchemaMigrator.Report.self) { group in
+                for _ in 0..<4 { group.addTask { try await store.migrate() } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(reports.filter { !$0.applied.isEmpty }.count == 1)
+            #expect(try await store.scalar("SELECT count(*) FROM schema_migrations") == 1)
+        }
+    }
+
+    @Test func splitsStatementsRespectingQuotesAndBodies() {
+        let sql = """
+            -- comment; not a statement
+            CREATE TABLE a (t text DEFAULT 'x;y');
+            CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1; $$;
+            CREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS $body$ BEGIN RETURN 2; END $body$;
+            /* block; comment */ SELECT "odd;name" FROM a;
+            """
+        let statements = SQLScript.statements(in: sql)
+        #expect(statements.count == 4)
+        #expect(statements[0].hasSuffix("DEFAULT 'x;y')"))
+        #expect(statements[1].contains("$$ SELECT 1; $$"))
+        #expect(statements[2].contains("BEGIN RETURN 2; END"))
+        #expect(statements[3].contains("\"odd;name\""))
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+import YTV2Core
+import YTV2TestSupport
+
+@testable import YTV2Store
+
+@Suite struct ReadTests {
+    /// Twelve videos with varied fields; every third has audio, every fourth has no publish date.
+    static func seed(_ store: Store) async throws -> [VideoWrite] {
+        let parents = [("History", "Modern History"), ("Technology", "Web Development"), ("Education", "Online Learning")]
+        var writes: [VideoWrite] = []
+        for index in 0..<12 {
+            let raw = String(format: "vid%08d", index)
+            let (parent, sub) = parents[index % 3]
+            var write = Fixture.write(
+                raw, title: ["Zebra", "apple", "Mango", "banana"][index % 4] + " \(index)",
+                categories: [CategoryEntry(category: parent, subcategories: index % 2 == 0 ? [sub] : [])],
+                summaries: index % 5 == 4 ? [(.audio, "Narration \(index)")] : [(.comprehensive, "Summary 100% of_\(index)")],
+                audio: index % 3 == 0 ? Fixture.mp3(1000 + index) : nil,
+                metadata: VideoMetadata(
+                    channelName: index % 2 == 0 ? "Tom Scott" : "Veritasium",
+                    publishedAt: index % 4 == 3 ? nil : Date(timeIntervalSince1970: 1_600_000_000 + Double(index * 86_400 * 7 % 50) * 86_400),
+                    indexedAt: Date(timeIntervalSince1970: 1_700_000_000 + Double((index * 7) % 12) * 3600),
+                    durationSeconds: index % 4 == 2 ? nil : 60 * ((index * 5) % 13), language: index % 2 == 0 ? "en-US" : "fr",
+                    keyTopics: ["topic \(index)"]))
+            write.categorization?.origin = .processor
+            writes.append(write)
+            try await store.commit(write)
+        }
+        return writes
+    }
+
+    static func all(_ store: Store, _ query: ReportQuery = ReportQuery()) async throws -> [ReportRecord] {
+        var query = query
+        query.size = 50
+        return try await store.reports(query).reports
+    }
+
+    @Test func everySortMatchesAnIndependentOrdering() async throws {
+        try await withTestStore { store in
+            _ = try await Self.seed(store)
+            let records = try await Self.all(store)
+            #expect(records.count == 12)
+            func ids(_ sorted: [ReportRecord]) -> [String] { sorted.map(\.videoID.rawValue) }
+            let expectations: [(ReportSort, [ReportRecord])] = [
+                (.addedDesc, records.sorted { ($1.indexedAt, $1.videoID) < ($0.indexedAt, $0.videoID) }),
+                (.addedAsc, records.sorted { ($0.indexedAt, $0.videoID) < ($1.indexedAt, $1.videoID) }),
+                (.titleAZ, records.sorted { ($0.title.lowercased(), $0.videoID) < ($1.title.lowercased(), $1.videoID) }),
+                (.titleZA, records.sorted { ($1.title.lowercased(), $1.videoID) < ($0.title.lowercased(), $0.videoID) }),
+                (
+                    .newest,
+                    records.filter { $0.publishedAt != nil }.sorted { ($1.publishedAt!, $1.videoID) < ($0.publishedAt!, $0.videoID) }
+                        + records.filter { $0.publishedAt == nil }.sorted { $1.videoID < $0.videoID }
+                ),
+                (
+                    .oldest,
+                    records.filter { $0.publishedAt != nil }.sorted { ($0.publishedAt!, $0.videoID) < ($1.publishedAt!, $1.videoID) }
+                        + records.filter { $0.publishedAt == nil }.sorted { $0.videoID < $1.videoID }
+                ),
+                (
+                    .durationDesc,
+                    records.filter { $0.durationSeconds != nil }.sorted { ($1.durationSeconds!, $1.videoID) < ($0.durationSeconds!, $0.videoID) }
+                        + records.filter { $0.durationSeconds == nil }.sorted { $1.videoID < $0.videoID }
+                ),
+                (
+                    .durationAsc,
+                    records.filter { $0.durationSeconds != nil }.sorted { ($0.durationSeconds!, $0.videoID) < ($1.durationSeconds!, $1.videoID) }
+                        + records.filter { $0.durationSeconds == nil }.sorted { $0.videoID < $1.videoID }
+                ),
+            ]
+            for (sort, expected) in expectations {
+                var query = ReportQuery()
+                query.sort = sort
+                #expect(ids(try await Self.all(store, query)) == ids(expected), "sort \(sort.rawValue)")
+            }
+        }
+    }
+
+    @Test func pagingIsStableAndComplete() async throws {
+        try await withTestStore { store in
+            _ = try await Self.seed(store)
+            var seen: [String] = []
+            var query = ReportQuery()
+            query.size = 5
+            for page in 1...4 {
+                query.page = page
+                let result = try await store.reports(query)
+                #expect(result.total == 12)
+                #expect(result.pages == 3)
+                #expect(result.hasNext == (page < 3))
+                #expect(result.hasPrevious == (page > 1))
+                seen += result.reports.map(\.videoID.rawValue)
+                if page == 4 { #expect(result.reports.isEmpty) }
+            }
+            #expect(seen.count == 12)
+            #expect(Set(seen).count == 12)
+            query.size = 500
+            #expect(try await store.reports(query).size == ReportQuery.maximumPageSize)
+        }
+    }
+
+    @Test func filtersCombineAndFacetsAddUp() async throws {
+        try await withTestStore { store in
+            let writes = try await Self.seed(store)
+            var query = ReportQuery()
+            query.categories = ["History"]
+            query.languages = ["EN"]
+            let history = try await Self.all(store, query)
+            let expected = writes.filter { $0.categorization?.entries.first?.category == "History" && $0.metadata.language == "en-US" }
+            #expect(Set(history.map(\.videoID)) == Set(expected.map(\.videoID)))
+
+            query = ReportQuery()
+            query.subcategories = [SubcategoryFilter(subcategory: "Web Development", parent: "Technology")]
+            #expect(try await Self.all(store, query).allSatisfy { $0.categorization?.pairs.contains(CategoryPair(category: "Technology", subcategory: "Web Development")) == true })
+            query.subcategories = [SubcategoryFilter(subcategory: "Web Development", parent: "History")]
+            #expect(try await Self.all(store, query).isEmpty)
+            query.subcategories = [SubcategoryFilter(subcategory: "Web Development")]
+            #expect(try await Self.all(store, query).count == 2)
+
+            query = ReportQuery()
+            query.hasAudio = true
+            #expect(try await Self.all(store, query).count == 4)
+            query.hasAudio = false
+            #expect(try await Self.all(store, query).allSatisfy { !$0.hasAudio })
+            query = ReportQuery()
+            query.summaryTypes = [.audio]
+            #expect(try await Self.all(store, query).map(\.videoID.rawValue).sorted() == ["vid00000004", "vid00000009"])
+
+            // Facets: each facet's counts add up to the total of the query without that facet's filter.
+            query = ReportQuery()
+            query.channels = ["Tom Scott"]
+            query.categories = ["History"]
+            let facets = try await store.facets(query)
+            var withoutChannel = query
+            withoutChannel.channels = []
+            #expect(facets.channels.reduce(0) { $0 + $1.count } == (try await store.reports(withoutChannel)).total)
+            var withoutCategory = query
+            withoutCategory.categories = []
+            #expect(facets.categories.reduce(0) { $0 + $1.count } == (try await store.reports(withoutCategory)).total)
+            #expect(facets.hasAudio.reduce(0) { $0 + $1.count } == (try await store.reports(query)).total)
+            #expect(facets.languages.map(\.value).allSatisfy { $0.count == 2 })
+            let counts = facets.channels.map(\.count)
+            #expect(counts == counts.sorted(by: >))
+        }
+    }
+
+    @Test func searchTreatsHostileStringsAsData() async throws {
+        try await withTestStore { store in
+            _ = try await Self.seed(store)
+            var query = ReportQuery()
+            query.search = "100%"
+            #expect(try await store.reports(query).total == 10)
+            query.search = "of_1"
+            #expect(try await Self.all(store, query).map(\.videoID.rawValue).sorted() == ["vid00000001", "vid00000010", "vid00000011"])
+            query.search = "%"
+            #expect(try await store.reports(query).total == 10)
+            query.search = "_"
+            #expect(try await store.reports(query).total == 10)
+            for hostile in ["'; DROP TABLE videos; --", "\" OR 1=1", "\\", "日本語", String(repeating: "x", count: 10_000), "zebra"] {
+                query.search = hostile
+                query.channels = ["' OR ''='"]
+                #expect(try await store.reports(query).total == 0)
+                _ = try await store.facets(query)
+            }
+            query = ReportQuery()
+            query.search = "ZEBRA"
+            query.channels = ["Tom Scott"]
+            #expect(try await Self.all(store, query).map(\.videoID.rawValue).sorted() == ["vid00000000", "vid00000004", "vid00000008"])
+            #expect(try await store.videoCount() == 12)
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+import YTV2Core
+import YTV2TestSupport
+
+@testable import YTV2Store
+
+@Suite struct WriteTests {
+    @Test func fiftyConcurrentRevisionsHaveNoGapsAndOneLatest() async throws {
+        try await withTestStore { store in
+            try await store.commit(Fixture.write("dQw4w9WgXcQ", summaries: []))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 1...50 {
+                    group.addTask {
+                        try await store.commit(Fixture.write("dQw4w9WgXcQ", summaries: [(.comprehensive, "Revision text \(index)")]))
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let revisions = try await store.revisions(of: Fixture.id("dQw4w9WgXcQ"), variant: .comprehensive)
+            #expect(revisions.map(\.revision) == Array(1...50))
+            #expect(revisions.filter(\.isLatest).count == 1)
+            #expect(revisions.last?.isLatest == true)
+            #expect(Set(revisions.map(\.text)).count == 50)
+        }
+    }
+
+    @Test func sameTextAddsNoRevision() async throws {
+        try await withTestStore { store in
+            try await store.commit(Fixture.write("dQw4w9WgXcQ", summaries: [(.comprehensive, "Same.")]))
+            let again = try await store.commit(Fixture.write("dQw4w9WgXcQ", summaries: [(.comprehensive, "Same.")]))
+            #expect(again.summariesAdded == 0)
+            #expect(try await store.revisions(of: Fixture.id("dQw4w9WgXcQ"), variant: .comprehensive).count == 1)
+        }
+    }
+
+    @Test func processorKeepsCuratedCategoriesAndAudio() async throws {
+        try await withTestStore { store in
+            let curated = [CategoryEntry(category: "History", subcategories: ["Modern History"])]
+            try await store.commit(
+                Fixture.write("dQw4w9WgXcQ", categories: curated, origin: .curated, audio: Fixture.mp3(), actor: "admin"))
+            let processorCategories = [CategoryEntry(category: "Technology", subcategories: ["Web Development"])]
+            let outcome = try await store.commit(
+                Fixture.write(
+                    "dQw4w9WgXcQ", title: "New title", categories: processorCategories, origin: .processor,
+                    summaries: [(.bulletPoints, "- point")]))
+            #expect(!outcome.categorizationWritten)
+            let report = try #require(try await store.report(id: "dQw4w9WgXcQ"))
+            #expect(report.categorization == Categorization(entries: curated, origin: .curated))
+            #expect(report.title == "New title")
+            #expect(report.hasAudio)
+            #expect(report.audio?.sizeBytes == 4096)
+            #expect(try await store.audioBytes(for: Fixture.id("dQw4w9WgXcQ")) == Fixture.mp3())
+            #expect(report.summaries.map(\.variant) == [.comprehensive, .bulletPoints])
+        }
+    }
+
+    @Test func legacyDashboardCategoriesOutrankProcessorButNotCuration() async throws {
+        try await withTestStore { store in
+            let legacy = [CategoryEntry(category: "Education", subcategories: ["Online Learning"])]
+            try await store.commit(Fixture.write("dQw4w9WgXcQ", categories: legacy, origin: .legacyDashboard, actor: "migration"))
+            try await store.commit(
+                Fixture.write("dQw4w9WgXcQ", categories: [CategoryEntry(category: "Business", subcategories: ["Industry Analysis"])]))
+            #expect(try await store.report(id: "dQw4w9WgXcQ")?.categorization?.entries == legacy)
+
+            // The processor fills what is empty.
+            try await store.commit(Fixture.write("AAAAAAAAAAA", categories: []))
+            let filled = [CategoryEntry(category: "Business", subcategories: ["Industry Analysis"])]
+            try await store.commit(Fixture.write("AAAAAAAAAAA", categories: filled))
+            #expect(try await store.report(id: "AAAAAAAAAAA")?.categorization?.entries == filled)
+
+            // A person's curation replaces anything.
+            let curated = [CategoryEntry(category: "History", subcategories: ["Biographies"])]
+            try await store.commit(Fixture.write("dQw4w9WgXcQ", categories: curated, origin: .curated, actor: "admin"))
+            #expect(try await store.report(id: "dQw4w9WgXcQ")?.categorization == Categorization(entries: curated, origin: .curated))
+        }
+    }
+
+    @Test func fieldsAWriteDoesNotCarryAreLeftAlone() async throws {
+        try await withTestStore { store in
+            let published = Date(timeIntervalSince1970: 1_700_000_000)
+            try await store.commit(
+                Fixture.write(
+                    "dQw4w9WgXcQ",
+                    metadata: VideoMetadata(
+                        title: "Kept", channelName: "Tom Scott", publishedAt: published, durationSeconds: 300, language: "en-US",
+                        keyTopics: ["maps"])))
+            try await store.commit(VideoWrite(videoID: Fixture.id("dQw4w9WgXcQ"), metadata: VideoMetadata(wordCount: 42), actor: "processor"))
+            let report = try #require(try await store.report(id: "yt:dQw4w9WgXcQ"))
+            #expect(report.title == "Kept")
+            #expect(report.channelName == "Tom Scott")
+            #expect(report.publishedAt == published)
+            #expect(report.durationSeconds == 300)
+            #expect(report.wordCount == 42)
+            #expect(report.keyTopics == ["maps"])
+            #expect(report.summaries.count == 1)
+        }
+    }
+
+    @Test func invalidIDsAreRejectedByTheDatabaseToo() async throws {
+        try await withTestStore { store in
+            for bad in ["short", "yt:dqw4w9wgxcq", "dQw4w9WgXc!", "dQw4w9WgXcQQ"] {
+                #expect(throws: VideoIDError.self) { try VideoID(bad) }
+                do {
+                    try await store.execute("INSERT INTO videos (video_id) VALUES ('\(bad)')")
+                    Issue.record("the database accepted \(bad)")
+                } catch StoreError.database(let state, _) {
+                    #expect(state == "23514")  // check_violation
+                }
+            }
+            #expect(try await store.videoCount() == 0)
+        }
+    }
+
+    @Test func badValuesAreRefusedWithoutAPartialWrite() async throws {
+        try await withTestStore { store in
+            var write = Fixture.write("dQw4w9WgXcQ")
+            write.metadata.durationSeconds = -1
+            await #expect(throws: StoreError.self) { try await store.commit(write) }
+            // A constraint failure inside the transaction (the audio size check cannot fail, so use a bad variant id
+            // forced past validation through raw SQL) leaves nothing behind.
+            try await store.commit(Fixture.write("dQw4w9WgXcQ", summaries: [(.comprehensive, "ok")]))
+            await #expect(throws: (any Error).self) {
+                try await store.execute("INSERT INTO summaries (video_id, variant, revision, is_latest, text) VALUES ('dQw4w9WgXcQ', 'comprehensive', 2, true, 'x')")
+            }
+            #expect(try await store.scalar("SELECT count(*) FROM summaries WHERE is_latest") == 1)
+        }
+    }
+
+    @Test func aliasesResolveLegacyIDs() async throws {
+        try await withTestStore { store in
+            var write = Fixture.write("dQw4w9WgXcQ")
+            write.aliases = ["yt:dqw4w9wgxcq"]
+            try await store.commit(write)
+            #expect(try await store.resolve("yt:dqw4w9wgxcq") == Fixture.id("dQw4w9WgXcQ"))
+            #expect(try await store.resolve("YT:DQW4W9WGXCQ") == Fixture.id("dQw4w9WgXcQ"))
+            #expect(try await store.resolve("dQw4w9WgXcQ") == Fixture.id("dQw4w9WgXcQ"))
+            #expect(try await store.resolve("yt:nothinghere") == nil)
+            #expect(try await store.report(id: "yt:dqw4w9wgxcq")?.videoID == Fixture.id("dQw4w9WgXcQ"))
+        }
+    }
+}
