@@ -137,6 +137,7 @@ let package = Package(
                 "YTV2Store",
                 "YTV2TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),

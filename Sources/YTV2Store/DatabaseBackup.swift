@@ -126,8 +126,8 @@ public struct DatabaseBackup: Sendable {
 
     /// Row counts and checksums of every table.
     public static func figures(store: Store) async throws -> [String: TableFigures] {
-        var result: [String: TableFigures] = [:]
         try await store.read { connection in
+            var result: [String: TableFigures] = [:]
             for table in tables {
                 // Table names come from the fixed list above, never from input.
                 let rows = try await connection.query(
@@ -140,8 +140,8 @@ public struct DatabaseBackup: Sendable {
                     result[table] = TableFigures(rows: count, checksum: checksum)
                 }
             }
+            return result
         }
-        return result
     }
 
     static func sha256(of file: URL) throws -> (String, Int) {
@@ -160,7 +160,7 @@ public struct DatabaseBackup: Sendable {
 extension Store {
     /// The highest applied migration, 0 on an empty database.
     public func schemaVersion() async throws -> Int {
-        try await read { connection in
+        try await read { [self] connection in
             let exists = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger)
             for try await hasTable in exists.decode(Bool.self) where !hasTable { return 0 }
             let rows = try await connection.query("SELECT coalesce(max(version), 0) FROM schema_migrations", logger: logger)

@@ -84,11 +84,22 @@ public struct LocalCluster: Sendable {
         let bin = try Self.binDirectory()
         var state = try loadState() ?? initialize(bin: bin, logger: logger)
         if try !isRunning(state: state, bin: bin) {
-            if !Self.portIsFree(state.port) {
-                state.port = try Self.freePort()
-                try saveState(state)
+            // Another server may take the port between our check and the bind: then move to a new port and retry.
+            var attempt = 1
+            while true {
+                if !Self.portIsFree(state.port) {
+                    state.port = try Self.freePort()
+                    try saveState(state)
+                }
+                do {
+                    try startServer(state: state, bin: bin, logger: logger)
+                    break
+                } catch StoreError.unavailable(let message) where message.contains("already in use") && attempt < 5 {
+                    attempt += 1
+                    state.port = try Self.freePort()
+                    try saveState(state)
+                }
             }
-            try startServer(state: state, bin: bin, logger: logger)
         }
         let configuration = DatabaseConfiguration(
             host: "127.0.0.1", port: state.port, username: state.superuser, password: state.password, database: state.database,
@@ -270,6 +281,9 @@ public struct LocalCluster: Sendable {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
+        // As PostgreSQL does: connections of a stopped server lingering in TIME_WAIT do not make the port busy.
+        var reuse: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -280,10 +294,10 @@ public struct LocalCluster: Sendable {
         return result == 0
     }
 
-    /// A free port in 54330...54999, starting at a spot derived from the process id so parallel runs rarely collide.
+    /// A free port in 54330...54999, from a random starting point so clusters started at once rarely collide.
     static func freePort() throws -> Int {
         let span = 670
-        let start = Int(getpid()) % span
+        let start = Int.random(in: 0..<span)
         for offset in 0..<span {
             let port = 54330 + (start + offset) % span
             if portIsFree(port) { return port }

@@ -30,7 +30,7 @@ public struct AuditVerification: Sendable, Equatable {
 extension Store {
     /// Appends an audited fact in its own transaction (imports, flag changes, backups).
     public func audit(actor: String, action: String, subject: String? = nil, details: some Encodable & Sendable) async throws {
-        try await transaction { connection in
+        try await transaction { [self] connection in
             try await appendAudit(actor: actor, action: action, subject: subject, details: details, on: connection)
         }
     }
@@ -47,7 +47,7 @@ extension Store {
 
     /// The most recent entries, newest first.
     public func auditEntries(limit: Int = 100) async throws -> [AuditEntry] {
-        try await read { connection in
+        try await read { [self] connection in
             try await fetchAudit(on: connection, newestFirst: true, limit: limit)
         }
     }
@@ -55,7 +55,7 @@ extension Store {
     /// Recomputes every entry's sha256 from its fields and its predecessor's hash, in Swift, independently of the
     /// trigger that wrote it: an edited field, a removed entry or a forged hash breaks the chain at that entry.
     public func verifyAuditChain() async throws -> AuditVerification {
-        let entries = try await read { connection in try await fetchAudit(on: connection, newestFirst: false, limit: nil) }
+        let entries = try await read { [self] connection in try await fetchAudit(on: connection, newestFirst: false, limit: nil) }
         var previous = String(repeating: "0", count: 64)
         for entry in entries {
             if entry.prevHash != previous {

@@ -7,7 +7,7 @@ extension Store {
     /// and an audit entry. Throws ``StoreError/videoNotFound(_:deletedAt:)`` for an unknown or already deleted video.
     @discardableResult
     public func delete(_ id: VideoID, actor: String, reason: String = "") async throws -> DeleteOutcome {
-        try await transaction { connection in
+        try await transaction { [self] connection in
             try await connection.lockVideo(id, logger: logger)
             let counts = try await connection.query(
                 """
@@ -36,7 +36,7 @@ extension Store {
 
     /// When the video was deleted, or nil when it has no tombstone.
     public func tombstone(for id: VideoID) async throws -> Date? {
-        try await read { connection in try await tombstoneDate(id, on: connection) }
+        try await read { [self] connection in try await tombstoneDate(id, on: connection) }
     }
 }
 

@@ -5,7 +5,7 @@ extension Store {
     /// Facet counts for `/api/filters`. Each facet is counted over the videos matching every active filter except its
     /// own, so a facet never hides its own alternatives and its counts add up with ``reports(_:)`` totals.
     public func facets(_ query: ReportQuery) async throws -> ReportFacets {
-        try await read { connection in
+        try await read { [self] connection in
             func counts(_ facet: ReportQuery.Facet, select: String, from: String = "videos v", extraWhere: String? = nil)
                 async throws -> [FacetCount]
             {

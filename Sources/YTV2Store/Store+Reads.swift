@@ -7,26 +7,25 @@ extension Store {
     public func reports(_ query: ReportQuery) async throws -> ReportPage {
         let page = max(1, query.page)
         let size = min(max(1, query.size), ReportQuery.maximumPageSize)
-        var filter = try ReportFilterSQL(query)
-        return try await read { connection in
-            let countSQL = "SELECT count(*) FROM videos v \(filter.whereClause)"
+        let filter = try ReportFilterSQL(query)
+        var paged = filter
+        let limit = paged.bind(size)
+        let offset = paged.bind((page - 1) * size)
+        let countQuery = PostgresQuery(unsafeSQL: "SELECT count(*) FROM videos v \(filter.whereClause)", binds: filter.binds)
+        let pageQuery = PostgresQuery(
+            unsafeSQL: "\(Self.reportColumns) \(filter.whereClause) ORDER BY \(query.sort.orderBy) LIMIT \(limit) OFFSET \(offset)",
+            binds: paged.binds)
+        return try await read { [self] connection in
             var total = 0
-            for try await count in try await connection.query(PostgresQuery(unsafeSQL: countSQL, binds: filter.binds), logger: logger)
-                .decode(Int.self)
-            {
-                total = count
-            }
-            let limit = filter.bind(size)
-            let offset = filter.bind((page - 1) * size)
-            let pageSQL = "\(Self.reportColumns) \(filter.whereClause) ORDER BY \(query.sort.orderBy) LIMIT \(limit) OFFSET \(offset)"
-            let records = try await fetchReports(PostgresQuery(unsafeSQL: pageSQL, binds: filter.binds), on: connection)
+            for try await count in try await connection.query(countQuery, logger: logger).decode(Int.self) { total = count }
+            let records = try await fetchReports(pageQuery, on: connection)
             return ReportPage(reports: records, total: total, page: page, size: size)
         }
     }
 
     /// One report by video id, `yt:<id>`, or a legacy id that resolves through the alias table.
     public func report(id: String) async throws -> ReportRecord? {
-        try await read { connection in
+        try await read { [self] connection in
             guard let videoID = try await resolve(id, on: connection) else { return nil }
             var binds = PostgresBindings()
             binds.append(videoID.rawValue)
@@ -38,7 +37,7 @@ extension Store {
 
     /// The video an id refers to: an exact stored id first, then an alias (as given, then lower-cased).
     public func resolve(_ id: String) async throws -> VideoID? {
-        try await read { connection in try await resolve(id, on: connection) }
+        try await read { [self] connection in try await resolve(id, on: connection) }
     }
 
     private func resolve(_ id: String, on connection: PostgresConnection) async throws -> VideoID? {
@@ -56,7 +55,7 @@ extension Store {
 
     /// Every revision of one variant, oldest first (for history views and tests).
     public func revisions(of id: VideoID, variant: SummaryVariant) async throws -> [StoredSummary] {
-        try await read { connection in
+        try await read { [self] connection in
             let rows = try await connection.query(
                 """
                 SELECT video_id, variant, revision, is_latest, text, html, headline, language, proficiency, generated_at, created_at
@@ -68,11 +67,11 @@ extension Store {
 
     /// The stored audio bytes between `offset` and `offset + length` (the whole file when `length` is nil).
     public func audioBytes(for id: VideoID, offset: Int = 0, length: Int? = nil) async throws -> [UInt8]? {
-        try await read { connection in
+        try await read { [self] connection in
             let rows: PostgresRowSequence
             if let length {
                 rows = try await connection.query(
-                    "SELECT substring(bytes FROM \(offset + 1) FOR \(length)) FROM audio WHERE video_id = \(id.rawValue)", logger: logger)
+                    "SELECT substring(bytes FROM \(offset + 1)::int FOR \(length)::int) FROM audio WHERE video_id = \(id.rawValue)", logger: logger)
             } else {
                 rows = try await connection.query("SELECT bytes FROM audio WHERE video_id = \(id.rawValue)", logger: logger)
             }
@@ -177,11 +176,34 @@ extension Store {
 extension Store {
     /// How many videos are stored.
     public func videoCount() async throws -> Int {
-        try await read { connection in
+        try await read { [self] connection in
             for try await count in try await connection.query("SELECT count(*) FROM videos", logger: logger).decode(Int.self) {
                 return count
             }
             return 0
+        }
+    }
+}
+
+extension Store {
+    /// Size, sha256, duration and mime of a video's audio, without its bytes; nil when none is stored.
+    public func audioInfo(for id: VideoID) async throws -> AudioInfo? {
+        try await read { [self] connection in
+            let rows = try await connection.query(
+                "SELECT size_bytes, sha256, duration_seconds, mime FROM audio WHERE video_id = \(id.rawValue)", logger: logger)
+            for try await (size, sha, duration, mime) in rows.decode((Int, String, Double?, String).self) {
+                return AudioInfo(sizeBytes: size, sha256: sha, durationSeconds: duration, mime: mime)
+            }
+            return nil
+        }
+    }
+
+    /// A runtime flag's JSON value as text, nil when unset.
+    public func setting(_ key: String) async throws -> String? {
+        try await read { [self] connection in
+            let rows = try await connection.query("SELECT value #>> '{}' FROM settings WHERE key = \(key)", logger: logger)
+            for try await value in rows.decode(String?.self) { return value }
+            return nil
         }
     }
 }

@@ -11,7 +11,7 @@ extension Store {
     @discardableResult
     public func commit(_ write: VideoWrite) async throws -> WriteOutcome {
         try validate(write)
-        let outcome = try await transaction { connection in
+        let outcome = try await transaction { [self] connection in
             try await connection.lockVideo(write.videoID, logger: logger)
             let revived = try await checkTombstone(write, on: connection)
             let (created, categorizationWritten) = try await upsertVideo(write, on: connection)
@@ -45,7 +45,7 @@ extension Store {
     /// Returns whether there was a tombstone.
     @discardableResult
     public func clearTombstone(_ id: VideoID, actor: String, reason: String = "explicit re-request") async throws -> Bool {
-        try await transaction { connection in
+        try await transaction { [self] connection in
             try await connection.lockVideo(id, logger: logger)
             return try await clearTombstone(id, actor: actor, reason: reason, on: connection)
         }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 import YTV2Core
 
 /// The one gateway to the shared PostgreSQL database.
@@ -13,13 +14,19 @@ public final class Store: Sendable, Service {
     public let configuration: DatabaseConfiguration
     public let client: PostgresClient
     let logger: Logger
+    /// How long a caller waits for a pooled connection before the database counts as unavailable. While it is
+    /// known to be unavailable, callers give up after ``unavailableLeaseTimeout`` so requests answer 503 quickly.
+    let leaseTimeout: Duration
+    let unavailableLeaseTimeout: Duration = .seconds(1)
+    private let availability = Availability()
 
     /// The NOTIFY channel of the change feed.
     public static let changeChannel = "ytv2_changes"
 
-    public init(configuration: DatabaseConfiguration, logger: Logger) {
+    public init(configuration: DatabaseConfiguration, logger: Logger, leaseTimeout: Duration = .seconds(10)) {
         self.configuration = configuration
         self.logger = logger
+        self.leaseTimeout = leaseTimeout
         self.client = PostgresClient(configuration: configuration.clientConfiguration(), backgroundLogger: logger)
     }
 
@@ -64,24 +71,60 @@ public final class Store: Sendable, Service {
     }
 
     /// One transaction; PostgresNIO's errors come out as ``StoreError`` with their SQLSTATE.
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await mappingErrors {
-            try await client.withTransaction(logger: logger) { connection in
-                try await body(connection)
-            }
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await withLease { connection in
+            try await connection.withTransaction(logger: self.logger) { transaction in try await body(transaction) }
         }
     }
 
-    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await mappingErrors {
-            try await client.withConnection { connection in try await body(connection) }
+    func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await withLease(body)
+    }
+
+    /// Leases a pooled connection for `body`. While the server is down the pool would wait for a connection
+    /// indefinitely; a lease not granted within ``leaseTimeout`` fails as ``StoreError/unavailable(_:)`` instead,
+    /// so callers answer 503 at once. Once leased, `body` runs as long as it needs.
+    private func withLease<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let leased = LeaseFlag()
+        let availability = self.availability
+        let timeout = availability.isAvailable ? leaseTimeout : unavailableLeaseTimeout
+        return try await mappingErrors {
+            try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask {
+                    try await self.client.withConnection { connection in
+                        leased.set()
+                        availability.set(true)
+                        do {
+                            return try await body(connection)
+                        } catch {
+                            if case StoreError.unavailable = StoreError.wrap(error) { availability.set(false) }
+                            throw error
+                        }
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    if !leased.isSet {
+                        availability.set(false)
+                        throw StoreError.unavailable("no database connection within \(timeout)")
+                    }
+                    return nil
+                }
+                while let result = try await group.next() {
+                    if let value = result {
+                        group.cancelAll()
+                        return value
+                    }
+                }
+                throw CancellationError()
+            }
         }
     }
 
     /// `SELECT 1` round trip, in milliseconds.
     public func ping() async throws -> Double {
         let start = ContinuousClock.now
-        try await read { connection in
+        try await read { [self] connection in
             _ = try await connection.query("SELECT 1", logger: logger).collect()
         }
         let elapsed = ContinuousClock.now - start
@@ -103,4 +146,18 @@ extension PostgresConnection {
 
 extension PostgresRowSequence {
     func collectRows() async throws -> [PostgresRow] { try await collect() }
+}
+
+/// Whether the database answered the last attempt to use it.
+private final class Availability: Sendable {
+    private let value = Mutex(true)
+    func set(_ available: Bool) { value.withLock { $0 = available } }
+    var isAvailable: Bool { value.withLock { $0 } }
+}
+
+/// Set once a pooled connection was handed out.
+private final class LeaseFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }

@@ -14,8 +14,8 @@ import YTV2TestSupport
             defer { consumer.cancel() }
 
             try await events.waitFor(within: .seconds(5)) { $0 == .connected }
-            let start = ContinuousClock.now
             try await store.commit(Fixture.write("dQw4w9WgXcQ"))
+            let start = ContinuousClock.now
             let added = try await events.waitFor(within: .seconds(1)) {
                 if case .change(let change) = $0 { return change.videoID.rawValue == "dQw4w9WgXcQ" && change.op == .added }
                 return false

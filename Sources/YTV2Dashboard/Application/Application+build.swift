@@ -2,18 +2,31 @@ import Hummingbird
 import Logging
 import YTV2Store
 
-/// Builds the dashboard: the router with every route, and the store's pool as a service of the application.
-/// `ytv2 serve` and the tests both call this, so the tests exercise exactly what runs.
+/// Builds the dashboard: the router with every route, and the store's pool and the change broadcaster as services of
+/// the application. `ytv2 serve` and the tests both call this, so the tests exercise exactly what runs.
 public func buildApplication(
     configuration: DashboardConfiguration, store: Store, logger: Logger
 ) -> some ApplicationProtocol {
+    let registry = DashboardMetrics.registry
+    let broadcaster = ChangeBroadcaster(store: store, heartbeat: configuration.heartbeat, logger: logger)
+
     let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: APIErrorMiddleware())
     HealthController(store: store, version: configuration.version).addRoutes(to: router)
+    OperationsController(store: store, registry: registry).addRoutes(to: router)
+    ReportsController(store: store).addRoutes(to: router)
+    WriteController(store: store, adminToken: Token(configuration.adminToken), ingestToken: Token(configuration.ingestToken))
+        .addRoutes(to: router)
+    AudioController(store: store).addRoutes(to: router)
+    LiveController(broadcaster: broadcaster).addRoutes(to: router)
+
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ytv2"),
-        services: [store],
+        services: [store, broadcaster],
         onServerRunning: { channel in
             await configuration.onServerRunning(channel.localAddress?.port ?? configuration.port)
         },

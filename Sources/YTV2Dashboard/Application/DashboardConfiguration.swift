@@ -5,18 +5,27 @@ public struct DashboardConfiguration: Sendable {
     public var host: String
     public var port: Int
     public var version: String
+    /// `YTV2_ADMIN_TOKEN`: deletes. Unset disables the routes.
+    public var adminToken: String?
+    /// `YTV2_INGEST_TOKEN`: ingest of reports and audio. Unset disables the routes.
+    public var ingestToken: String?
+    /// How often SSE clients get a keep-alive comment.
+    public var heartbeat: Duration = .seconds(15)
     /// Apply pending migrations before accepting requests, retrying while the database is unreachable.
     public var migrateOnStart: Bool
     /// Called once the server listens, with the port it got (useful with port 0).
     public var onServerRunning: @Sendable (Int) async -> Void
 
     public init(
-        host: String = "127.0.0.1", port: Int = 10000, version: String = YTV2Version.current, migrateOnStart: Bool = true,
+        host: String = "127.0.0.1", port: Int = 10000, version: String = YTV2Version.current, adminToken: String? = nil, ingestToken: String? = nil,
+        migrateOnStart: Bool = true,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.host = host
         self.port = port
         self.version = version
+        self.adminToken = adminToken
+        self.ingestToken = ingestToken
         self.migrateOnStart = migrateOnStart
         self.onServerRunning = onServerRunning
     }

@@ -46,10 +46,14 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 context.logger.error("store error", metadata: ["error": "\(error)"])
                 throw APIError(.internalServerError, code: "internal_error", message: "the request could not be completed")
             }
-        } catch let error as HTTPError where error.status == .notFound {
-            throw APIError.notFound()
-        } catch let error as HTTPError {
-            throw APIError(error.status, code: "http_error", message: error.body ?? error.status.reasonPhrase)
+        } catch let error as any HTTPResponseError {
+            // Hummingbird's own errors (unknown route, body over the limit, ...) in the API's JSON shape.
+            switch error.status {
+            case .notFound: throw APIError.notFound()
+            case .contentTooLarge:
+                throw APIError(.contentTooLarge, code: "too_large", message: "the request body is larger than this route accepts")
+            default: throw APIError(error.status, code: "http_error", message: error.status.reasonPhrase)
+            }
         } catch {
             context.logger.error("unexpected error", metadata: ["error": "\(error)"])
             throw APIError(.internalServerError, code: "internal_error", message: "the request could not be completed")

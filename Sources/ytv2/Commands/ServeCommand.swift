@@ -23,7 +23,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIError(error.description)
         }
         let store = Store(configuration: databaseConfiguration, logger: logger)
-        var configuration = DashboardConfiguration(host: host, port: port)
+        let environment = ProcessInfo.processInfo.environment
+        var configuration = DashboardConfiguration(
+            host: host, port: port, adminToken: environment["YTV2_ADMIN_TOKEN"], ingestToken: environment["YTV2_INGEST_TOKEN"])
         configuration.onServerRunning = { port in
             // Written straight to the descriptor: stdout to a pipe or file is buffered, and this line must show at once.
             FileHandle.standardOutput.write(Data("ytv2 dashboard on http://\(host):\(port) (database: \(location.summary))\n".utf8))

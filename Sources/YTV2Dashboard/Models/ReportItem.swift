@@ -1,0 +1,160 @@
+import Foundation
+import YTV2Core
+import YTV2Store
+
+/// The one ITEM shape of API.md, used by the list, the single report and the ingest echo.
+/// Optional fields are written as `null`, never omitted: the legacy UI reads every key.
+struct ReportItem: Encodable, Sendable {
+    let record: ReportRecord
+    /// Adds `"summary": {"text","html","type"}` (the single-report form).
+    let includeSummary: Bool
+
+    init(_ record: ReportRecord, includeSummary: Bool = false) {
+        self.record = record
+        self.includeSummary = includeSummary
+    }
+
+    enum Key: String, CodingKey {
+        case id, video_id, file_stem, title, channel, channel_name, canonical_url, thumbnail_url, published_at, indexed_at
+        case duration_seconds, word_count, content_source, source_label, analysis, subcategories_json, media, media_metadata
+        case summary_text, summary_html, summary_variant, summary_type, summary_variants, summary
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        let r = record
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(r.videoID.apiID, forKey: .id)
+        try c.encode(r.videoID.rawValue, forKey: .video_id)
+        try c.encode(r.videoID.rawValue, forKey: .file_stem)
+        try c.encode(r.title, forKey: .title)
+        try c.encode(r.channelName, forKey: .channel)
+        try c.encode(r.channelName, forKey: .channel_name)
+        try c.encode(r.videoID.canonicalURL, forKey: .canonical_url)
+        try c.encode(r.thumbnailURL ?? r.videoID.defaultThumbnailURL, forKey: .thumbnail_url)
+        try c.encode(r.publishedAt.map(APIDate.string), forKey: .published_at)
+        try c.encode(APIDate.string(r.indexedAt), forKey: .indexed_at)
+        try c.encode(r.durationSeconds, forKey: .duration_seconds)
+        try c.encode(r.wordCount, forKey: .word_count)
+        try c.encode(r.contentSource, forKey: .content_source)
+        try c.encode(Self.sourceLabel(r.contentSource), forKey: .source_label)
+        let entries = r.categorization?.entries ?? []
+        try c.encode(Analysis(record: r, entries: entries), forKey: .analysis)
+        try c.encode(String(decoding: try JSONEncoder().encode(["categories": entries]), as: UTF8.self), forKey: .subcategories_json)
+        try c.encode(Media(record: r), forKey: .media)
+        try c.encode(MediaMetadata(video_duration_seconds: r.durationSeconds, mp3_duration_seconds: r.audio?.durationSeconds), forKey: .media_metadata)
+        let preferred = r.preferredSummary
+        try c.encode(preferred?.text, forKey: .summary_text)
+        try c.encode(preferred.map { SummaryHTML.render($0.text) }, forKey: .summary_html)
+        try c.encode(preferred?.variant.id, forKey: .summary_variant)
+        try c.encode(preferred?.variant.id, forKey: .summary_type)
+        try c.encode(r.summaries.map { Variant(summary: $0, record: r) }, forKey: .summary_variants)
+        if includeSummary {
+            try c.encode(
+                Summary(text: preferred?.text ?? "", html: preferred.map { SummaryHTML.render($0.text) } ?? "", type: preferred?.variant.id),
+                forKey: .summary)
+        }
+    }
+
+    static func sourceLabel(_ source: String) -> String {
+        switch source {
+        case "youtube": "YouTube"
+        case "reddit": "Reddit"
+        case "web": "Web"
+        default: source
+        }
+    }
+
+    static func audioURL(_ id: VideoID) -> String { "/exports/by_video/\(id.rawValue).mp3" }
+
+    struct Analysis: Encodable {
+        let record: ReportRecord
+        let entries: [CategoryEntry]
+
+        enum Key: String, CodingKey {
+            case category, categories, subcategory, content_type, complexity_level, language, key_topics, named_entities
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(entries.map(\.category), forKey: .category)
+            try c.encode(entries, forKey: .categories)
+            try c.encode(entries.first?.subcategories.first, forKey: .subcategory)
+            try c.encode(record.contentType, forKey: .content_type)
+            try c.encode(record.complexityLevel, forKey: .complexity_level)
+            try c.encode(record.language, forKey: .language)
+            try c.encode(record.keyTopics, forKey: .key_topics)
+            try c.encode(record.namedEntities, forKey: .named_entities)
+        }
+    }
+
+    struct Media: Encodable {
+        let record: ReportRecord
+
+        enum Key: String, CodingKey { case has_audio, audio_url, audio_duration_seconds, has_transcript, transcript_chars }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(record.hasAudio, forKey: .has_audio)
+            try c.encode(record.hasAudio ? ReportItem.audioURL(record.videoID) : nil, forKey: .audio_url)
+            try c.encode(record.audio?.durationSeconds, forKey: .audio_duration_seconds)
+            try c.encode(record.hasTranscript, forKey: .has_transcript)
+            try c.encode(record.transcriptChars, forKey: .transcript_chars)
+        }
+    }
+
+    struct MediaMetadata: Encodable {
+        let video_duration_seconds: Int?
+        let mp3_duration_seconds: Double?
+
+        enum CodingKeys: String, CodingKey { case video_duration_seconds, mp3_duration_seconds }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(video_duration_seconds, forKey: .video_duration_seconds)
+            try c.encode(mp3_duration_seconds, forKey: .mp3_duration_seconds)
+        }
+    }
+
+    struct Variant: Encodable {
+        let summary: StoredSummary
+        let record: ReportRecord
+
+        enum Key: String, CodingKey { case variant, summary_type, kind, text, html, revision, generated_at, language, audio_url, duration }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(summary.variant.id, forKey: .variant)
+            try c.encode(summary.variant.label, forKey: .summary_type)
+            try c.encode(summary.variant.kind.rawValue, forKey: .kind)
+            try c.encode(summary.text, forKey: .text)
+            try c.encode(SummaryHTML.render(summary.text), forKey: .html)
+            try c.encode(summary.revision, forKey: .revision)
+            try c.encode(APIDate.string(summary.generatedAt ?? summary.createdAt), forKey: .generated_at)
+            try c.encodeIfPresent(summary.language, forKey: .language)
+            if summary.variant.kind == .audio, record.hasAudio {
+                try c.encode(ReportItem.audioURL(record.videoID), forKey: .audio_url)
+                try c.encodeIfPresent(record.audio?.durationSeconds, forKey: .duration)
+            }
+        }
+    }
+
+    struct Summary: Encodable {
+        let text: String
+        let html: String
+        let type: String?
+
+        enum CodingKeys: String, CodingKey { case text, html, type }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(text, forKey: .text)
+            try c.encode(html, forKey: .html)
+            try c.encode(type, forKey: .type)
+        }
+    }
+}
+
+/// ISO-8601 UTC with `Z`, the only timestamp form of the API.
+enum APIDate {
+    static func string(_ date: Date) -> String { date.formatted(.iso8601) }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Prometheus
+import YTV2Store
+
+/// `/health/backend`, `/metrics`, and the retired whole-database sync routes (410 Gone).
+struct OperationsController: Sendable {
+    let store: Store
+    let registry: PrometheusCollectorRegistry
+
+    struct Backend: ResponseEncodableJSON {
+        let backend: String
+        let read_source: String
+        let migration_phase: String
+    }
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.get("/health/backend") { _, _ in
+            let phase = (try? await store.setting("migration.phase")) ?? nil
+            return Backend(backend: "postgresql", read_source: "postgresql", migration_phase: phase ?? "Off")
+        }
+        router.get("/metrics") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+        let retired = APIError(
+            .gone, code: "gone",
+            message: "whole-database sync is retired: the processor and the dashboard share one PostgreSQL database; nothing is overwritten")
+        router.get("/api/upload-database") { _, _ -> Response in throw retired }
+        router.post("/api/upload-database") { _, _ -> Response in throw retired }
+        router.get("/api/download-database") { _, _ -> Response in throw retired }
+        router.post("/api/upload-report") { _, _ -> Response in throw retired }
+    }
+}

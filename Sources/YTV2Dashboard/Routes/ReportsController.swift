@@ -1,0 +1,79 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import YTV2Core
+import YTV2Store
+
+/// The read API: `/api/reports`, `/api/filters`, one report (`/api/reports/<id>`, `/<id>.json`) and the report page
+/// (`/r/<id>`, `/<id>.json?v=2`).
+struct ReportsController: Sendable {
+    let store: Store
+
+    struct ListResponse: ResponseEncodableJSON {
+        struct Pagination: Encodable {
+            let page: Int
+            let size: Int
+            let total: Int
+            let total_count: Int
+            let pages: Int
+            let total_pages: Int
+            let has_next: Bool
+            let has_prev: Bool
+        }
+
+        let reports: [ReportItem]
+        let pagination: Pagination
+        let sort: String
+        let filters: [String: [String]]
+    }
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.get("/api/reports") { request, _ in try await list(request) }
+        router.get("/api/filters") { request, _ in
+            let query = try ReportQuery(parameters: request.uri.queryParameters)
+            return FiltersResponse(try await store.facets(query))
+        }
+        router.get("/api/reports/{id}") { _, context in
+            try await single(context.parameters.require("id"))
+        }
+        router.get("/{id}.json") { request, context in
+            let id = try context.parameters.require("id")
+            if request.uri.queryParameters.get("v") == "2" { return try await page(id) }
+            return try await single(id)
+        }
+        router.get("/r/{id}") { _, context in try await page(context.parameters.require("id")) }
+    }
+
+    func list(_ request: Request) async throws -> ListResponse {
+        let query = try ReportQuery(parameters: request.uri.queryParameters)
+        let result = try await store.reports(query)
+        return ListResponse(
+            reports: result.reports.map { ReportItem($0) },
+            pagination: .init(
+                page: result.page, size: result.size, total: result.total, total_count: result.total, pages: result.pages,
+                total_pages: result.pages, has_next: result.hasNext, has_prev: result.hasPrevious),
+            sort: query.sort.rawValue, filters: ReportQuery.activeFilters(request.uri.queryParameters))
+    }
+
+    func single(_ id: String) async throws -> Response {
+        try JSONBody.response(ReportItem(try await record(id), includeSummary: true))
+    }
+
+    func page(_ id: String) async throws -> Response {
+        let html = ReportPage.render(try await record(id))
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    private func record(_ id: String) async throws -> ReportRecord {
+        guard let record = try await store.report(id: id) else {
+            if let videoID = try? VideoID(apiID: id), let deletedAt = try await store.tombstone(for: videoID) {
+                throw APIError.notFound("video \(videoID) was deleted at \(APIDate.string(deletedAt))")
+            }
+            throw APIError.notFound("no report with id \(id.prefix(64))")
+        }
+        return record
+    }
+}

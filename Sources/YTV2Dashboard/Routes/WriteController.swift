@@ -1,0 +1,126 @@
+import Foundation
+import Hummingbird
+import YTV2Core
+import YTV2Store
+
+/// The authenticated writes: delete (admin token) and ingest of reports and audio (ingest token).
+struct WriteController: Sendable {
+    let store: Store
+    let adminToken: Token?
+    let ingestToken: Token?
+
+    static let maximumReportBytes = 2 * 1024 * 1024
+    static let maximumAudioBytes = 50 * 1024 * 1024
+
+    struct DeleteResponse: ResponseEncodableJSON {
+        let status: String
+        let deleted: String
+        let summaries: Int
+        let audio: Int
+    }
+
+    struct IngestResponse: Encodable {
+        let upserted: Bool
+        let video_id: String
+        let summaries_added: Int
+        let item: ReportItem
+    }
+
+    struct AudioResponse: ResponseEncodableJSON {
+        let saved: Bool
+        let public_url: String
+        let bytes: Int
+        let sha256: String
+    }
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.delete("/api/delete/{id}") { request, context in try await delete(request, id: context.parameters.require("id")) }
+        router.post("/api/delete/{id}") { request, context in try await delete(request, id: context.parameters.require("id")) }
+        router.post("/ingest/report") { request, _ in try await ingestReport(request) }
+        router.post("/ingest/audio") { request, _ in try await ingestAudio(request) }
+    }
+
+    func delete(_ request: Request, id: String) async throws -> DeleteResponse {
+        try Token.requireBearer(adminToken, in: request)
+        guard let videoID = try await store.resolve(id) ?? (try? VideoID(apiID: id)) else {
+            throw APIError.notFound("no report with id \(id.prefix(64))")
+        }
+        do {
+            let outcome = try await store.delete(videoID, actor: "dashboard:admin", reason: "deleted from the dashboard")
+            return DeleteResponse(status: "success", deleted: videoID.apiID, summaries: outcome.summariesDeleted, audio: outcome.audioDeleted)
+        } catch StoreError.videoNotFound(_, let deletedAt?) {
+            throw APIError.notFound("video \(videoID) was already deleted at \(APIDate.string(deletedAt))")
+        }
+    }
+
+    func ingestReport(_ request: Request) async throws -> Response {
+        try Token.requireIngest(ingestToken, in: request)
+        var request = request
+        let body = try await request.collectBody(upTo: Self.maximumReportBytes)
+        var write = try IngestReport.parse(Array(buffer: body))
+        write.revive = request.uri.queryParameters.get("force") == "true"
+        let outcome: WriteOutcome
+        do {
+            outcome = try await store.commit(write)
+        } catch StoreError.videoDeleted(let id, let deletedAt) {
+            throw APIError(
+                .conflict, code: "deleted",
+                message: "video \(id) was deleted at \(APIDate.string(deletedAt)); send ?force=true to bring it back")
+        }
+        guard let record = try await store.report(id: write.videoID.rawValue) else {
+            throw APIError(.internalServerError, code: "internal_error", message: "the report was stored but cannot be read back")
+        }
+        return try JSONBody.response(
+            IngestResponse(
+                upserted: true, video_id: write.videoID.rawValue, summaries_added: outcome.summariesAdded,
+                item: ReportItem(record)))
+    }
+
+    func ingestAudio(_ request: Request) async throws -> AudioResponse {
+        try Token.requireIngest(ingestToken, in: request)
+        guard let boundary = MultipartForm.boundary(from: request.headers[.contentType] ?? "") else {
+            throw APIError(.badRequest, code: "bad_request", message: "the body must be multipart/form-data with fields video_id and audio")
+        }
+        var request = request
+        let body = try await request.collectBody(upTo: Self.maximumAudioBytes + 64 * 1024)
+        let form = try MultipartForm(body: Array(buffer: body), boundary: boundary)
+        let rawID = form.part("video_id").map { String(decoding: $0.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+        guard let videoID = try? VideoID(apiID: rawID) else {
+            throw APIError(.badRequest, code: "invalid_fields", message: "invalid fields: video_id (\(VideoIDError(input: rawID)))")
+        }
+        guard let audio = form.part("audio"), !audio.body.isEmpty else {
+            throw APIError(.badRequest, code: "invalid_fields", message: "invalid fields: audio (missing or empty)")
+        }
+        guard audio.body.count <= Self.maximumAudioBytes else {
+            throw APIError(.contentTooLarge, code: "too_large", message: "audio is larger than 50 MiB")
+        }
+        let bytes = Array(audio.body)
+        guard MP3.looksLikeMP3(bytes) else {
+            throw APIError(.badRequest, code: "invalid_fields", message: "invalid fields: audio is not an MP3 (no ID3 tag or MPEG frame header)")
+        }
+        guard try await store.report(id: videoID.rawValue) != nil else {
+            throw APIError.notFound("no report with id \(videoID); ingest the report first")
+        }
+        do {
+            try await store.commit(VideoWrite(videoID: videoID, audio: AudioDraft(bytes: bytes), actor: "dashboard:ingest"))
+        } catch StoreError.videoDeleted(let id, let deletedAt) {
+            throw APIError(.conflict, code: "deleted", message: "video \(id) was deleted at \(APIDate.string(deletedAt))")
+        }
+        return AudioResponse(
+            saved: true, public_url: ReportItem.audioURL(videoID), bytes: bytes.count, sha256: MP3.sha256(bytes))
+    }
+}
+
+/// Just enough of MP3 to refuse files that are not audio.
+enum MP3 {
+    /// An ID3v2 tag, or an MPEG audio frame sync (11 set bits) at the start.
+    static func looksLikeMP3(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 4 else { return false }
+        if bytes[0] == UInt8(ascii: "I"), bytes[1] == UInt8(ascii: "D"), bytes[2] == UInt8(ascii: "3") { return true }
+        return bytes[0] == 0xFF && bytes[1] & 0xE0 == 0xE0
+    }
+
+    static func sha256(_ bytes: [UInt8]) -> String {
+        SHA256Hex.of(bytes)
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+import Testing
+import YTV2Core
+
+@Suite struct TimestampTests {
+    @Test(arguments: [
+        ("2024-03-05T10:20:30Z", 1_709_634_030.0), ("2024-03-05T10:20:30.250Z", 1_709_634_030.25),
+        ("2024-03-05T12:20:30+02:00", 1_709_634_030.0), ("2024-03-05 10:20:30", 1_709_634_030.0),
+        ("2024-03-05T10:20:30", 1_709_634_030.0), ("20240305", 1_709_596_800.0), ("2024-03-05", 1_709_596_800.0),
+        ("1709634030", 1_709_634_030.0), ("1709634030250", 1_709_634_030.25),
+    ])
+    func parsesEveryLegacyForm(_ text: String, _ expected: Double) throws {
+        let date = try #require(Timestamp.parse(text))
+        #expect(abs(date.timeIntervalSince1970 - expected) < 0.001)
+    }
+
+    @Test(arguments: ["", "yesterday", "2024-13-45", "20241399", "-5", "NaN", String(repeating: "9", count: 100)])
+    func rejectsTheRest(_ text: String) {
+        #expect(Timestamp.parse(text) == nil)
+    }
+}

@@ -1,0 +1,240 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+import YTV2Core
+import YTV2Store
+import YTV2TestSupport
+
+@Suite struct ReportsAPITests {
+    static func encode(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value
+    }
+
+    @Test func listShapeAndItemFields() async throws {
+        try await Harness.withDashboard { client, store in
+            try await Harness.seed(store)
+            let body = try await client.getJSON("/api/reports", as: ListBody.self)
+            #expect(body.pagination.total == 12)
+            #expect(body.pagination.total_count == 12)
+            #expect(body.pagination.size == 12)
+            #expect(body.pagination.pages == 1)
+            #expect(body.pagination.total_pages == 1)
+            #expect(!body.pagination.has_next)
+            #expect(!body.pagination.has_prev)
+            #expect(body.sort == "added_desc")
+            let item = try #require(body.reports.first { $0.video_id == "vid00000000" })
+            #expect(item.id == "yt:vid00000000")
+            #expect(item.file_stem == "vid00000000")
+            #expect(item.channel == "Tom Scott")
+            #expect(item.channel_name == "Tom Scott")
+            #expect(item.canonical_url == "https://www.youtube.com/watch?v=vid00000000")
+            #expect(item.thumbnail_url == "https://i.ytimg.com/vi/vid00000000/hqdefault.jpg")
+            #expect(item.source_label == "YouTube")
+            #expect(item.analysis.category == ["History"])
+            #expect(item.analysis.subcategory == "Modern History")
+            #expect(item.media.has_audio)
+            #expect(item.media.audio_url == "/exports/by_video/vid00000000.mp3")
+            #expect(item.summary_variant == "comprehensive")
+            #expect(item.summary_html?.contains("<strong>Summary:</strong>") == true)
+            #expect(item.indexed_at?.hasSuffix("Z") == true)
+            let parsed = try JSONDecoder().decode([String: [CategoryEntry]].self, from: Data(item.subcategories_json.utf8))
+            #expect(parsed["categories"] == [CategoryEntry(category: "History", subcategories: ["Modern History"])])
+            let noAudio = try #require(body.reports.first { $0.video_id == "vid00000001" })
+            #expect(!noAudio.media.has_audio)
+            #expect(noAudio.media.audio_url == nil)
+            let audioOnly = try #require(body.reports.first { $0.video_id == "vid00000004" })
+            #expect(audioOnly.summary_variants.map(\.kind) == ["audio"])
+        }
+    }
+
+    @Test func everySortMatchesAnIndependentOrdering() async throws {
+        try await Harness.withDashboard { client, store in
+            let writes = try await Harness.seed(store)
+            func ids(_ sort: String) async throws -> [String] {
+                try await client.getJSON("/api/reports?size=50&sort=\(sort)", as: ListBody.self).reports.map(\.video_id)
+            }
+            let byID = writes.map { ($0.videoID.rawValue, $0.metadata) }
+            func ordered(_ key: (VideoMetadata) -> Double?, descending: Bool) -> [String] {
+                let present = byID.filter { key($0.1) != nil }.sorted {
+                    let (a, b) = (key($0.1)!, key($1.1)!)
+                    return a != b ? (descending ? a > b : a < b) : (descending ? $0.0 > $1.0 : $0.0 < $1.0)
+                }
+                let absent = byID.filter { key($0.1) == nil }.sorted { descending ? $0.0 > $1.0 : $0.0 < $1.0 }
+                return (present + absent).map(\.0)
+            }
+            #expect(try await ids("added_desc") == ordered({ $0.indexedAt?.timeIntervalSince1970 }, descending: true))
+            #expect(try await ids("added_asc") == ordered({ $0.indexedAt?.timeIntervalSince1970 }, descending: false))
+            #expect(try await ids("newest") == ordered({ $0.publishedAt?.timeIntervalSince1970 }, descending: true))
+            #expect(try await ids("video_newest") == ids("newest"))
+            #expect(try await ids("oldest") == ordered({ $0.publishedAt?.timeIntervalSince1970 }, descending: false))
+            #expect(try await ids("video_oldest") == ids("oldest"))
+            #expect(try await ids("duration_desc") == ordered({ $0.durationSeconds.map(Double.init) }, descending: true))
+            #expect(try await ids("duration_asc") == ordered({ $0.durationSeconds.map(Double.init) }, descending: false))
+            let titles = byID.sorted { ($0.1.title!.lowercased(), $0.0) < ($1.1.title!.lowercased(), $1.0) }.map(\.0)
+            #expect(try await ids("title_az") == titles)
+            #expect(try await ids("title_za") == titles.reversed())
+        }
+    }
+
+    @Test func pagingEdges() async throws {
+        try await Harness.withDashboard { client, store in
+            try await Harness.seed(store)
+            var seen: [String] = []
+            for page in 1...3 {
+                let body = try await client.getJSON("/api/reports?size=5&page=\(page)", as: ListBody.self)
+                #expect(body.pagination.pages == 3)
+                #expect(body.pagination.has_next == (page < 3))
+                #expect(body.pagination.has_prev == (page > 1))
+                seen += body.reports.map(\.video_id)
+            }
+            #expect(seen.count == 12 && Set(seen).count == 12)
+            #expect(try await client.getJSON("/api/reports?size=5&page=9", as: ListBody.self).reports.isEmpty)
+            #expect(try await client.getJSON("/api/reports?size=0", as: ListBody.self).pagination.size == 1)
+            #expect(try await client.getJSON("/api/reports?size=1000", as: ListBody.self).pagination.size == 50)
+            for bad in ["page=0", "page=-1", "page=abc", "size=ten", "sort=random", "has_audio=maybe", "summary_type=%3Cscript%3E",
+                "source=ftp", "q=" + String(repeating: "a", count: 201)]
+            {
+                let error = try await client.getJSON("/api/reports?\(bad)", as: APIErrorBody.self, status: .badRequest)
+                #expect(error.error == "bad_parameter")
+                #expect(error.message.contains(String(bad.prefix { $0 != "=" })))
+            }
+        }
+    }
+
+    @Test func filtersCombineAndFacetsMatchTotals() async throws {
+        try await Harness.withDashboard { client, store in
+            try await Harness.seed(store)
+            func total(_ query: String) async throws -> Int {
+                try await client.getJSON("/api/reports?\(query)", as: ListBody.self).pagination.total
+            }
+            #expect(try await total("category=History") == 4)
+            #expect(try await total("category=History&category=Technology") == 8)
+            #expect(try await total("category=History&channel=Tom%20Scott") == 2)
+            #expect(try await total("subcategory=Web%20Development&parentCategory=Technology") == 2)
+            #expect(try await total("subcategory=Web%20Development&parentCategory=History") == 0)
+            #expect(try await total("subcategory=Web%20Development") == 2)
+            #expect(try await total("language=en") == 6)
+            #expect(try await total("language=en-GB") == 6)
+            #expect(try await total("content_type=Tutorial&complexity=Beginner") == 2)
+            #expect(try await total("has_audio=true") == 4)
+            #expect(try await total("has_audio=0") == 8)
+            #expect(try await total("summary_type=audio") == 2)
+            #expect(try await total("summary_type=Audio%20Summary") == 2)
+            #expect(try await total("source=youtube") == 12)
+            #expect(try await total("q=zebra&channel=Tom%20Scott") == 3)
+            #expect(try await total("q=ZEBRA&has_audio=true&sort=title_az") == 1)
+            let echoed = try await client.getJSON("/api/reports?category=History&q=x", as: ListBody.self).filters
+            #expect(echoed == ["category": ["History"], "q": ["x"]])
+
+            struct Facets: Decodable {
+                struct Value: Decodable {
+                    let value: String
+                    let label: String?
+                    let count: Int
+                }
+                struct Category: Decodable {
+                    let value: String
+                    let count: Int
+                    let subcategories: [Value]
+                }
+                struct Audio: Decodable {
+                    let value: Bool
+                    let count: Int
+                }
+                let source: [Value]
+                let categories: [Category]
+                let channels: [Value]
+                let languages: [Value]
+                let content_type: [Value]
+                let complexity_level: [Value]
+                let summary_type: [Value]
+                let has_audio: [Audio]
+            }
+            let query = "category=History&channel=Tom%20Scott"
+            let facets = try await client.getJSON("/api/filters?\(query)", as: Facets.self)
+            let filtered = try await total(query)
+            #expect(facets.channels.reduce(0) { $0 + $1.count } == (try await total("category=History")))
+            #expect(facets.categories.reduce(0) { $0 + $1.count } == (try await total("channel=Tom%20Scott")))
+            #expect(facets.has_audio.reduce(0) { $0 + $1.count } == filtered)
+            #expect(facets.source.first?.count == filtered)
+            #expect(facets.source.first?.label == "YouTube")
+            #expect(facets.languages.first?.label == "English")
+            #expect(facets.categories.first { $0.value == "History" }?.subcategories.first?.value == "Modern History")
+            #expect(facets.summary_type.allSatisfy { $0.label != nil })
+        }
+    }
+
+    @Test func hostileStringsAreData() async throws {
+        try await Harness.withDashboard { client, store in
+            try await Harness.seed(store)
+            let hostile = ["'; DROP TABLE videos; --", "\" OR 1=1 --", "%", "_", "100%", "日本語 🎬", "\\", String(repeating: "x", count: 10_240)]
+            for value in hostile {
+                let encoded = Self.encode(value)
+                for parameter in ["category", "channel", "subcategory", "language", "content_type", "complexity"] {
+                    let body = try await client.getJSON("/api/reports?\(parameter)=\(encoded)", as: ListBody.self)
+                    #expect(body.pagination.total == 0, "\(parameter)=\(value.prefix(20))")
+                }
+                _ = try await client.getJSON("/api/filters?channel=\(encoded)", as: [String: AnyDecodable].self)
+                if value.count <= 200 {
+                    _ = try await client.getJSON("/api/reports?q=\(encoded)", as: ListBody.self)
+                }
+            }
+            #expect(try await client.getJSON("/api/reports?q=100%25", as: ListBody.self).pagination.total == 10)
+            #expect(try await client.getJSON("/api/reports?q=%25", as: ListBody.self).pagination.total == 10)
+            #expect(try await client.getJSON("/api/reports", as: ListBody.self).pagination.total == 12)
+        }
+    }
+
+    @Test func singleReportByEveryIDForm() async throws {
+        try await Harness.withDashboard { client, store in
+            try await Harness.seed(store)
+            struct Single: Decodable {
+                struct Summary: Decodable {
+                    let text: String
+                    let html: String
+                    let type: String?
+                }
+                let id: String
+                let summary: Summary
+            }
+            try await store.commit(
+                VideoWrite(
+                    videoID: Harness.id("dQw4w9WgXcQ"), metadata: VideoMetadata(title: "Mixed case"),
+                    summaries: [SummaryDraft(variant: .comprehensive, text: "x")], aliases: ["yt:dqw4w9wgxcq"], actor: "test"))
+            for form in ["dQw4w9WgXcQ", "yt:dQw4w9WgXcQ", "yt:dqw4w9wgxcq"] {
+                #expect(try await client.getJSON("/api/reports/\(form)", as: Single.self).id == "yt:dQw4w9WgXcQ")
+            }
+            for form in ["vid00000002", "yt:vid00000002"] {
+                let body = try await client.getJSON("/api/reports/\(form)", as: Single.self)
+                #expect(body.id == "yt:vid00000002")
+                #expect(body.summary.type == "comprehensive")
+                #expect(body.summary.html.contains("<li>point</li>"))
+            }
+            #expect(try await client.getJSON("/vid00000002.json", as: Single.self).id == "yt:vid00000002")
+            let missing = try await client.getJSON("/api/reports/yt:AAAAAAAAAAA", as: APIErrorBody.self, status: .notFound)
+            #expect(missing.error == "not_found")
+            _ = try await client.getJSON("/nothing-here.json", as: APIErrorBody.self, status: .notFound)
+            for page in ["/r/vid00000002", "/vid00000002.json?v=2"] {
+                try await client.execute(uri: page, method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                    #expect(String(buffer: response.body).contains("Mango 2"))
+                }
+            }
+        }
+    }
+}
+
+/// Decodes any JSON value, for responses whose shape a test does not inspect.
+struct AnyDecodable: Decodable {
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { return }
+        if (try? container.decode(Bool.self)) != nil { return }
+        if (try? container.decode(Double.self)) != nil { return }
+        if (try? container.decode(String.self)) != nil { return }
+        if (try? container.decode([AnyDecodable].self)) != nil { return }
+        _ = try container.decode([String: AnyDecodable].self)
+    }
+}
