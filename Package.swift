@@ -77,6 +77,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            resources: [.copy("Public")],
             swiftSettings: swiftSettings
         ),
         // The pipeline, job queue and Telegram bot.

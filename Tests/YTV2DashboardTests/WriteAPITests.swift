@@ -60,8 +60,8 @@ import YTV2TestSupport
                 let error = try JSONDecoder().decode(APIErrorBody.self, from: response.body)
                 #expect(error.message.contains("deleted at"))
             }
-            // POST works too, and legacy ids resolve.
-            try await client.execute(uri: "/api/delete/yt:vid00000001", method: .post, headers: Self.bearer(Harness.adminToken)) {
+            // POST works too, legacy ids resolve, and a percent-encoded id (as browsers send it) is decoded.
+            try await client.execute(uri: "/api/delete/yt%3Avid00000001", method: .post, headers: Self.bearer(Harness.adminToken)) {
                 #expect($0.status == .ok)
             }
             try await client.execute(uri: "/api/delete/yt:AAAAAAAAAAA", method: .delete, headers: Self.bearer(Harness.adminToken)) {

@@ -15,6 +15,9 @@ public func buildApplication(
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: APIErrorMiddleware())
+    router.add(middleware: PathGuardMiddleware())
+    // Static files come only from the packaged assets folder; anything else under it is a 404.
+    router.add(middleware: FileMiddleware(DashboardAssets.directory, searchForIndexHtml: true, logger: logger))
     HealthController(store: store, version: configuration.version).addRoutes(to: router)
     OperationsController(store: store, registry: registry).addRoutes(to: router)
     ReportsController(store: store).addRoutes(to: router)

@@ -31,7 +31,7 @@ enum ReportPage {
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(e(record.title)) · YTV2</title><link rel="stylesheet" href="/static/report.css"></head>
+            <title>\(e(record.title)) · YTV2</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/static/report.css"></head>
             <body class="report-page"><main>
             <header class="hero"><img src="\(e(record.thumbnailURL ?? id.defaultThumbnailURL))" alt="">
             <h1>\(e(record.title))</h1><p class="meta">\(meta.joined(separator: " · "))</p><p class="chips">\(chips)</p>

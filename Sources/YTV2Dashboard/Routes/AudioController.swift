@@ -14,8 +14,8 @@ struct AudioController: Sendable {
 
     func addRoutes(to router: Router<some RequestContext>) {
         for prefix in ["/exports/by_video", "/exports/audio"] {
-            router.get("\(prefix)/{id}.mp3") { request, context in try await serve(request, id: context.parameters.require("id"), head: false) }
-            router.head("\(prefix)/{id}.mp3") { request, context in try await serve(request, id: context.parameters.require("id"), head: true) }
+            router.get("\(prefix)/{id}.mp3") { request, context in try await serve(request, id: context.parameters.decoded("id"), head: false) }
+            router.head("\(prefix)/{id}.mp3") { request, context in try await serve(request, id: context.parameters.decoded("id"), head: true) }
         }
     }
 

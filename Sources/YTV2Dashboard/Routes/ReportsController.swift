@@ -35,14 +35,14 @@ struct ReportsController: Sendable {
             return FiltersResponse(try await store.facets(query))
         }
         router.get("/api/reports/{id}") { _, context in
-            try await single(context.parameters.require("id"))
+            try await single(context.parameters.decoded("id"))
         }
         router.get("/{id}.json") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.decoded("id")
             if request.uri.queryParameters.get("v") == "2" { return try await page(id) }
             return try await single(id)
         }
-        router.get("/r/{id}") { _, context in try await page(context.parameters.require("id")) }
+        router.get("/r/{id}") { _, context in try await page(context.parameters.decoded("id")) }
     }
 
     func list(_ request: Request) async throws -> ListResponse {

@@ -34,8 +34,8 @@ struct WriteController: Sendable {
     }
 
     func addRoutes(to router: Router<some RequestContext>) {
-        router.delete("/api/delete/{id}") { request, context in try await delete(request, id: context.parameters.require("id")) }
-        router.post("/api/delete/{id}") { request, context in try await delete(request, id: context.parameters.require("id")) }
+        router.delete("/api/delete/{id}") { request, context in try await delete(request, id: context.parameters.decoded("id")) }
+        router.post("/api/delete/{id}") { request, context in try await delete(request, id: context.parameters.decoded("id")) }
         router.post("/ingest/report") { request, _ in try await ingestReport(request) }
         router.post("/ingest/audio") { request, _ in try await ingestAudio(request) }
     }

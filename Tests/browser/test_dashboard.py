@@ -1,0 +1,226 @@
+"""The dashboard in a real headless Chromium, against a real `ytv2 serve` on a private PostgreSQL cluster.
+
+Data goes in through the real ingest API (reports and an MP3 made with lame), as the processor would send it.
+Screenshots (light and dark, desktop and phone width) are written to test-output/screenshots/.
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+import wave
+import math
+import struct
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parents[2]
+YTV2 = ROOT / ".build" / "debug" / "ytv2"
+OUTPUT = ROOT / "test-output" / "screenshots"
+ADMIN = "browser-admin-token"
+INGEST = "browser-ingest-token"
+CATEGORIES = [("History", "Modern History"), ("Technology", "Web Development"), ("Education", "Online Learning")]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def request(base, path, data=None, headers=None, method=None):
+    req = urllib.request.Request(base + path, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def make_mp3(directory):
+    """Two seconds of a 440 Hz tone, encoded by lame: a file the browser can really play."""
+    wav = directory / "tone.wav"
+    with wave.open(str(wav), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(22050)
+        frames = b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / 22050))) for i in range(22050 * 2))
+        out.writeframes(frames)
+    mp3 = directory / "tone.mp3"
+    subprocess.run(["lame", "--quiet", str(wav), str(mp3)], check=True)
+    return mp3.read_bytes()
+
+
+def report(index):
+    video_id = f"brw{index:08d}"
+    category, sub = CATEGORIES[index % 3]
+    return {
+        "id": f"yt:{video_id}", "title": f"{['Zebra', 'Apple', 'Mango'][index % 3]} video {index}",
+        "duration_seconds": 120 + index, "published_at": f"2024-01-{index + 1:02d}T10:00:00Z",
+        "source_metadata": {"youtube": {"video_id": video_id, "channel_name": "Tom Scott" if index % 2 == 0 else "Veritasium"}},
+        "analysis": {"categories": [{"category": category, "subcategories": [sub]}], "language": "en", "content_type": "Tutorial"},
+        "summary": {"summary_type": "comprehensive", "variants": [
+            {"variant": "comprehensive", "text": f"**Overview:**\n• Point one of video {index}\n• Point two"},
+            {"variant": "key_points", "text": f"- Key point {index}"},
+        ]},
+    }
+
+
+@pytest.fixture(scope="module")
+def server():
+    home = Path(tempfile.mkdtemp(prefix="ytv2-browser-"))
+    os.chmod(home, 0o755)
+    port = free_port()
+    env = dict(os.environ, YTV2_HOME=str(home / "db"), YTV2_ADMIN_TOKEN=ADMIN, YTV2_INGEST_TOKEN=INGEST, PORT=str(port))
+    env.pop("DATABASE_URL", None)
+    log = open(home / "serve.log", "w")
+    process = subprocess.Popen([str(YTV2), "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if request(base, "/health")[0] == 200:
+                break
+        except OSError:
+            pass
+        time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("ytv2 serve did not start: " + (home / "serve.log").read_text())
+    mp3 = make_mp3(home)
+    for index in range(14):
+        status, body = request(base, "/ingest/report", json.dumps(report(index)).encode(),
+                               {"X-INGEST-TOKEN": INGEST, "Content-Type": "application/json"}, "POST")
+        assert status == 200, body
+    boundary = "ytv2browser"
+    multipart = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"video_id\"\r\n\r\nbrw00000013\r\n"
+                 f"--{boundary}\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"a.mp3\"\r\n\r\n").encode() + mp3 + f"\r\n--{boundary}--\r\n".encode()
+    status, body = request(base, "/ingest/audio", multipart,
+                           {"X-INGEST-TOKEN": INGEST, "Content-Type": f"multipart/form-data; boundary={boundary}"}, "POST")
+    assert status == 200, body
+    yield base
+    process.terminate()
+    process.wait(timeout=30)
+    subprocess.run([str(YTV2), "db", "stop"], env=env, check=False, capture_output=True)
+    log.close()
+    shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required",
+                     "--window-size=1280,900"]:
+        options.add_argument(argument)
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = webdriver.ChromeService(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    driver = webdriver.Chrome(options=options, service=service)
+    yield driver
+    driver.quit()
+
+
+def wait(driver, condition, timeout=10):
+    return WebDriverWait(driver, timeout).until(lambda d: condition(d))
+
+
+def cards(driver):
+    return driver.find_elements(By.CSS_SELECTOR, "#cards > li")
+
+
+def card_ids(driver):
+    return driver.execute_script("return [...document.querySelectorAll('#cards > li')].map(n => n.dataset.id)")
+
+
+def errors(driver):
+    """Severe console entries, except thumbnails from YouTube's image host, which this offline machine cannot reach."""
+    return [entry for entry in driver.get_log("browser")
+            if entry["level"] == "SEVERE" and "i.ytimg.com" not in entry["message"]]
+
+
+def screenshot(driver, name):
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(OUTPUT / f"{name}.png"))
+
+
+def test_page_shows_cards_filters_searches_reads_plays_and_deletes(server, browser):
+    browser.get(server + "/")
+    wait(browser, lambda d: len(cards(d)) == 12)
+    assert "14 summaries" in browser.find_element(By.ID, "summary-line").text
+    assert "Page 1 of 2" in browser.find_element(By.ID, "page-info").text
+
+    # Filter by a category chip.
+    history_chip = next(c for c in browser.find_elements(By.CSS_SELECTOR, ".chip") if c.text == "History")
+    history_chip.click()
+    wait(browser, lambda d: len(cards(d)) == 5 and "5 summaries" in d.find_element(By.ID, "summary-line").text)
+    browser.find_element(By.ID, "clear-all").click()
+    wait(browser, lambda d: "14 summaries" in d.find_element(By.ID, "summary-line").text)
+
+    # Search (debounced) combined with nothing else.
+    search = browser.find_element(By.ID, "search")
+    search.send_keys("zebra")
+    wait(browser, lambda d: "5 summaries" in d.find_element(By.ID, "summary-line").text)
+    assert all("Zebra" in c.find_element(By.CSS_SELECTOR, ".title").text for c in cards(browser))
+    search.clear()
+    search.send_keys(" ")
+    wait(browser, lambda d: "14 summaries" in d.find_element(By.ID, "summary-line").text)
+
+    # Open a report inline and switch variants.
+    first = cards(browser)[0]
+    first.find_element(By.CSS_SELECTOR, ".read").click()
+    summary = first.find_element(By.CSS_SELECTOR, ".reader .summary")
+    wait(browser, lambda d: "Point one" in summary.text)
+    first.find_element(By.CSS_SELECTOR, ".variants button:nth-child(2)").click()
+    wait(browser, lambda d: "Key point" in summary.text)
+
+    # Play audio: the element reports progress.
+    playable = next(c for c in cards(browser) if c.find_element(By.CSS_SELECTOR, ".listen").is_displayed())
+    playable.find_element(By.CSS_SELECTOR, ".listen").click()
+    wait(browser, lambda d: d.execute_script("return document.getElementById('audio').currentTime") > 0.2)
+    assert playable.find_element(By.CSS_SELECTOR, ".progress").text.startswith("▶")
+
+    # Delete a card with the token (confirm, then the token prompt once per session).
+    victim = cards(browser)[1]
+    victim_id = victim.get_attribute("data-id")
+    victim.find_element(By.CSS_SELECTOR, ".delete").click()
+    browser.switch_to.alert.accept()
+    prompt = browser.switch_to.alert
+    prompt.send_keys(ADMIN)
+    prompt.accept()
+    wait(browser, lambda d: victim_id not in card_ids(d))
+    assert request(server, f"/api/reports/{victim_id}")[0] == 404
+
+    assert errors(browser) == []
+
+
+def test_deep_link_opens_the_report(server, browser):
+    browser.get(server + "/#report=yt:brw00000002")
+    node = wait(browser, lambda d: d.find_element(By.ID, "card-brw00000002"))
+    wait(browser, lambda d: "Point one of video 2" in node.find_element(By.CSS_SELECTOR, ".reader .summary").text)
+
+
+def test_report_page_renders(server, browser):
+    browser.get(server + "/r/brw00000003")
+    assert "Zebra video 3" in browser.find_element(By.TAG_NAME, "h1").text
+    assert "Point one of video 3" in browser.page_source
+    assert errors(browser) == []
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("width,height,label", [(1280, 900, "desktop"), (390, 844, "phone")])
+def test_screenshots(server, browser, theme, width, height, label):
+    browser.set_window_size(width, height)
+    browser.get(server + "/")
+    browser.execute_script(f"localStorage.setItem('ytv2.theme', '{theme}')")
+    browser.get(server + "/")
+    wait(browser, lambda d: len(cards(d)) > 0)
+    assert browser.execute_script("return document.documentElement.dataset.theme") == theme
+    screenshot(browser, f"dashboard-{theme}-{label}")
+    assert errors(browser) == []
+    browser.set_window_size(1280, 900)
