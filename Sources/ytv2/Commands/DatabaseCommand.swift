@@ -7,7 +7,7 @@ struct DatabaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Manage the database: status, start, stop, migrate, backup, restore, audit verification.",
-        subcommands: [Status.self, Start.self, Stop.self, Migrate.self, Backup.self, Restore.self, VerifyAudit.self]
+        subcommands: [Status.self, Start.self, Stop.self, Migrate.self, Backup.self, Restore.self, VerifyAudit.self, URL.self]
     )
 
     struct Status: AsyncParsableCommand {
@@ -142,7 +142,7 @@ struct DatabaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             let logger = try global.makeLogger("ytv2.db")
-            let url = URL(fileURLWithPath: directory)
+            let url = Foundation.URL(fileURLWithPath: directory)
             let manifest = try await withStore(logger: logger) { store in
                 do {
                     return try await DatabaseBackup(logger: logger).backup(store: store, to: url)
@@ -166,7 +166,7 @@ struct DatabaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             let logger = try global.makeLogger("ytv2.db")
-            let url = URL(fileURLWithPath: directory)
+            let url = Foundation.URL(fileURLWithPath: directory)
             do {
                 let backup = DatabaseBackup(logger: logger)
                 _ = try backup.verifiedManifest(in: url)
@@ -174,6 +174,21 @@ struct DatabaseCommand: AsyncParsableCommand {
                 let manifest = try await backup.restore(from: url, into: configuration)
                 let rows = manifest.tables.values.reduce(0) { $0 + $1.rows }
                 print("restored \(url.path) (backup of \(ISO8601DateFormatter().string(from: manifest.createdAt))): \(manifest.tables.count) tables, \(rows) rows, all counts and checksums match")
+            } catch let error as StoreError {
+                throw CLIError(error.description)
+            }
+        }
+    }
+
+    struct URL: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the connection URL, password included, for psql and other tools: psql \"$(ytv2 db url)\".")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let logger = try global.makeLogger("ytv2.db")
+            do {
+                print(try await DatabaseLocation.fromEnvironment().connect(logger: logger).url)
             } catch let error as StoreError {
                 throw CLIError(error.description)
             }

@@ -1,0 +1,69 @@
+import Foundation
+
+/// Normalizes a legacy summary value into the text of one variant (LEGACY.md §4).
+///
+/// The value is markdown-like text, or a dict serialized as a string (JSON or a Python literal), possibly nested:
+/// the text is picked by variant (comprehensive → `comprehensive`, `summary`; bullet variants → `bullet_points`,
+/// `key_points`; audio variants → `summary`). A literal backslash-n stands for a newline only when the text has no
+/// real newline. The caller keeps the raw value; `normalized` is what the store saves as the revision's text.
+public struct LegacySummaryText: Equatable, Sendable {
+    public var normalized: String
+    /// Set when normalization changed the value (so the raw value is worth keeping), with what was done.
+    public var notes: [String]
+
+    public static func normalize(_ raw: String, variant: SummaryVariant) -> LegacySummaryText {
+        var notes: [String] = []
+        var text = raw
+        // Unwrap serialized dicts, at most a few levels deep.
+        for _ in 0..<4 {
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard trimmed.hasPrefix("{") || trimmed.hasPrefix("\""), let value = LooseValue.parse(trimmed) else { break }
+            if case .string(let inner) = value {
+                text = inner
+                notes.append("unquoted a serialized string")
+                continue
+            }
+            guard let picked = pick(value, for: variant) else { break }
+            text = picked
+            notes.append("picked the \(variant.id) text from a serialized dict")
+        }
+        if !text.contains("\n"), text.contains("\\n") {
+            text = text.replacingOccurrences(of: "\\n", with: "\n")
+            notes.append("turned literal \\n into newlines")
+        }
+        text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return LegacySummaryText(normalized: text, notes: notes)
+    }
+
+    /// The keys that hold a variant's text, in order of preference.
+    static func keys(for variant: SummaryVariant) -> [String] {
+        switch variant.id {
+        case "comprehensive": ["comprehensive", "summary", "text", "content"]
+        case "bullet-points": ["bullet_points", "key_points", "bullet-points", "key-points", "summary", "text"]
+        case "key-insights": ["key_insights", "key-insights", "insights", "summary", "text"]
+        case "executive": ["executive", "executive_summary", "summary", "text"]
+        default: variant.kind == .audio ? ["summary", "audio", "text", "content"] : ["summary", "text", "content"]
+        }
+    }
+
+    /// The text for `variant` in a dict (searching nested dicts), or nil.
+    static func pick(_ value: LooseValue, for variant: SummaryVariant) -> String? {
+        guard case .object(let pairs) = value else { return nil }
+        for key in keys(for: variant) {
+            guard let found = pairs.first(where: { $0.0 == key })?.1 else { continue }
+            switch found {
+            case .string(let text) where !text.isEmpty: return text
+            case .object: if let nested = pick(found, for: variant) { return nested }
+            case .array(let items):
+                let lines = items.compactMap(\.stringValue).filter { !$0.isEmpty }
+                if !lines.isEmpty { return lines.map { "• " + $0 }.joined(separator: "\n") }
+            default: continue
+            }
+        }
+        // A single nested dict (`{"summary": {...}}` under another name) is searched too.
+        for (_, nested) in pairs {
+            if case .object = nested, let text = pick(nested, for: variant) { return text }
+        }
+        return nil
+    }
+}
