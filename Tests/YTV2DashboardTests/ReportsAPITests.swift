@@ -165,6 +165,41 @@ import YTV2TestSupport
         }
     }
 
+    @Test func facetCountsFollowWritesFromAnyProcess() async throws {
+        try await Harness.withDashboard { client, store in
+            try await Harness.seed(store, count: 3)
+            struct Facets: Decodable {
+                struct Audio: Decodable {
+                    let value: Bool
+                    let count: Int
+                }
+                let has_audio: [Audio]
+            }
+            func videos() async throws -> Int {
+                try await client.getJSON("/api/filters?sort=title_az", as: Facets.self).has_audio.reduce(0) { $0 + $1.count }
+            }
+            #expect(try await videos() == 3)
+            #expect(try await videos() == 3)  // served from the cache
+            // A write through the store (as the processor makes it) must show up without a restart.
+            try await store.commit(
+                VideoWrite(videoID: Harness.id("dQw4w9WgXcQ"), metadata: VideoMetadata(title: "New"), actor: "processor"))
+            var seen = 0
+            for _ in 0..<50 {
+                seen = try await videos()
+                if seen == 4 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(seen == 4)
+            try await store.delete(Harness.id("dQw4w9WgXcQ"), actor: "admin")
+            for _ in 0..<50 {
+                seen = try await videos()
+                if seen == 3 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(seen == 3)
+        }
+    }
+
     @Test func hostileStringsAreData() async throws {
         try await Harness.withDashboard { client, store in
             try await Harness.seed(store)

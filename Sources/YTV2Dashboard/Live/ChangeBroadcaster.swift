@@ -22,9 +22,12 @@ final class ChangeBroadcaster: Service, Sendable {
     private let clientBuffer: Int
     private let clients = Mutex<[UUID: AsyncStream<LiveMessage>.Continuation]>([:])
     private let logger: Logger
+    /// Derived data to drop on every change.
+    private let facetCache: FacetCache
 
-    init(store: Store, heartbeat: Duration = .seconds(15), clientBuffer: Int = 256, logger: Logger) {
+    init(store: Store, facetCache: FacetCache, heartbeat: Duration = .seconds(15), clientBuffer: Int = 256, logger: Logger) {
         self.store = store
+        self.facetCache = facetCache
         self.heartbeat = heartbeat
         self.clientBuffer = clientBuffer
         self.logger = logger
@@ -48,9 +51,15 @@ final class ChangeBroadcaster: Service, Sendable {
             group.addTask {
                 for await event in self.store.changeFeed().cancelOnGracefulShutdown() {
                     switch event {
-                    case .connected: continue
-                    case .reconnected: self.broadcast(.resync)
-                    case .change(let change): self.broadcast(.change(change))
+                    case .connected:
+                        // Changes made before the listener ran were not heard: start from a clean cache.
+                        await self.facetCache.invalidate()
+                    case .reconnected:
+                        await self.facetCache.invalidate()
+                        self.broadcast(.resync)
+                    case .change(let change):
+                        await self.facetCache.invalidate()
+                        self.broadcast(.change(change))
                     }
                 }
             }

@@ -9,6 +9,7 @@ import YTV2Store
 /// (`/r/<id>`, `/<id>.json?v=2`).
 struct ReportsController: Sendable {
     let store: Store
+    let facetCache: FacetCache
 
     struct ListResponse: ResponseEncodableJSON {
         struct Pagination: Encodable {
@@ -30,10 +31,7 @@ struct ReportsController: Sendable {
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/api/reports") { request, _ in try await list(request) }
-        router.get("/api/filters") { request, _ in
-            let query = try ReportQuery(parameters: request.uri.queryParameters)
-            return FiltersResponse(try await store.facets(query))
-        }
+        router.get("/api/filters") { request, _ in try await filters(request) }
         router.get("/api/reports/{id}") { _, context in
             try await single(context.parameters.decoded("id"))
         }
@@ -54,6 +52,22 @@ struct ReportsController: Sendable {
                 page: result.page, size: result.size, total: result.total, total_count: result.total, pages: result.pages,
                 total_pages: result.pages, has_next: result.hasNext, has_prev: result.hasPrevious),
             sort: query.sort.rawValue, filters: ReportQuery.activeFilters(request.uri.queryParameters))
+    }
+
+    func filters(_ request: Request) async throws -> FiltersResponse {
+        let query = try ReportQuery(parameters: request.uri.queryParameters)
+        // The parsed filters (not the raw string) are the key: parameter order, spelling, paging and sort do not
+        // split the cache.
+        var filtersOnly = query
+        filtersOnly.page = 1
+        filtersOnly.size = 12
+        filtersOnly.sort = .addedDesc
+        let key = String(describing: filtersOnly)
+        let (cached, generation) = await facetCache.lookup(key)
+        if let cached { return FiltersResponse(cached) }
+        let facets = try await store.facets(query)
+        await facetCache.store(facets, for: key, generation: generation)
+        return FiltersResponse(facets)
     }
 
     func single(_ id: String) async throws -> Response {
