@@ -23,6 +23,8 @@ public struct LocalCluster: Sendable {
         var socketDirectory: String
         /// The system user the server runs as, when started by root.
         var systemUser: String?
+        /// The server's log; beside the data when the data is not under `root`.
+        var logFile: String?
     }
 
     public struct Status: Sendable {
@@ -55,7 +57,7 @@ public struct LocalCluster: Sendable {
     }
 
     var stateFile: URL { root.appendingPathComponent("cluster.json") }
-    var logFile: URL { root.appendingPathComponent("postgres.log") }
+    var defaultLogFile: URL { root.appendingPathComponent("postgres.log") }
     static var isRoot: Bool { geteuid() == 0 }
 
     // MARK: Binaries
@@ -122,7 +124,7 @@ public struct LocalCluster: Sendable {
         guard let state = try loadState() else {
             return Status(
                 root: root.path, initialized: false, running: false, dataDirectory: nil, port: nil, pid: nil, systemUser: nil,
-                logFile: logFile.path)
+                logFile: defaultLogFile.path)
         }
         let bin = try Self.binDirectory()
         let running = try isRunning(state: state, bin: bin)
@@ -130,7 +132,7 @@ public struct LocalCluster: Sendable {
         let pid = running ? pidText?.split(separator: "\n").first.flatMap { Int($0) } : nil
         return Status(
             root: root.path, initialized: true, running: running, dataDirectory: state.dataDirectory, port: state.port, pid: pid,
-            systemUser: state.systemUser, logFile: logFile.path)
+            systemUser: state.systemUser, logFile: state.logFile ?? defaultLogFile.path)
     }
 
     /// The connection settings of an initialized cluster, without starting anything.
@@ -154,6 +156,7 @@ public struct LocalCluster: Sendable {
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=300"]
         }
         logger.info("starting private PostgreSQL", metadata: ["data": "\(state.dataDirectory)", "port": "\(state.port)"])
+        let logFile = URL(fileURLWithPath: state.logFile ?? defaultLogFile.path)
         if let user = state.systemUser { try Self.prepareLogFile(logFile, owner: user) }
         do {
             try ExternalCommand.run(
@@ -173,6 +176,9 @@ public struct LocalCluster: Sendable {
         var systemUser: String? = nil
         var dataDirectory = root.appendingPathComponent("data").path
         var socketDirectory = root.appendingPathComponent("run").path
+        var logFile = defaultLogFile.path
+        // Where initdb reads the password from: a folder the server's user can enter.
+        var scratch = root
         if Self.isRoot {
             let user = try Self.ensureSystemUser()
             systemUser = user
@@ -184,6 +190,8 @@ public struct LocalCluster: Sendable {
                 logger.notice("the server's user cannot enter \(root.path); keeping the data in \(fallback)")
                 dataDirectory = fallback + "/data"
                 socketDirectory = fallback + "/run"
+                logFile = fallback + "/postgres.log"
+                scratch = URL(fileURLWithPath: fallback)
                 try FileManager.default.createDirectory(atPath: fallback, withIntermediateDirectories: true)
                 try Self.chown(user, "/var/lib/ytv2", recursive: true)
             }
@@ -193,6 +201,8 @@ public struct LocalCluster: Sendable {
             let digest = SHA256.hash(data: Array(socketDirectory.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
             socketDirectory = "/tmp/ytv2-\(digest)"
         }
+        // No cluster.json yet: a data folder left here is from an initialization that failed halfway; start over.
+        try? FileManager.default.removeItem(atPath: dataDirectory)
         for directory in [dataDirectory, socketDirectory] {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory)
@@ -200,7 +210,7 @@ public struct LocalCluster: Sendable {
         }
 
         let password = Self.randomPassword()
-        let passwordFile = root.appendingPathComponent(".initdb-password")
+        let passwordFile = scratch.appendingPathComponent(".initdb-password")
         try password.write(to: passwordFile, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: passwordFile.path)
         if let systemUser { try Self.chown(systemUser, passwordFile.path, recursive: false) }
@@ -224,7 +234,7 @@ public struct LocalCluster: Sendable {
         }
         let state = State(
             port: try Self.freePort(), superuser: "ytv2", password: password, database: "ytv2", dataDirectory: dataDirectory,
-            socketDirectory: socketDirectory, systemUser: systemUser)
+            socketDirectory: socketDirectory, systemUser: systemUser, logFile: logFile)
         try saveState(state)
         return state
     }
