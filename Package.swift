@@ -122,6 +122,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "YTV2LegacyTests",
+            dependencies: ["YTV2Legacy"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "YTV2StoreTests",
             dependencies: [
                 "YTV2Core",

@@ -144,10 +144,6 @@ extension PostgresConnection {
     }
 }
 
-extension PostgresRowSequence {
-    func collectRows() async throws -> [PostgresRow] { try await collect() }
-}
-
 /// Whether the database answered the last attempt to use it.
 private final class Availability: Sendable {
     private let value = Mutex(true)

@@ -33,12 +33,6 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
         }
     }
 
-    /// SQLSTATE classes that mean the input broke a constraint rather than the server failing.
-    var isConstraintViolation: Bool {
-        if case .database(let state, _) = self { return state.hasPrefix("23") || state.hasPrefix("22") }
-        return false
-    }
-
     /// Wraps any error thrown by PostgresNIO into a ``StoreError`` that keeps the SQLSTATE.
     public static func wrap(_ error: any Error) -> any Error {
         switch error {
@@ -58,12 +52,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
                 }
                 return StoreError.database(sqlState: state, message: message)
             }
-            switch error.code {
-            case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown:
-                return StoreError.unavailable(String(describing: error.code))
-            default:
-                return StoreError.unavailable(String(describing: error.code))
-            }
+            // Without server information the error is about the connection itself (refused, closed, pool shut down).
+            return StoreError.unavailable(String(describing: error.code))
         case is CancellationError:
             return error
         default:
