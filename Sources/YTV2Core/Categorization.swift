@@ -1,3 +1,5 @@
+import Foundation
+
 /// One parent category with the subcategories chosen under it.
 public struct CategoryEntry: Hashable, Sendable, Codable {
     public var category: String
@@ -58,6 +60,25 @@ public struct Categorization: Hashable, Sendable, Codable {
     }
 
     public var parentNames: [String] { entries.map(\.category).filter { !$0.isEmpty } }
+
+    /// One entry per parent (first position kept, subcategories merged in order, duplicates and empty names dropped).
+    /// The store saves only this form, so every (video, category) and (video, category, subcategory) is counted once.
+    public var normalized: Categorization {
+        var merged: [CategoryEntry] = []
+        for entry in entries {
+            let name = entry.category.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !name.isEmpty else { continue }
+            let subs = entry.subcategories.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            if let index = merged.firstIndex(where: { $0.category == name }) {
+                for sub in subs where !merged[index].subcategories.contains(sub) { merged[index].subcategories.append(sub) }
+            } else {
+                var unique: [String] = []
+                for sub in subs where !unique.contains(sub) { unique.append(sub) }
+                merged.append(CategoryEntry(category: name, subcategories: unique))
+            }
+        }
+        return Categorization(entries: merged, origin: origin)
+    }
 }
 
 public struct CategoryPair: Hashable, Sendable, Codable, Comparable {

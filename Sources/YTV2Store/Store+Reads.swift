@@ -3,8 +3,9 @@ import PostgresNIO
 import YTV2Core
 
 extension Store {
-    /// One page of reports with every filter, the search and the sort of ``ReportQuery``.
-    public func reports(_ query: ReportQuery) async throws -> ReportPage {
+    /// One page of reports with every filter, the search and the sort of ``ReportQuery``. A caller that knows the
+    /// total for these filters (a cache kept fresh by the change feed) passes it and saves the count query.
+    public func reports(_ query: ReportQuery, knownTotal: Int? = nil) async throws -> ReportPage {
         let page = max(1, query.page)
         let size = min(max(1, query.size), ReportQuery.maximumPageSize)
         let filter = try ReportFilterSQL(query)
@@ -16,8 +17,10 @@ extension Store {
             unsafeSQL: "\(Self.reportColumns) \(filter.whereClause) ORDER BY \(query.sort.orderBy) LIMIT \(limit) OFFSET \(offset)",
             binds: paged.binds)
         return try await read { [self] connection in
-            var total = 0
-            for try await count in try await connection.query(countQuery, logger: logger).decode(Int.self) { total = count }
+            var total = knownTotal ?? 0
+            if knownTotal == nil {
+                for try await count in try await connection.query(countQuery, logger: logger).decode(Int.self) { total = count }
+            }
             let records = try await fetchReports(pageQuery, on: connection)
             return ReportPage(reports: records, total: total, page: page, size: size)
         }

@@ -108,7 +108,7 @@ extension Store {
         let id = write.videoID.rawValue
         let topics = try m.keyTopics.map(jsonText)
         let entities = try m.namedEntities.map(jsonText)
-        let categories = try write.categorization.map { try jsonText($0.entries) }
+        let categories = try write.categorization.map { try jsonText($0.normalized.entries) }
         let origin = write.categorization?.origin.rawValue
         // Replace categorization only when the stored one is empty or does not outrank the new origin.
         let rows = try await connection.query(

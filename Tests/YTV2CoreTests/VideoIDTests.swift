@@ -72,6 +72,26 @@ import YTV2Core
         #expect(curated.pairs == [CategoryPair(category: "History", subcategory: "Modern History")])
     }
 
+    @Test func normalizedMergesDuplicateParentsAndDropsEmptyNames() {
+        let messy = Categorization(
+            entries: [
+                CategoryEntry(category: " History ", subcategories: ["Biographies", "", "Biographies"]),
+                CategoryEntry(category: "", subcategories: ["Orphan"]),
+                CategoryEntry(category: "History", subcategories: ["Modern History", "Biographies"]),
+                CategoryEntry(category: "Education"),
+            ], origin: .legacyDashboard)
+        #expect(
+            messy.normalized
+                == Categorization(
+                    entries: [
+                        CategoryEntry(category: "History", subcategories: ["Biographies", "Modern History"]),
+                        CategoryEntry(category: "Education"),
+                    ], origin: .legacyDashboard))
+        #expect(messy.normalized.pairs == messy.pairs.filter { $0.category != " History " }.union([
+            CategoryPair(category: "History", subcategory: "Biographies"), CategoryPair(category: "History", subcategory: "Modern History"),
+        ]))
+    }
+
     @Test func originsRankCurationHighest() {
         #expect(CategorizationOrigin.processor < .legacyDashboard)
         #expect(CategorizationOrigin.legacyDashboard < .curated)

@@ -165,7 +165,7 @@ import YTV2TestSupport
         }
     }
 
-    @Test func facetCountsFollowWritesFromAnyProcess() async throws {
+    @Test func facetCountsAndTotalsFollowWritesFromAnyProcess() async throws {
         try await Harness.withDashboard { client, store in
             try await Harness.seed(store, count: 3)
             struct Facets: Decodable {
@@ -175,8 +175,11 @@ import YTV2TestSupport
                 }
                 let has_audio: [Audio]
             }
+            /// The facet sum, checked against the list total (both are cached between changes).
             func videos() async throws -> Int {
-                try await client.getJSON("/api/filters?sort=title_az", as: Facets.self).has_audio.reduce(0) { $0 + $1.count }
+                let facets = try await client.getJSON("/api/filters?sort=title_az", as: Facets.self).has_audio.reduce(0) { $0 + $1.count }
+                let total = try await client.getJSON("/api/reports?page=2", as: ListBody.self).pagination.total
+                return facets == total ? total : -1
             }
             #expect(try await videos() == 3)
             #expect(try await videos() == 3)  // served from the cache

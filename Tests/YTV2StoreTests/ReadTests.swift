@@ -145,6 +145,23 @@ import YTV2TestSupport
         }
     }
 
+    @Test func duplicateCategoriesAreStoredOnceAndCountedOnce() async throws {
+        try await withTestStore { store in
+            try await store.commit(
+                Fixture.write(
+                    "dQw4w9WgXcQ",
+                    categories: [
+                        CategoryEntry(category: "History", subcategories: ["Biographies"]),
+                        CategoryEntry(category: "History", subcategories: ["Biographies", "Modern History"]),
+                    ]))
+            let stored = try await store.report(id: "dQw4w9WgXcQ")?.categorization?.entries
+            #expect(stored == [CategoryEntry(category: "History", subcategories: ["Biographies", "Modern History"])])
+            let facets = try await store.facets(ReportQuery())
+            #expect(facets.categories.map(\.count) == [1])
+            #expect(facets.categories.first?.subcategories == [FacetCount(value: "Biographies", count: 1), FacetCount(value: "Modern History", count: 1)])
+        }
+    }
+
     @Test func searchTreatsHostileStringsAsData() async throws {
         try await withTestStore { store in
             _ = try await Self.seed(store)

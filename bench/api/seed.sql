@@ -10,7 +10,9 @@ WITH parents(i, category, sub) AS (
 INSERT INTO videos (video_id, title, channel_name, published_at, indexed_at, duration_seconds, word_count, content_type,
                     complexity_level, language, categories, categorization_origin, key_topics)
 SELECT lpad(to_hex(g), 11, '0'),
-       (ARRAY['The war that', 'How databases', 'Why history', 'A guide to', 'Inside the'])[1 + g % 5] || ' ' || md5(g::text),
+       -- About 1% of titles mention "war", so a search is selective as real searches are.
+       CASE WHEN g % 97 = 0 THEN 'The war that' ELSE (ARRAY['How databases', 'Why history', 'A guide to', 'Inside the'])[1 + g % 4] END
+           || ' ' || md5(g::text),
        'Channel ' || (g % 500),
        now() - (g % 3000) * interval '1 day',
        now() - g * interval '1 minute',
@@ -24,7 +26,8 @@ FROM generate_series(1, :videos) g JOIN parents p ON p.i = g % 8;
 
 INSERT INTO summaries (video_id, variant, revision, is_latest, text)
 SELECT video_id, 'comprehensive', 1, true,
-       '**Overview:** ' || title || E'\n• ' || md5(video_id) || ' war peace data ' || E'\n• second point about ' || channel_name
+       '**Overview:** ' || title || E'\n• ' || md5(video_id) || CASE WHEN hashtext(video_id) % 89 = 0 THEN ' war and peace' ELSE ' data' END
+           || E'\n• second point about ' || channel_name
 FROM videos;
 INSERT INTO summaries (video_id, variant, revision, is_latest, text)
 SELECT video_id, 'audio', 1, true, 'Narration of ' || title FROM videos WHERE hashtext(video_id) % 3 = 0;

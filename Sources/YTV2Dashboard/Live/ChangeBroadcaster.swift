@@ -23,11 +23,11 @@ final class ChangeBroadcaster: Service, Sendable {
     private let clients = Mutex<[UUID: AsyncStream<LiveMessage>.Continuation]>([:])
     private let logger: Logger
     /// Derived data to drop on every change.
-    private let facetCache: FacetCache
+    private let queryCache: QueryCache
 
-    init(store: Store, facetCache: FacetCache, heartbeat: Duration = .seconds(15), clientBuffer: Int = 256, logger: Logger) {
+    init(store: Store, queryCache: QueryCache, heartbeat: Duration = .seconds(15), clientBuffer: Int = 256, logger: Logger) {
         self.store = store
-        self.facetCache = facetCache
+        self.queryCache = queryCache
         self.heartbeat = heartbeat
         self.clientBuffer = clientBuffer
         self.logger = logger
@@ -53,12 +53,12 @@ final class ChangeBroadcaster: Service, Sendable {
                     switch event {
                     case .connected:
                         // Changes made before the listener ran were not heard: start from a clean cache.
-                        await self.facetCache.invalidate()
+                        await self.queryCache.invalidate()
                     case .reconnected:
-                        await self.facetCache.invalidate()
+                        await self.queryCache.invalidate()
                         self.broadcast(.resync)
                     case .change(let change):
-                        await self.facetCache.invalidate()
+                        await self.queryCache.invalidate()
                         self.broadcast(.change(change))
                     }
                 }

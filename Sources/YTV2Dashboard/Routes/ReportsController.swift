@@ -9,7 +9,7 @@ import YTV2Store
 /// (`/r/<id>`, `/<id>.json?v=2`).
 struct ReportsController: Sendable {
     let store: Store
-    let facetCache: FacetCache
+    let queryCache: QueryCache
 
     struct ListResponse: ResponseEncodableJSON {
         struct Pagination: Encodable {
@@ -45,7 +45,10 @@ struct ReportsController: Sendable {
 
     func list(_ request: Request) async throws -> ListResponse {
         let query = try ReportQuery(parameters: request.uri.queryParameters)
-        let result = try await store.reports(query)
+        let key = QueryCache.key(query)
+        let (knownTotal, generation) = await queryCache.total(for: key)
+        let result = try await store.reports(query, knownTotal: knownTotal)
+        if knownTotal == nil { await queryCache.store(total: result.total, for: key, generation: generation) }
         return ListResponse(
             reports: result.reports.map { ReportItem($0) },
             pagination: .init(
@@ -56,17 +59,11 @@ struct ReportsController: Sendable {
 
     func filters(_ request: Request) async throws -> FiltersResponse {
         let query = try ReportQuery(parameters: request.uri.queryParameters)
-        // The parsed filters (not the raw string) are the key: parameter order, spelling, paging and sort do not
-        // split the cache.
-        var filtersOnly = query
-        filtersOnly.page = 1
-        filtersOnly.size = 12
-        filtersOnly.sort = .addedDesc
-        let key = String(describing: filtersOnly)
-        let (cached, generation) = await facetCache.lookup(key)
+        let key = QueryCache.key(query)
+        let (cached, generation) = await queryCache.facets(for: key)
         if let cached { return FiltersResponse(cached) }
         let facets = try await store.facets(query)
-        await facetCache.store(facets, for: key, generation: generation)
+        await queryCache.store(facets, for: key, generation: generation)
         return FiltersResponse(facets)
     }
 
