@@ -60,11 +60,3 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 }
-
-extension Parameters {
-    /// A path parameter with its percent-encoding removed (`yt%3AabcDEF` is `yt:abcDEF`).
-    func decoded(_ name: String) throws -> String {
-        let raw = try require(name)
-        return raw.removingPercentEncoding ?? raw
-    }
-}
