@@ -39,10 +39,12 @@ struct ReportFilterSQL {
         }
         if let search = query.search, !search.isEmpty {
             let pattern = bind("%" + Self.escapeLike(search) + "%")
+            // Three lookups the trigram indexes answer, instead of one OR that forces a scan of every video.
             clauses.append(
                 """
-                (v.title ILIKE \(pattern) OR v.channel_name ILIKE \(pattern)
-                 OR EXISTS (SELECT 1 FROM summaries s WHERE s.video_id = v.video_id AND s.is_latest AND s.text ILIKE \(pattern)))
+                v.video_id IN (SELECT t.video_id FROM videos t WHERE t.title ILIKE \(pattern)
+                               UNION SELECT c.video_id FROM videos c WHERE c.channel_name ILIKE \(pattern)
+                               UNION SELECT s.video_id FROM summaries s WHERE s.is_latest AND s.text ILIKE \(pattern))
                 """)
         }
     }

@@ -8,21 +8,28 @@ extension Store {
     public func reports(_ query: ReportQuery, knownTotal: Int? = nil) async throws -> ReportPage {
         let page = max(1, query.page)
         let size = min(max(1, query.size), ReportQuery.maximumPageSize)
-        let filter = try ReportFilterSQL(query)
-        var paged = filter
+        var paged = try ReportFilterSQL(query)
+        let whereClause = paged.whereClause
         let limit = paged.bind(size)
         let offset = paged.bind((page - 1) * size)
-        let countQuery = PostgresQuery(unsafeSQL: "SELECT count(*) FROM videos v \(filter.whereClause)", binds: filter.binds)
         let pageQuery = PostgresQuery(
-            unsafeSQL: "\(Self.reportColumns) \(filter.whereClause) ORDER BY \(query.sort.orderBy) LIMIT \(limit) OFFSET \(offset)",
+            unsafeSQL: "\(Self.reportColumns) \(whereClause) ORDER BY \(query.sort.orderBy) LIMIT \(limit) OFFSET \(offset)",
             binds: paged.binds)
+        let total: Int
+        if let knownTotal { total = knownTotal } else { total = try await reportCount(query) }
         return try await read { [self] connection in
-            var total = knownTotal ?? 0
-            if knownTotal == nil {
-                for try await count in try await connection.query(countQuery, logger: logger).decode(Int.self) { total = count }
-            }
             let records = try await fetchReports(pageQuery, on: connection)
             return ReportPage(reports: records, total: total, page: page, size: size)
+        }
+    }
+
+    /// How many videos match the filters and search of `query`.
+    public func reportCount(_ query: ReportQuery) async throws -> Int {
+        let filter = try ReportFilterSQL(query)
+        let countQuery = PostgresQuery(unsafeSQL: "SELECT count(*) FROM videos v \(filter.whereClause)", binds: filter.binds)
+        return try await read { [self] connection in
+            for try await count in try await connection.query(countQuery, logger: logger).decode(Int.self) { return count }
+            return 0
         }
     }
 

@@ -8,8 +8,12 @@ public func buildApplication(
     configuration: DashboardConfiguration, store: Store, logger: Logger
 ) -> some ApplicationProtocol {
     let registry = DashboardMetrics.registry
-    let queryCache = QueryCache()
-    let broadcaster = ChangeBroadcaster(store: store, queryCache: queryCache, heartbeat: configuration.heartbeat, logger: logger)
+    let facetCache = ChangeInvalidatedCache<ReportFacets>()
+    let totalCache = ChangeInvalidatedCache<Int>()
+    let broadcaster = ChangeBroadcaster(store: store, heartbeat: configuration.heartbeat, logger: logger) {
+        await facetCache.invalidate()
+        await totalCache.invalidate()
+    }
 
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
@@ -21,7 +25,7 @@ public func buildApplication(
     router.add(middleware: FileMiddleware(DashboardAssets.directory, searchForIndexHtml: true, logger: logger))
     HealthController(store: store, version: configuration.version).addRoutes(to: router)
     OperationsController(store: store, registry: registry).addRoutes(to: router)
-    ReportsController(store: store, queryCache: queryCache).addRoutes(to: router)
+    ReportsController(store: store, facetCache: facetCache, totalCache: totalCache).addRoutes(to: router)
     WriteController(store: store, adminToken: Token(configuration.adminToken), ingestToken: Token(configuration.ingestToken))
         .addRoutes(to: router)
     AudioController(store: store).addRoutes(to: router)

@@ -22,12 +22,15 @@ final class ChangeBroadcaster: Service, Sendable {
     private let clientBuffer: Int
     private let clients = Mutex<[UUID: AsyncStream<LiveMessage>.Continuation]>([:])
     private let logger: Logger
-    /// Derived data to drop on every change.
-    private let queryCache: QueryCache
+    /// Drops data derived from the database (caches) on every change.
+    private let invalidate: @Sendable () async -> Void
 
-    init(store: Store, queryCache: QueryCache, heartbeat: Duration = .seconds(15), clientBuffer: Int = 256, logger: Logger) {
+    init(
+        store: Store, heartbeat: Duration = .seconds(15), clientBuffer: Int = 256, logger: Logger,
+        invalidate: @escaping @Sendable () async -> Void = {}
+    ) {
         self.store = store
-        self.queryCache = queryCache
+        self.invalidate = invalidate
         self.heartbeat = heartbeat
         self.clientBuffer = clientBuffer
         self.logger = logger
@@ -53,12 +56,12 @@ final class ChangeBroadcaster: Service, Sendable {
                     switch event {
                     case .connected:
                         // Changes made before the listener ran were not heard: start from a clean cache.
-                        await self.queryCache.invalidate()
+                        await self.invalidate()
                     case .reconnected:
-                        await self.queryCache.invalidate()
+                        await self.invalidate()
                         self.broadcast(.resync)
                     case .change(let change):
-                        await self.queryCache.invalidate()
+                        await self.invalidate()
                         self.broadcast(.change(change))
                     }
                 }

@@ -9,7 +9,8 @@ import YTV2Store
 /// (`/r/<id>`, `/<id>.json?v=2`).
 struct ReportsController: Sendable {
     let store: Store
-    let queryCache: QueryCache
+    let facetCache: ChangeInvalidatedCache<ReportFacets>
+    let totalCache: ChangeInvalidatedCache<Int>
 
     struct ListResponse: ResponseEncodableJSON {
         struct Pagination: Encodable {
@@ -45,10 +46,10 @@ struct ReportsController: Sendable {
 
     func list(_ request: Request) async throws -> ListResponse {
         let query = try ReportQuery(parameters: request.uri.queryParameters)
-        let key = QueryCache.key(query)
-        let (knownTotal, generation) = await queryCache.total(for: key)
-        let result = try await store.reports(query, knownTotal: knownTotal)
-        if knownTotal == nil { await queryCache.store(total: result.total, for: key, generation: generation) }
+        let total = try await totalCache.value(for: ChangeInvalidatedCache<Int>.key(query)) { [store] in
+            try await store.reportCount(query)
+        }
+        let result = try await store.reports(query, knownTotal: total)
         return ListResponse(
             reports: result.reports.map { ReportItem($0) },
             pagination: .init(
@@ -59,11 +60,9 @@ struct ReportsController: Sendable {
 
     func filters(_ request: Request) async throws -> FiltersResponse {
         let query = try ReportQuery(parameters: request.uri.queryParameters)
-        let key = QueryCache.key(query)
-        let (cached, generation) = await queryCache.facets(for: key)
-        if let cached { return FiltersResponse(cached) }
-        let facets = try await store.facets(query)
-        await queryCache.store(facets, for: key, generation: generation)
+        let facets = try await facetCache.value(for: ChangeInvalidatedCache<ReportFacets>.key(query)) { [store] in
+            try await store.facets(query)
+        }
         return FiltersResponse(facets)
     }
 

@@ -1,0 +1,47 @@
+import Synchronization
+import Testing
+
+@testable import YTV2Dashboard
+
+@Suite struct ChangeInvalidatedCacheTests {
+    final class Counter: Sendable {
+        let value = Mutex(0)
+        func next() -> Int { value.withLock { $0 += 1; return $0 } }
+    }
+
+    @Test func concurrentMissesShareOneComputation() async throws {
+        let cache = ChangeInvalidatedCache<Int>()
+        let calls = Counter()
+        let results = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<20 {
+                group.addTask {
+                    try await cache.value(for: "k") {
+                        try await Task.sleep(for: .milliseconds(100))
+                        return calls.next()
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results == Array(repeating: 1, count: 20))
+        #expect(try await cache.value(for: "k") { calls.next() } == 1)
+    }
+
+    @Test func aChangeDropsValuesAndAComputationThatOverlapsItIsNotKept() async throws {
+        let cache = ChangeInvalidatedCache<Int>()
+        let calls = Counter()
+        #expect(try await cache.value(for: "k") { calls.next() } == 1)
+        await cache.invalidate()
+        #expect(try await cache.value(for: "k") { calls.next() } == 2)
+
+        // Invalidated while computing: the result is returned to its caller but not kept.
+        async let slow = cache.value(for: "j") {
+            try await Task.sleep(for: .milliseconds(200))
+            return 100
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        await cache.invalidate()
+        #expect(try await slow == 100)
+        #expect(try await cache.value(for: "j") { 7 } == 7)
+    }
+}
