@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 
@@ -43,5 +44,13 @@ import Testing
         await cache.invalidate()
         #expect(try await slow == 100)
         #expect(try await cache.value(for: "j") { 7 } == 7)
+    }
+}
+
+@Suite struct APIDateTests {
+    @Test func formatsUTCWithZ() {
+        #expect(APIDate.string(Date(timeIntervalSince1970: 1_709_634_030.7)) == "2024-03-05T10:20:30Z")
+        #expect(APIDate.string(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+        #expect(APIDate.string(Date(timeIntervalSince1970: 253_402_300_799)) == "9999-12-31T23:59:59Z")
     }
 }

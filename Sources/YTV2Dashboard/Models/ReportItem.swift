@@ -1,4 +1,8 @@
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 import YTV2Core
 import YTV2Store
 
@@ -43,15 +47,15 @@ struct ReportItem: Encodable, Sendable {
         try c.encode(Media(record: r), forKey: .media)
         try c.encode(MediaMetadata(video_duration_seconds: r.durationSeconds, mp3_duration_seconds: r.audio?.durationSeconds), forKey: .media_metadata)
         let preferred = r.preferredSummary
+        // Rendered once per summary here and reused by the variants list and the single-report summary.
+        let html = r.summaries.map { SummaryHTML.render($0.text) }
         try c.encode(preferred?.text, forKey: .summary_text)
-        try c.encode(preferred.map { SummaryHTML.render($0.text) }, forKey: .summary_html)
+        try c.encode(html.first, forKey: .summary_html)
         try c.encode(preferred?.variant.id, forKey: .summary_variant)
         try c.encode(preferred?.variant.id, forKey: .summary_type)
-        try c.encode(r.summaries.map { Variant(summary: $0, record: r) }, forKey: .summary_variants)
+        try c.encode(zip(r.summaries, html).map { Variant(summary: $0, html: $1, record: r) }, forKey: .summary_variants)
         if includeSummary {
-            try c.encode(
-                Summary(text: preferred?.text ?? "", html: preferred.map { SummaryHTML.render($0.text) } ?? "", type: preferred?.variant.id),
-                forKey: .summary)
+            try c.encode(Summary(text: preferred?.text ?? "", html: html.first ?? "", type: preferred?.variant.id), forKey: .summary)
         }
     }
 
@@ -117,6 +121,7 @@ struct ReportItem: Encodable, Sendable {
 
     struct Variant: Encodable {
         let summary: StoredSummary
+        let html: String
         let record: ReportRecord
 
         enum Key: String, CodingKey { case variant, summary_type, kind, text, html, revision, generated_at, language, audio_url, duration }
@@ -127,7 +132,7 @@ struct ReportItem: Encodable, Sendable {
             try c.encode(summary.variant.label, forKey: .summary_type)
             try c.encode(summary.variant.kind.rawValue, forKey: .kind)
             try c.encode(summary.text, forKey: .text)
-            try c.encode(SummaryHTML.render(summary.text), forKey: .html)
+            try c.encode(html, forKey: .html)
             try c.encode(summary.revision, forKey: .revision)
             try c.encode(APIDate.string(summary.generatedAt ?? summary.createdAt), forKey: .generated_at)
             try c.encodeIfPresent(summary.language, forKey: .language)
@@ -156,5 +161,17 @@ struct ReportItem: Encodable, Sendable {
 
 /// ISO-8601 UTC with `Z`, the only timestamp form of the API.
 enum APIDate {
-    static func string(_ date: Date) -> String { date.formatted(.iso8601) }
+    /// `2026-11-21T08:00:00Z`, formatted with gmtime_r: an item carries several timestamps and a page many items, and
+    /// Foundation's format styles cost far more per call.
+    static func string(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))Z"
+    }
 }
