@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import YTV2Core
 import Logging
 import PostgresNIO
 
@@ -153,7 +154,7 @@ public struct DatabaseBackup: Sendable {
             hasher.update(data: chunk)
             total += chunk.count
         }
-        return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), total)
+        return (hasher.finalize().hexEncoded, total)
     }
 }
 

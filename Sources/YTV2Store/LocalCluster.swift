@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import YTV2Core
 import Logging
 import PostgresNIO
 
@@ -185,7 +186,7 @@ public struct LocalCluster: Sendable {
             // The server's user must be able to enter every folder above its data (not so under /root).
             try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path)
             if !Self.canEnter(root.path, as: user) {
-                let digest = SHA256.hash(data: Array(root.path.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
+                let digest = String(root.path.utf8.sha256Hex.prefix(12))
                 let fallback = "/var/lib/ytv2/clusters/\(digest)"
                 logger.notice("the server's user cannot enter \(root.path); keeping the data in \(fallback)")
                 dataDirectory = fallback + "/data"
@@ -198,7 +199,7 @@ public struct LocalCluster: Sendable {
         }
         // A Unix socket path is limited to 107 bytes.
         if socketDirectory.utf8.count > 80 {
-            let digest = SHA256.hash(data: Array(socketDirectory.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
+            let digest = String(socketDirectory.utf8.sha256Hex.prefix(12))
             socketDirectory = "/tmp/ytv2-\(digest)"
         }
         // No cluster.json yet: a data folder left here is from an initialization that failed halfway; start over.
@@ -283,7 +284,7 @@ public struct LocalCluster: Sendable {
 
     static func randomPassword() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }.hexEncoded
     }
 
     /// Whether nothing listens on 127.0.0.1:`port`.

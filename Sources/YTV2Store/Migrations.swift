@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import YTV2Core
 import Logging
 import PostgresNIO
 
@@ -50,7 +51,7 @@ public struct SchemaMigrator: Sendable {
             guard let sql = String(data: data, encoding: .utf8) else {
                 throw StoreError.migration("migration file \(fileName) is not UTF-8")
             }
-            let checksum = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            let checksum = data.sha256Hex
             return Migration(version: version, name: String(stem[stem.index(after: underscore)...]), sql: sql, checksum: checksum)
         }.sorted { $0.version < $1.version }
     }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import YTV2Core
 import PostgresNIO
 
 /// One audit-log entry as stored.
@@ -63,7 +64,7 @@ extension Store {
             }
             let text = [entry.prevHash, String(entry.seq), entry.at, entry.actor, entry.action, entry.subject ?? "", entry.details]
                 .joined(separator: "|")
-            let hash = SHA256.hash(data: Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
+            let hash = text.utf8.sha256Hex
             if hash != entry.hash {
                 return AuditVerification(entries: entries.count, firstBroken: (entry.seq, "its content does not match its hash"))
             }

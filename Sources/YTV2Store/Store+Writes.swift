@@ -25,6 +25,7 @@ extension Store {
             if let audio = write.audio {
                 audioStored = try await storeAudio(audio, for: write.videoID, on: connection)
             }
+            let audioSHA256 = write.audio?.bytes.sha256Hex
             for alias in write.aliases where alias != write.videoID.rawValue {
                 try await connection.query(
                     "INSERT INTO video_aliases (alias, video_id) VALUES (\(alias), \(write.videoID.rawValue)) ON CONFLICT (alias) DO NOTHING",
@@ -32,7 +33,7 @@ extension Store {
             }
             let outcome = WriteOutcome(
                 videoID: write.videoID, created: created, revisionsAdded: revisions, audioStored: audioStored,
-                categorizationWritten: categorizationWritten, revived: revived)
+                audioSHA256: audioSHA256, categorizationWritten: categorizationWritten, revived: revived)
             try await connection.notifyChange(
                 ChangeEvent(videoID: write.videoID, op: created ? .added : .updated, summaryTypes: revisions.keys.map(\.id).sorted()),
                 logger: logger)
@@ -183,7 +184,7 @@ extension Store {
 
     /// Stores (or replaces) the video's audio. Returns false when the same bytes were already stored.
     private func storeAudio(_ audio: AudioDraft, for id: VideoID, on connection: PostgresConnection) async throws -> Bool {
-        let sha = SHA256.hash(data: audio.bytes).map { String(format: "%02x", $0) }.joined()
+        let sha = audio.bytes.sha256Hex
         let rows = try await connection.query(
             """
             INSERT INTO audio AS a (video_id, bytes, size_bytes, sha256, duration_seconds, mime)

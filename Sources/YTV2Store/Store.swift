@@ -18,7 +18,8 @@ public final class Store: Sendable, Service {
     /// known to be unavailable, callers give up after ``unavailableLeaseTimeout`` so requests answer 503 quickly.
     let leaseTimeout: Duration
     let unavailableLeaseTimeout: Duration = .seconds(1)
-    private let availability = Availability()
+    /// Whether the database answered the last attempt to use it.
+    private let availability = LockedFlag(true)
 
     /// The NOTIFY channel of the change feed.
     public static let changeChannel = "ytv2_changes"
@@ -85,14 +86,14 @@ public final class Store: Sendable, Service {
     /// indefinitely; a lease not granted within ``leaseTimeout`` fails as ``StoreError/unavailable(_:)`` instead,
     /// so callers answer 503 at once. Once leased, `body` runs as long as it needs.
     private func withLease<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let leased = LeaseFlag()
+        let leased = LockedFlag(false)
         let availability = self.availability
-        let timeout = availability.isAvailable ? leaseTimeout : unavailableLeaseTimeout
+        let timeout = availability.value ? leaseTimeout : unavailableLeaseTimeout
         return try await mappingErrors {
             try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask {
                     try await self.client.withConnection { connection in
-                        leased.set()
+                        leased.set(true)
                         availability.set(true)
                         do {
                             return try await body(connection)
@@ -104,7 +105,7 @@ public final class Store: Sendable, Service {
                 }
                 group.addTask {
                     try await Task.sleep(for: timeout)
-                    if !leased.isSet {
+                    if !leased.value {
                         availability.set(false)
                         throw StoreError.unavailable("no database connection within \(timeout)")
                     }
@@ -144,16 +145,10 @@ extension PostgresConnection {
     }
 }
 
-/// Whether the database answered the last attempt to use it.
-private final class Availability: Sendable {
-    private let value = Mutex(true)
-    func set(_ available: Bool) { value.withLock { $0 = available } }
-    var isAvailable: Bool { value.withLock { $0 } }
-}
-
-/// Set once a pooled connection was handed out.
-private final class LeaseFlag: Sendable {
-    private let value = Mutex(false)
-    func set() { value.withLock { $0 = true } }
-    var isSet: Bool { value.withLock { $0 } }
+/// A Bool shared between tasks (whether a lease was granted; whether the database answered).
+private final class LockedFlag: Sendable {
+    private let storage: Mutex<Bool>
+    init(_ value: Bool) { storage = Mutex(value) }
+    func set(_ value: Bool) { storage.withLock { $0 = value } }
+    var value: Bool { storage.withLock { $0 } }
 }

@@ -130,6 +130,8 @@ public struct WriteOutcome: Sendable, Equatable {
     /// The revisions added, per variant (a text equal to the latest adds none).
     public var revisionsAdded: [SummaryVariant: Int]
     public var audioStored: Bool
+    /// The sha256 of the write's audio (also when those bytes were already stored).
+    public var audioSHA256: String?
     public var categorizationWritten: Bool
     public var revived: Bool
 

@@ -19,3 +19,10 @@ import YTV2Core
         #expect(Timestamp.parse(text) == nil)
     }
 }
+
+@Suite struct HexTests {
+    @Test func encodesBytesAndSHA256() {
+        #expect([0x00, 0x0f, 0xa0, 0xff].hexEncoded == "000fa0ff")
+        #expect("abc".utf8.sha256Hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}

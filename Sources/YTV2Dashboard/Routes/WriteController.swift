@@ -98,16 +98,17 @@ struct WriteController: Sendable {
         guard MP3.looksLikeMP3(bytes) else {
             throw APIError(.badRequest, code: "invalid_fields", message: "invalid fields: audio is not an MP3 (no ID3 tag or MPEG frame header)")
         }
-        guard try await store.report(id: videoID.rawValue) != nil else {
+        guard try await store.resolve(videoID.rawValue) != nil else {
             throw APIError.notFound("no report with id \(videoID); ingest the report first")
         }
+        let outcome: WriteOutcome
         do {
-            try await store.commit(VideoWrite(videoID: videoID, audio: AudioDraft(bytes: bytes), actor: "dashboard:ingest"))
+            outcome = try await store.commit(VideoWrite(videoID: videoID, audio: AudioDraft(bytes: bytes), actor: "dashboard:ingest"))
         } catch StoreError.videoDeleted(let id, let deletedAt) {
             throw APIError(.conflict, code: "deleted", message: "video \(id) was deleted at \(APIDate.string(deletedAt))")
         }
         return AudioResponse(
-            saved: true, public_url: ReportItem.audioURL(videoID), bytes: bytes.count, sha256: MP3.sha256(bytes))
+            saved: true, public_url: ReportItem.audioURL(videoID), bytes: bytes.count, sha256: outcome.audioSHA256 ?? "")
     }
 }
 
@@ -118,9 +119,5 @@ enum MP3 {
         guard bytes.count >= 4 else { return false }
         if bytes[0] == UInt8(ascii: "I"), bytes[1] == UInt8(ascii: "D"), bytes[2] == UInt8(ascii: "3") { return true }
         return bytes[0] == 0xFF && bytes[1] & 0xE0 == 0xE0
-    }
-
-    static func sha256(_ bytes: [UInt8]) -> String {
-        SHA256Hex.of(bytes)
     }
 }
