@@ -15,3 +15,8 @@ extension Sequence where Element == UInt8 {
     /// The sha256 of these bytes, as lower-case hex.
     public var sha256Hex: String { SHA256.hash(data: Array(self)).hexEncoded }
 }
+
+extension Sequence where Element == UInt8 {
+    /// The md5 of these bytes, as lower-case hex: only to compare texts with PostgreSQL's `md5()`, never for integrity.
+    public var md5Hex: String { Insecure.MD5.hash(data: Array(self)).hexEncoded }
+}

@@ -25,7 +25,7 @@ public enum Timestamp {
     }
 
     /// Seconds, or milliseconds when the number is too large to be seconds (after the year 5000).
-    static func unix(_ number: Double) -> Date? {
+    public static func unix(_ number: Double) -> Date? {
         guard number.isFinite, number >= 0 else { return nil }
         let seconds = number > 100_000_000_000 ? number / 1000 : number
         return Date(timeIntervalSince1970: seconds)

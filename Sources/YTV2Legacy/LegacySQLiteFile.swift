@@ -51,3 +51,111 @@ public struct LegacySQLiteFile: Sendable {
         try queue.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
     }
 }
+
+/// A failure while reading a legacy file, naming the file, the table and the row when known.
+public struct LegacyReadError: Error, CustomStringConvertible {
+    public let file: String
+    public let table: String?
+    public let row: String?
+    public let problem: String
+
+    public init(file: String, table: String? = nil, row: String? = nil, problem: String) {
+        self.file = file
+        self.table = table
+        self.row = row
+        self.problem = problem
+    }
+
+    public var description: String {
+        var location = file
+        if let table { location += ", table \(table)" }
+        if let row { location += ", row \(row)" }
+        return "\(location): \(problem)"
+    }
+}
+
+extension LegacySQLiteFile {
+    /// Row count of `table`.
+    public func rowCount(of table: String) throws -> Int {
+        try wrap(table: table) { try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(quoted(table))") ?? 0 } }
+    }
+
+    /// Streams the rows of `table` (all columns, values exactly as stored) in rowid order, optionally only `rowids`.
+    /// Text that is not valid UTF-8 is repaired and the row carries a warning.
+    public func forEachRow(
+        of table: String, columns wanted: [String]? = nil, rowids: [Int64]? = nil, _ body: (LegacyRow) throws -> Void
+    ) throws {
+        let all = try columns(of: table)
+        guard !all.isEmpty else { throw LegacyReadError(file: path, table: table, problem: "the table does not exist") }
+        let names = wanted.map { $0.filter(all.contains) } ?? all
+        let selected = names.map { name -> String in
+            let column = quoted(name)
+            return "typeof(\(column)), CASE WHEN typeof(\(column)) = 'text' THEN CAST(\(column) AS BLOB) ELSE \(column) END"
+        }
+        var sql = "SELECT rowid" + (selected.isEmpty ? "" : ", " + selected.joined(separator: ", ")) + " FROM \(quoted(table))"
+        if let rowids {
+            if rowids.isEmpty { return }
+            sql += " WHERE rowid IN (" + rowids.map(String.init).joined(separator: ",") + ")"
+        }
+        sql += " ORDER BY rowid"
+        var currentRow: Int64?
+        do {
+            try queue.read { db in
+                let cursor = try Row.fetchCursor(db, sql: sql)
+                while let row = try cursor.next() {
+                    let rowid: Int64 = row[0]
+                    currentRow = rowid
+                    var values: [LegacyValue] = []
+                    values.reserveCapacity(names.count)
+                    var warnings: [String] = []
+                    for (index, name) in names.enumerated() {
+                        let type: String = row[1 + index * 2]
+                        let stored = row[2 + index * 2] as DatabaseValue
+                        values.append(Self.value(type: type, stored: stored, column: name, warnings: &warnings))
+                    }
+                    try body(LegacyRow(table: table, rowid: rowid, columns: names, values: values, warnings: warnings))
+                }
+            }
+        } catch let error as DatabaseError {
+            throw LegacyReadError(file: path, table: table, row: currentRow.map { "rowid \($0)" }, problem: error.message ?? "\(error)")
+        }
+    }
+
+    static func value(type: String, stored: DatabaseValue, column: String, warnings: inout [String]) -> LegacyValue {
+        switch stored.storage {
+        case .null: return .null
+        case .int64(let value): return .integer(value)
+        case .double(let value): return .real(value)
+        case .string(let value): return .text(value)
+        case .blob(let data):
+            guard type == "text" else { return .blob(Array(data)) }
+            let bytes = Array(data)
+            if let text = String(validating: bytes, as: UTF8.self) {
+                guard text.contains("\u{0}") else { return .text(text) }
+                warnings.append("\(column): NUL characters replaced")
+                return .text(text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}"))
+            }
+            warnings.append("\(column): text was not valid UTF-8 and was repaired")
+            return .text(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\u{0}", with: "\u{FFFD}"))
+        }
+    }
+
+    /// Copies the file through SQLite's online backup API (a consistent copy, safe while the legacy app writes).
+    public func backup(to destination: String) throws {
+        do {
+            let target = try DatabaseQueue(path: destination)
+            try queue.backup(to: target)
+            try target.close()
+        } catch let error as DatabaseError {
+            throw LegacyReadError(file: path, problem: "backup to \(destination) failed: \(error.message ?? "\(error)")")
+        }
+    }
+
+    private func wrap<T>(table: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as DatabaseError {
+            throw LegacyReadError(file: path, table: table, problem: error.message ?? "\(error)")
+        }
+    }
+}
+
+func quoted(_ identifier: String) -> String { "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }

@@ -1,0 +1,110 @@
+import Foundation
+import YTV2Core
+import YTV2Legacy
+import YTV2Store
+
+/// What an import did, printed as text and as JSON.
+public struct ImportReport: Codable, Sendable {
+    public var snapshot: String
+    public var plan: PlanSummary
+    /// Videos whose rows were already in the ledger with the same checksums (an earlier or interrupted run did them).
+    public var videosUnchanged = 0
+    public var batchesWritten = 0
+    public var videosWritten = 0
+    public var revisionsAdded = 0
+    public var audioStored = 0
+    public var tombstonesAdded = 0
+    public var rowsQuarantined = 0
+    public var ledgerEntriesWritten = 0
+    public var deletedSinceImport: [String] = []
+    public var seconds = 0.0
+
+    /// Changes made by this run; 0 on a re-run of a finished import.
+    public var changes: Int { ledgerEntriesWritten }
+}
+
+/// Executes a plan into PostgreSQL: one transaction per batch of videos, each with its ledger lines, so a run that is
+/// killed leaves whole batches behind and the next run skips them (rows already in the ledger with the same checksum).
+public struct MigrationImporter: Sendable {
+    public let store: Store
+    public let planner: MigrationPlanner
+    public static let actor = "migration"
+    public static let settingsKey = "migration.import"
+
+    public init(store: Store, planner: MigrationPlanner) {
+        self.store = store
+        self.planner = planner
+    }
+
+    public func run(progress: ProgressReporter = .silent) async throws -> ImportReport {
+        let started = ContinuousClock.now
+        let snapshot = planner.snapshot
+        let files = [SnapshotManifest.dashboardFile, SnapshotManifest.nasFile] + snapshot.reportFiles
+        let done = try await store.ledger(files: files)
+        var report = ImportReport(snapshot: snapshot.id, plan: PlanSummary(snapshot: snapshot.id, options: planner.options))
+        let summary = try await planner.run(progress: progress) { plans in
+            var batch = ImportBatch()
+            for plan in plans {
+                let finished = plan.ledger.allSatisfy { entry in
+                    done[Store.ledgerKey(entry.sourceFile, entry.sourceTable, entry.sourceKey)].map {
+                        $0.sha == entry.rowSHA256 && ($0.outcome == entry.outcome.rawValue || $0.outcome == LedgerEntry.Outcome.tombstoned.rawValue)
+                    } ?? false
+                }
+                if finished {
+                    report.videosUnchanged += 1
+                    continue
+                }
+                switch plan.decision {
+                case .importVideo:
+                    guard var video = plan.video else { continue }
+                    if let path = plan.audioPath {
+                        let bytes = try Array(Data(contentsOf: snapshot.url(of: path)))
+                        if !bytes.isEmpty { video.audio = AudioDraft(bytes: bytes, durationSeconds: plan.audioDurationSeconds) }
+                    }
+                    batch.videos.append(video)
+                case .tombstone(let id, let reason): batch.tombstones.append((id, reason))
+                case .quarantine: batch.quarantine += plan.quarantine
+                }
+                batch.ledger += plan.ledger
+            }
+            guard !batch.isEmpty else { return }
+            let result = try await store.importBatch(batch, actor: Self.actor)
+            report.batchesWritten += 1
+            report.videosWritten += result.videosWritten
+            report.revisionsAdded += result.revisionsAdded
+            report.audioStored += result.audioStored
+            report.tombstonesAdded += result.tombstonesAdded
+            report.rowsQuarantined += result.quarantined
+            report.ledgerEntriesWritten += result.ledgerEntries
+            report.deletedSinceImport += result.deletedSinceImport
+        }
+        report.plan = summary
+        let elapsed = ContinuousClock.now - started
+        report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let record = ImportRecord(snapshot: snapshot.id, snapshotPath: snapshot.directory.path, options: planner.options,
+                                  finishedAt: Date(), changes: report.changes, outcomes: summary.outcomes,
+                                  sourceRows: summary.totalSourceRows, manifestFiles: snapshot.manifest.files.count)
+        try await store.recordSetting(
+            Self.settingsKey, json: try Self.json(record), actor: Self.actor, auditAction: "migration.import", details: record)
+        return report
+    }
+
+    static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+/// What the last import recorded (settings `migration.import`, and the audit log): verify re-plans with its options.
+public struct ImportRecord: Codable, Sendable {
+    public var snapshot: String
+    public var snapshotPath: String
+    public var options: PlanOptions
+    public var finishedAt: Date
+    public var changes: Int
+    public var outcomes: [String: Int]
+    public var sourceRows: Int
+    public var manifestFiles: Int
+}

@@ -1,0 +1,148 @@
+import Foundation
+import YTV2Core
+import YTV2Legacy
+import YTV2Store
+
+/// The plan's figures: `ytv2 migrate plan` prints them, `import` and `verify` report against them.
+public struct PlanSummary: Codable, Sendable, Equatable {
+    public var snapshot: String
+    public var highWaterMark: Date?
+    public var options: PlanOptions
+    /// Source rows per file per table.
+    public var sourceRows: [String: [String: Int]] = [:]
+    /// Ledger outcomes over all source rows; they add up to the rows read.
+    public var outcomes: [String: Int] = [:]
+    public var videosImported = 0
+    public var videosTombstoned = 0
+    public var groupsQuarantined = 0
+    public var quarantineReasons: [String: Int] = [:]
+    public var categorizedVideos = 0
+    public var revisions = 0
+    public var audioFiles = 0
+    /// Fields where the sources disagreed, with how often.
+    public var conflictsPerField: [String: Int] = [:]
+    public var conflictExamples: [String] = []
+    public var rowsWithWarnings = 0
+
+    public var totalSourceRows: Int { sourceRows.values.flatMap(\.values).reduce(0, +) }
+    public var totalOutcomes: Int { outcomes.values.reduce(0, +) }
+
+    mutating func add(_ plan: VideoPlan) {
+        for entry in plan.ledger {
+            outcomes[entry.outcome.rawValue, default: 0] += 1
+            if !entry.warnings.isEmpty { rowsWithWarnings += 1 }
+        }
+        switch plan.decision {
+        case .importVideo:
+            videosImported += 1
+            if plan.video?.categorization?.isCategorized == true { categorizedVideos += 1 }
+            revisions += plan.video?.revisions.count ?? 0
+            if plan.audioPath != nil { audioFiles += 1 }
+        case .tombstone: videosTombstoned += 1
+        case .quarantine(let reason):
+            groupsQuarantined += 1
+            quarantineReasons[reason, default: 0] += 1
+        }
+        for conflict in plan.conflicts {
+            conflictsPerField[conflict.field, default: 0] += 1
+            if conflictExamples.count < 10, let id = plan.videoID {
+                conflictExamples.append("\(id) \(conflict.field): \(conflict.chosenSource) \"\(conflict.chosen)\" over \(conflict.otherSource) \"\(conflict.other)\"")
+            }
+        }
+    }
+}
+
+/// Rows that cannot be read as their table promises: the import refuses to start and names them.
+public struct UnreadableRowsError: Error, CustomStringConvertible {
+    public let errors: [LegacyRowError]
+
+    public var description: String {
+        var lines = ["\(errors.count) source row\(errors.count == 1 ? "" : "s") cannot be read; nothing was written:"]
+        lines += errors.prefix(20).map { "  " + $0.description }
+        if errors.count > 20 { lines.append("  … and \(errors.count - 20) more") }
+        lines.append("Fix the rows in the legacy file and take a new snapshot, or quarantine them whole with --drop <id>.")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Applies LEGACY.md §6 to a snapshot: pass one indexes every row, pass two reads the rows again batch by batch and
+/// reconciles each video. Writes nothing; `import` writes what this produces.
+public struct MigrationPlanner: Sendable {
+    public let snapshot: MigrationSnapshot
+    public let options: PlanOptions
+    public var batchSize = 500
+
+    public init(snapshot: MigrationSnapshot, options: PlanOptions) {
+        self.snapshot = snapshot
+        self.options = options
+    }
+
+    /// Runs the plan, handing each batch of video plans to `handle` in key order. With `only`, plans just that video.
+    @discardableResult
+    public func run(
+        only: String? = nil, progress: ProgressReporter = .silent, _ handle: ([VideoPlan]) async throws -> Void
+    ) async throws -> PlanSummary {
+        let index = try SourceIndex.build(snapshot, progress: progress)
+        let dropKeys = options.dropKeys
+        let errors = index.groups.values.filter { !dropKeys.contains($0.key) }.flatMap(\.errors)
+        if !errors.isEmpty { throw UnreadableRowsError(errors: errors.sorted { $0.source < $1.source }) }
+        let mark = options.deletedBefore ?? index.dashboardHighWaterMark
+        let reconciler = Reconciler(mark: mark, keep: options.keepKeys, drop: dropKeys, audioByVideo: index.audioByVideo)
+        var summary = PlanSummary(snapshot: snapshot.id, highWaterMark: mark, options: options, sourceRows: index.rowsPerTable)
+        var keys = index.sortedKeys
+        if let only {
+            let key = PlanOptions.groupKey(only)
+            keys = keys.filter { $0 == key || $0 == only }
+        }
+        progress.begin("reconciling", total: keys.count)
+        var start = 0
+        while start < keys.count {
+            let chunk = Array(keys[start..<min(start + batchSize, keys.count)])
+            start += chunk.count
+            let groups = chunk.compactMap { index.groups[$0] }
+            let records = try load(groups)
+            var plans: [VideoPlan] = []
+            for group in groups {
+                let (decision, why) = reconciler.decide(group)
+                var plan = reconciler.plan(group, decision: decision, why: why, records: records[group.key] ?? [])
+                if let id = plan.videoID, only != nil { plan.explanation.insert("video \(id), legacy key \(group.key)", at: 0) }
+                summary.add(plan)
+                plans.append(plan)
+            }
+            try await handle(plans)
+            progress.advance(by: chunk.count)
+        }
+        progress.end()
+        return summary
+    }
+
+    /// Reads the rows of `groups` again: one query per table with the rowids, reports by path.
+    private func load(_ groups: [SourceIndex.Group]) throws -> [String: [LegacyRecord]] {
+        var wanted: [String: [String: [Int64: String]]] = [:]
+        var reports: [(String, String)] = []
+        for group in groups {
+            for member in group.members {
+                if let rowid = member.rowid {
+                    wanted[member.source.file, default: [:]][member.source.table, default: [:]][rowid] = group.key
+                } else {
+                    reports.append((member.source.file, group.key))
+                }
+            }
+        }
+        var result: [String: [LegacyRecord]] = [:]
+        for (name, tables) in wanted.sorted(by: { $0.key < $1.key }) {
+            guard let path = name == SnapshotManifest.dashboardFile ? snapshot.dashboardPath : snapshot.nasPath else { continue }
+            let file = try LegacySQLiteFile(path: path)
+            for (table, rowids) in tables.sorted(by: { $0.key < $1.key }) {
+                try file.forEachRow(of: table, rowids: Array(rowids.keys)) { row in
+                    guard let key = rowids[row.rowid] else { return }
+                    result[key, default: []].append(SourceReader.read(row, file: name).record)
+                }
+            }
+        }
+        for (path, key) in reports {
+            result[key, default: []].append(SourceReader.readReport(at: snapshot.directory, path: path).record)
+        }
+        return result
+    }
+}

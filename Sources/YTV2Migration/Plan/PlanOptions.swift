@@ -1,0 +1,28 @@
+import Foundation
+import YTV2Core
+
+/// Operator overrides of the reconciliation rules (LEGACY.md §6.5).
+public struct PlanOptions: Sendable, Codable, Equatable {
+    /// Videos to import even where the rules would tombstone them (video ids, `yt:` ids or legacy ids).
+    public var keep: [String]
+    /// Videos not to import: their rows are quarantined whole.
+    public var drop: [String]
+    /// Overrides the dashboard's high-water mark: NAS/report rows at or before it count as deleted on the dashboard.
+    public var deletedBefore: Date?
+
+    public init(keep: [String] = [], drop: [String] = [], deletedBefore: Date? = nil) {
+        self.keep = keep
+        self.drop = drop
+        self.deletedBefore = deletedBefore
+    }
+
+    /// The group key an operator's id names: `yt:` + the lower-cased id, or the legacy id as given, lower-cased.
+    static func groupKey(_ id: String) -> String {
+        let trimmed = id.trimmingCharacters(in: .whitespaces)
+        if let video = try? VideoID(apiID: trimmed) { return video.legacyID }
+        return trimmed.lowercased()
+    }
+
+    var keepKeys: Set<String> { Set(keep.map(Self.groupKey)) }
+    var dropKeys: Set<String> { Set(drop.map(Self.groupKey)) }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import YTV2Core
+import YTV2Legacy
+
+/// Turns the rows of a snapshot's legacy files and reports into ``LegacyRecord``s, table by table.
+enum SourceReader {
+    /// A record, or the row error that made it unreadable (the record then holds only the row's identity).
+    struct Read {
+        var record: LegacyRecord
+        var error: LegacyRowError?
+    }
+
+    /// The tables of a legacy file in reading order: content first, then the tables that hang off it.
+    static func tables(of file: LegacySQLiteFile) throws -> [String] {
+        let all = try file.tables().filter { !$0.hasPrefix("sqlite_") }
+        let known = ["content", "content_summaries", "summary_variants", "content_files", "migration_log"].filter(all.contains)
+        return known + all.filter { !known.contains($0) }
+    }
+
+    static func read(_ row: LegacyRow, file: String) -> Read {
+        do {
+            switch row.table {
+            case "content": return Read(record: try LegacyRecord(contentRow: row, file: file))
+            case "content_summaries": return Read(record: LegacyRecord(summaryRow: row, file: file))
+            case "summary_variants": return Read(record: LegacyRecord(variantRow: row, file: file))
+            case "content_files", "migration_log": return Read(record: LegacyRecord(fileRow: row, file: file))
+            default:
+                let record = LegacyRecord(unreadableRow: row, file: file)
+                return Read(record: record, error: LegacyRowError(source: record.source, problem: "table \(row.table) is not part of the legacy format"))
+            }
+        } catch {
+            return Read(record: LegacyRecord(unreadableRow: row, file: file), error: error)
+        }
+    }
+
+    /// Every row of every table; with `tolerant`, unreadable rows are skipped instead of reported.
+    static func forEachRecord(in file: LegacySQLiteFile, name: String, tolerant: Bool, _ body: (LegacyRecord) throws -> Void) throws {
+        for table in try tables(of: file) {
+            try file.forEachRow(of: table) { row in
+                let read = read(row, file: name)
+                if let error = read.error, !tolerant { throw error }
+                if read.error == nil { try body(read.record) }
+            }
+        }
+    }
+
+    /// A report file of the snapshot.
+    static func report(at directory: URL, path: String) throws -> LegacyRecord {
+        let data = try Data(contentsOf: directory.appendingPathComponent(path))
+        return try LegacyRecord(report: Array(data), file: path)
+    }
+
+    static func readReport(at directory: URL, path: String) -> Read {
+        do { return Read(record: try report(at: directory, path: path)) } catch let error as LegacyRowError {
+            let data = (try? Data(contentsOf: directory.appendingPathComponent(path))) ?? Data()
+            var record = LegacyRecord(
+                source: error.source, rowSHA256: Array(data).sha256Hex,
+                rowJSON: "{\"unreadable_report_text\":" + JSONText.string(String(decoding: data, as: UTF8.self)) + "}")
+            record.exactVideoID = nil
+            return Read(record: record, error: error)
+        } catch {
+            let source = LegacySource(file: path, table: "report", key: (path as NSString).lastPathComponent)
+            return Read(record: LegacyRecord(source: source, rowSHA256: String(repeating: "0", count: 64), rowJSON: "{}"),
+                        error: LegacyRowError(source: source, problem: "cannot read the file: \(error)"))
+        }
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import YTV2Core
+import YTV2Legacy
+import YTV2Store
+
+/// The result of `ytv2 migrate verify`: every check with its figures, and every difference down to video and field.
+public struct VerifyReport: Codable, Sendable {
+    public struct Check: Codable, Sendable {
+        public var name: String
+        public var passed: Bool
+        public var detail: String
+    }
+
+    public var snapshot: String
+    public var checks: [Check] = []
+    public var differences: [String] = []
+    public var videosCompared = 0
+    public var seconds = 0.0
+
+    public var passed: Bool { differences.isEmpty && checks.allSatisfy(\.passed) }
+
+    mutating func check(_ name: String, _ problems: [String], detail: String) {
+        checks.append(Check(name: name, passed: problems.isEmpty, detail: detail))
+        differences += problems.prefix(200)
+        if problems.count > 200 { differences.append("… and \(problems.count - 200) more for \(name)") }
+    }
+}
+
+/// Recomputes the migration from the snapshot and compares it with what PostgreSQL holds, independently of the import.
+public struct MigrationVerifier: Sendable {
+    public let store: Store
+    public let planner: MigrationPlanner
+
+    public init(store: Store, planner: MigrationPlanner) {
+        self.store = store
+        self.planner = planner
+    }
+
+    public func run(progress: ProgressReporter = .silent) async throws -> VerifyReport {
+        let started = ContinuousClock.now
+        let snapshot = planner.snapshot
+        var report = VerifyReport(snapshot: snapshot.id)
+        let files = [SnapshotManifest.dashboardFile, SnapshotManifest.nasFile] + snapshot.reportFiles
+        let ledger = try await store.ledger(files: files)
+        let quarantined = try await store.quarantineKeys(files: files)
+
+        var ledgerProblems: [String] = []
+        var fieldProblems: [String] = []
+        var tombstoneProblems: [String] = []
+        var quarantineProblems: [String] = []
+        var expectedCategorized: [String: Set<CategoryPair>] = [:]
+        var seenKeys = Set<String>()
+        let summary = try await planner.run(progress: progress) { plans in
+            var imported: [VideoPlan] = []
+            var tombstoneIDs: [String] = []
+            for plan in plans {
+                for entry in plan.ledger {
+                    let key = Store.ledgerKey(entry.sourceFile, entry.sourceTable, entry.sourceKey)
+                    seenKeys.insert(key)
+                    guard let recorded = ledger[key] else {
+                        ledgerProblems.append("\(entry.sourceFile) \(entry.sourceTable) \(entry.sourceKey): no ledger entry")
+                        continue
+                    }
+                    if recorded.sha != entry.rowSHA256 {
+                        ledgerProblems.append("\(entry.sourceFile) \(entry.sourceTable) \(entry.sourceKey): ledger checksum differs from the snapshot row")
+                    }
+                    if recorded.outcome != entry.outcome.rawValue, recorded.outcome != LedgerEntry.Outcome.tombstoned.rawValue {
+                        ledgerProblems.append("\(entry.sourceFile) \(entry.sourceTable) \(entry.sourceKey): ledger says \(recorded.outcome), the plan says \(entry.outcome.rawValue)")
+                    }
+                    if entry.outcome == .quarantined, !quarantined.contains(key) {
+                        quarantineProblems.append("\(entry.sourceFile) \(entry.sourceTable) \(entry.sourceKey): quarantined in the ledger but its row is not stored in quarantine")
+                    }
+                }
+                switch plan.decision {
+                case .importVideo(let id):
+                    imported.append(plan)
+                    if let categorization = plan.video?.categorization, categorization.isCategorized {
+                        expectedCategorized[id.rawValue] = categorization.normalized.pairs
+                    }
+                case .tombstone(let id, _): tombstoneIDs.append(id.rawValue)
+                case .quarantine: break
+                }
+            }
+            let states = try await store.videoStates(imported.compactMap { $0.videoID?.rawValue })
+            let deleted = try await store.tombstoned(imported.compactMap { $0.videoID?.rawValue } + tombstoneIDs)
+            for plan in imported {
+                guard let video = plan.video else { continue }
+                guard let state = states[video.id.rawValue] else {
+                    if !deleted.contains(video.id.rawValue) { fieldProblems.append("\(video.id): missing from PostgreSQL") }
+                    continue
+                }
+                report.videosCompared += 1
+                fieldProblems += Self.compare(video, audioPath: plan.audioPath, snapshot: snapshot, with: state)
+            }
+            for id in tombstoneIDs where !deleted.contains(id) { tombstoneProblems.append("\(id): deleted on the dashboard but has no tombstone") }
+        }
+        let extra = ledger.keys.filter { !seenKeys.contains($0) }
+        ledgerProblems += extra.prefix(20).map { "ledger entry \($0.replacingOccurrences(of: "\u{1F}", with: " ")) names no row of the snapshot" }
+        let rows = summary.totalSourceRows
+        let counted = summary.totalOutcomes
+        if rows != counted { ledgerProblems.append("the plan accounts for \(counted) of \(rows) source rows") }
+        report.check("ledger accounts for every source row", ledgerProblems,
+                     detail: "\(rows) source rows, \(ledger.count) ledger entries; outcomes " + summary.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        report.check("migrated fields hash the same", fieldProblems, detail: "\(report.videosCompared) videos compared field by field")
+        report.check("tombstones for rows the dashboard deleted", tombstoneProblems, detail: "\(summary.videosTombstoned) tombstoned")
+        report.check("quarantined rows stored whole", quarantineProblems, detail: "\(quarantined.count) rows in quarantine")
+        report.check("categorized set and pairs identical", try await categorizedProblems(expectedCategorized, snapshot: snapshot),
+                     detail: "\(expectedCategorized.count) categorized videos; dashboard baseline \(snapshot.manifest.baseline.categorizedCount[SnapshotManifest.dashboardFile] ?? 0) rows")
+        report.check("no orphans, one latest revision per variant, tombstoned ids absent", try await store.integrityFindings(), detail: "structural checks")
+        let elapsed = ContinuousClock.now - started
+        report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return report
+    }
+
+    /// The 67-record check: the categorized set recorded in the snapshot's baseline (computed when the snapshot was
+    /// taken) must be categorized in PostgreSQL with exactly the same pairs; so must every video the plan categorizes.
+    private func categorizedProblems(_ expected: [String: Set<CategoryPair>], snapshot: MigrationSnapshot) async throws -> [String] {
+        var problems: [String] = []
+        let baseline = snapshot.manifest.baseline.categorized[SnapshotManifest.dashboardFile] ?? [:]
+        let targets = try await store.aliasTargets(Array(baseline.keys).map { $0.lowercased() } + Array(baseline.keys))
+        let quarantine = try await store.quarantineKeys(files: [SnapshotManifest.dashboardFile])
+        var ids = Set(expected.keys)
+        for key in baseline.keys { if let id = targets[key] ?? targets[key.lowercased()] { ids.insert(id) } }
+        let states = try await store.videoStates(Array(ids))
+        for (key, pairs) in baseline.sorted(by: { $0.key < $1.key }) {
+            guard let id = targets[key] ?? targets[key.lowercased()] else {
+                if !quarantine.contains(Store.ledgerKey(SnapshotManifest.dashboardFile, "content", key)) {
+                    problems.append("dashboard row \(key): categorized in the snapshot, but no video in PostgreSQL answers to it")
+                }
+                continue
+            }
+            let actual = states[id].map { Categorization(entries: $0.categories, origin: .curated).pairs } ?? []
+            let wanted = Set(pairs)
+            let actualText = Set(actual.map { "\($0.category) / \($0.subcategory)" })
+            for missing in wanted.subtracting(actualText).sorted() { problems.append("\(id) (dashboard row \(key)): curated pair \"\(missing)\" is missing") }
+            for added in actualText.subtracting(wanted).sorted() { problems.append("\(id) (dashboard row \(key)): pair \"\(added)\" was not curated") }
+        }
+        for (id, pairs) in expected.sorted(by: { $0.key < $1.key }) {
+            let actual = states[id].map { Categorization(entries: $0.categories, origin: .curated).pairs } ?? []
+            if actual != pairs, !problems.contains(where: { $0.hasPrefix(id) }) {
+                problems.append("\(id): categories differ (expected \(Self.text(pairs)), stored \(Self.text(actual)))")
+            }
+        }
+        return problems
+    }
+
+    static func text(_ pairs: Set<CategoryPair>) -> String {
+        pairs.sorted().map { "\($0.category) / \($0.subcategory)" }.joined(separator: "; ")
+    }
+
+    /// Compares the expected video (from the snapshot) with PostgreSQL's, naming each field that differs.
+    static func compare(_ video: ImportedVideo, audioPath: String?, snapshot: MigrationSnapshot, with state: VideoState) -> [String] {
+        var problems: [String] = []
+        let expected = expectedFields(video.metadata)
+        for name in VideoState.fieldNames {
+            guard let want = expected[name] else { continue }
+            let have = canonical(name, state.fields[name] ?? "")
+            if want != have { problems.append("\(video.id) \(name): expected \(want.prefix(60).debugDescription), stored \(have.prefix(60).debugDescription)") }
+        }
+        var latest: [String: String] = [:]
+        var counts: [String: Int] = [:]
+        for draft in video.revisions {
+            latest[draft.variant.id] = Array(draft.text.utf8).sha256Hex
+            counts[draft.variant.id, default: 0] += 1
+        }
+        for (variant, sha) in latest where state.latestSHA256[variant] != sha {
+            problems.append("\(video.id) summary \(variant): the latest text differs")
+        }
+        for (variant, count) in counts where (state.revisionCounts[variant] ?? 0) < count {
+            problems.append("\(video.id) summary \(variant): \(state.revisionCounts[variant] ?? 0) revisions stored, \(count) expected")
+        }
+        if let audioPath, let file = snapshot.manifest.files.first(where: { $0.path == audioPath }), state.audioSHA256 != file.sha256 {
+            problems.append("\(video.id) audio: stored sha256 \(state.audioSHA256 ?? "none") differs from \(audioPath)")
+        }
+        for alias in video.aliases where !state.aliases.contains(alias) { problems.append("\(video.id) alias \(alias) is missing") }
+        return problems
+    }
+
+    static func expectedFields(_ m: VideoMetadata) -> [String: String] {
+        func int(_ value: Int?) -> String { value.map(String.init) ?? "" }
+        func date(_ value: Date?) -> String { value.map { String(Int64((($0.timeIntervalSince1970) * 1000).rounded())) } ?? "" }
+        var fields: [String: String] = [
+            "title": m.title ?? "", "channel_name": m.channelName ?? "", "channel_id": m.channelID ?? "",
+            "thumbnail_url": m.thumbnailURL ?? "", "published_at": date(m.publishedAt), "duration_seconds": int(m.durationSeconds),
+            "word_count": int(m.wordCount), "view_count": int(m.viewCount), "like_count": int(m.likeCount),
+            "comment_count": int(m.commentCount), "has_transcript": String(m.hasTranscript ?? false),
+            "transcript_chars": int(m.transcriptChars), "content_type": m.contentType ?? "", "complexity_level": m.complexityLevel ?? "",
+            "language": m.language ?? "", "key_topics": (m.keyTopics ?? []).joined(separator: "\u{1F}"),
+            "named_entities": (m.namedEntities ?? []).joined(separator: "\u{1F}"),
+        ]
+        if let indexed = m.indexedAt { fields["indexed_at"] = date(indexed) }
+        return fields
+    }
+
+    static func canonical(_ name: String, _ value: String) -> String {
+        switch name {
+        case "key_topics", "named_entities":
+            return ((try? JSONDecoder().decode([String].self, from: Data(value.utf8))) ?? []).joined(separator: "\u{1F}")
+        default: return value
+        }
+    }
+}

@@ -1,0 +1,423 @@
+import Foundation
+import PostgresNIO
+import YTV2Core
+
+/// One ledger line: the outcome of one legacy source row.
+public struct LedgerEntry: Sendable, Equatable, Codable {
+    public enum Outcome: String, Sendable, Codable, CaseIterable {
+        case imported, merged, tombstoned, quarantined, duplicate
+    }
+
+    public var sourceFile: String
+    public var sourceTable: String
+    public var sourceKey: String
+    public var rowSHA256: String
+    public var outcome: Outcome
+    public var targetVideoID: String?
+    public var reason: String?
+    public var warnings: [String]
+
+    public init(sourceFile: String, sourceTable: String, sourceKey: String, rowSHA256: String, outcome: Outcome,
+                targetVideoID: String?, reason: String?, warnings: [String]) {
+        self.sourceFile = sourceFile
+        self.sourceTable = sourceTable
+        self.sourceKey = sourceKey
+        self.rowSHA256 = rowSHA256
+        self.outcome = outcome
+        self.targetVideoID = targetVideoID
+        self.reason = reason
+        self.warnings = warnings
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sourceFile = "source_file", sourceTable = "source_table", sourceKey = "source_key", rowSHA256 = "row_sha256"
+        case outcome, targetVideoID = "target_video_id", reason, warnings
+    }
+}
+
+/// A source row kept whole because it could not be imported.
+public struct QuarantineEntry: Sendable, Equatable {
+    public var sourceFile: String
+    public var sourceTable: String
+    public var sourceKey: String
+    public var reason: String
+    /// The row as a JSON object.
+    public var rowJSON: String
+
+    public init(sourceFile: String, sourceTable: String, sourceKey: String, reason: String, rowJSON: String) {
+        self.sourceFile = sourceFile
+        self.sourceTable = sourceTable
+        self.sourceKey = sourceKey
+        self.reason = reason
+        self.rowJSON = rowJSON
+    }
+}
+
+/// A video as the migration reconciled it: merged metadata, categorization, summary revisions (oldest first), audio.
+public struct ImportedVideo: Sendable {
+    public var id: VideoID
+    public var metadata: VideoMetadata
+    public var categorization: Categorization?
+    public var revisions: [SummaryDraft]
+    public var audio: AudioDraft?
+    public var aliases: [String]
+
+    public init(id: VideoID, metadata: VideoMetadata, categorization: Categorization?, revisions: [SummaryDraft], audio: AudioDraft?, aliases: [String]) {
+        self.id = id
+        self.metadata = metadata
+        self.categorization = categorization
+        self.revisions = revisions
+        self.audio = audio
+        self.aliases = aliases
+    }
+}
+
+/// One batch of an import, written in one transaction with its ledger lines.
+public struct ImportBatch: Sendable {
+    public var videos: [ImportedVideo] = []
+    public var tombstones: [(VideoID, String)] = []
+    public var quarantine: [QuarantineEntry] = []
+    public var ledger: [LedgerEntry] = []
+
+    public init() {}
+    public var isEmpty: Bool { videos.isEmpty && tombstones.isEmpty && quarantine.isEmpty && ledger.isEmpty }
+}
+
+/// What a batch wrote.
+public struct ImportBatchResult: Sendable, Equatable {
+    public var videosWritten = 0
+    public var revisionsAdded = 0
+    public var audioStored = 0
+    public var tombstonesAdded = 0
+    public var quarantined = 0
+    public var ledgerEntries = 0
+    /// Videos skipped because they were deleted in YTV2 after an earlier import.
+    public var deletedSinceImport: [String] = []
+}
+
+extension Store {
+    /// The ledger of the given source files: (file, table, key) → (row sha256, outcome).
+    public func ledger(files: [String]) async throws -> [String: (sha: String, outcome: String)] {
+        try await read { [self] connection in
+            var result: [String: (sha: String, outcome: String)] = [:]
+            let rows = try await connection.query(
+                "SELECT source_file, source_table, source_key, row_sha256, outcome FROM migration_ledger WHERE source_file = ANY(\(files))",
+                logger: logger)
+            for try await (file, table, key, sha, outcome) in rows.decode((String, String, String, String, String).self) {
+                result[Self.ledgerKey(file, table, key)] = (sha, outcome)
+            }
+            return result
+        }
+    }
+
+    public static func ledgerKey(_ file: String, _ table: String, _ key: String) -> String { file + "\u{1F}" + table + "\u{1F}" + key }
+
+    /// Writes one import batch in a single transaction: videos (merged like a commit), revisions, audio, aliases,
+    /// tombstones, quarantine and the ledger. Videos tombstoned in YTV2 since an earlier import are not written again;
+    /// their ledger lines say so.
+    public func importBatch(_ batch: ImportBatch, actor: String) async throws -> ImportBatchResult {
+        let ids = batch.videos.map(\.id.rawValue)
+        let videosJSON = try batchJSON(batch.videos.map(VideoRecord.init))
+        return try await transaction { [self] connection in
+            var result = ImportBatchResult()
+            // Serialize with processor commits and deletes of the same videos (sorted: no lock-order deadlocks).
+            let lockIDs = (ids + batch.tombstones.map(\.0.rawValue)).sorted()
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(7274002, hashtext(id)) FROM unnest(\(lockIDs)::text[]) WITH ORDINALITY AS t(id, n) ORDER BY n",
+                logger: logger)
+            var deleted = Set<String>()
+            for try await id in try await connection.query(
+                "SELECT video_id::text FROM tombstones WHERE video_id = ANY(\(ids)::text[])", logger: logger
+            ).decode(String.self) {
+                deleted.insert(id)
+            }
+            result.deletedSinceImport = deleted.sorted()
+            let videos = batch.videos.filter { !deleted.contains($0.id.rawValue) }
+            if !videos.isEmpty {
+                result.videosWritten = try await upsertVideos(deleted.isEmpty ? videosJSON : try batchJSON(videos.map(VideoRecord.init)), on: connection)
+                result.revisionsAdded = try await addRevisions(videos, on: connection)
+                result.audioStored = try await storeAudio(videos, on: connection)
+                let aliases = videos.flatMap { video in video.aliases.filter { $0 != video.id.rawValue }.map { AliasRecord(alias: $0, video_id: video.id.rawValue) } }
+                if !aliases.isEmpty {
+                    try await connection.query(
+                        """
+                        INSERT INTO video_aliases (alias, video_id)
+                        SELECT alias, video_id FROM jsonb_to_recordset(\(try batchJSON(aliases))::jsonb) AS t(alias text, video_id text)
+                        ON CONFLICT (alias) DO NOTHING
+                        """, logger: logger)
+                }
+            }
+            if !batch.tombstones.isEmpty {
+                let records = batch.tombstones.map { TombstoneRecord(video_id: $0.0.rawValue, reason: $0.1) }
+                let rows = try await connection.query(
+                    """
+                    INSERT INTO tombstones (video_id, deleted_by, reason)
+                    SELECT video_id, \(actor), reason FROM jsonb_to_recordset(\(try batchJSON(records))::jsonb) AS t(video_id text, reason text)
+                    ON CONFLICT (video_id) DO NOTHING RETURNING video_id
+                    """, logger: logger)
+                result.tombstonesAdded = try await rows.collect().count
+            }
+            if !batch.quarantine.isEmpty {
+                let records = batch.quarantine.map {
+                    QuarantineRecord(source_file: $0.sourceFile, source_table: $0.sourceTable, source_key: $0.sourceKey, reason: $0.reason, row_data: $0.rowJSON)
+                }
+                try await connection.query(
+                    """
+                    INSERT INTO quarantine (source_file, source_table, source_key, reason, row_data)
+                    SELECT source_file, source_table, source_key, reason, row_data::jsonb
+                    FROM jsonb_to_recordset(\(try batchJSON(records))::jsonb) AS t(source_file text, source_table text, source_key text, reason text, row_data text)
+                    ON CONFLICT (source_file, source_table, source_key)
+                    DO UPDATE SET reason = excluded.reason, row_data = excluded.row_data, quarantined_at = now()
+                    """, logger: logger)
+                result.quarantined = batch.quarantine.count
+            }
+            var ledger = batch.ledger
+            for index in ledger.indices {
+                guard let target = ledger[index].targetVideoID, deleted.contains(target),
+                      ledger[index].outcome == .imported || ledger[index].outcome == .merged else { continue }
+                ledger[index].outcome = .tombstoned
+                ledger[index].reason = "deleted in YTV2 after an earlier import"
+            }
+            if !ledger.isEmpty {
+                try await connection.query(
+                    """
+                    INSERT INTO migration_ledger (source_file, source_table, source_key, row_sha256, outcome, target_video_id, reason, warnings)
+                    SELECT source_file, source_table, source_key, row_sha256, outcome, target_video_id, reason, warnings
+                    FROM jsonb_to_recordset(\(try batchJSON(ledger))::jsonb)
+                        AS t(source_file text, source_table text, source_key text, row_sha256 text, outcome text, target_video_id text,
+                             reason text, warnings jsonb)
+                    ON CONFLICT (source_file, source_table, source_key) DO UPDATE SET
+                        row_sha256 = excluded.row_sha256, outcome = excluded.outcome, target_video_id = excluded.target_video_id,
+                        reason = excluded.reason, warnings = excluded.warnings, recorded_at = now()
+                    """, logger: logger)
+                result.ledgerEntries = ledger.count
+            }
+            return result
+        }
+    }
+
+    /// Records a setting (JSON value) and, in the same transaction, an audit entry.
+    public func recordSetting(_ key: String, json: String, actor: String, auditAction: String, details: some Encodable & Sendable) async throws {
+        try await transaction { [self] connection in
+            try await connection.query(
+                """
+                INSERT INTO settings (key, value, updated_by) VALUES (\(key), \(json)::jsonb, \(actor))
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = now()
+                """, logger: logger)
+            try await appendAudit(actor: actor, action: auditAction, subject: key, details: details, on: connection)
+        }
+    }
+
+    private func upsertVideos(_ json: String, on connection: PostgresConnection) async throws -> Int {
+        let rows = try await connection.query(
+            """
+            INSERT INTO videos AS v (
+                video_id, title, channel_name, channel_id, thumbnail_url, published_at, indexed_at, duration_seconds, word_count,
+                view_count, like_count, comment_count, has_transcript, transcript_chars, content_type, complexity_level, language,
+                key_topics, named_entities, categories, categorization_origin)
+            SELECT video_id, coalesce(title, ''), channel_name, channel_id, thumbnail_url, published_at, coalesce(indexed_at, now()),
+                duration_seconds, word_count, view_count, like_count, comment_count, coalesce(has_transcript, false), transcript_chars,
+                content_type, complexity_level, language, coalesce(key_topics, '[]'), coalesce(named_entities, '[]'),
+                coalesce(categories, '[]'), categorization_origin
+            FROM jsonb_to_recordset(\(json)::jsonb) AS t(
+                video_id text, title text, channel_name text, channel_id text, thumbnail_url text, published_at timestamptz,
+                indexed_at timestamptz, duration_seconds integer, word_count integer, view_count bigint, like_count bigint,
+                comment_count bigint, has_transcript boolean, transcript_chars integer, content_type text, complexity_level text,
+                language text, key_topics jsonb, named_entities jsonb, categories jsonb, categorization_origin text)
+            ON CONFLICT (video_id) DO UPDATE SET
+                title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE v.title END,
+                channel_name = coalesce(excluded.channel_name, v.channel_name),
+                channel_id = coalesce(excluded.channel_id, v.channel_id),
+                thumbnail_url = coalesce(excluded.thumbnail_url, v.thumbnail_url),
+                published_at = coalesce(excluded.published_at, v.published_at),
+                duration_seconds = coalesce(excluded.duration_seconds, v.duration_seconds),
+                word_count = coalesce(excluded.word_count, v.word_count),
+                view_count = coalesce(excluded.view_count, v.view_count),
+                like_count = coalesce(excluded.like_count, v.like_count),
+                comment_count = coalesce(excluded.comment_count, v.comment_count),
+                has_transcript = excluded.has_transcript OR v.has_transcript,
+                transcript_chars = coalesce(excluded.transcript_chars, v.transcript_chars),
+                content_type = coalesce(excluded.content_type, v.content_type),
+                complexity_level = coalesce(excluded.complexity_level, v.complexity_level),
+                language = coalesce(excluded.language, v.language),
+                key_topics = CASE WHEN excluded.key_topics <> '[]' THEN excluded.key_topics ELSE v.key_topics END,
+                named_entities = CASE WHEN excluded.named_entities <> '[]' THEN excluded.named_entities ELSE v.named_entities END,
+                categories = CASE WHEN excluded.categorization_origin IS NOT NULL AND (v.categories = '[]'::jsonb
+                        OR array_position(ARRAY['processor', 'legacy_dashboard', 'curated'], excluded.categorization_origin)
+                           >= array_position(ARRAY['processor', 'legacy_dashboard', 'curated'], v.categorization_origin))
+                    THEN excluded.categories ELSE v.categories END,
+                categorization_origin = CASE WHEN excluded.categorization_origin IS NOT NULL AND (v.categories = '[]'::jsonb
+                        OR array_position(ARRAY['processor', 'legacy_dashboard', 'curated'], excluded.categorization_origin)
+                           >= array_position(ARRAY['processor', 'legacy_dashboard', 'curated'], v.categorization_origin))
+                    THEN excluded.categorization_origin ELSE v.categorization_origin END,
+                updated_at = now()
+            WHERE (v.title, v.channel_name, v.channel_id, v.thumbnail_url, v.published_at, v.duration_seconds, v.word_count,
+                   v.view_count, v.like_count, v.comment_count, v.has_transcript, v.transcript_chars, v.content_type,
+                   v.complexity_level, v.language, v.key_topics, v.named_entities, v.categories, v.categorization_origin)
+                IS DISTINCT FROM
+                  (excluded.title, excluded.channel_name, excluded.channel_id, excluded.thumbnail_url, excluded.published_at,
+                   excluded.duration_seconds, excluded.word_count, excluded.view_count, excluded.like_count, excluded.comment_count,
+                   excluded.has_transcript, excluded.transcript_chars, excluded.content_type, excluded.complexity_level,
+                   excluded.language, excluded.key_topics, excluded.named_entities, excluded.categories, excluded.categorization_origin)
+            RETURNING 1
+            """, logger: logger)
+        return try await rows.collect().count
+    }
+
+    /// Adds each video's revisions in order, skipping texts the variant already has; the last added becomes latest.
+    private func addRevisions(_ videos: [ImportedVideo], on connection: PostgresConnection) async throws -> Int {
+        let ids = videos.map(\.id.rawValue)
+        var existing: [String: (max: Int, hashes: Set<String>)] = [:]
+        let rows = try await connection.query(
+            "SELECT video_id::text, variant, revision, md5(text) FROM summaries WHERE video_id = ANY(\(ids)::text[])", logger: logger)
+        for try await (id, variant, revision, hash) in rows.decode((String, String, Int, String).self) {
+            var entry = existing[id + "/" + variant] ?? (0, [])
+            entry.max = max(entry.max, revision)
+            entry.hashes.insert(hash)
+            existing[id + "/" + variant] = entry
+        }
+        var records: [RevisionRecord] = []
+        var replacedLatest: [AliasRecord] = []
+        for video in videos {
+            var lastIndex: [String: Int] = [:]
+            for draft in video.revisions {
+                let key = video.id.rawValue + "/" + draft.variant.id
+                var entry = existing[key] ?? (0, [])
+                let hash = Array(draft.text.utf8).md5Hex
+                guard !entry.hashes.contains(hash) else { continue }
+                if entry.max > 0, lastIndex[draft.variant.id] == nil {
+                    replacedLatest.append(AliasRecord(alias: draft.variant.id, video_id: video.id.rawValue))
+                }
+                entry.max += 1
+                entry.hashes.insert(hash)
+                existing[key] = entry
+                if let previous = lastIndex[draft.variant.id] { records[previous].is_latest = false }
+                lastIndex[draft.variant.id] = records.count
+                records.append(RevisionRecord(video_id: video.id.rawValue, draft: draft, revision: entry.max))
+            }
+        }
+        guard !records.isEmpty else { return 0 }
+        if !replacedLatest.isEmpty {
+            try await connection.query(
+                """
+                UPDATE summaries s SET is_latest = false
+                FROM jsonb_to_recordset(\(try batchJSON(replacedLatest))::jsonb) AS t(alias text, video_id text)
+                WHERE s.video_id = t.video_id AND s.variant = t.alias AND s.is_latest
+                """, logger: logger)
+        }
+        try await connection.query(
+            """
+            INSERT INTO summaries (video_id, variant, revision, is_latest, text, html, headline, language, proficiency, raw_value, source, generated_at)
+            SELECT video_id, variant, revision, is_latest, text, html, headline, language, proficiency, raw_value, 'legacy', generated_at
+            FROM jsonb_to_recordset(\(try batchJSON(records))::jsonb) AS t(
+                video_id text, variant text, revision integer, is_latest boolean, text text, html text, headline text, language text,
+                proficiency text, raw_value text, generated_at timestamptz)
+            """, logger: logger)
+        return records.count
+    }
+
+    private func storeAudio(_ videos: [ImportedVideo], on connection: PostgresConnection) async throws -> Int {
+        let records = videos.compactMap { video in
+            video.audio.map {
+                AudioRecord(video_id: video.id.rawValue, base64: Data($0.bytes).base64EncodedString(), sha256: $0.bytes.sha256Hex,
+                            duration_seconds: $0.durationSeconds, mime: $0.mime)
+            }
+        }
+        guard !records.isEmpty else { return 0 }
+        let rows = try await connection.query(
+            """
+            INSERT INTO audio AS a (video_id, bytes, size_bytes, sha256, duration_seconds, mime)
+            SELECT video_id, decode(base64, 'base64'), octet_length(decode(base64, 'base64')), sha256, duration_seconds, mime
+            FROM jsonb_to_recordset(\(try batchJSON(records))::jsonb)
+                AS t(video_id text, base64 text, sha256 text, duration_seconds double precision, mime text)
+            ON CONFLICT (video_id) DO UPDATE SET bytes = excluded.bytes, size_bytes = excluded.size_bytes, sha256 = excluded.sha256,
+                duration_seconds = excluded.duration_seconds, mime = excluded.mime, updated_at = now()
+            WHERE a.sha256 <> excluded.sha256
+            RETURNING 1
+            """, logger: logger)
+        return try await rows.collect().count
+    }
+}
+
+// The JSON shapes the batch statements read with jsonb_to_recordset.
+
+private struct VideoRecord: Encodable {
+    let video_id: String
+    let title, channel_name, channel_id, thumbnail_url: String?
+    let published_at, indexed_at: Date?
+    let duration_seconds, word_count, view_count, like_count, comment_count, transcript_chars: Int?
+    let has_transcript: Bool?
+    let content_type, complexity_level, language: String?
+    let key_topics, named_entities: [String]?
+    let categories: [CategoryEntry]?
+    let categorization_origin: String?
+
+    init(_ video: ImportedVideo) {
+        let m = video.metadata
+        video_id = video.id.rawValue
+        title = m.title
+        channel_name = m.channelName
+        channel_id = m.channelID
+        thumbnail_url = m.thumbnailURL
+        published_at = m.publishedAt
+        indexed_at = m.indexedAt
+        duration_seconds = m.durationSeconds
+        word_count = m.wordCount
+        view_count = m.viewCount
+        like_count = m.likeCount
+        comment_count = m.commentCount
+        transcript_chars = m.transcriptChars
+        has_transcript = m.hasTranscript
+        content_type = m.contentType
+        complexity_level = m.complexityLevel
+        language = m.language
+        key_topics = m.keyTopics
+        named_entities = m.namedEntities
+        let normalized = video.categorization?.normalized
+        categories = normalized.flatMap { $0.entries.isEmpty ? nil : $0.entries }
+        categorization_origin = categories == nil ? nil : normalized?.origin.rawValue
+    }
+}
+
+private struct RevisionRecord: Encodable {
+    let video_id, variant: String
+    let revision: Int
+    var is_latest = true
+    let text: String
+    let html, headline, language, proficiency, raw_value: String?
+    let generated_at: Date?
+
+    init(video_id: String, draft: SummaryDraft, revision: Int) {
+        self.video_id = video_id
+        variant = draft.variant.id
+        self.revision = revision
+        text = draft.text
+        html = draft.html
+        headline = draft.headline
+        language = draft.language
+        proficiency = draft.proficiency?.rawValue
+        raw_value = draft.rawValue
+        generated_at = draft.generatedAt
+    }
+}
+
+private struct AliasRecord: Encodable { let alias, video_id: String }
+private struct TombstoneRecord: Encodable { let video_id, reason: String }
+private struct QuarantineRecord: Encodable { let source_file, source_table, source_key, reason, row_data: String }
+private struct AudioRecord: Encodable {
+    let video_id, base64, sha256: String
+    let duration_seconds: Double?
+    let mime: String
+}
+
+/// JSON for the batch statements: timestamps as ISO-8601 with microseconds, which `timestamptz` reads exactly.
+func batchJSON<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.withoutEscapingSlashes]
+    let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    encoder.dateEncodingStrategy = .custom { date, encoder in
+        var container = encoder.singleValueContainer()
+        try container.encode(date.formatted(style))
+    }
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}

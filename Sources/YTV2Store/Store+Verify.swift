@@ -1,0 +1,144 @@
+import Foundation
+import PostgresNIO
+import YTV2Core
+
+/// A video as PostgreSQL holds it, in the canonical form migration verification compares.
+public struct VideoState: Sendable, Equatable {
+    /// Scalar fields as canonical text ("" for NULL), keyed by column name.
+    public var fields: [String: String]
+    public var categories: [CategoryEntry]
+    public var categorizationOrigin: String?
+    /// Per variant: sha256 of the latest text, and the number of revisions.
+    public var latestSHA256: [String: String]
+    public var revisionCounts: [String: Int]
+    public var audioSHA256: String?
+    public var aliases: Set<String>
+}
+
+extension Store {
+    /// The canonical state of the given videos; missing ids are absent from the result.
+    public func videoStates(_ ids: [String]) async throws -> [String: VideoState] {
+        try await read { [self] connection in
+            var states: [String: VideoState] = [:]
+            let rows = try await connection.query(
+                """
+                SELECT video_id::text, title, coalesce(channel_name, ''), coalesce(channel_id, ''), coalesce(thumbnail_url, ''),
+                    coalesce((extract(epoch FROM published_at) * 1000)::bigint::text, ''), (extract(epoch FROM indexed_at) * 1000)::bigint::text,
+                    coalesce(duration_seconds::text, ''), coalesce(word_count::text, ''), coalesce(view_count::text, ''),
+                    coalesce(like_count::text, ''), coalesce(comment_count::text, ''), has_transcript::text,
+                    coalesce(transcript_chars::text, ''), coalesce(content_type, ''), coalesce(complexity_level, ''),
+                    coalesce(language, ''), key_topics::text, named_entities::text, categories::text, categorization_origin
+                FROM videos WHERE video_id = ANY(\(ids)::text[])
+                """, logger: logger)
+            for try await row in rows {
+                let cells = try row.decode((String, String, String, String, String, String, String, String, String, String, String, String, String, String, String, String, String, String, String, String, String?).self)
+                let columns = VideoState.fieldNames
+                let values = [cells.1, cells.2, cells.3, cells.4, cells.5, cells.6, cells.7, cells.8, cells.9, cells.10, cells.11, cells.12, cells.13, cells.14, cells.15, cells.16, cells.17, cells.18]
+                let categories = (try? JSONDecoder().decode([CategoryEntry].self, from: Data(cells.19.utf8))) ?? []
+                states[cells.0] = VideoState(
+                    fields: Dictionary(uniqueKeysWithValues: zip(columns, values)), categories: categories,
+                    categorizationOrigin: cells.20, latestSHA256: [:], revisionCounts: [:], audioSHA256: nil, aliases: [])
+            }
+            let summaries = try await connection.query(
+                """
+                SELECT video_id::text, variant, count(*)::int, encode(sha256(convert_to(max(text) FILTER (WHERE is_latest), 'UTF8')), 'hex')
+                FROM summaries WHERE video_id = ANY(\(ids)::text[]) GROUP BY 1, 2
+                """, logger: logger)
+            for try await (id, variant, count, sha) in summaries.decode((String, String, Int, String?).self) {
+                states[id]?.revisionCounts[variant] = count
+                states[id]?.latestSHA256[variant] = sha ?? ""
+            }
+            for try await (id, sha) in try await connection.query(
+                "SELECT video_id::text, sha256 FROM audio WHERE video_id = ANY(\(ids)::text[])", logger: logger
+            ).decode((String, String).self) {
+                states[id]?.audioSHA256 = sha
+            }
+            for try await (id, alias) in try await connection.query(
+                "SELECT video_id::text, alias FROM video_aliases WHERE video_id = ANY(\(ids)::text[])", logger: logger
+            ).decode((String, String).self) {
+                states[id]?.aliases.insert(alias)
+            }
+            return states
+        }
+    }
+
+    /// Which of `ids` have a tombstone.
+    public func tombstoned(_ ids: [String]) async throws -> Set<String> {
+        try await read { [self] connection in
+            var result = Set<String>()
+            for try await id in try await connection.query(
+                "SELECT video_id::text FROM tombstones WHERE video_id = ANY(\(ids)::text[])", logger: logger
+            ).decode(String.self) {
+                result.insert(id)
+            }
+            return result
+        }
+    }
+
+    /// Quarantined rows of the given files, as ledger keys.
+    public func quarantineKeys(files: [String]) async throws -> Set<String> {
+        try await read { [self] connection in
+            var result = Set<String>()
+            for try await (file, table, key) in try await connection.query(
+                "SELECT source_file, source_table, source_key FROM quarantine WHERE source_file = ANY(\(files))", logger: logger
+            ).decode((String, String, String).self) {
+                result.insert(Self.ledgerKey(file, table, key))
+            }
+            return result
+        }
+    }
+
+    /// The video each alias resolves to.
+    public func aliasTargets(_ aliases: [String]) async throws -> [String: String] {
+        try await read { [self] connection in
+            var result: [String: String] = [:]
+            for try await (alias, id) in try await connection.query(
+                "SELECT alias, video_id::text FROM video_aliases WHERE alias = ANY(\(aliases))", logger: logger
+            ).decode((String, String).self) {
+                result[alias] = id
+            }
+            return result
+        }
+    }
+
+    /// Structural problems, each a sentence naming the rows: orphans, variants without exactly one latest revision,
+    /// tombstoned videos still present, ledger lines pointing at videos that are neither stored nor tombstoned.
+    public func integrityFindings() async throws -> [String] {
+        try await read { [self] connection in
+            var findings: [String] = []
+            let checks: [(String, String)] = [
+                ("summary revisions of a video that does not exist",
+                 "SELECT DISTINCT s.video_id::text FROM summaries s LEFT JOIN videos v USING (video_id) WHERE v.video_id IS NULL LIMIT 50"),
+                ("audio of a video that does not exist",
+                 "SELECT a.video_id::text FROM audio a LEFT JOIN videos v USING (video_id) WHERE v.video_id IS NULL LIMIT 50"),
+                ("aliases of a video that does not exist",
+                 "SELECT DISTINCT a.video_id::text FROM video_aliases a LEFT JOIN videos v USING (video_id) WHERE v.video_id IS NULL LIMIT 50"),
+                ("variants without exactly one latest revision",
+                 "SELECT video_id::text || ' ' || variant FROM summaries GROUP BY video_id, variant HAVING count(*) FILTER (WHERE is_latest) <> 1 LIMIT 50"),
+                ("tombstoned videos still stored",
+                 "SELECT video_id::text FROM videos JOIN tombstones USING (video_id) LIMIT 50"),
+                ("ledger lines pointing at a video neither stored nor tombstoned",
+                 """
+                 SELECT DISTINCT l.target_video_id::text FROM migration_ledger l
+                 WHERE l.outcome IN ('imported', 'merged', 'duplicate') AND l.target_video_id IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM videos v WHERE v.video_id = l.target_video_id)
+                   AND NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.video_id = l.target_video_id) LIMIT 50
+                 """),
+            ]
+            for (problem, sql) in checks {
+                var ids: [String] = []
+                for try await id in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(String.self) { ids.append(id) }
+                if !ids.isEmpty { findings.append("\(problem): \(ids.prefix(10).joined(separator: ", "))\(ids.count > 10 ? ", …" : "")") }
+            }
+            return findings
+        }
+    }
+}
+
+extension VideoState {
+    public static let fieldNames = [
+        "title", "channel_name", "channel_id", "thumbnail_url", "published_at", "indexed_at", "duration_seconds", "word_count",
+        "view_count", "like_count", "comment_count", "has_transcript", "transcript_chars", "content_type", "complexity_level",
+        "language", "key_topics", "named_entities",
+    ]
+}
