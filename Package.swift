@@ -57,6 +57,7 @@ let package = Package(
             dependencies: [
                 "YTV2Core",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -130,6 +131,18 @@ let package = Package(
             name: "YTV2StoreTests",
             dependencies: [
                 "YTV2Core",
+                "YTV2Store",
+                "YTV2TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "YTV2MigrationTests",
+            dependencies: [
+                "YTV2Core",
+                "YTV2Legacy",
+                "YTV2Migration",
                 "YTV2Store",
                 "YTV2TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -66,9 +66,9 @@ public struct Categorization: Hashable, Sendable, Codable {
     public var normalized: Categorization {
         var merged: [CategoryEntry] = []
         for entry in entries {
-            let name = entry.category.trimmingCharacters(in: .whitespacesAndNewlines)
+            let name = entry.category.trimmingASCIIWhitespace
             guard !name.isEmpty else { continue }
-            let subs = entry.subcategories.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            let subs = entry.subcategories.map { $0.trimmingASCIIWhitespace }.filter { !$0.isEmpty }
             if let index = merged.firstIndex(where: { $0.category == name }) {
                 for sub in subs where !merged[index].subcategories.contains(sub) { merged[index].subcategories.append(sub) }
             } else {

@@ -16,7 +16,7 @@ public struct LegacySummaryText: Equatable, Sendable {
         var text = raw
         // Unwrap serialized dicts, at most a few levels deep.
         for _ in 0..<4 {
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = text.trimmingASCIIWhitespace
             guard trimmed.hasPrefix("{") || trimmed.hasPrefix("\""), let value = LooseValue.parse(trimmed) else { break }
             if case .string(let inner) = value {
                 text = inner
@@ -31,7 +31,7 @@ public struct LegacySummaryText: Equatable, Sendable {
             text = text.replacingOccurrences(of: "\\n", with: "\n")
             notes.append("turned literal \\n into newlines")
         }
-        text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        text = text.trimmingASCIIWhitespace
         return LegacySummaryText(normalized: text, notes: notes)
     }
 

@@ -22,7 +22,7 @@ public enum SummaryHTML {
 
         let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         for rawLine in normalized.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = rawLine.trimmingASCIIWhitespace
             if line.isEmpty {
                 flushParagraph()
                 flushList()
@@ -62,7 +62,7 @@ public enum SummaryHTML {
 
     private static func bulletText(_ line: String) -> String? {
         for marker in ["• ", "- ", "– ", "* "] where line.hasPrefix(marker) {
-            return String(line.dropFirst(marker.count)).trimmingCharacters(in: .whitespaces)
+            return String(line.dropFirst(marker.count)).trimmingASCIIWhitespace
         }
         if line == "•" || line == "-" { return "" }
         return nil
@@ -71,7 +71,7 @@ public enum SummaryHTML {
     /// `## Heading`, or a line that is entirely bold (`**Key points:**`).
     private static func headingText(_ line: String) -> String? {
         if line.hasPrefix("#") {
-            let stripped = line.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces)
+            let stripped = line.drop { $0 == "#" }.trimmingASCIIWhitespace
             return stripped.isEmpty ? nil : stripped
         }
         if line.hasPrefix("**"), line.hasSuffix("**"), line.count > 4 {

@@ -45,7 +45,7 @@ public struct SummaryVariant: Hashable, Sendable, Codable, CustomStringConvertib
     /// Normalizes a variant name (legacy spellings, case, surrounding blanks) into its id.
     /// A `:beginner|:intermediate|:advanced` suffix must be split off first with ``parse(_:)``.
     public init(_ name: String) throws(SummaryVariantError) {
-        let lowered = name.trimmingCharacters(in: .whitespaces).lowercased()
+        let lowered = name.trimmingASCIIWhitespace.lowercased()
         let mapped = Self.legacyNames[lowered] ?? lowered
         guard Self.isValidID(mapped) else { throw SummaryVariantError(input: name) }
         self.id = mapped

@@ -4,7 +4,7 @@ extension VideoID {
     /// The id in a YouTube URL (`watch?v=`, `youtu.be/`, `/shorts/`, `/live/`, `/embed/`, `/v/`, on `www.`, `m.` and
     /// `music.` hosts, with any extra query parameters) or a bare id; case preserved. Anything else is ``VideoIDError``.
     public init(url text: String) throws(VideoIDError) {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingASCIIWhitespace
         if Self.isValid(trimmed) {
             try self.init(trimmed)
             return

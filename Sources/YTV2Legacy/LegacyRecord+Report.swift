@@ -23,7 +23,8 @@ extension LegacyRecord {
         guard let value = LooseValue.parse(text), case .object = value else {
             throw LegacyRowError(source: source, problem: "the report is not a JSON object")
         }
-        self.init(source: source, rowSHA256: bytes.sha256Hex, rowJSON: Self.jsonObjectText(value))
+        self.init(source: source, rowSHA256: bytes.sha256Hex, rowJSON: "")
+        raw = .reportText(text)
         let shape = Self.shape(of: value)
         switch shape {
         case .v1: readV1(value, warnings: &warnings)
@@ -171,7 +172,7 @@ extension LegacyRecord {
     static func int(_ value: LooseValue?) -> Int? {
         switch value {
         case .number(let number)? where number.isFinite && abs(number) < 9e15: return Int(number.rounded())
-        case .string(let text)?: return Int(text.trimmingCharacters(in: .whitespaces))
+        case .string(let text)?: return Int(text.trimmingASCIIWhitespace)
         default: return nil
         }
     }
@@ -187,7 +188,7 @@ extension LegacyRecord {
     static func date(_ value: LooseValue?, _ name: String, _ warnings: inout [String]) -> Date? {
         switch value {
         case .number(let number)?: return Timestamp.unix(number)
-        case .string(let text)? where !text.trimmingCharacters(in: .whitespaces).isEmpty:
+        case .string(let text)? where !text.trimmingASCIIWhitespace.isEmpty:
             if let date = Timestamp.parse(text) { return date }
             warnings.append("\(name): unparseable timestamp \"\(text.prefix(40))\"; stored as NULL")
             return nil

@@ -22,7 +22,7 @@ struct LegacyColumnReader {
         case .integer(let value): return Int(exactly: value)
         case .real(let value) where value.isFinite && abs(value) < 9e15: return Int(value.rounded())
         case let value:
-            guard let text = value.nonBlankText?.trimmingCharacters(in: .whitespaces) else { return nil }
+            guard let text = value.nonBlankText?.trimmingASCIIWhitespace else { return nil }
             if let number = Int(text) { return number }
             if let number = Double(text), number.isFinite, abs(number) < 9e15 { return Int(number.rounded()) }
             warnings.append("\(column): \"\(text.prefix(40))\" is not a number; left empty")
@@ -36,7 +36,7 @@ struct LegacyColumnReader {
         case .real(let value): return value.isFinite ? value : nil
         case let value:
             guard let text = value.nonBlankText else { return nil }
-            if let number = Double(text.trimmingCharacters(in: .whitespaces)), number.isFinite { return number }
+            if let number = Double(text.trimmingASCIIWhitespace), number.isFinite { return number }
             warnings.append("\(column): \"\(text.prefix(40))\" is not a number; left empty")
             return nil
         }
@@ -48,7 +48,7 @@ struct LegacyColumnReader {
         case .integer(let value): return value != 0
         case .real(let value): return value != 0
         case let value:
-            guard let text = value.nonBlankText?.trimmingCharacters(in: .whitespaces).lowercased() else { return nil }
+            guard let text = value.nonBlankText?.trimmingASCIIWhitespace.lowercased() else { return nil }
             switch text {
             case "1", "true", "t", "yes", "y": return true
             case "0", "false", "f", "no", "n": return false
@@ -93,10 +93,10 @@ struct LegacyColumnReader {
 
 extension LegacyRecord {
     /// A `content` row of the dashboard or NAS file.
-    public init(contentRow row: LegacyRow, file: String) throws(LegacyRowError) {
+    public init(contentRow row: LegacyRow, file: String, summaries readSummaries: Bool = true) throws(LegacyRowError) {
         let key = row["id"].text ?? "rowid \(row.rowid)"
         let source = LegacySource(file: file, table: row.table, key: key)
-        self.init(source: source, rowSHA256: row.canonicalSHA256, rowJSON: row.jsonObject)
+        self.init(source: source, row: row)
         var reader = LegacyColumnReader(row: row, source: source)
         legacyID = reader.text("id")
         exactVideoID = Self.exactID(videoIDColumn: reader.text("video_id"), url: reader.text("canonical_url"), legacyID: legacyID)
@@ -136,7 +136,7 @@ extension LegacyRecord {
             if let sub = reader.text("subcategory") { entries[0].subcategories = [sub] }
             categories = entries
         }
-        if let text = row["summary"].nonBlankText,
+        if readSummaries, let text = row["summary"].nonBlankText,
             let summary = LegacySummary.make(variantName: "comprehensive", raw: text, at: updatedAt ?? indexedAt, warnings: &reader.warnings)
         {
             summaries.append(summary)
@@ -145,15 +145,15 @@ extension LegacyRecord {
     }
 
     /// A `content_summaries` row: one summary text of one item.
-    public init(summaryRow row: LegacyRow, file: String) {
+    public init(summaryRow row: LegacyRow, file: String, summaries readSummaries: Bool = true) {
         let source = LegacySource(file: file, table: row.table, key: "rowid \(row.rowid)")
-        self.init(source: source, rowSHA256: row.canonicalSHA256, rowJSON: row.jsonObject)
+        self.init(source: source, row: row)
         var reader = LegacyColumnReader(row: row, source: source)
         legacyID = reader.text("content_id")
         exactVideoID = Self.exactID(videoIDColumn: nil, url: nil, legacyID: legacyID)
         let at = reader.date("created_at")
         indexedAt = at
-        if let text = row["summary_text"].nonBlankText,
+        if readSummaries, let text = row["summary_text"].nonBlankText,
             let summary = LegacySummary.make(variantName: reader.text("summary_type") ?? "comprehensive", raw: text, at: at, warnings: &reader.warnings)
         {
             summaries.append(summary)
@@ -162,9 +162,9 @@ extension LegacyRecord {
     }
 
     /// A `summary_variants` row: one revision of one variant.
-    public init(variantRow row: LegacyRow, file: String) {
+    public init(variantRow row: LegacyRow, file: String, summaries readSummaries: Bool = true) {
         let source = LegacySource(file: file, table: row.table, key: "rowid \(row.rowid)")
-        self.init(source: source, rowSHA256: row.canonicalSHA256, rowJSON: row.jsonObject)
+        self.init(source: source, row: row)
         var reader = LegacyColumnReader(row: row, source: source)
         let videoColumn = reader.text("video_id") ?? ""
         if videoColumn.hasPrefix("yt:") || videoColumn.hasPrefix("hash:") {
@@ -176,7 +176,7 @@ extension LegacyRecord {
         }
         let at = reader.date("updated_at") ?? reader.date("created_at")
         indexedAt = at
-        if let text = row["content"].nonBlankText,
+        if readSummaries, let text = row["content"].nonBlankText,
             let summary = LegacySummary.make(variantName: reader.text("variant_type") ?? "comprehensive", raw: text, at: at, warnings: &reader.warnings)
         {
             summaries.append(summary)
@@ -187,7 +187,7 @@ extension LegacyRecord {
     /// A `content_files` or `migration_log` row of the NAS file: bookkeeping about an item's files.
     public init(fileRow row: LegacyRow, file: String) {
         let source = LegacySource(file: file, table: row.table, key: "rowid \(row.rowid)")
-        self.init(source: source, rowSHA256: row.canonicalSHA256, rowJSON: row.jsonObject)
+        self.init(source: source, row: row)
         var reader = LegacyColumnReader(row: row, source: source)
         legacyID = reader.text("content_id")
         exactVideoID = Self.exactID(videoIDColumn: nil, url: nil, legacyID: legacyID)
@@ -199,7 +199,7 @@ extension LegacyRecord {
     /// The case-exact id: the `video_id` column when valid, else the canonical URL's, else a legacy id that still has
     /// upper-case letters (so it was not lower-cased).
     static func exactID(videoIDColumn: String?, url: String?, legacyID: String?) -> VideoID? {
-        if let column = videoIDColumn?.trimmingCharacters(in: .whitespaces), let id = try? VideoID(apiID: column) { return id }
+        if let column = videoIDColumn?.trimmingASCIIWhitespace, let id = try? VideoID(apiID: column) { return id }
         if let url, let id = try? VideoID(url: url) { return id }
         if let legacyID, legacyID.hasPrefix("yt:"), let id = try? VideoID(String(legacyID.dropFirst(3))),
             id.rawValue != id.rawValue.lowercased()
@@ -265,7 +265,7 @@ extension LegacyRecord {
     /// is taken, so it can be quarantined whole with the reason.
     public init(unreadableRow row: LegacyRow, file: String) {
         let key = row.table == "content" ? (row["id"].text ?? "rowid \(row.rowid)") : "rowid \(row.rowid)"
-        self.init(source: LegacySource(file: file, table: row.table, key: key), rowSHA256: row.canonicalSHA256, rowJSON: row.jsonObject)
+        self.init(source: LegacySource(file: file, table: row.table, key: key), row: row)
         legacyID = row["id"].nonBlankText.flatMap { row.table == "content" ? $0 : nil } ?? row["content_id"].nonBlankText
         exactVideoID = Self.exactID(videoIDColumn: row["video_id"].nonBlankText, url: row["canonical_url"].nonBlankText, legacyID: legacyID)
         if legacyID == nil, let column = row["video_id"].nonBlankText { legacyID = column.hasPrefix("yt:") ? column : "yt:" + column.lowercased() }

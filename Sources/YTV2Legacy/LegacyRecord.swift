@@ -95,8 +95,23 @@ public struct LegacySummary: Sendable, Equatable {
 public struct LegacyRecord: Sendable {
     public var source: LegacySource
     public var rowSHA256: String
-    /// The whole row as JSON, stored when the row is quarantined.
-    public var rowJSON: String
+    /// The row as read, turned into JSON only when it is quarantined (most rows never are).
+    enum Raw: Sendable {
+        case row(LegacyRow)
+        case reportText(String)
+        case json(String)
+    }
+
+    var raw: Raw
+
+    /// The whole row as a JSON object, as quarantine stores it.
+    public var rowJSON: String {
+        switch raw {
+        case .row(let row): return row.jsonObject
+        case .json(let text): return text
+        case .reportText(let text): return LooseValue.parse(text).map(Self.jsonObjectText) ?? "{\"unreadable_report_text\":" + JSONText.string(text) + "}"
+        }
+    }
     /// `content.id` (`yt:<lower-cased>` or `hash:…`), `content_id` of child rows, or the report's `id`.
     public var legacyID: String?
     /// A case-exact id from the `video_id` column, the canonical URL or a report (in that order of trust).
@@ -117,7 +132,13 @@ public struct LegacyRecord: Sendable {
     public init(source: LegacySource, rowSHA256: String, rowJSON: String) {
         self.source = source
         self.rowSHA256 = rowSHA256
-        self.rowJSON = rowJSON
+        self.raw = .json(rowJSON)
+    }
+
+    init(source: LegacySource, row: LegacyRow) {
+        self.source = source
+        self.rowSHA256 = row.canonicalSHA256
+        self.raw = .row(row)
     }
 
     /// The latest of the source's own timestamps.

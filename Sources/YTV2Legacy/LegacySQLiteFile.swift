@@ -99,6 +99,7 @@ extension LegacySQLiteFile {
         }
         sql += " ORDER BY rowid"
         var currentRow: Int64?
+        let layout = LegacyRowLayout(columns: names)
         do {
             try queue.read { db in
                 let cursor = try Row.fetchCursor(db, sql: sql)
@@ -113,7 +114,7 @@ extension LegacySQLiteFile {
                         let stored = row[2 + index * 2] as DatabaseValue
                         values.append(Self.value(type: type, stored: stored, column: name, warnings: &warnings))
                     }
-                    try body(LegacyRow(table: table, rowid: rowid, columns: names, values: values, warnings: warnings))
+                    try body(LegacyRow(table: table, rowid: rowid, layout: layout, values: values, warnings: warnings))
                 }
             }
         } catch let error as DatabaseError {
@@ -131,7 +132,7 @@ extension LegacySQLiteFile {
             guard type == "text" else { return .blob(Array(data)) }
             let bytes = Array(data)
             if let text = String(validating: bytes, as: UTF8.self) {
-                guard text.contains("\u{0}") else { return .text(text) }
+                guard bytes.contains(0) else { return .text(text) }
                 warnings.append("\(column): NUL characters replaced")
                 return .text(text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}"))
             }

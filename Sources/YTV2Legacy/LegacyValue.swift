@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import YTV2Core
 
@@ -22,7 +23,7 @@ public enum LegacyValue: Sendable, Equatable {
 
     /// The value as text, with blanks (`""`, spaces) treated as missing.
     public var nonBlankText: String? {
-        guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        guard let text, text.utf8.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { return nil }
         return text
     }
 
@@ -37,16 +38,19 @@ public enum LegacyValue: Sendable, Equatable {
         }
     }
 
-    /// One line of the canonical form that row checksums are computed over: type and exact value.
-    func canonical(into output: inout String) {
-        output += typeName
-        output += ":"
+    /// Appends the canonical form of the value: a type byte, the byte length, the exact bytes (no escaping needed).
+    func appendCanonical(to buffer: inout [UInt8]) {
+        func append(_ tag: UInt8, _ bytes: some Collection<UInt8>) {
+            buffer.append(tag)
+            withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { buffer.append(contentsOf: $0) }
+            buffer.append(contentsOf: bytes)
+        }
         switch self {
-        case .null: break
-        case .integer(let value): output += String(value)
-        case .real(let value): output += String(value.bitPattern, radix: 16)
-        case .text(let value): output += value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
-        case .blob(let bytes): output += bytes.hexEncoded
+        case .null: append(0x4E, EmptyCollection())
+        case .integer(let value): withUnsafeBytes(of: value.littleEndian) { append(0x49, $0) }
+        case .real(let value): withUnsafeBytes(of: value.bitPattern.littleEndian) { append(0x52, $0) }
+        case .text(let value): append(0x54, value.utf8)
+        case .blob(let bytes): append(0x42, bytes)
         }
     }
 
@@ -66,20 +70,24 @@ public enum LegacyValue: Sendable, Equatable {
 /// thousand, where a generic encoder would dominate the import's time.
 public enum JSONText {
     public static func appendString(_ value: String, to output: inout String) {
-        output += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{0}"..."\u{1F}":
-                output += "\\u00" + String(scalar.value, radix: 16).leftPadded(to: 2)
-            default: output.unicodeScalars.append(scalar)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(value.utf8.count + 2)
+        bytes.append(0x22)
+        for byte in value.utf8 {
+            switch byte {
+            case 0x22: bytes += [0x5C, 0x22]
+            case 0x5C: bytes += [0x5C, 0x5C]
+            case 0x0A: bytes += [0x5C, 0x6E]
+            case 0x0D: bytes += [0x5C, 0x72]
+            case 0x09: bytes += [0x5C, 0x74]
+            case 0x00..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            default: bytes.append(byte)
             }
         }
-        output += "\""
+        bytes.append(0x22)
+        output += String(decoding: bytes, as: UTF8.self)
     }
 
     public static func string(_ value: String) -> String {
@@ -89,44 +97,66 @@ public enum JSONText {
     }
 }
 
-extension String {
-    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+/// Column names of a table and their positions, shared by all rows read from it.
+public final class LegacyRowLayout: Sendable {
+    public let columns: [String]
+    let positions: [String: Int]
+    /// Column positions in name order: the order of the canonical form.
+    let canonicalOrder: [Int]
+    let canonicalNames: [[UInt8]]
+
+    public init(columns: [String]) {
+        self.columns = columns
+        var positions: [String: Int] = [:]
+        for (index, name) in columns.enumerated() where positions[name] == nil { positions[name] = index }
+        self.positions = positions
+        canonicalOrder = columns.indices.sorted { columns[$0] < columns[$1] }
+        canonicalNames = columns.map { Array($0.utf8) }
+    }
 }
 
 /// One row of a legacy table, with the values exactly as stored.
 public struct LegacyRow: Sendable {
     public let table: String
     public let rowid: Int64
-    public let columns: [String]
+    public let layout: LegacyRowLayout
     public let values: [LegacyValue]
     /// Problems found while reading (text that was not valid UTF-8 and was repaired).
     public let warnings: [String]
 
-    public init(table: String, rowid: Int64, columns: [String], values: [LegacyValue], warnings: [String] = []) {
+    public var columns: [String] { layout.columns }
+
+    public init(table: String, rowid: Int64, layout: LegacyRowLayout, values: [LegacyValue], warnings: [String] = []) {
         self.table = table
         self.rowid = rowid
-        self.columns = columns
+        self.layout = layout
         self.values = values
         self.warnings = warnings
     }
 
+    public init(table: String, rowid: Int64, columns: [String], values: [LegacyValue], warnings: [String] = []) {
+        self.init(table: table, rowid: rowid, layout: LegacyRowLayout(columns: columns), values: values, warnings: warnings)
+    }
+
     public subscript(column: String) -> LegacyValue {
-        guard let index = columns.firstIndex(of: column) else { return .null }
+        guard let index = layout.positions[column] else { return .null }
         return values[index]
     }
 
-    public func has(_ column: String) -> Bool { columns.contains(column) }
+    public func has(_ column: String) -> Bool { layout.positions[column] != nil }
 
-    /// The sha256 of the row's canonical form: columns sorted by name, each with its type and exact value.
+    /// The sha256 of the row's canonical form: the table, then the columns sorted by name, each with its type and
+    /// exact value (length-prefixed, so no value can be mistaken for another).
     public var canonicalSHA256: String {
-        var text = table + "\n"
-        for index in columns.indices.sorted(by: { columns[$0] < columns[$1] }) {
-            text += columns[index]
-            text += "="
-            values[index].canonical(into: &text)
-            text += "\n"
+        var buffer: [UInt8] = Array(table.utf8)
+        buffer.reserveCapacity(1024)
+        for index in layout.canonicalOrder {
+            buffer.append(0)
+            buffer.append(contentsOf: layout.canonicalNames[index])
+            buffer.append(0)
+            values[index].appendCanonical(to: &buffer)
         }
-        return Array(text.utf8).sha256Hex
+        return SHA256.hash(data: buffer).hexEncoded
     }
 
     /// The whole row as a JSON object (column order kept), as quarantine stores it.

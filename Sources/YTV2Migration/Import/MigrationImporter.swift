@@ -57,6 +57,8 @@ public struct MigrationImporter: Sendable {
                 switch plan.decision {
                 case .importVideo:
                     guard var video = plan.video else { continue }
+                    // The same renderer the dashboard uses; rendered here because only the import stores HTML.
+                    for index in video.revisions.indices { video.revisions[index].html = SummaryHTML.render(video.revisions[index].text) }
                     if let path = plan.audioPath {
                         let bytes = try Array(Data(contentsOf: snapshot.url(of: path)))
                         if !bytes.isEmpty { video.audio = AudioDraft(bytes: bytes, durationSeconds: plan.audioDurationSeconds) }

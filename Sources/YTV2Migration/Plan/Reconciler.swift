@@ -165,7 +165,7 @@ struct Reconciler {
             guard seen[summary.variant.id, default: []].insert(summary.text).inserted else { continue }
             contributed.insert(index)
             revisions.append(SummaryDraft(
-                variant: summary.variant, text: summary.text, html: SummaryHTML.render(summary.text), headline: summary.headline,
+                variant: summary.variant, text: summary.text, html: nil, headline: summary.headline,
                 language: summary.language, proficiency: summary.proficiency, rawValue: summary.rawValue, generatedAt: summary.at))
         }
         for variant in Set(revisions.map(\.variant.id)).sorted() {

@@ -46,7 +46,7 @@ struct SourceIndex {
             let file = try LegacySQLiteFile(path: path)
             try LegacySchema.check(file, role: name == SnapshotManifest.dashboardFile ? .dashboard : .nas)
             try file.forEachRow(of: "content") { row in
-                let read = SourceReader.read(row, file: name)
+                let read = SourceReader.read(row, file: name, summaries: false)
                 index.add(read, rowid: row.rowid, primary: true, dashboard: name == SnapshotManifest.dashboardFile)
                 if let legacyID = read.record.legacyID?.lowercased(), legacyID != read.record.groupKey {
                     aliasToGroup[legacyID] = read.record.groupKey
@@ -63,7 +63,7 @@ struct SourceIndex {
             let file = try LegacySQLiteFile(path: path)
             for table in try SourceReader.tables(of: file) where table != "content" {
                 try file.forEachRow(of: table) { row in
-                    let read = SourceReader.read(row, file: name)
+                    let read = SourceReader.read(row, file: name, summaries: false)
                     let key = read.record.legacyID.flatMap { aliasToGroup[$0.lowercased()] }
                     index.add(read, rowid: row.rowid, primary: false, dashboard: false, groupKey: key)
                     progress.advance()

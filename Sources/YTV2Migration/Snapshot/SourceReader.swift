@@ -17,12 +17,13 @@ enum SourceReader {
         return known + all.filter { !known.contains($0) }
     }
 
-    static func read(_ row: LegacyRow, file: String) -> Read {
+    /// Reads one row; without `summaries`, summary texts are not normalized (pass one needs only identity and time).
+    static func read(_ row: LegacyRow, file: String, summaries: Bool = true) -> Read {
         do {
             switch row.table {
-            case "content": return Read(record: try LegacyRecord(contentRow: row, file: file))
-            case "content_summaries": return Read(record: LegacyRecord(summaryRow: row, file: file))
-            case "summary_variants": return Read(record: LegacyRecord(variantRow: row, file: file))
+            case "content": return Read(record: try LegacyRecord(contentRow: row, file: file, summaries: summaries))
+            case "content_summaries": return Read(record: LegacyRecord(summaryRow: row, file: file, summaries: summaries))
+            case "summary_variants": return Read(record: LegacyRecord(variantRow: row, file: file, summaries: summaries))
             case "content_files", "migration_log": return Read(record: LegacyRecord(fileRow: row, file: file))
             default:
                 let record = LegacyRecord(unreadableRow: row, file: file)

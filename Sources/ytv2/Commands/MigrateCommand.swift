@@ -94,7 +94,9 @@ struct MigrateCommand: AsyncParsableCommand {
             let planner = MigrationPlanner(snapshot: snapshot, options: try overrides.options())
             var explained: [VideoPlan] = []
             let summary = try await reportingErrors {
-                try await planner.run(only: explain, progress: explain == nil ? .forTerminal() : .silent) { plans in explained += plans }
+                try await planner.run(only: explain, progress: explain == nil ? .forTerminal() : .silent) { plans in
+                    if explain != nil { explained += plans }
+                }
             }
             if let explain {
                 guard !explained.isEmpty else { throw CLIError("no row of the snapshot belongs to \(explain)") }

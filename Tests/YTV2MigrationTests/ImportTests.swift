@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+import YTV2Core
+import YTV2Legacy
+import YTV2Migration
+import YTV2Store
+import YTV2TestSupport
+
+@Suite struct ImportTests {
+    @Test func everySourceRowEndsInOneOutcomeAndVerifyPasses() async throws {
+        let fixture = try MigrationFixture.make(rows: 130)
+        defer { fixture.cleanUp() }
+        try await withTestStore { store in
+            let report = try await fixture.importAll(into: store, batchSize: 17)
+            let sourceRows = fixture.snapshot.manifest.baseline.rowsPerTable.values.flatMap(\.values).reduce(0, +)
+            #expect(report.plan.totalSourceRows == sourceRows)
+            #expect(report.plan.totalOutcomes == sourceRows)
+            #expect(try await sql(store, "SELECT count(*)::text FROM migration_ledger").first?.first == String(sourceRows))
+            let verify = try await fixture.verify(store)
+            #expect(verify.passed, "\(verify.differences)")
+            #expect(verify.videosCompared == report.plan.videosImported)
+            // One audit entry with the counts and the snapshot's checksum.
+            let audit = try await sql(store, "SELECT details->>'snapshot', details->>'sourceRows' FROM audit_log WHERE action = 'migration.import'")
+            #expect(audit.count == 1)
+            #expect(audit.first?[0] == fixture.snapshot.id)
+            #expect(audit.first?[1] == String(sourceRows))
+            #expect(try await store.verifyAuditChain().isIntact)
+        }
+    }
+
+    @Test func aSecondImportChangesNothing() async throws {
+        let fixture = try MigrationFixture.make(rows: 80)
+        defer { fixture.cleanUp() }
+        try await withTestStore { store in
+            let first = try await fixture.importAll(into: store)
+            #expect(first.changes > 0)
+            let before = try await contentChecksum(store)
+            let second = try await fixture.importAll(into: store)
+            #expect(second.changes == 0)
+            #expect(second.videosWritten == 0)
+            #expect(second.revisionsAdded == 0)
+            #expect(second.videosUnchanged == first.plan.videosImported + first.plan.videosTombstoned + first.plan.groupsQuarantined)
+            #expect(try await contentChecksum(store) == before)
+        }
+    }
+
+    @Test func theDisasterCasesAsData() async throws {
+        let fixture = try MigrationFixture.make(rows: 150)
+        defer { fixture.cleanUp() }
+        let expected = fixture.expectations
+        #expect(!expected.deletedOnDashboard.isEmpty && !expected.newerOnNAS.isEmpty && expected.curated.count >= 20)
+        try await withTestStore { store in
+            _ = try await fixture.importAll(into: store)
+            // Deleted on the dashboard, still on the NAS: stays out, with a tombstone that refuses a later write.
+            for raw in expected.deletedOnDashboard {
+                let id = try VideoID(raw)
+                #expect(try await store.report(id: raw) == nil, "\(raw) came back")
+                #expect(try await sql(store, "SELECT reason FROM tombstones WHERE video_id = '\(raw)'").first?.first??.contains("deleted on the dashboard") == true)
+                await #expect(throws: StoreError.self) { try await store.commit(VideoWrite(videoID: id, metadata: VideoMetadata(title: "again"), actor: "processor")) }
+            }
+            // Processed after the last sync: on the NAS only, newer than the dashboard's mark, imported.
+            for raw in expected.newerOnNAS { #expect(try await store.report(id: raw) != nil, "\(raw) is missing") }
+            // Curated on the dashboard only: every pair survives, although the NAS copy lacks them.
+            for (raw, pairs) in expected.curated {
+                let stored = try await sql(store, "SELECT categories::text, categorization_origin FROM videos WHERE video_id = '\(raw)'")
+                let entries = try JSONDecoder().decode([CategoryEntry].self, from: Data((stored.first?[0] ?? "[]")!.utf8))
+                #expect(Categorization(entries: entries, origin: .legacyDashboard).pairs == Set(pairs), "\(raw)")
+                #expect(stored.first?[1] == "legacy_dashboard")
+            }
+            // The rows that cannot be placed are quarantined whole, with the reason.
+            for (key, reason) in expected.quarantined {
+                let rows = try await sql(store, "SELECT reason, row_data->>'id' FROM quarantine WHERE source_table = 'content' AND source_key = '\(key)'")
+                #expect(!rows.isEmpty, "\(key) not quarantined")
+                #expect(rows.allSatisfy { $0[0] == reason && $0[1] == key })
+            }
+            // Ids whose case only a report knows are imported under the case-exact id, and the legacy id resolves.
+            for raw in expected.caseFromReport {
+                let id = try VideoID(raw)
+                #expect(try await store.report(id: raw) != nil)
+                #expect(try await store.resolve(id.legacyID)?.rawValue == raw)
+            }
+        }
+    }
+
+    @Test func summariesAreNormalizedWithTheRawValueKeptAndRenderedByTheDashboardRenderer() async throws {
+        let fixture = try MigrationFixture.make(rows: 40)
+        defer { fixture.cleanUp() }
+        try await withTestStore { store in
+            _ = try await fixture.importAll(into: store)
+            let rows = try await sql(store, "SELECT text, html, raw_value, variant FROM summaries WHERE raw_value IS NOT NULL")
+            #expect(rows.count > 5)
+            for row in rows {
+                let text = row[0]!, html = row[1]!, raw = row[2]!
+                #expect(!text.hasPrefix("{") && !text.contains("\\n"))
+                #expect(html == SummaryHTML.render(text))
+                #expect(LegacySummaryText.normalize(raw, variant: try SummaryVariant(row[3]!)).normalized == text)
+            }
+            let audio = try await sql(store, "SELECT count(*)::text FROM audio")
+            #expect(audio.first?.first == String(fixture.expectations.audioFiles))
+        }
+    }
+
+    @Test func explainShowsEveryDecisionAboutOneVideo() async throws {
+        let fixture = try MigrationFixture.make(rows: 60)
+        defer { fixture.cleanUp() }
+        let deleted = try #require(fixture.expectations.deletedOnDashboard.first)
+        var plans: [VideoPlan] = []
+        _ = try await fixture.planner().run(only: deleted) { plans += $0 }
+        #expect(plans.count == 1)
+        let text = plans[0].explanation.joined(separator: "\n")
+        #expect(text.contains("deleted on the dashboard"))
+        #expect(text.contains("nas.sqlite, table content"))
+        // --keep overrides the rule.
+        var kept: [VideoPlan] = []
+        _ = try await fixture.planner(PlanOptions(keep: [deleted])).run(only: deleted) { kept += $0 }
+        #expect(kept.first?.decision == .importVideo(try VideoID(deleted)))
+    }
+}
