@@ -66,37 +66,6 @@ public enum LegacyValue: Sendable, Equatable {
     }
 }
 
-/// Writes JSON string literals by hand: the legacy text can hold anything, and rows are serialized by the hundred
-/// thousand, where a generic encoder would dominate the import's time.
-public enum JSONText {
-    public static func appendString(_ value: String, to output: inout String) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(value.utf8.count + 2)
-        bytes.append(0x22)
-        for byte in value.utf8 {
-            switch byte {
-            case 0x22: bytes += [0x5C, 0x22]
-            case 0x5C: bytes += [0x5C, 0x5C]
-            case 0x0A: bytes += [0x5C, 0x6E]
-            case 0x0D: bytes += [0x5C, 0x72]
-            case 0x09: bytes += [0x5C, 0x74]
-            case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(0x22)
-        output += String(decoding: bytes, as: UTF8.self)
-    }
-
-    public static func string(_ value: String) -> String {
-        var output = ""
-        appendString(value, to: &output)
-        return output
-    }
-}
-
 /// Column names of a table and their positions, shared by all rows read from it.
 public final class LegacyRowLayout: Sendable {
     public let columns: [String]

@@ -96,17 +96,40 @@ public struct ImportBatchResult: Sendable, Equatable {
 }
 
 extension Store {
-    /// The ledger of the given source files: (file, table, key) → (row sha256, outcome).
-    public func ledger(files: [String]) async throws -> [String: (sha: String, outcome: String)] {
-        try await read { [self] connection in
+    /// The ledger lines of the given rows (file, table, key), looked up in one statement.
+    public func ledger(rows: [LedgerEntry]) async throws -> [String: (sha: String, outcome: String)] {
+        guard !rows.isEmpty else { return [:] }
+        let keys = rows.map { row in
+            var json = JSONObjectWriter()
+            json.add("f", row.sourceFile)
+            json.add("t", row.sourceTable)
+            json.add("k", row.sourceKey)
+            return json.finished()
+        }.jsonArray
+        return try await read { [self] connection in
             var result: [String: (sha: String, outcome: String)] = [:]
             let rows = try await connection.query(
-                "SELECT source_file, source_table, source_key, row_sha256, outcome FROM migration_ledger WHERE source_file = ANY(\(files))",
-                logger: logger)
+                """
+                SELECT l.source_file, l.source_table, l.source_key, l.row_sha256, l.outcome
+                FROM json_to_recordset(\(keys)::json) AS k(f text, t text, k text)
+                JOIN migration_ledger l ON l.source_file = k.f AND l.source_table = k.t AND l.source_key = k.k
+                """, logger: logger)
             for try await (file, table, key, sha, outcome) in rows.decode((String, String, String, String, String).self) {
                 result[Self.ledgerKey(file, table, key)] = (sha, outcome)
             }
             return result
+        }
+    }
+
+    /// How many ledger lines the given files have.
+    public func ledgerCount(files: [String]) async throws -> Int {
+        try await read { [self] connection in
+            for try await count in try await connection.query(
+                "SELECT count(*)::int FROM migration_ledger WHERE source_file = ANY(\(files))", logger: logger
+            ).decode(Int.self) {
+                return count
+            }
+            return 0
         }
     }
 
@@ -117,7 +140,7 @@ extension Store {
     /// their ledger lines say so.
     public func importBatch(_ batch: ImportBatch, actor: String) async throws -> ImportBatchResult {
         let ids = batch.videos.map(\.id.rawValue)
-        let videosJSON = try batchJSON(batch.videos.map(VideoRecord.init))
+        let videosJSON = batch.videos.map(\.recordJSON).jsonArray
         return try await transaction { [self] connection in
             var result = ImportBatchResult()
             // Serialize with processor commits and deletes of the same videos (sorted: no lock-order deadlocks).
@@ -134,7 +157,7 @@ extension Store {
             result.deletedSinceImport = deleted.sorted()
             let videos = batch.videos.filter { !deleted.contains($0.id.rawValue) }
             if !videos.isEmpty {
-                result.videosWritten = try await upsertVideos(deleted.isEmpty ? videosJSON : try batchJSON(videos.map(VideoRecord.init)), on: connection)
+                result.videosWritten = try await upsertVideos(deleted.isEmpty ? videosJSON : videos.map(\.recordJSON).jsonArray, on: connection)
                 result.revisionsAdded = try await addRevisions(videos, on: connection)
                 result.audioStored = try await storeAudio(videos, on: connection)
                 let aliases = videos.flatMap { video in video.aliases.filter { $0 != video.id.rawValue }.map { AliasRecord(alias: $0, video_id: video.id.rawValue) } }
@@ -142,7 +165,7 @@ extension Store {
                     try await connection.query(
                         """
                         INSERT INTO video_aliases (alias, video_id)
-                        SELECT alias, video_id FROM jsonb_to_recordset(\(try batchJSON(aliases))::jsonb) AS t(alias text, video_id text)
+                        SELECT alias, video_id FROM json_to_recordset(\(try batchJSON(aliases))::json) AS t(alias text, video_id text)
                         ON CONFLICT (alias) DO NOTHING
                         """, logger: logger)
                 }
@@ -152,7 +175,7 @@ extension Store {
                 let rows = try await connection.query(
                     """
                     INSERT INTO tombstones (video_id, deleted_by, reason)
-                    SELECT video_id, \(actor), reason FROM jsonb_to_recordset(\(try batchJSON(records))::jsonb) AS t(video_id text, reason text)
+                    SELECT video_id, \(actor), reason FROM json_to_recordset(\(try batchJSON(records))::json) AS t(video_id text, reason text)
                     ON CONFLICT (video_id) DO NOTHING RETURNING video_id
                     """, logger: logger)
                 result.tombstonesAdded = try await rows.collect().count
@@ -165,7 +188,7 @@ extension Store {
                     """
                     INSERT INTO quarantine (source_file, source_table, source_key, reason, row_data)
                     SELECT source_file, source_table, source_key, reason, row_data::jsonb
-                    FROM jsonb_to_recordset(\(try batchJSON(records))::jsonb) AS t(source_file text, source_table text, source_key text, reason text, row_data text)
+                    FROM json_to_recordset(\(try batchJSON(records))::json) AS t(source_file text, source_table text, source_key text, reason text, row_data text)
                     ON CONFLICT (source_file, source_table, source_key)
                     DO UPDATE SET reason = excluded.reason, row_data = excluded.row_data, quarantined_at = now()
                     """, logger: logger)
@@ -183,7 +206,7 @@ extension Store {
                     """
                     INSERT INTO migration_ledger (source_file, source_table, source_key, row_sha256, outcome, target_video_id, reason, warnings)
                     SELECT source_file, source_table, source_key, row_sha256, outcome, target_video_id, reason, warnings
-                    FROM jsonb_to_recordset(\(try batchJSON(ledger))::jsonb)
+                    FROM json_to_recordset(\(ledger.map(\.recordJSON).jsonArray)::json)
                         AS t(source_file text, source_table text, source_key text, row_sha256 text, outcome text, target_video_id text,
                              reason text, warnings jsonb)
                     ON CONFLICT (source_file, source_table, source_key) DO UPDATE SET
@@ -215,13 +238,14 @@ extension Store {
                 video_id, title, channel_name, channel_id, thumbnail_url, published_at, indexed_at, duration_seconds, word_count,
                 view_count, like_count, comment_count, has_transcript, transcript_chars, content_type, complexity_level, language,
                 key_topics, named_entities, categories, categorization_origin)
-            SELECT video_id, coalesce(title, ''), channel_name, channel_id, thumbnail_url, published_at, coalesce(indexed_at, now()),
+            SELECT video_id, coalesce(title, ''), channel_name, channel_id, thumbnail_url, to_timestamp(published_at),
+                coalesce(to_timestamp(indexed_at), now()),
                 duration_seconds, word_count, view_count, like_count, comment_count, coalesce(has_transcript, false), transcript_chars,
                 content_type, complexity_level, language, coalesce(key_topics, '[]'), coalesce(named_entities, '[]'),
                 coalesce(categories, '[]'), categorization_origin
-            FROM jsonb_to_recordset(\(json)::jsonb) AS t(
-                video_id text, title text, channel_name text, channel_id text, thumbnail_url text, published_at timestamptz,
-                indexed_at timestamptz, duration_seconds integer, word_count integer, view_count bigint, like_count bigint,
+            FROM json_to_recordset(\(json)::json) AS t(
+                video_id text, title text, channel_name text, channel_id text, thumbnail_url text, published_at double precision,
+                indexed_at double precision, duration_seconds integer, word_count integer, view_count bigint, like_count bigint,
                 comment_count bigint, has_transcript boolean, transcript_chars integer, content_type text, complexity_level text,
                 language text, key_topics jsonb, named_entities jsonb, categories jsonb, categorization_origin text)
             ON CONFLICT (video_id) DO UPDATE SET
@@ -301,17 +325,18 @@ extension Store {
             try await connection.query(
                 """
                 UPDATE summaries s SET is_latest = false
-                FROM jsonb_to_recordset(\(try batchJSON(replacedLatest))::jsonb) AS t(alias text, video_id text)
+                FROM json_to_recordset(\(try batchJSON(replacedLatest))::json) AS t(alias text, video_id text)
                 WHERE s.video_id = t.video_id AND s.variant = t.alias AND s.is_latest
                 """, logger: logger)
         }
         try await connection.query(
             """
             INSERT INTO summaries (video_id, variant, revision, is_latest, text, html, headline, language, proficiency, raw_value, source, generated_at)
-            SELECT video_id, variant, revision, is_latest, text, html, headline, language, proficiency, raw_value, 'legacy', generated_at
-            FROM jsonb_to_recordset(\(try batchJSON(records))::jsonb) AS t(
+            SELECT video_id, variant, revision, is_latest, text, html, headline, language, proficiency, raw_value, 'legacy',
+                to_timestamp(generated_at)
+            FROM json_to_recordset(\(records.map(\.json).jsonArray)::json) AS t(
                 video_id text, variant text, revision integer, is_latest boolean, text text, html text, headline text, language text,
-                proficiency text, raw_value text, generated_at timestamptz)
+                proficiency text, raw_value text, generated_at double precision)
             """, logger: logger)
         return records.count
     }
@@ -328,7 +353,7 @@ extension Store {
             """
             INSERT INTO audio AS a (video_id, bytes, size_bytes, sha256, duration_seconds, mime)
             SELECT video_id, decode(base64, 'base64'), octet_length(decode(base64, 'base64')), sha256, duration_seconds, mime
-            FROM jsonb_to_recordset(\(try batchJSON(records))::jsonb)
+            FROM json_to_recordset(\(try batchJSON(records))::json)
                 AS t(video_id text, base64 text, sha256 text, duration_seconds double precision, mime text)
             ON CONFLICT (video_id) DO UPDATE SET bytes = excluded.bytes, size_bytes = excluded.size_bytes, sha256 = excluded.sha256,
                 duration_seconds = excluded.duration_seconds, mime = excluded.mime, updated_at = now()
@@ -341,64 +366,89 @@ extension Store {
 
 // The JSON shapes the batch statements read with jsonb_to_recordset.
 
-private struct VideoRecord: Encodable {
-    let video_id: String
-    let title, channel_name, channel_id, thumbnail_url: String?
-    let published_at, indexed_at: Date?
-    let duration_seconds, word_count, view_count, like_count, comment_count, transcript_chars: Int?
-    let has_transcript: Bool?
-    let content_type, complexity_level, language: String?
-    let key_topics, named_entities: [String]?
-    let categories: [CategoryEntry]?
-    let categorization_origin: String?
-
-    init(_ video: ImportedVideo) {
-        let m = video.metadata
-        video_id = video.id.rawValue
-        title = m.title
-        channel_name = m.channelName
-        channel_id = m.channelID
-        thumbnail_url = m.thumbnailURL
-        published_at = m.publishedAt
-        indexed_at = m.indexedAt
-        duration_seconds = m.durationSeconds
-        word_count = m.wordCount
-        view_count = m.viewCount
-        like_count = m.likeCount
-        comment_count = m.commentCount
-        transcript_chars = m.transcriptChars
-        has_transcript = m.hasTranscript
-        content_type = m.contentType
-        complexity_level = m.complexityLevel
-        language = m.language
-        key_topics = m.keyTopics
-        named_entities = m.namedEntities
-        let normalized = video.categorization?.normalized
-        categories = normalized.flatMap { $0.entries.isEmpty ? nil : $0.entries }
-        categorization_origin = categories == nil ? nil : normalized?.origin.rawValue
+extension ImportedVideo {
+    /// The row the batch statement reads, as JSON (timestamps as Unix seconds).
+    var recordJSON: String {
+        let m = metadata
+        var json = JSONObjectWriter()
+        json.add("video_id", id.rawValue)
+        json.add("title", m.title)
+        json.add("channel_name", m.channelName)
+        json.add("channel_id", m.channelID)
+        json.add("thumbnail_url", m.thumbnailURL)
+        json.add("published_at", m.publishedAt?.timeIntervalSince1970)
+        json.add("indexed_at", m.indexedAt?.timeIntervalSince1970)
+        json.add("duration_seconds", m.durationSeconds)
+        json.add("word_count", m.wordCount)
+        json.add("view_count", m.viewCount)
+        json.add("like_count", m.likeCount)
+        json.add("comment_count", m.commentCount)
+        json.add("transcript_chars", m.transcriptChars)
+        json.add("has_transcript", m.hasTranscript)
+        json.add("content_type", m.contentType)
+        json.add("complexity_level", m.complexityLevel)
+        json.add("language", m.language)
+        json.addRaw("key_topics", m.keyTopics?.jsonArrayText)
+        json.addRaw("named_entities", m.namedEntities?.jsonArrayText)
+        let normalized = categorization?.normalized
+        let entries = normalized.flatMap { $0.entries.isEmpty ? nil : $0.entries }
+        json.addRaw("categories", entries.map { entries in
+            "[" + entries.map { "{\"category\":" + JSONText.string($0.category) + ",\"subcategories\":" + $0.subcategories.jsonArrayText + "}" }
+                .joined(separator: ",") + "]"
+        })
+        json.add("categorization_origin", entries == nil ? nil : normalized?.origin.rawValue)
+        return json.finished()
     }
 }
 
-private struct RevisionRecord: Encodable {
+extension LedgerEntry {
+    var recordJSON: String {
+        var json = JSONObjectWriter()
+        json.add("source_file", sourceFile)
+        json.add("source_table", sourceTable)
+        json.add("source_key", sourceKey)
+        json.add("row_sha256", rowSHA256)
+        json.add("outcome", outcome.rawValue)
+        json.add("target_video_id", targetVideoID)
+        json.add("reason", reason)
+        json.addRaw("warnings", warnings.jsonArrayText)
+        return json.finished()
+    }
+}
+
+private struct RevisionRecord {
     let video_id, variant: String
     let revision: Int
     var is_latest = true
-    let text: String
-    let html, headline, language, proficiency, raw_value: String?
-    let generated_at: Date?
+    let draft: SummaryDraft
 
     init(video_id: String, draft: SummaryDraft, revision: Int) {
         self.video_id = video_id
         variant = draft.variant.id
         self.revision = revision
-        text = draft.text
-        html = draft.html
-        headline = draft.headline
-        language = draft.language
-        proficiency = draft.proficiency?.rawValue
-        raw_value = draft.rawValue
-        generated_at = draft.generatedAt
+        self.draft = draft
     }
+
+    var json: String {
+        var json = JSONObjectWriter()
+        json.add("video_id", video_id)
+        json.add("variant", variant)
+        json.add("revision", revision)
+        json.add("is_latest", is_latest)
+        json.add("text", draft.text)
+        json.add("html", draft.html)
+        json.add("headline", draft.headline)
+        json.add("language", draft.language)
+        json.add("proficiency", draft.proficiency?.rawValue)
+        json.add("raw_value", draft.rawValue)
+        json.add("generated_at", draft.generatedAt?.timeIntervalSince1970)
+        return json.finished()
+    }
+}
+
+extension Array where Element == String {
+    /// JSON objects joined into an array.
+    var jsonArray: String { "[" + joined(separator: ",") + "]" }
 }
 
 private struct AliasRecord: Encodable { let alias, video_id: String }

@@ -39,11 +39,25 @@ public struct MigrationImporter: Sendable {
     public func run(progress: ProgressReporter = .silent) async throws -> ImportReport {
         let started = ContinuousClock.now
         let snapshot = planner.snapshot
-        let files = [SnapshotManifest.dashboardFile, SnapshotManifest.nasFile] + snapshot.reportFiles
-        let done = try await store.ledger(files: files)
         var report = ImportReport(snapshot: snapshot.id, plan: PlanSummary(snapshot: snapshot.id, options: planner.options))
-        let summary = try await planner.run(progress: progress) { plans in
+        // While the database writes one batch, the next is read and reconciled: the two sides overlap.
+        var pending: Task<ImportBatchResult, any Error>?
+        func collect(_ result: ImportBatchResult) {
+            report.batchesWritten += 1
+            report.videosWritten += result.videosWritten
+            report.revisionsAdded += result.revisionsAdded
+            report.audioStored += result.audioStored
+            report.tombstonesAdded += result.tombstonesAdded
+            report.rowsQuarantined += result.quarantined
+            report.ledgerEntriesWritten += result.ledgerEntries
+            report.deletedSinceImport += result.deletedSinceImport
+        }
+        let summary: PlanSummary
+        do {
+            summary = try await planner.run(progress: progress) { plans in
             var batch = ImportBatch()
+            // Rows an earlier (or interrupted) run already recorded with the same checksum are done.
+            let done = try await store.ledger(rows: plans.flatMap(\.ledger))
             for plan in plans {
                 let finished = plan.ledger.allSatisfy { entry in
                     done[Store.ledgerKey(entry.sourceFile, entry.sourceTable, entry.sourceKey)].map {
@@ -69,16 +83,18 @@ public struct MigrationImporter: Sendable {
                 }
                 batch.ledger += plan.ledger
             }
+            if let previous = pending { collect(try await previous.value) }
+            pending = nil
             guard !batch.isEmpty else { return }
-            let result = try await store.importBatch(batch, actor: Self.actor)
-            report.batchesWritten += 1
-            report.videosWritten += result.videosWritten
-            report.revisionsAdded += result.revisionsAdded
-            report.audioStored += result.audioStored
-            report.tombstonesAdded += result.tombstonesAdded
-            report.rowsQuarantined += result.quarantined
-            report.ledgerEntriesWritten += result.ledgerEntries
-            report.deletedSinceImport += result.deletedSinceImport
+            let store = self.store
+            let ready = batch
+            pending = Task { try await store.importBatch(ready, actor: Self.actor) }
+            }
+            if let previous = pending { collect(try await previous.value) }
+        } catch {
+            // A batch already sent finishes (or fails) whole before the error is reported.
+            _ = try? await pending?.value
+            throw error
         }
         report.plan = summary
         let elapsed = ContinuousClock.now - started

@@ -41,7 +41,8 @@ public struct MigrationVerifier: Sendable {
         let snapshot = planner.snapshot
         var report = VerifyReport(snapshot: snapshot.id)
         let files = [SnapshotManifest.dashboardFile, SnapshotManifest.nasFile] + snapshot.reportFiles
-        let ledger = try await store.ledger(files: files)
+        let ledgerCount = try await store.ledgerCount(files: files)
+        var matched = 0
         let quarantined = try await store.quarantineKeys(files: files)
 
         var ledgerProblems: [String] = []
@@ -49,14 +50,21 @@ public struct MigrationVerifier: Sendable {
         var tombstoneProblems: [String] = []
         var quarantineProblems: [String] = []
         var expectedCategorized: [String: Set<CategoryPair>] = [:]
-        var seenKeys = Set<String>()
+        // The database side of one batch runs while the next batch is recomputed from the snapshot.
+        var pending: Task<BatchComparison, any Error>?
+        func collect(_ comparison: BatchComparison) {
+            report.videosCompared += comparison.compared
+            fieldProblems += comparison.fieldProblems
+            tombstoneProblems += comparison.tombstoneProblems
+        }
         let summary = try await planner.run(progress: progress) { plans in
             var imported: [VideoPlan] = []
             var tombstoneIDs: [String] = []
+            let ledger = try await store.ledger(rows: plans.flatMap(\.ledger))
+            matched += ledger.count
             for plan in plans {
                 for entry in plan.ledger {
                     let key = Store.ledgerKey(entry.sourceFile, entry.sourceTable, entry.sourceKey)
-                    seenKeys.insert(key)
                     guard let recorded = ledger[key] else {
                         ledgerProblems.append("\(entry.sourceFile) \(entry.sourceTable) \(entry.sourceKey): no ledger entry")
                         continue
@@ -81,26 +89,19 @@ public struct MigrationVerifier: Sendable {
                 case .quarantine: break
                 }
             }
-            let states = try await store.videoStates(imported.compactMap { $0.videoID?.rawValue })
-            let deleted = try await store.tombstoned(imported.compactMap { $0.videoID?.rawValue } + tombstoneIDs)
-            for plan in imported {
-                guard let video = plan.video else { continue }
-                guard let state = states[video.id.rawValue] else {
-                    if !deleted.contains(video.id.rawValue) { fieldProblems.append("\(video.id): missing from PostgreSQL") }
-                    continue
-                }
-                report.videosCompared += 1
-                fieldProblems += Self.compare(video, audioPath: plan.audioPath, snapshot: snapshot, with: state)
-            }
-            for id in tombstoneIDs where !deleted.contains(id) { tombstoneProblems.append("\(id): deleted on the dashboard but has no tombstone") }
+            if let previous = pending { collect(try await previous.value) }
+            let store = self.store
+            let batch = imported
+            let tombstones = tombstoneIDs
+            pending = Task { try await Self.compare(batch, tombstones: tombstones, snapshot: snapshot, store: store) }
         }
-        let extra = ledger.keys.filter { !seenKeys.contains($0) }
-        ledgerProblems += extra.prefix(20).map { "ledger entry \($0.replacingOccurrences(of: "\u{1F}", with: " ")) names no row of the snapshot" }
+        if let previous = pending { collect(try await previous.value) }
+        if ledgerCount > matched { ledgerProblems.append("\(ledgerCount - matched) ledger entries name rows the snapshot does not have") }
         let rows = summary.totalSourceRows
         let counted = summary.totalOutcomes
         if rows != counted { ledgerProblems.append("the plan accounts for \(counted) of \(rows) source rows") }
         report.check("ledger accounts for every source row", ledgerProblems,
-                     detail: "\(rows) source rows, \(ledger.count) ledger entries; outcomes " + summary.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                     detail: "\(rows) source rows, \(ledgerCount) ledger entries; outcomes " + summary.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         report.check("migrated fields hash the same", fieldProblems, detail: "\(report.videosCompared) videos compared field by field")
         report.check("tombstones for rows the dashboard deleted", tombstoneProblems, detail: "\(summary.videosTombstoned) tombstoned")
         report.check("quarantined rows stored whole", quarantineProblems, detail: "\(quarantined.count) rows in quarantine")
@@ -110,6 +111,31 @@ public struct MigrationVerifier: Sendable {
         let elapsed = ContinuousClock.now - started
         report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return report
+    }
+
+    struct BatchComparison: Sendable {
+        var compared = 0
+        var fieldProblems: [String] = []
+        var tombstoneProblems: [String] = []
+    }
+
+    /// Reads one batch of videos back from PostgreSQL and compares each with what the snapshot says it must be.
+    static func compare(_ imported: [VideoPlan], tombstones: [String], snapshot: MigrationSnapshot, store: Store) async throws -> BatchComparison {
+        var result = BatchComparison()
+        let ids = imported.compactMap { $0.videoID?.rawValue }
+        let states = try await store.videoStates(ids)
+        let deleted = try await store.tombstoned(ids + tombstones)
+        for plan in imported {
+            guard let video = plan.video else { continue }
+            guard let state = states[video.id.rawValue] else {
+                if !deleted.contains(video.id.rawValue) { result.fieldProblems.append("\(video.id): missing from PostgreSQL") }
+                continue
+            }
+            result.compared += 1
+            result.fieldProblems += compare(video, audioPath: plan.audioPath, snapshot: snapshot, with: state)
+        }
+        for id in tombstones where !deleted.contains(id) { result.tombstoneProblems.append("\(id): deleted on the dashboard but has no tombstone") }
+        return result
     }
 
     /// The 67-record check: the categorized set recorded in the snapshot's baseline (computed when the snapshot was
