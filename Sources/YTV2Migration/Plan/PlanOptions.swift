@@ -18,7 +18,9 @@ public struct PlanOptions: Sendable, Codable, Equatable {
 
     /// The group key an operator's id names: `yt:` + the lower-cased id, or the legacy id as given, lower-cased.
     static func groupKey(_ id: String) -> String {
-        let trimmed = id.trimmingCharacters(in: .whitespaces)
+        let trimmed = id.trimmingASCIIWhitespace
+        // A report file of the snapshot (`reports/<name>.json`) names the rows read from it.
+        if trimmed.hasPrefix("reports/") { return "row:" + trimmed }
         if let video = try? VideoID(apiID: trimmed) { return video.legacyID }
         return trimmed.lowercased()
     }
