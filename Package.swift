@@ -88,7 +88,9 @@ let package = Package(
                 "YTV2Core",
                 "YTV2Store",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
+            resources: [.copy("Resources/Prompts")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -146,6 +148,19 @@ let package = Package(
                 "YTV2Store",
                 "YTV2TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "YTV2ProcessorTests",
+            dependencies: [
+                "YTV2Core",
+                "YTV2Processor",
+                "YTV2Store",
+                "YTV2TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,30 +1,57 @@
 import Foundation
+import Logging
+import YTV2Store
 
 /// Where the processor's external services are, read from the environment (ARCHITECTURE.md, Configuration).
 /// Every base URL is configurable so tests can point it at a local fake that speaks the same protocol.
 public struct ProcessorConfiguration: Sendable, Equatable {
+    public var youtubeBaseURL: String
     public var llmBaseURL: String
     public var llmAPIKey: String?
     public var llmModel: String
     public var ttsBaseURL: String?
     public var ttsAPIKey: String?
+    public var ttsModel: String
     public var ttsVoice: String
+    public var transcriptLanguages: [String]
     public var telegramBotToken: String?
     public var telegramAllowedUsers: Set<Int64>
     public var dashboardURL: String
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        youtubeBaseURL = environment["YOUTUBE_BASE_URL"] ?? "https://www.youtube.com"
         llmBaseURL = environment["LLM_BASE_URL"] ?? "https://api.openai.com/v1"
         llmAPIKey = environment["LLM_API_KEY"]
         llmModel = environment["LLM_MODEL"] ?? "gpt-4o-mini"
         ttsBaseURL = environment["TTS_BASE_URL"]
         ttsAPIKey = environment["TTS_API_KEY"]
+        ttsModel = environment["TTS_MODEL"] ?? "tts-1"
         ttsVoice = environment["TTS_VOICE"] ?? "alloy"
+        transcriptLanguages = (environment["TRANSCRIPT_LANGUAGES"] ?? "en,fr,es,de").split(separator: ",").map { String($0).trimmingASCIIWhitespace }
         telegramBotToken = environment["TELEGRAM_BOT_TOKEN"]
         telegramAllowedUsers = Set(
-            (environment["TELEGRAM_ALLOWED_USERS"] ?? "").split(separator: ",").compactMap {
-                Int64($0.trimmingCharacters(in: .whitespaces))
-            })
+            (environment["TELEGRAM_ALLOWED_USERS"] ?? "").split(separator: ",").compactMap { Int64(String($0).trimmingASCIIWhitespace) })
         dashboardURL = environment["DASHBOARD_URL"] ?? "http://127.0.0.1:10000"
+    }
+
+    /// The pipeline with the real HTTP implementations of every stage.
+    public func pipeline(store: Store, http: HTTPFetcher = HTTPFetcher(), logger: Logger) -> ProcessingPipeline {
+        let chat = ChatCompletionsClient(baseURL: llmBaseURL, apiKey: llmAPIKey, model: llmModel, http: http)
+        let speech = ttsBaseURL.map { OpenAISpeech(baseURL: $0, apiKey: ttsAPIKey, model: ttsModel, voice: ttsVoice, http: http) }
+        return ProcessingPipeline(
+            store: store, metadata: YouTubeMetadataSource(baseURL: youtubeBaseURL, http: http),
+            transcripts: YouTubeCaptionSource(http: http, languages: transcriptLanguages), summarizer: ChatSummarizer(chat: chat),
+            analyzer: ChatAnalyzer(chat: chat), speech: speech, logger: logger)
+    }
+
+    /// Which providers would be used, for `ytv2 process --dry-run` (no secrets).
+    public var providers: [(String, String)] {
+        [
+            ("metadata", "YouTube oEmbed + watch page at \(youtubeBaseURL)"),
+            ("transcript", "caption tracks of the watch page, languages \(transcriptLanguages.joined(separator: ", "))"),
+            ("summarizer", "chat completions at \(llmBaseURL), model \(llmModel)\(llmAPIKey == nil ? ", no API key" : "")"),
+            ("analyzer", "chat completions at \(llmBaseURL), model \(llmModel), validated against the taxonomy"),
+            ("speech", ttsBaseURL.map { "speech API at \($0), model \(ttsModel), voice \(ttsVoice)" } ?? "none configured (TTS_BASE_URL): narration stored as text only"),
+        ]
     }
 }

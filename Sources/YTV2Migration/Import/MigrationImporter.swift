@@ -55,40 +55,15 @@ public struct MigrationImporter: Sendable {
         let summary: PlanSummary
         do {
             summary = try await planner.run(progress: progress) { plans in
-            var batch = ImportBatch()
-            // Rows an earlier (or interrupted) run already recorded with the same checksum are done.
-            let done = try await store.ledger(rows: plans.flatMap(\.ledger))
-            for plan in plans {
-                let finished = plan.ledger.allSatisfy { entry in
-                    done[Store.ledgerKey(entry.sourceFile, entry.sourceTable, entry.sourceKey)].map {
-                        $0.sha == entry.rowSHA256 && ($0.outcome == entry.outcome.rawValue || $0.outcome == LedgerEntry.Outcome.tombstoned.rawValue)
-                    } ?? false
-                }
-                if finished {
-                    report.videosUnchanged += 1
-                    continue
-                }
-                switch plan.decision {
-                case .importVideo:
-                    guard var video = plan.video else { continue }
-                    // The same renderer the dashboard uses; rendered here because only the import stores HTML.
-                    for index in video.revisions.indices { video.revisions[index].html = SummaryHTML.render(video.revisions[index].text) }
-                    if let path = plan.audioPath {
-                        let bytes = try Array(Data(contentsOf: snapshot.url(of: path)))
-                        if !bytes.isEmpty { video.audio = AudioDraft(bytes: bytes, durationSeconds: plan.audioDurationSeconds) }
-                    }
-                    batch.videos.append(video)
-                case .tombstone(let id, let reason): batch.tombstones.append((id, reason))
-                case .quarantine: batch.quarantine += plan.quarantine
-                }
-                batch.ledger += plan.ledger
-            }
-            if let previous = pending { collect(try await previous.value) }
-            pending = nil
-            guard !batch.isEmpty else { return }
-            let store = self.store
-            let ready = batch
-            pending = Task { try await store.importBatch(ready, actor: Self.actor) }
+                // Rows an earlier (or interrupted) run already recorded with the same checksum are done.
+                let done = try await store.ledger(rows: plans.flatMap(\.ledger))
+                let (batch, unchanged) = try makeBatch(plans, done: done)
+                report.videosUnchanged += unchanged
+                if let previous = pending { collect(try await previous.value) }
+                pending = nil
+                guard !batch.isEmpty else { return }
+                let store = self.store
+                pending = Task { try await store.importBatch(batch, actor: Self.actor) }
             }
             if let previous = pending { collect(try await previous.value) }
         } catch {
@@ -105,6 +80,39 @@ public struct MigrationImporter: Sendable {
         try await store.recordSetting(
             Self.settingsKey, json: try Self.json(record), actor: Self.actor, auditAction: "migration.import", details: record)
         return report
+    }
+
+    /// The batch for the plans whose rows are not all in the ledger yet, and how many plans were already done.
+    private func makeBatch(_ plans: [VideoPlan], done: [String: (sha: String, outcome: String)]) throws -> (ImportBatch, Int) {
+        var batch = ImportBatch()
+        var unchanged = 0
+        for plan in plans {
+            let finished = plan.ledger.allSatisfy { entry in
+                guard let recorded = done[Store.ledgerKey(entry.sourceFile, entry.sourceTable, entry.sourceKey)] else { return false }
+                // A video deleted in YTV2 after an earlier import is recorded as tombstoned; that is its final state.
+                return recorded.sha == entry.rowSHA256
+                    && (recorded.outcome == entry.outcome.rawValue || recorded.outcome == LedgerEntry.Outcome.tombstoned.rawValue)
+            }
+            if finished {
+                unchanged += 1
+                continue
+            }
+            switch plan.decision {
+            case .importVideo:
+                guard var video = plan.video else { continue }
+                // The dashboard's renderer; rendered here because only the import stores HTML.
+                for index in video.revisions.indices { video.revisions[index].html = SummaryHTML.render(video.revisions[index].text) }
+                if let path = plan.audioPath {
+                    let bytes = try Array(Data(contentsOf: planner.snapshot.url(of: path)))
+                    if !bytes.isEmpty { video.audio = AudioDraft(bytes: bytes, durationSeconds: plan.audioDurationSeconds) }
+                }
+                batch.videos.append(video)
+            case .tombstone(let id, let reason): batch.tombstones.append((id, reason))
+            case .quarantine: batch.quarantine += plan.quarantine
+            }
+            batch.ledger += plan.ledger
+        }
+        return (batch, unchanged)
     }
 
     static func json(_ value: some Encodable) throws -> String {

@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+import YTV2Core
+import YTV2Store
+
+/// How a job ended.
+public enum JobOutcome: Sendable, Equatable {
+    case succeeded(stored: [String], warnings: [String])
+    /// The video was deleted while the job worked: the result is discarded (invariant 3).
+    case cancelledDeleted
+    case failed(String)
+    /// Worth another attempt later (a network error, a 5xx); what was produced so far is already stored.
+    case retry(String, warnings: [String])
+}
+
+/// URL to stored summary: metadata, transcript, summaries, analysis, speech, then one commit through the store.
+public struct ProcessingPipeline: Sendable {
+    public let store: Store
+    public let metadata: any MetadataSource
+    public let transcripts: any TranscriptSource
+    public let summarizer: any Summarizer
+    public let analyzer: any Analyzer
+    public let speech: (any SpeechSynthesizer)?
+    public let logger: Logger
+
+    public init(
+        store: Store, metadata: any MetadataSource, transcripts: any TranscriptSource, summarizer: any Summarizer,
+        analyzer: any Analyzer, speech: (any SpeechSynthesizer)?, logger: Logger
+    ) {
+        self.store = store
+        self.metadata = metadata
+        self.transcripts = transcripts
+        self.summarizer = summarizer
+        self.analyzer = analyzer
+        self.speech = speech
+        self.logger = logger
+    }
+
+    /// Runs one job. Errors of the external services become `.retry` or `.failed`; a commit refused because the
+    /// video was deleted meanwhile becomes `.cancelledDeleted`.
+    public func run(_ job: Job) async -> JobOutcome {
+        do {
+            return try await execute(job)
+        } catch let error as ProcessorError {
+            return error.isRetryable ? .retry(error.description, warnings: []) : .failed(error.description)
+        } catch let error as StoreError {
+            if case .videoDeleted = error { return .cancelledDeleted }
+            if case .unavailable = error { return .retry(error.description, warnings: []) }
+            return .failed(error.description)
+        } catch {
+            return .failed(String(describing: error))
+        }
+    }
+
+    private func execute(_ job: Job) async throws -> JobOutcome {
+        var requests: [VariantRequest] = []
+        for name in job.variants {
+            do { requests.append(try VariantRequest(name)) } catch {
+                throw ProcessorError.invalidResponse(service: "job", problem: error.description)
+            }
+        }
+        // Already stored and unchanged: nothing to do unless forced (audio variants count only with their audio).
+        var todo = requests
+        if !job.force {
+            let stored = try await store.storedVariants(job.videoID)
+            let hasAudio = try await store.audioInfo(for: job.videoID) != nil
+            todo = requests.filter { request in
+                !stored.contains(request.variant.id) || (request.variant.kind == .audio && !hasAudio && speech != nil)
+            }
+            if todo.isEmpty { return .succeeded(stored: [], warnings: ["already stored: \(requests.map(\.description).joined(separator: ", "))"]) }
+        }
+        let info = try await metadata.info(for: job.videoID)
+        let transcript = try await transcripts.transcript(for: info)
+        var warnings: [String] = []
+        var drafts: [SummaryDraft] = []
+        for request in todo {
+            let text = try await summarizer.summarize(transcript, info: info, request: request)
+            drafts.append(SummaryDraft(
+                variant: request.variant, text: text, html: SummaryHTML.render(text), language: Self.language(of: request, transcript),
+                proficiency: request.proficiency, generatedAt: Date()))
+        }
+        let analysis = try await analyzer.analyze(transcript, info: info)
+        warnings += analysis.warnings
+
+        var audio: AudioDraft?
+        var speechFailure: ProcessorError?
+        if let speech, let narration = drafts.first(where: { $0.variant.kind == .audio }) {
+            do { audio = try await speech.speak(narration.text, language: narration.language) } catch {
+                speechFailure = error
+                warnings.append("speech failed: \(error.description)")
+            }
+        } else if speech == nil, drafts.contains(where: { $0.variant.kind == .audio }) {
+            warnings.append("no speech synthesizer configured: the narration text is stored without audio")
+        }
+
+        var metadata = info.metadata
+        metadata.hasTranscript = true
+        metadata.transcriptChars = transcript.text.count
+        metadata.wordCount = drafts.first.map { $0.text.split(whereSeparator: \.isWhitespace).count }
+        metadata.keyTopics = analysis.keyTopics.isEmpty ? nil : analysis.keyTopics
+        metadata.namedEntities = analysis.namedEntities.isEmpty ? nil : analysis.namedEntities
+        metadata.contentType = analysis.contentType
+        metadata.complexityLevel = analysis.complexityLevel
+        metadata.language = analysis.language ?? transcript.language
+        // One transaction: the store takes the video's lock and refuses the write if it was deleted meanwhile.
+        let outcome = try await store.commit(VideoWrite(
+            videoID: job.videoID, metadata: metadata, categorization: analysis.categorization, summaries: drafts, audio: audio,
+            aliases: [job.videoID.legacyID], revive: false, actor: "processor"))
+        logger.info("stored \(job.videoID)", metadata: ["job": "\(job.id)", "variants": "\(drafts.map(\.variant.id))"])
+        if let speechFailure, speechFailure.isRetryable {
+            return .retry(speechFailure.description, warnings: warnings)
+        }
+        return .succeeded(stored: outcome.revisionsAdded.keys.map(\.id).sorted(), warnings: warnings)
+    }
+
+    static func language(of request: VariantRequest, _ transcript: Transcript) -> String? {
+        switch request.variant.id {
+        case "audio-fr": "fr"
+        case "audio-es": "es"
+        case "audio": "en"
+        default: transcript.language
+        }
+    }
+}

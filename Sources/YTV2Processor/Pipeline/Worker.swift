@@ -1,0 +1,88 @@
+import Foundation
+import Logging
+import YTV2Core
+import YTV2Store
+
+/// Runs queued jobs with bounded concurrency. Each job is held by a lease that the worker renews while it works; a
+/// worker that dies stops renewing, and another worker claims the job once the lease runs out.
+public struct Worker: Sendable {
+    public let store: Store
+    public let pipeline: ProcessingPipeline
+    public let owner: String
+    public var concurrency: Int
+    public var lease: Duration
+    public var pollInterval: Duration
+    /// Delay before retry number n is `retryBase * 2^(n-1)`, at most 10 minutes.
+    public var retryBase: Duration
+    public let logger: Logger
+
+    public init(store: Store, pipeline: ProcessingPipeline, concurrency: Int = 2, lease: Duration = .seconds(60),
+                pollInterval: Duration = .seconds(1), retryBase: Duration = .seconds(10), logger: Logger) {
+        self.store = store
+        self.pipeline = pipeline
+        self.owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
+        self.concurrency = max(1, concurrency)
+        self.lease = lease
+        self.pollInterval = pollInterval
+        self.retryBase = retryBase
+        self.logger = logger
+    }
+
+    /// Claims and runs jobs until cancelled.
+    public func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    while !Task.isCancelled {
+                        if try await runNext() == nil { try await Task.sleep(for: pollInterval) }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Claims one job (any, or only `jobID`) and runs it to its end. Nil when there was nothing to claim.
+    @discardableResult
+    public func runNext(only jobID: Int64? = nil) async throws -> (Job, JobOutcome)? {
+        guard let job = try await store.claimJob(owner: owner, lease: lease, only: jobID) else { return nil }
+        logger.info("job \(job.id) started", metadata: ["video": "\(job.videoID)", "attempt": "\(job.attempts)"])
+        let outcome = await withLeaseRenewal(job) { await pipeline.run(job) }
+        try await record(job, outcome)
+        return (job, outcome)
+    }
+
+    /// Runs the job while a side task renews its lease every third of the lease time.
+    private func withLeaseRenewal(_ job: Job, _ body: () async -> JobOutcome) async -> JobOutcome {
+        let (store, owner, lease) = (self.store, self.owner, self.lease)
+        let renewal = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: lease / 3)
+                if Task.isCancelled { break }
+                _ = try? await store.renewLease(job.id, owner: owner, lease: lease)
+            }
+        }
+        defer { renewal.cancel() }
+        return await body()
+    }
+
+    private func record(_ job: Job, _ outcome: JobOutcome) async throws {
+        switch outcome {
+        case .succeeded(let stored, let warnings):
+            let result = "{\"stored\": \(stored.jsonArrayText)}"
+            try await store.finishJob(job.id, owner: owner, status: .succeeded, warnings: warnings, resultJSON: result)
+            logger.info("job \(job.id) succeeded", metadata: ["video": "\(job.videoID)", "stored": "\(stored)"])
+        case .cancelledDeleted:
+            try await store.finishJob(job.id, owner: owner, status: .cancelled, reason: "cancelled: deleted")
+            logger.notice("job \(job.id) cancelled: the video was deleted while it ran", metadata: ["video": "\(job.videoID)"])
+        case .failed(let reason):
+            try await store.finishJob(job.id, owner: owner, status: .failed, reason: reason)
+            logger.warning("job \(job.id) failed: \(reason)", metadata: ["video": "\(job.videoID)"])
+        case .retry(let reason, _):
+            let exponent = min(max(job.attempts - 1, 0), 16)
+            let delay = min(retryBase * (1 << exponent), .seconds(600))
+            let status = try await store.retryJob(job.id, owner: owner, reason: reason, after: delay)
+            logger.warning("job \(job.id) will be retried: \(reason)", metadata: ["video": "\(job.videoID)", "status": "\(status?.rawValue ?? "?")"])
+        }
+    }
+}

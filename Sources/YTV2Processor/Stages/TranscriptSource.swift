@@ -1,0 +1,69 @@
+import Foundation
+import YTV2Core
+
+public struct Transcript: Sendable, Equatable {
+    public var text: String
+    public var language: String
+}
+
+public protocol TranscriptSource: Sendable {
+    func transcript(for info: VideoInfo) async throws(ProcessorError) -> Transcript
+}
+
+/// The watch page's caption tracks, fetched as `json3` (or WebVTT) and flattened to text. Manual tracks are preferred
+/// over automatic ones, then languages in the order of `languages`, then whatever exists.
+public struct YouTubeCaptionSource: TranscriptSource {
+    public let http: HTTPFetcher
+    public var languages: [String]
+
+    public init(http: HTTPFetcher, languages: [String] = ["en", "fr", "es", "de"]) {
+        self.http = http
+        self.languages = languages
+    }
+
+    public func transcript(for info: VideoInfo) async throws(ProcessorError) -> Transcript {
+        guard let track = choose(info.captionTracks) else { throw .noTranscript("the video has no caption tracks") }
+        let separator = track.url.contains("?") ? "&" : "?"
+        let bytes = try await http.get(track.url + separator + "fmt=json3", service: "YouTube captions")
+        let body = String(decoding: bytes, as: UTF8.self)
+        let text = body.hasPrefix("WEBVTT") ? Self.textFromVTT(body) : try Self.textFromJSON3(body)
+        guard !text.isEmpty else { throw .noTranscript("the \(track.language) caption track is empty") }
+        return Transcript(text: text, language: track.language)
+    }
+
+    func choose(_ tracks: [VideoInfo.CaptionTrack]) -> VideoInfo.CaptionTrack? {
+        func rank(_ track: VideoInfo.CaptionTrack) -> (Int, Int) {
+            let base = track.language.split(separator: "-").first.map(String.init)?.lowercased() ?? track.language
+            return (track.automatic ? 1 : 0, languages.firstIndex(of: base) ?? languages.count)
+        }
+        return tracks.min { rank($0) < rank($1) }
+    }
+
+    /// `{"events": [{"segs": [{"utf8": "..."}]}]}` → text, one event per line.
+    static func textFromJSON3(_ body: String) throws(ProcessorError) -> String {
+        guard let value = LooseValue.parse(body), case .array(let events) = value["events"] ?? .null else {
+            throw .invalidResponse(service: "YouTube captions", problem: "not json3 (no events)")
+        }
+        var lines: [String] = []
+        for event in events {
+            guard case .array(let segments) = event["segs"] ?? .null else { continue }
+            let line = segments.compactMap { $0["utf8"]?.stringValue }.joined().replacingOccurrences(of: "\n", with: " ")
+                .trimmingASCIIWhitespace
+            if !line.isEmpty { lines.append(line) }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// WebVTT → text: cue lines without headers, timings, tags or repeated lines.
+    static func textFromVTT(_ body: String) -> String {
+        var lines: [String] = []
+        for raw in body.split(separator: "\n", omittingEmptySubsequences: true) {
+            let line = raw.trimmingASCIIWhitespace
+            if line.hasPrefix("WEBVTT") || line.contains("-->") || line.hasPrefix("NOTE") || line.hasPrefix("Kind:") || line.hasPrefix("Language:") { continue }
+            if line.allSatisfy(\.isNumber) { continue }
+            let stripped = line.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
+            if !stripped.isEmpty, lines.last != stripped { lines.append(stripped) }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import PostgresNIO
+import YTV2Core
+
+/// A processing job: summary variants requested for one video.
+public struct Job: Sendable, Equatable {
+    public enum Status: String, Sendable, Codable { case queued, running, succeeded, failed, cancelled }
+
+    public var id: Int64
+    public var videoID: VideoID
+    /// Variant names as requested (`audio-fr:intermediate` keeps its proficiency level).
+    public var variants: [String]
+    public var force: Bool
+    public var status: Status
+    public var attempts: Int
+    public var maxAttempts: Int
+    public var leaseOwner: String?
+    public var requestedBy: String
+    public var reason: String?
+    public var warnings: [String]
+    public var createdAt: Date
+}
+
+extension Store {
+    static let jobColumns = """
+        id, video_id::text, variants, force, status, attempts, max_attempts, lease_owner, requested_by, reason,
+        warnings::text, created_at
+        """
+
+    /// Queues a job. An explicit request (a person asking for this video) clears the video's tombstone in the same
+    /// transaction, audited; a job already queued or running for the same video and variants is returned instead of
+    /// a second one.
+    public func enqueueJob(
+        _ id: VideoID, variants: [String], force: Bool = false, requestedBy: String, explicit: Bool = true, maxAttempts: Int = 5
+    ) async throws -> Job {
+        guard !variants.isEmpty, variants.count <= 16 else { throw StoreError.invalidInput("a job needs 1 to 16 variants") }
+        return try await transaction { [self] connection in
+            try await connection.lockVideo(id, logger: logger)
+            if explicit, try await tombstoneDate(id, on: connection) != nil {
+                try await connection.query("DELETE FROM tombstones WHERE video_id = \(id.rawValue)", logger: logger)
+                try await appendAudit(
+                    actor: requestedBy, action: "video.tombstone_cleared", subject: id.rawValue,
+                    details: ["reason": "explicit re-request"], on: connection)
+            }
+            let existing = try await connection.query(
+                """
+                SELECT \(unescaped: Self.jobColumns) FROM jobs
+                WHERE video_id = \(id.rawValue) AND variants = \(variants) AND status IN ('queued', 'running') ORDER BY id LIMIT 1
+                """, logger: logger)
+            if let job = try await Self.decodeJobs(existing).first { return job }
+            let rows = try await connection.query(
+                """
+                INSERT INTO jobs (video_id, variants, force, requested_by, max_attempts)
+                VALUES (\(id.rawValue), \(variants), \(force), \(requestedBy), \(maxAttempts))
+                RETURNING \(unescaped: Self.jobColumns)
+                """, logger: logger)
+            guard let job = try await Self.decodeJobs(rows).first else { throw StoreError.invalidInput("the job was not stored") }
+            return job
+        }
+    }
+
+    /// Claims the oldest runnable job for `owner`: a queued one whose time has come, or a running one whose lease ran
+    /// out (its worker died). Concurrent workers never claim the same job (`FOR UPDATE SKIP LOCKED`).
+    public func claimJob(owner: String, lease: Duration, only jobID: Int64? = nil) async throws -> Job? {
+        let seconds = Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
+        return try await transaction { [self] connection in
+            let rows = try await connection.query(
+                """
+                UPDATE jobs SET status = 'running', lease_owner = \(owner), lease_until = now() + make_interval(secs => \(seconds)),
+                    attempts = attempts + 1, started_at = coalesce(started_at, now()), updated_at = now()
+                WHERE id = (
+                    SELECT id FROM jobs
+                    WHERE ((status = 'queued' AND not_before <= now()) OR (status = 'running' AND lease_until < now()))
+                      AND (\(jobID)::bigint IS NULL OR id = \(jobID))
+                    ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
+                RETURNING \(unescaped: Self.jobColumns)
+                """, logger: logger)
+            return try await Self.decodeJobs(rows).first
+        }
+    }
+
+    /// Extends the lease while the job runs; false when the job is no longer this owner's.
+    public func renewLease(_ jobID: Int64, owner: String, lease: Duration) async throws -> Bool {
+        let seconds = Double(lease.components.seconds)
+        return try await transaction { [self] connection in
+            let rows = try await connection.query(
+                """
+                UPDATE jobs SET lease_until = now() + make_interval(secs => \(seconds)), updated_at = now()
+                WHERE id = \(jobID) AND status = 'running' AND lease_owner = \(owner) RETURNING id
+                """, logger: logger)
+            return try await rows.collect().count == 1
+        }
+    }
+
+    /// Ends a job this owner holds: succeeded, failed or cancelled, with the reason and warnings.
+    @discardableResult
+    public func finishJob(
+        _ jobID: Int64, owner: String, status: Job.Status, reason: String? = nil, warnings: [String] = [], resultJSON: String? = nil
+    ) async throws -> Bool {
+        precondition(status != .queued && status != .running)
+        let warningsJSON = try jsonText(warnings)
+        return try await transaction { [self] connection in
+            let rows = try await connection.query(
+                """
+                UPDATE jobs SET status = \(status.rawValue), reason = \(reason), warnings = \(warningsJSON)::jsonb,
+                    result = \(resultJSON)::jsonb, lease_owner = NULL, lease_until = NULL, finished_at = now(), updated_at = now()
+                WHERE id = \(jobID) AND status = 'running' AND lease_owner = \(owner) RETURNING id
+                """, logger: logger)
+            return try await rows.collect().count == 1
+        }
+    }
+
+    /// A failure worth retrying (the network, a 5xx): queued again after `delay`, or failed for good once the
+    /// attempts are used up. Returns the new status.
+    @discardableResult
+    public func retryJob(_ jobID: Int64, owner: String, reason: String, after delay: Duration) async throws -> Job.Status? {
+        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+        return try await transaction { [self] connection in
+            let rows = try await connection.query(
+                """
+                UPDATE jobs SET
+                    status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
+                    reason = CASE WHEN attempts >= max_attempts THEN 'gave up after ' || attempts || ' attempts: ' || \(reason) ELSE \(reason) END,
+                    not_before = now() + make_interval(secs => \(seconds)),
+                    finished_at = CASE WHEN attempts >= max_attempts THEN now() END,
+                    lease_owner = NULL, lease_until = NULL, updated_at = now()
+                WHERE id = \(jobID) AND status = 'running' AND lease_owner = \(owner) RETURNING status
+                """, logger: logger)
+            for try await status in rows.decode(String.self) { return Job.Status(rawValue: status) }
+            return nil
+        }
+    }
+
+    public func job(_ jobID: Int64) async throws -> Job? {
+        try await read { [self] connection in
+            try await Self.decodeJobs(
+                try await connection.query("SELECT \(unescaped: Self.jobColumns) FROM jobs WHERE id = \(jobID)", logger: logger)
+            ).first
+        }
+    }
+
+    /// The most recent jobs, newest first.
+    public func recentJobs(limit: Int = 20) async throws -> [Job] {
+        try await read { [self] connection in
+            try await Self.decodeJobs(
+                try await connection.query("SELECT \(unescaped: Self.jobColumns) FROM jobs ORDER BY id DESC LIMIT \(limit)", logger: logger))
+        }
+    }
+
+    /// The variants stored (latest revision) for a video.
+    public func storedVariants(_ id: VideoID) async throws -> Set<String> {
+        try await read { [self] connection in
+            var result = Set<String>()
+            for try await variant in try await connection.query(
+                "SELECT variant FROM summaries WHERE video_id = \(id.rawValue) AND is_latest", logger: logger
+            ).decode(String.self) {
+                result.insert(variant)
+            }
+            return result
+        }
+    }
+
+    static func decodeJobs(_ rows: PostgresRowSequence) async throws -> [Job] {
+        var jobs: [Job] = []
+        for try await row in rows {
+            let (id, video, variants, force, status, attempts, maxAttempts, owner, requestedBy, reason, warnings, createdAt) =
+                try row.decode((Int64, String, [String], Bool, String, Int, Int, String?, String, String?, String, Date).self)
+            jobs.append(Job(
+                id: id, videoID: try VideoID(video), variants: variants, force: force, status: Job.Status(rawValue: status) ?? .failed,
+                attempts: attempts, maxAttempts: maxAttempts, leaseOwner: owner, requestedBy: requestedBy, reason: reason,
+                warnings: (try? JSONDecoder().decode([String].self, from: Data(warnings.utf8))) ?? [], createdAt: createdAt))
+        }
+        return jobs
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Logging
+import Testing
+import YTV2Core
+import YTV2Processor
+import YTV2Store
+import YTV2TestSupport
+
+/// The whole pipeline against local fakes of YouTube, the LLM and the speech API, on a real database.
+@Suite struct ProcessorTests {
+    static let video = try! VideoID("dQw4w9WgXcQ")
+
+    static func configuration(_ base: String, speech: Bool = true) -> ProcessorConfiguration {
+        var environment = ["YOUTUBE_BASE_URL": base, "LLM_BASE_URL": base + "/v1", "LLM_API_KEY": "test-key", "LLM_MODEL": "fake"]
+        if speech { environment["TTS_BASE_URL"] = base + "/v1" }
+        return ProcessorConfiguration(environment: environment)
+    }
+
+    static func worker(_ store: Store, _ base: String, speech: Bool = true) -> Worker {
+        let logger = TestPostgres.logger
+        return Worker(
+            store: store, pipeline: configuration(base, speech: speech).pipeline(store: store, logger: logger), concurrency: 1,
+            lease: .seconds(30), retryBase: .milliseconds(1), logger: logger)
+    }
+
+    static func runJob(_ store: Store, _ worker: Worker, _ variants: [String], force: Bool = false, video: VideoID = video) async throws -> Job {
+        let job = try await store.enqueueJob(video, variants: variants, force: force, requestedBy: "test")
+        _ = try await worker.runNext(only: job.id)
+        return try #require(try await store.job(job.id))
+    }
+
+    @Test func aURLEndsAsAStoredVideoWithSummariesAnalysisAndAudio() async throws {
+        let fakes = FakeServices()
+        try await fakes.run { base in
+            try await withTestStore { store in
+                let worker = Self.worker(store, base)
+                let job = try await Self.runJob(store, worker, ["comprehensive", "bullet-points", "audio-fr:intermediate"])
+                #expect(job.status == .succeeded, "\(job.reason ?? "")")
+                // Validation dropped the subcategory that is not under Technology, with a warning.
+                #expect(job.warnings.contains { $0.contains("Not A Subcategory") })
+                let report = try #require(try await store.report(id: Self.video.rawValue))
+                #expect(report.title == "Video dQw4w9WgXcQ")
+                #expect(report.channelName == "Channel of dQw4w9WgXcQ")
+                #expect(report.durationSeconds == 754)
+                #expect(Set(report.summaries.map(\.variant.id)) == ["comprehensive", "bullet-points", "audio-fr"])
+                #expect(report.summaries.first { $0.variant.id == "audio-fr" }?.proficiency == .intermediate)
+                #expect(report.categorization?.entries == [CategoryEntry(category: "Technology", subcategories: ["Web Development"])])
+                #expect(report.categorization?.origin == .processor)
+                let audio = try #require(try await store.audioInfo(for: Self.video))
+                #expect(audio.sizeBytes == 40 * 417)
+                #expect(abs((audio.durationSeconds ?? 0) - 40 * 1152.0 / 44_100) < 0.001)
+                // The English manual track was preferred over the French automatic one.
+                #expect(report.summaries.isEmpty == false)
+                #expect(fakes.count("timedtext") == 1)
+            }
+        }
+    }
+
+    @Test func storedVariantsAreANoOpUnlessForced() async throws {
+        let fakes = FakeServices()
+        try await fakes.run { base in
+            try await withTestStore { store in
+                let worker = Self.worker(store, base)
+                _ = try await Self.runJob(store, worker, ["comprehensive"])
+                let calls = fakes.count("summary")
+                let again = try await Self.runJob(store, worker, ["comprehensive"])
+                #expect(again.status == .succeeded)
+                #expect(again.warnings.first?.hasPrefix("already stored") == true)
+                #expect(fakes.count("summary") == calls)
+                fakes.update { $0.summaryPrefix = "Revised. " }
+                let forced = try await Self.runJob(store, worker, ["comprehensive"], force: true)
+                #expect(forced.status == .succeeded)
+                #expect(fakes.count("summary") == calls + 1)
+                #expect(try await store.revisions(of: Self.video, variant: .comprehensive).count == 2)
+            }
+        }
+    }
+
+    @Test func noTranscriptFailsTheJobWithThatReasonAndStoresNothing() async throws {
+        let fakes = FakeServices()
+        fakes.update { $0.withoutCaptions = [Self.video.rawValue] }
+        try await fakes.run { base in
+            try await withTestStore { store in
+                let job = try await Self.runJob(store, Self.worker(store, base), ["comprehensive"])
+                #expect(job.status == .failed)
+                #expect(job.reason?.contains("no transcript") == true)
+                #expect(try await store.report(id: Self.video.rawValue) == nil)
+                #expect(fakes.count("summary") == 0)
+            }
+        }
+    }
+
+    @Test(arguments: ["Sure! Here is the analysis you asked for.", #"{"categories": [{"category": "Cooking Shows", "subcategories": ["Pies"]}], "language": "en"}"#, "{\"categories\": ["])
+    func malformedOrUnknownAnalysisGivesAWarningNotACrash(answer: String) async throws {
+        let fakes = FakeServices()
+        fakes.update { $0.analysis = answer }
+        try await fakes.run { base in
+            try await withTestStore { store in
+                let job = try await Self.runJob(store, Self.worker(store, base), ["comprehensive"])
+                #expect(job.status == .succeeded)
+                #expect(job.warnings.contains { $0.contains("uncategorized") })
+                let report = try #require(try await store.report(id: Self.video.rawValue))
+                #expect(report.categorization == nil || report.categorization?.entries.isEmpty == true)
+                #expect(report.summaries.count == 1)
+            }
+        }
+    }
+
+    @Test func speechFailureKeepsTheTextAndRetriesTheAudio() async throws {
+        let fakes = FakeServices()
+        fakes.update { $0.speechFailures = 1 }
+        try await fakes.run { base in
+            try await withTestStore { store in
+                let worker = Self.worker(store, base)
+                let first = try await Self.runJob(store, worker, ["comprehensive", "audio"])
+                #expect(first.status == .queued)
+                #expect(first.reason?.contains("503") == true)
+                let report = try #require(try await store.report(id: Self.video.rawValue))
+                #expect(Set(report.summaries.map(\.variant.id)) == ["comprehensive", "audio"])
+                #expect(try await store.audioInfo(for: Self.video) == nil)
+                // The retry (its delay is a millisecond here) produces the audio; the texts are not asked again.
+                try await Task.sleep(for: .milliseconds(20))
+                let summaries = fakes.count("summary")
+                _ = try await worker.runNext(only: first.id)
+                let second = try #require(try await store.job(first.id))
+                #expect(second.status == .succeeded, "\(second.reason ?? "")")
+                #expect(second.attempts == 2)
+                #expect(try await store.audioInfo(for: Self.video) != nil)
+                #expect(fakes.count("summary") == summaries + 1)  // only the narration, which carries the audio
+                #expect(try await store.revisions(of: Self.video, variant: .comprehensive).count == 1)
+            }
+        }
+    }
+
+    @Test func aDeleteWhileProcessingHoldsAndAnExplicitRequestBringsTheVideoBack() async throws {
+        let fakes = FakeServices()
+        try await fakes.run { base in
+            try await withTestStore { store in
+                let worker = Self.worker(store, base)
+                _ = try await Self.runJob(store, worker, ["comprehensive"])
+                var resurrections = 0
+                var cancelled = 0
+                for iteration in 0..<200 {
+                    // The explicit request clears the tombstone; the delete lands at a random moment of the job.
+                    fakes.update { $0.summaryPrefix = "Run \(iteration). " }
+                    let job = try await store.enqueueJob(Self.video, variants: ["comprehensive"], force: true, requestedBy: "test")
+                    let running = Task { try await worker.runNext(only: job.id) }
+                    try await Task.sleep(for: .microseconds(Int.random(in: 0...15_000)))
+                    _ = try await store.delete(Self.video, actor: "admin")
+                    _ = try await running.value
+                    let finished = try #require(try await store.job(job.id))
+                    if finished.status == .cancelled {
+                        #expect(finished.reason == "cancelled: deleted")
+                        cancelled += 1
+                    }
+                    if try await store.report(id: Self.video.rawValue) != nil { resurrections += 1 }
+                    if try await store.report(id: Self.video.rawValue) == nil, iteration < 199 {
+                        // Put it back for the next round through an explicit request.
+                        _ = try await Self.runJob(store, worker, ["comprehensive"], force: true)
+                    }
+                }
+                #expect(resurrections == 0)
+                #expect(cancelled > 0, "no delete landed while a job was running")
+                // After the last delete, an explicit re-request brings it back.
+                let back = try await Self.runJob(store, worker, ["comprehensive"], force: true)
+                #expect(back.status == .succeeded)
+                #expect(try await store.report(id: Self.video.rawValue) != nil)
+            }
+        }
+    }
+}
