@@ -14,6 +14,7 @@ public struct ProcessorConfiguration: Sendable, Equatable {
     public var ttsModel: String
     public var ttsVoice: String
     public var transcriptLanguages: [String]
+    public var telegramBaseURL: String
     public var telegramBotToken: String?
     public var telegramAllowedUsers: Set<Int64>
     public var dashboardURL: String
@@ -28,6 +29,7 @@ public struct ProcessorConfiguration: Sendable, Equatable {
         ttsModel = environment["TTS_MODEL"] ?? "tts-1"
         ttsVoice = environment["TTS_VOICE"] ?? "alloy"
         transcriptLanguages = (environment["TRANSCRIPT_LANGUAGES"] ?? "en,fr,es,de").split(separator: ",").map { String($0).trimmingASCIIWhitespace }
+        telegramBaseURL = environment["TELEGRAM_API_BASE_URL"] ?? "https://api.telegram.org"
         telegramBotToken = environment["TELEGRAM_BOT_TOKEN"]
         telegramAllowedUsers = Set(
             (environment["TELEGRAM_ALLOWED_USERS"] ?? "").split(separator: ",").compactMap { Int64(String($0).trimmingASCIIWhitespace) })

@@ -52,6 +52,16 @@ public struct Worker: Sendable {
         return (job, outcome)
     }
 
+    /// Runs `jobID` here (or waits for the worker that holds it) until it ends or goes back to the queue for a retry.
+    public func runToEnd(_ jobID: Int64) async throws -> Job {
+        while true {
+            if try await runNext(only: jobID) == nil { try await Task.sleep(for: .milliseconds(300)) }
+            guard let job = try await store.job(jobID) else { throw StoreError.invalidInput("job \(jobID) does not exist") }
+            let ended = job.status != .queued && job.status != .running
+            if ended || (job.status == .queued && job.attempts > 0) { return job }
+        }
+    }
+
     /// Runs the job while a side task renews its lease every third of the lease time.
     private func withLeaseRenewal(_ job: Job, _ body: () async -> JobOutcome) async -> JobOutcome {
         let (store, owner, lease) = (self.store, self.owner, self.lease)

@@ -43,17 +43,8 @@ struct ProcessCommand: AsyncParsableCommand {
             let job = try await store.enqueueJob(id, variants: requests.map(\.description), force: force, requestedBy: "cli")
             let worker = Worker(store: store, pipeline: configuration.pipeline(store: store, logger: logger), concurrency: 1, logger: logger)
             // Run this job here; if a worker holds it, wait for that worker to finish it.
-            while true {
-                if try await worker.runNext(only: job.id) == nil {
-                    try await Task.sleep(for: .milliseconds(500))
-                }
-                guard let current = try await store.job(job.id) else { throw CLIError("job \(job.id) disappeared") }
-                // Done when it ended, or when it went back to the queue for a retry (a worker finishes it later).
-                let ended = current.status != .queued && current.status != .running
-                if ended || (current.status == .queued && current.attempts > 0) {
-                    return Report(job: current.id, video_id: id.rawValue, status: current.status.rawValue, reason: current.reason, warnings: current.warnings)
-                }
-            }
+            let current = try await worker.runToEnd(job.id)
+            return Report(job: current.id, video_id: id.rawValue, status: current.status.rawValue, reason: current.reason, warnings: current.warnings)
         }
         if json { try printJSON(report) } else {
             print("job \(report.job) for \(report.video_id): \(report.status)\(report.reason.map { " (\($0))" } ?? "")")
@@ -82,6 +73,33 @@ struct WorkerCommand: AsyncParsableCommand {
                 lease: .seconds(max(3, leaseSeconds)), logger: logger)
             logger.notice("worker \(worker.owner) running \(worker.concurrency) jobs at a time")
             try await worker.run()
+        }
+    }
+}
+
+struct BotCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bot", abstract: "Run the Telegram bot (long polling) for the users in TELEGRAM_ALLOWED_USERS.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let logger = try global.makeLogger("ytv2.bot")
+        let configuration = ProcessorConfiguration()
+        guard let token = configuration.telegramBotToken, !token.isEmpty else {
+            throw CLIError("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token")
+        }
+        guard !configuration.telegramAllowedUsers.isEmpty else {
+            throw CLIError("TELEGRAM_ALLOWED_USERS is empty: list the numeric Telegram user ids the bot may serve, comma-separated")
+        }
+        try await withStore(logger: logger) { store in
+            let http = HTTPFetcher()
+            let worker = Worker(store: store, pipeline: configuration.pipeline(store: store, http: http, logger: logger), concurrency: 1, logger: logger)
+            let bot = TelegramBot(
+                client: TelegramClient(baseURL: configuration.telegramBaseURL, token: token, http: http), store: store, worker: worker,
+                allowedUsers: configuration.telegramAllowedUsers, dashboardURL: configuration.dashboardURL, logger: logger)
+            logger.notice("Telegram bot running for \(configuration.telegramAllowedUsers.count) user(s)")
+            try await bot.run()
         }
     }
 }
