@@ -18,6 +18,8 @@ public struct ProcessorConfiguration: Sendable, Equatable {
     public var telegramBotToken: String?
     public var telegramAllowedUsers: Set<Int64>
     public var dashboardURL: String
+    /// Whether espeak-ng may speak when no speech API is configured (`TTS_LOCAL=0` turns it off).
+    public var localSpeech: Bool
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         youtubeBaseURL = environment["YOUTUBE_BASE_URL"] ?? "https://www.youtube.com"
@@ -34,12 +36,16 @@ public struct ProcessorConfiguration: Sendable, Equatable {
         telegramAllowedUsers = Set(
             (environment["TELEGRAM_ALLOWED_USERS"] ?? "").split(separator: ",").compactMap { Int64(String($0).trimmingASCIIWhitespace) })
         dashboardURL = environment["DASHBOARD_URL"] ?? "http://127.0.0.1:10000"
+        localSpeech = environment["TTS_LOCAL"] != "0"
     }
 
     /// The pipeline with the real HTTP implementations of every stage.
     public func pipeline(store: Store, http: HTTPFetcher = HTTPFetcher(), logger: Logger) -> ProcessingPipeline {
         let chat = ChatCompletionsClient(baseURL: llmBaseURL, apiKey: llmAPIKey, model: llmModel, http: http)
-        let speech = ttsBaseURL.map { OpenAISpeech(baseURL: $0, apiKey: ttsAPIKey, model: ttsModel, voice: ttsVoice, http: http) }
+        // The speech API when configured, else espeak-ng locally when installed, else narration as text only.
+        let speech: (any SpeechSynthesizer)? = ttsBaseURL.map {
+            OpenAISpeech(baseURL: $0, apiKey: ttsAPIKey, model: ttsModel, voice: ttsVoice, http: http)
+        } ?? (localSpeech ? LocalSpeech.available() : nil)
         return ProcessingPipeline(
             store: store, metadata: YouTubeMetadataSource(baseURL: youtubeBaseURL, http: http),
             transcripts: YouTubeCaptionSource(http: http, languages: transcriptLanguages), summarizer: ChatSummarizer(chat: chat),
@@ -53,7 +59,9 @@ public struct ProcessorConfiguration: Sendable, Equatable {
             ("transcript", "caption tracks of the watch page, languages \(transcriptLanguages.joined(separator: ", "))"),
             ("summarizer", "chat completions at \(llmBaseURL), model \(llmModel)\(llmAPIKey == nil ? ", no API key" : "")"),
             ("analyzer", "chat completions at \(llmBaseURL), model \(llmModel), validated against the taxonomy"),
-            ("speech", ttsBaseURL.map { "speech API at \($0), model \(ttsModel), voice \(ttsVoice)" } ?? "none configured (TTS_BASE_URL): narration stored as text only"),
+            ("speech", ttsBaseURL.map { "speech API at \($0), model \(ttsModel), voice \(ttsVoice)" }
+                ?? (localSpeech ? LocalSpeech.available()?.name : nil).map { "\($0) (local; no TTS_BASE_URL)" }
+                ?? "none (no TTS_BASE_URL, no espeak-ng): narration stored as text only"),
         ]
     }
 }

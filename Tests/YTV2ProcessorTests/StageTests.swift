@@ -74,3 +74,33 @@ import YTV2Core
         #expect(try VariantRequest("audio_fr:advanced").description == "audio-fr:advanced")
     }
 }
+
+@Suite struct LocalSpeechTests {
+    @Test func espeakSpeaksIntoOneMP3WithItsDuration() async throws {
+        let speech = try #require(LocalSpeech.available(), "espeak-ng and ffmpeg or lame must be installed (scripts/setup --test)")
+        let audio = try await speech.speak("Hello. This summary is read aloud by the local synthesizer.", language: "en")
+        let frames = try #require(MP3.frames(audio.bytes))
+        #expect(frames.count > 10)
+        #expect((audio.durationSeconds ?? 0) > 1 && (audio.durationSeconds ?? 0) < 15)
+        let french = try await speech.speak("Bonjour à tous.", language: "fr")
+        #expect(MP3.frames(french.bytes) != nil)
+    }
+}
+
+@Suite struct ChunkingTests {
+    @Test func longTranscriptsAreSummarizedInPartsThenCombined() async throws {
+        let fakes = FakeServices()
+        try await fakes.run { base in
+            let chat = ChatCompletionsClient(baseURL: base + "/v1", apiKey: nil, model: "fake", http: HTTPFetcher())
+            let summarizer = ChatSummarizer(chat: chat, chunkCharacters: 1_000)
+            let text = (1...200).map { "Sentence \($0) of a long talk." }.joined(separator: " ")
+            let info = VideoInfo(id: try VideoID("dQw4w9WgXcQ"), metadata: .init(title: "Long"), description: nil, captionTracks: [])
+            let summary = try await summarizer.summarize(Transcript(text: text, language: "en"), info: info, request: VariantRequest(variant: .comprehensive))
+            let chunks = ChatSummarizer.chunks(text, size: 1_000)
+            #expect(chunks.count >= 6)
+            #expect(chunks.joined() == text)
+            #expect(fakes.count("summary") == chunks.count + 1)
+            #expect(summary.contains("Summary"))
+        }
+    }
+}

@@ -142,11 +142,12 @@ public struct TelegramBot: Sendable {
     private func report(_ job: Job, variant: String, id: VideoID, chat: Int64, message: Int64) async throws {
         switch job.status {
         case .succeeded:
-            let link = "\(dashboardURL)/#report=yt:\(id.rawValue)"
-            try await client.edit(chat: chat, message: message, text: "✅ \(variant) for \(id) is ready: \(link)", buttons: try await keyboard(for: id))
+            // The MP3 first, so that the ✅ message means everything has arrived.
             if variant.hasPrefix("audio"), let bytes = try await store.audioBytes(for: id) {
                 try await client.sendAudio(chat: chat, bytes: bytes, fileName: "\(id.rawValue).mp3", title: "Summary of \(id.rawValue)")
             }
+            let link = "\(dashboardURL)/#report=yt:\(id.rawValue)"
+            try await client.edit(chat: chat, message: message, text: "✅ \(variant) for \(id) is ready: \(link)", buttons: try await keyboard(for: id))
         case .cancelled:
             try await client.edit(chat: chat, message: message, text: "🗑 \(id) was deleted while it was being processed; nothing was stored.")
         case .queued:

@@ -1,0 +1,60 @@
+import Foundation
+import YTV2Core
+import YTV2Store
+
+/// Speech without any service: `espeak-ng` speaks into a WAV file and `ffmpeg` (or `lame`) encodes it as MP3.
+/// Used when no speech API is configured and the tools are installed (Debian packages espeak-ng, ffmpeg or lame).
+public struct LocalSpeech: SpeechSynthesizer {
+    public let espeak: String
+    public let encoder: String
+
+    public var name: String { "espeak-ng + \((encoder as NSString).lastPathComponent)" }
+
+    /// The local synthesizer when espeak-ng and an encoder are on the PATH, else nil.
+    public static func available(path: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") -> LocalSpeech? {
+        func find(_ tool: String) -> String? {
+            path.split(separator: ":").map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        }
+        guard let espeak = find("espeak-ng"), let encoder = find("ffmpeg") ?? find("lame") else { return nil }
+        return LocalSpeech(espeak: espeak, encoder: encoder)
+    }
+
+    public func speak(_ text: String, language: String?) async throws(ProcessorError) -> AudioDraft {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-speech-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("text.txt"), wav = folder.appendingPathComponent("speech.wav")
+        let mp3 = folder.appendingPathComponent("speech.mp3")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: input)
+        } catch {
+            throw .invalidResponse(service: name, problem: "cannot write a temporary file: \(error)")
+        }
+        let voice = ["fr": "fr", "es": "es", "de": "de"][language ?? "en"] ?? "en"
+        try Self.execute(espeak, ["-v", voice, "-f", input.path, "-w", wav.path], service: "espeak-ng")
+        if (encoder as NSString).lastPathComponent == "ffmpeg" {
+            try Self.execute(encoder, ["-loglevel", "error", "-y", "-i", wav.path, "-codec:a", "libmp3lame", "-q:a", "5", mp3.path], service: "ffmpeg")
+        } else {
+            try Self.execute(encoder, ["--quiet", wav.path, mp3.path], service: "lame")
+        }
+        guard let bytes = try? Array(Data(contentsOf: mp3)), let frames = MP3.frames(bytes) else {
+            throw .invalidResponse(service: name, problem: "no MP3 was produced")
+        }
+        return AudioDraft(bytes: bytes, durationSeconds: frames.durationSeconds)
+    }
+
+    static func execute(_ tool: String, _ arguments: [String], service: String) throws(ProcessorError) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        do { try process.run() } catch { throw .invalidResponse(service: service, problem: "cannot start: \(error)") }
+        let message = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw .invalidResponse(service: service, problem: "exit \(process.terminationStatus): \(String(decoding: message.prefix(300), as: UTF8.self))")
+        }
+    }
+}
