@@ -18,6 +18,10 @@ public struct ProcessorConfiguration: Sendable, Equatable {
     public var telegramBotToken: String?
     public var telegramAllowedUsers: Set<Int64>
     public var dashboardURL: String
+    /// Where local tools (yt-dlp, espeak-ng, ffmpeg, lame) are looked for: `PATH` of the given environment.
+    public var searchPath: String
+    /// Whether yt-dlp, when installed, is asked when the watch page fails (`YTDLP=0` turns it off).
+    public var ytdlpEnabled: Bool
     /// Whether espeak-ng may speak when no speech API is configured (`TTS_LOCAL=0` turns it off).
     public var localSpeech: Bool
 
@@ -37,6 +41,8 @@ public struct ProcessorConfiguration: Sendable, Equatable {
             (environment["TELEGRAM_ALLOWED_USERS"] ?? "").split(separator: ",").compactMap { Int64(String($0).trimmingASCIIWhitespace) })
         dashboardURL = environment["DASHBOARD_URL"] ?? "http://127.0.0.1:10000"
         localSpeech = environment["TTS_LOCAL"] != "0"
+        ytdlpEnabled = environment["YTDLP"] != "0"
+        searchPath = environment["PATH"] ?? ""
     }
 
     /// The pipeline with the real HTTP implementations of every stage.
@@ -45,10 +51,15 @@ public struct ProcessorConfiguration: Sendable, Equatable {
         // The speech API when configured, else espeak-ng locally when installed, else narration as text only.
         let speech: (any SpeechSynthesizer)? = ttsBaseURL.map {
             OpenAISpeech(baseURL: $0, apiKey: ttsAPIKey, model: ttsModel, voice: ttsVoice, http: http)
-        } ?? (localSpeech ? LocalSpeech.available() : nil)
+        } ?? (localSpeech ? LocalSpeech.available(path: searchPath) : nil)
+        var metadata: any MetadataSource = YouTubeMetadataSource(baseURL: youtubeBaseURL, http: http)
+        var transcripts: any TranscriptSource = YouTubeCaptionSource(http: http, languages: transcriptLanguages)
+        if let ytdlp = ytdlpEnabled ? YTDLP.available(path: searchPath) : nil {
+            metadata = MetadataWithFallback(primary: metadata, ytdlp: ytdlp)
+            transcripts = TranscriptWithFallback(primary: transcripts, ytdlp: ytdlp, languages: transcriptLanguages)
+        }
         return ProcessingPipeline(
-            store: store, metadata: YouTubeMetadataSource(baseURL: youtubeBaseURL, http: http),
-            transcripts: YouTubeCaptionSource(http: http, languages: transcriptLanguages), summarizer: ChatSummarizer(chat: chat),
+            store: store, metadata: metadata, transcripts: transcripts, summarizer: ChatSummarizer(chat: chat),
             analyzer: ChatAnalyzer(chat: chat), speech: speech, logger: logger)
     }
 
@@ -56,11 +67,12 @@ public struct ProcessorConfiguration: Sendable, Equatable {
     public var providers: [(String, String)] {
         [
             ("metadata", "YouTube oEmbed + watch page at \(youtubeBaseURL)"),
-            ("transcript", "caption tracks of the watch page, languages \(transcriptLanguages.joined(separator: ", "))"),
+            ("transcript", "caption tracks of the watch page, languages \(transcriptLanguages.joined(separator: ", "))"
+                + (ytdlpEnabled && YTDLP.available(path: searchPath) != nil ? "; yt-dlp when they fail" : "")),
             ("summarizer", "chat completions at \(llmBaseURL), model \(llmModel)\(llmAPIKey == nil ? ", no API key" : "")"),
             ("analyzer", "chat completions at \(llmBaseURL), model \(llmModel), validated against the taxonomy"),
             ("speech", ttsBaseURL.map { "speech API at \($0), model \(ttsModel), voice \(ttsVoice)" }
-                ?? (localSpeech ? LocalSpeech.available()?.name : nil).map { "\($0) (local; no TTS_BASE_URL)" }
+                ?? (localSpeech ? LocalSpeech.available(path: searchPath)?.name : nil).map { "\($0) (local; no TTS_BASE_URL)" }
                 ?? "none (no TTS_BASE_URL, no espeak-ng): narration stored as text only"),
         ]
     }

@@ -169,3 +169,60 @@ import YTV2TestSupport
         }
     }
 }
+
+/// yt-dlp as the second way to a transcript, with a stand-in `yt-dlp` that behaves like the real command line.
+@Suite struct YTDLPFallbackTests {
+    static let script = """
+        #!/bin/sh
+        out=""; id=""; dump=0; subs=0
+        while [ $# -gt 0 ]; do
+            case "$1" in
+                --dump-json) dump=1 ;;
+                --write-subs) subs=1 ;;
+                -o) shift; out="$1" ;;
+                https://*) id="${1##*v=}" ;;
+            esac
+            shift
+        done
+        if [ $dump = 1 ]; then
+            printf '{"id": "%s", "title": "From yt-dlp", "channel": "YT Channel", "duration": 61, "upload_date": "20240102"}\\n' "$id"
+        fi
+        if [ $subs = 1 ]; then
+            dir=$(dirname "$out")
+            mkdir -p "$dir"
+            printf '{"events": [{"segs": [{"utf8": "Subtitles from yt-dlp."}]}]}' > "$dir/$id.en.json3"
+        fi
+        """
+
+    @Test func whenTheWatchPageHasNoCaptionsYTDLPSubtitlesAreUsed() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-fake-ytdlp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tool = folder.appendingPathComponent("yt-dlp")
+        try Data(Self.script.utf8).write(to: tool)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tool.path)
+
+        let fakes = FakeServices()
+        fakes.update { $0.withoutCaptions = [ProcessorTests.video.rawValue] }
+        try await fakes.run { base in
+            try await withTestStore { store in
+                let logger = TestPostgres.logger
+                let configuration = ProcessorConfiguration(environment: [
+                    "YOUTUBE_BASE_URL": base, "LLM_BASE_URL": base + "/v1", "PATH": folder.path + ":/usr/bin:/bin",
+                ])
+                let worker = Worker(store: store, pipeline: configuration.pipeline(store: store, logger: logger), concurrency: 1, logger: logger)
+                let job = try await ProcessorTests.runJob(store, worker, ["comprehensive"])
+                #expect(job.status == .succeeded, "\(job.reason ?? "")")
+                let report = try #require(try await store.report(id: ProcessorTests.video.rawValue))
+                #expect(report.transcriptChars == "Subtitles from yt-dlp.".count)
+
+                // Without yt-dlp the same video fails with the reason.
+                let without = ProcessorConfiguration(environment: ["YOUTUBE_BASE_URL": base, "LLM_BASE_URL": base + "/v1", "YTDLP": "0"])
+                let other = Worker(store: store, pipeline: without.pipeline(store: store, logger: logger), concurrency: 1, logger: logger)
+                let failed = try await ProcessorTests.runJob(store, other, ["bullet-points"])
+                #expect(failed.status == .failed)
+                #expect(failed.reason?.contains("no transcript") == true)
+            }
+        }
+    }
+}

@@ -54,7 +54,6 @@ public struct YouTubeMetadataSource: MetadataSource {
         metadata.viewCount = page.details["viewCount"]?.stringValue.flatMap { Int($0) }
         metadata.publishedAt = (page.microformat["publishDate"]?.stringValue ?? page.microformat["uploadDate"]?.stringValue)
             .flatMap(Timestamp.parse)
-        metadata.indexedAt = Date()
         let tracks = page.captionTracks.map { VideoInfo.CaptionTrack(url: $0.url, language: $0.language, automatic: $0.automatic) }
         return VideoInfo(id: id, metadata: metadata, description: page.details["shortDescription"]?.stringValue, captionTracks: tracks)
     }
