@@ -151,16 +151,39 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Local fakes of YouTube, the LLM and speech APIs and the Telegram Bot API, speaking their real protocols.
+        .target(
+            name: "YTV2Fakes",
+            dependencies: [
+                "YTV2Core",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/YTV2Fakes",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "YTV2ProcessorTests",
             dependencies: [
                 "YTV2Core",
+                "YTV2Fakes",
                 "YTV2Processor",
                 "YTV2Store",
                 "YTV2TestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Real processes end to end: the disaster drills.
+        .testTarget(
+            name: "YTV2EndToEndTests",
+            dependencies: [
+                "YTV2Core",
+                "YTV2Fakes",
+                "YTV2Legacy",
+                "YTV2Store",
+                "YTV2TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,4 +1,5 @@
 import Foundation
+import YTV2Fakes
 import Logging
 import Testing
 import YTV2Core

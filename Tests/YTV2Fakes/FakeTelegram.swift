@@ -7,27 +7,29 @@ import YTV2Core
 
 /// A local Telegram Bot API: `getUpdates` serves the updates the test pushes (long polling, briefly), and the
 /// messages the bot sends or edits are recorded per chat.
-final class FakeTelegram: Sendable {
-    static let token = "123456:TEST-token"
+public final class FakeTelegram: Sendable {
+    public static let token = "123456:TEST-token"
 
-    struct Message: Sendable {
-        var chat: Int64
-        var id: Int64
-        var text: String
-        var buttons: [[(text: String, data: String)]]
+    public init() {}
+
+    public struct Message: Sendable {
+        public var chat: Int64
+        public var id: Int64
+        public var text: String
+        public var buttons: [[(text: String, data: String)]]
     }
 
-    struct State: Sendable {
-        var updates: [String] = []
-        var nextUpdate: Int64 = 1
-        var nextMessage: Int64 = 100
-        var messages: [Int64: Message] = [:]
-        var audio: [(chat: Int64, bytes: Int)] = []
+    public struct State: Sendable {
+        public var updates: [String] = []
+        public var nextUpdate: Int64 = 1
+        public var nextMessage: Int64 = 100
+        public var messages: [Int64: Message] = [:]
+        public var audio: [(chat: Int64, bytes: Int)] = []
     }
 
-    let state = Mutex(State())
+    public let state = Mutex(State())
 
-    func pushMessage(chat: Int64, user: Int64, text: String) {
+    public func pushMessage(chat: Int64, user: Int64, text: String) {
         state.withLock { state in
             let json = #"{"update_id": \#(state.nextUpdate), "message": {"message_id": \#(state.nextMessage), "from": {"id": \#(user), "is_bot": false, "first_name": "U"}, "chat": {"id": \#(chat), "type": "private"}, "date": 1700000000, "text": \#(JSONText.string(text))}}"#
             state.nextUpdate += 1
@@ -36,7 +38,7 @@ final class FakeTelegram: Sendable {
         }
     }
 
-    func pushCallback(chat: Int64, user: Int64, message: Int64, data: String) {
+    public func pushCallback(chat: Int64, user: Int64, message: Int64, data: String) {
         state.withLock { state in
             let json = #"{"update_id": \#(state.nextUpdate), "callback_query": {"id": "cb\#(state.nextUpdate)", "from": {"id": \#(user), "is_bot": false, "first_name": "U"}, "message": {"message_id": \#(message), "chat": {"id": \#(chat), "type": "private"}, "date": 1700000000, "text": "x"}, "data": \#(JSONText.string(data))}}"#
             state.nextUpdate += 1
@@ -44,11 +46,11 @@ final class FakeTelegram: Sendable {
         }
     }
 
-    func messages(chat: Int64) -> [Message] { state.withLock { $0.messages.values.filter { $0.chat == chat }.sorted { $0.id < $1.id } } }
-    var audio: [(chat: Int64, bytes: Int)] { state.withLock { $0.audio } }
+    public func messages(chat: Int64) -> [Message] { state.withLock { $0.messages.values.filter { $0.chat == chat }.sorted { $0.id < $1.id } } }
+    public var audio: [(chat: Int64, bytes: Int)] { state.withLock { $0.audio } }
 
     /// Waits until a message of `chat` satisfies `condition`.
-    func waitForMessage(chat: Int64, timeout: Duration = .seconds(20), _ condition: (Message) -> Bool) async throws -> Message? {
+    public func waitForMessage(chat: Int64, timeout: Duration = .seconds(20), _ condition: (Message) -> Bool) async throws -> Message? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let found = messages(chat: chat).last(where: condition) { return found }
@@ -57,7 +59,7 @@ final class FakeTelegram: Sendable {
         return nil
     }
 
-    func run(_ body: @Sendable (String) async throws -> Void) async throws {
+    public func run(_ body: @Sendable (String) async throws -> Void) async throws {
         let router = Router()
         router.post(":bot/:method") { request, context -> Response in
             guard context.parameters.get("bot") == "bot" + Self.token else { return Self.json(#"{"ok": false, "error_code": 401}"#, status: .unauthorized) }

@@ -7,37 +7,39 @@ import YTV2Core
 
 /// Local fakes of YouTube (oEmbed, watch page, timedtext), an OpenAI-compatible chat-completions API and speech API,
 /// speaking their real protocols over HTTP on one port.
-final class FakeServices: Sendable {
-    struct Behavior: Sendable {
+public final class FakeServices: Sendable {
+    public init() {}
+
+    public struct Behavior: Sendable {
         /// The analyzer's answer (a JSON object string, or anything else to test validation).
-        var analysis = #"{"categories": [{"category": "Technology", "subcategories": ["Web Development", "Not A Subcategory"]}], "key_topics": ["swift"], "named_entities": ["Apple"], "content_type": "tutorial", "complexity_level": "beginner", "language": "en"}"#
+        public var analysis = #"{"categories": [{"category": "Technology", "subcategories": ["Web Development", "Not A Subcategory"]}], "key_topics": ["swift"], "named_entities": ["Apple"], "content_type": "tutorial", "complexity_level": "beginner", "language": "en"}"#
         /// How many speech requests fail with 503 before they succeed.
-        var speechFailures = 0
+        public var speechFailures = 0
         /// Videos whose watch page has no caption tracks.
-        var withoutCaptions: Set<String> = []
+        public var withoutCaptions: Set<String> = []
         /// A prefix added to summaries (changes the text between runs).
-        var summaryPrefix = ""
+        public var summaryPrefix = ""
     }
 
-    let state = Mutex(Behavior())
+    public let state = Mutex(Behavior())
     /// Chat completions wait here until released (used to hold a job mid-flight).
-    let gate = Gate()
-    let counts = Mutex([String: Int]())
+    public let gate = Gate()
+    public let counts = Mutex([String: Int]())
     /// The port the fakes listen on, known once they run (caption URLs point back at it).
-    let port = Mutex(0)
+    public let port = Mutex(0)
 
-    func update(_ change: (inout Behavior) -> Void) { state.withLock { change(&$0) } }
-    func count(_ name: String) -> Int { counts.withLock { $0[name] ?? 0 } }
+    public func update(_ change: (inout Behavior) -> Void) { state.withLock { change(&$0) } }
+    public func count(_ name: String) -> Int { counts.withLock { $0[name] ?? 0 } }
     private func bump(_ name: String) { counts.withLock { $0[name, default: 0] += 1 } }
 
-    static func mp3Frames(_ count: Int) -> [UInt8] {
+    public static func mp3Frames(_ count: Int) -> [UInt8] {
         var bytes: [UInt8] = Array("ID3".utf8) + [3, 0, 0, 0, 0, 0, 0]
         for index in 0..<count { bytes += [0xFF, 0xFB, 0x90, 0x64] + [UInt8](repeating: UInt8(index % 7), count: 413) }
         return bytes
     }
 
     /// Runs the fakes for `body`, which gets their base URL.
-    func run(_ body: @Sendable (String) async throws -> Void) async throws {
+    public func run(_ body: @Sendable (String) async throws -> Void) async throws {
         let router = Router()
         router.get("oembed") { request, _ -> Response in
             self.bump("oembed")
@@ -105,21 +107,21 @@ final class FakeServices: Sendable {
 }
 
 /// Holds requests until opened; open by default.
-actor Gate {
+public actor Gate {
     private var closed = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
-    private(set) var waiting = 0
+    public private(set) var waiting = 0
 
-    func close() { closed = true }
+    public func close() { closed = true }
 
-    func open() {
+    public func open() {
         closed = false
         for waiter in waiters { waiter.resume() }
         waiters = []
         waiting = 0
     }
 
-    func pass() async {
+    public func pass() async {
         guard closed else { return }
         waiting += 1
         await withCheckedContinuation { waiters.append($0) }

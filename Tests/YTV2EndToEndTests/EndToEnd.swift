@@ -1,0 +1,146 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+import Testing
+import YTV2Core
+import YTV2Store
+import YTV2TestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Real `ytv2` processes (serve, worker, bot, migrate, process) against a real database and the local fakes, driven
+/// only through HTTP and the command line, as users and operators do.
+enum EndToEnd {
+    static let adminToken = "e2e-admin-token"
+
+    static func binary() throws -> URL {
+        let candidate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ytv2")
+        guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidate.path + " (build it with `swift build --product ytv2`)"])
+        }
+        return candidate
+    }
+
+    /// A running `ytv2` process whose output goes to files (scanned for secrets at the end).
+    final class Running: Sendable {
+        let process: Process
+        let log: URL
+
+        init(_ arguments: [String], environment: [String: String], logFolder: URL) throws {
+            process = Process()
+            process.executableURL = try EndToEnd.binary()
+            process.arguments = arguments
+            var merged = ProcessInfo.processInfo.environment
+            for (key, value) in environment { merged[key] = value }
+            process.environment = merged
+            log = logFolder.appendingPathComponent("\(arguments.first ?? "ytv2")-\(UUID().uuidString.prefix(6)).log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: log)
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+            EndToEnd.leftovers.withLock { $0.insert(process.processIdentifier) }
+            EndToEnd.killLeftoversAtExit
+        }
+
+        /// SIGTERM, then SIGKILL after 5 s; never blocks a thread while waiting.
+        func stop() async {
+            guard process.isRunning else { return }
+            kill(process.processIdentifier, SIGTERM)
+            for _ in 0..<100 where process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            for _ in 0..<100 where process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        }
+
+        var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+    }
+
+    /// Runs `ytv2 arguments` to the end; returns its standard output, failing the test on a non-zero exit.
+    /// Waits without blocking a thread: the fakes answer on the same cooperative thread pool.
+    @discardableResult
+    static func cli(_ arguments: [String], environment: [String: String]) async throws -> String {
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment
+        for (key, value) in environment { merged[key] = value }
+        process.environment = merged
+        let folder = FileManager.default.temporaryDirectory
+        let out = folder.appendingPathComponent("ytv2-e2e-out-\(UUID().uuidString)"), err = folder.appendingPathComponent("ytv2-e2e-err-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: out)
+            try? FileManager.default.removeItem(at: err)
+        }
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        let problems = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        #expect(status == 0, "ytv2 \(arguments.joined(separator: " ")): \(problems)")
+        return (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+    }
+
+    static func freePort() -> Int { 20_000 + Int.random(in: 0..<20_000) }
+
+    /// GET/POST/DELETE against the dashboard; returns status and body.
+    static func http(_ method: HTTPMethod, _ url: String, token: String? = nil) async throws -> (Int, [UInt8]) {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 24)
+        return (Int(response.status.code), Array(body.readableBytesView))
+    }
+
+    static func json(_ bytes: [UInt8]) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] ?? [:]
+    }
+
+    static func waitForHealth(_ base: String) async throws {
+        for _ in 0..<300 {
+            if let (status, _) = try? await http(.GET, base + "/health"), status == 200 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("the dashboard at \(base) did not become healthy")
+    }
+
+    /// The (category, subcategory) pairs of an API item.
+    static func pairs(_ item: [String: Any]) -> Set<String> {
+        let categories = (item["analysis"] as? [String: Any])?["categories"] as? [[String: Any]] ?? []
+        var result = Set<String>()
+        for entry in categories {
+            let parent = entry["category"] as? String ?? ""
+            for sub in entry["subcategories"] as? [String] ?? [] { result.insert("\(parent) / \(sub)") }
+        }
+        return result
+    }
+
+    /// Processes still running when the test process ends (a test that failed half-way) are killed then.
+    static let leftovers = Mutex(Set<Int32>())
+    static let killLeftoversAtExit: Void = {
+        atexit {
+            for pid in EndToEnd.leftovers.withLock({ $0 }) { kill(pid, SIGKILL) }
+        }
+    }()
+
+    /// The summary table the suite prints at the end.
+    static let table = Mutex([String]())
+
+    static func report(_ scenario: String, iterations: Int, operations: Int, failures: Int, figures: String) {
+        let line = "\(scenario.padding(toLength: 24, withPad: " ", startingAt: 0)) \(String(iterations).leftPad(10)) \(String(operations).leftPad(10)) \(String(failures).leftPad(8))  \(figures)"
+        table.withLock { $0.append(line) }
+        print("E2E | " + line)
+    }
+}
+
+extension String {
+    func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
