@@ -115,6 +115,13 @@ extension Store {
                  "SELECT DISTINCT a.video_id::text FROM video_aliases a LEFT JOIN videos v USING (video_id) WHERE v.video_id IS NULL LIMIT 50"),
                 ("variants without exactly one latest revision",
                  "SELECT video_id::text || ' ' || variant FROM summaries GROUP BY video_id, variant HAVING count(*) FILTER (WHERE is_latest) <> 1 LIMIT 50"),
+                ("variants whose revision numbers have gaps",
+                 "SELECT video_id::text || ' ' || variant FROM summaries GROUP BY video_id, variant HAVING max(revision) <> count(*) LIMIT 50"),
+                ("a revision stored twice (equal to the one before it)",
+                 """
+                 SELECT a.video_id::text || ' ' || a.variant || ' r' || b.revision FROM summaries a
+                 JOIN summaries b ON b.video_id = a.video_id AND b.variant = a.variant AND b.revision = a.revision + 1 AND b.text = a.text LIMIT 50
+                 """),
                 ("tombstoned videos still stored",
                  "SELECT video_id::text FROM videos JOIN tombstones USING (video_id) LIMIT 50"),
                 ("ledger lines pointing at a video neither stored nor tombstoned",

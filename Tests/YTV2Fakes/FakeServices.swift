@@ -19,6 +19,8 @@ public final class FakeServices: Sendable {
         public var withoutCaptions: Set<String> = []
         /// A prefix added to summaries (changes the text between runs).
         public var summaryPrefix = ""
+        /// Each chat completion waits a random time in this range (milliseconds), to spread a race.
+        public var answerDelay: ClosedRange<Int> = 0...0
     }
 
     public let state = Mutex(Behavior())
@@ -70,6 +72,7 @@ public final class FakeServices: Sendable {
             self.bump(isAnalysis ? "analysis" : "summary")
             await self.gate.pass()
             let behavior = self.state.withLock { $0 }
+            if behavior.answerDelay.upperBound > 0 { try await Task.sleep(for: .milliseconds(Int.random(in: behavior.answerDelay))) }
             let content: String
             if isAnalysis {
                 content = behavior.analysis

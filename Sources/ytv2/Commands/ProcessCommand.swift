@@ -8,13 +8,14 @@ import YTV2Store
 struct ProcessCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "process",
-        abstract: "Summarize one YouTube video: queue a job for it and run it here (a `ytv2 worker` may also pick it up).")
+        abstract: "Summarize YouTube videos: queue a job for each and run it here (a `ytv2 worker` may also pick it up).")
 
-    @Argument(help: "A YouTube URL (watch, youtu.be, shorts, live, embed, m./music. hosts) or a bare video id.")
-    var url: String
+    @Argument(help: "YouTube URLs (watch, youtu.be, shorts, live, embed, m./music. hosts) or bare video ids.")
+    var urls: [String]
     @Option(name: .long, parsing: .upToNextOption, help: "Variants: comprehensive, bullet-points, key-insights, executive, audio, audio-fr[:level], audio-es[:level].")
     var variant: [String] = ["comprehensive"]
     @Flag(help: "Redo variants that are already stored.") var force = false
+    @Flag(help: "Only queue the jobs; `ytv2 worker` runs them.") var queueOnly = false
     @Flag(help: "Show which providers would be used, and do nothing.") var dryRun = false
     @Flag(help: "Print the outcome as JSON.") var json = false
     @OptionGroup var global: GlobalOptions
@@ -28,31 +29,44 @@ struct ProcessCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let id: VideoID
-        do { id = try VideoID(url: url) } catch { throw ValidationError(error.description) }
+        var parsed: [VideoID] = []
+        for url in urls {
+            do { parsed.append(try VideoID(url: url)) } catch { throw ValidationError(error.description) }
+        }
+        let ids = parsed
+        guard !ids.isEmpty else { throw ValidationError("give at least one YouTube URL or video id") }
         let requests: [VariantRequest]
         do { requests = try variant.map { try VariantRequest($0) } } catch { throw ValidationError("\(error)") }
         let configuration = ProcessorConfiguration()
         if dryRun {
-            print("video \(id): variants \(requests.map(\.description).joined(separator: ", "))")
+            print("videos \(ids.map(\.rawValue).joined(separator: ", ")): variants \(requests.map(\.description).joined(separator: ", "))")
             for (stage, provider) in configuration.providers { print("  \(stage.padding(toLength: 11, withPad: " ", startingAt: 0)) \(provider)") }
             return
         }
         let logger = try global.makeLogger("ytv2.process")
-        let report = try await withStore(logger: logger) { store in
-            let job = try await store.enqueueJob(id, variants: requests.map(\.description), force: force, requestedBy: "cli")
+        let (force, queueOnly) = (self.force, self.queueOnly)
+        let reports = try await withStore(logger: logger) { store in
             let worker = Worker(store: store, pipeline: configuration.pipeline(store: store, logger: logger), concurrency: 1, logger: logger)
-            // Run this job here; if a worker holds it, wait for that worker to finish it.
-            let current = try await worker.runToEnd(job.id)
-            return Report(job: current.id, video_id: id.rawValue, status: current.status.rawValue, reason: current.reason, warnings: current.warnings)
+            var reports: [Report] = []
+            for id in ids {
+                let job = try await store.enqueueJob(id, variants: requests.map(\.description), force: force, requestedBy: "cli")
+                // Run the job here; if a worker holds it, wait for that worker to finish it.
+                let current = queueOnly ? job : try await worker.runToEnd(job.id)
+                reports.append(Report(job: current.id, video_id: id.rawValue, status: current.status.rawValue, reason: current.reason, warnings: current.warnings))
+            }
+            return reports
         }
-        if json { try printJSON(report) } else {
-            print("job \(report.job) for \(report.video_id): \(report.status)\(report.reason.map { " (\($0))" } ?? "")")
-            for warning in report.warnings { print("  warning: \(warning)") }
-            if report.status == "succeeded" { print("  \(configuration.dashboardURL)/#report=yt:\(report.video_id)") }
-            if report.status == "queued" { print("  queued for a retry; `ytv2 worker` will finish it") }
+        if json {
+            if reports.count == 1 { try printJSON(reports[0]) } else { try printJSON(reports) }
+        } else {
+            for report in reports {
+                print("job \(report.job) for \(report.video_id): \(report.status)\(report.reason.map { " (\($0))" } ?? "")")
+                for warning in report.warnings { print("  warning: \(warning)") }
+                if report.status == "succeeded" { print("  \(configuration.dashboardURL)/#report=yt:\(report.video_id)") }
+                if report.status == "queued", !queueOnly { print("  queued for a retry; `ytv2 worker` will finish it") }
+            }
         }
-        if report.status == "failed" || report.status == "cancelled" { throw ExitCode(1) }
+        if reports.contains(where: { $0.status == "failed" || $0.status == "cancelled" }) { throw ExitCode(1) }
     }
 }
 

@@ -1,0 +1,109 @@
+import Foundation
+import Synchronization
+import Testing
+import YTV2Core
+import YTV2Fakes
+import YTV2Legacy
+import YTV2Store
+import YTV2TestSupport
+
+/// Drill 2: a long delete session through the dashboard API while two `ytv2 worker` processes commit results for other
+/// videos and for some of the videos being deleted, with random timings, for `E2E_RACE_SECONDS` (default 120).
+@Suite(.serialized) struct RaceDrillTests {
+    @Test func deletesHoldWhileTwoWorkersCommit() async throws {
+        let seconds = Int(ProcessInfo.processInfo.environment["E2E_RACE_SECONDS"] ?? "") ?? 120
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-e2e-race-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try await TestPostgres.shared.makeDatabase()
+        let env = ["DATABASE_URL": database.url, "LOG_LEVEL": "warning"]
+        let legacy = folder.appendingPathComponent("legacy").path, snapshot = folder.appendingPathComponent("snapshot").path
+        try await EndToEnd.cli(["fixtures", "legacy", "--rows", "260", "--seed", "4", "--out", legacy], environment: env)
+        try await EndToEnd.cli(["migrate", "snapshot", "--dashboard", legacy + "/dashboard.db", "--nas", legacy + "/nas.db", "--out", snapshot], environment: env)
+        try await EndToEnd.cli(["migrate", "import", snapshot], environment: env)
+
+        let port = EndToEnd.freePort()
+        let dashboard = "http://127.0.0.1:\(port)"
+        let serve = try EndToEnd.Running(["serve", "--port", String(port)], environment: env.merging(["YTV2_ADMIN_TOKEN": EndToEnd.adminToken]) { $1 }, logFolder: folder)
+        try await EndToEnd.waitForHealth(dashboard)
+        var existing: [String] = []
+        for page in 1...6 {
+            let body = EndToEnd.json(try await EndToEnd.http(.GET, dashboard + "/api/reports?size=50&page=\(page)").1)
+            existing += (body["reports"] as? [[String: Any]] ?? []).compactMap { $0["video_id"] as? String }
+        }
+        let victims = Array(existing.shuffled().prefix(200))
+        #expect(victims.count == 200)
+        let newVideos = (0..<100).map { String(format: "RaceNew%04d", $0) }
+
+        let services = FakeServices()
+        // Slow answers keep jobs in flight while the deletes land.
+        services.update { $0.answerDelay = 0...1_500 }
+        let started = ContinuousClock.now
+        let tally = Mutex([String: Int]())
+        try await services.run { base in
+            let processorEnv = env.merging(["YOUTUBE_BASE_URL": base, "LLM_BASE_URL": base + "/v1", "YTDLP": "0", "TTS_LOCAL": "0"]) { $1 }
+            let workers = try (0..<2).map { _ in
+                try EndToEnd.Running(["worker", "--concurrency", "2", "--lease-seconds", "10"], environment: processorEnv, logFolder: folder)
+            }
+            // Ten rounds: queue jobs for the round's victims (still present) and for new videos, then delete the victims
+            // at random moments while the workers run those jobs. The gaps between deletes spread them over `seconds`.
+            let spacing = seconds * 1000 / victims.count
+            var remaining = victims
+            var pendingNew = newVideos
+            while !remaining.isEmpty {
+                tally.withLock { $0["rounds", default: 0] += 1 }
+                let batch = Array(remaining.prefix(20))
+                remaining.removeFirst(batch.count)
+                let fresh = Array(pendingNew.prefix(max(1, newVideos.count * batch.count / 200)))
+                pendingNew.removeFirst(min(fresh.count, pendingNew.count))
+                let urls = (batch.shuffled().prefix(batch.count / 2 + 1) + fresh).map { "https://youtu.be/\($0)" }
+                try await EndToEnd.cli(["process", "--queue-only", "--force"] + urls, environment: processorEnv)
+                for id in batch.shuffled() {
+                    try await Task.sleep(for: .milliseconds(spacing + Int.random(in: 0...(spacing / 2))))
+                    let (status, _) = try await EndToEnd.http(.DELETE, dashboard + "/api/delete/yt:\(id)", token: EndToEnd.adminToken)
+                    tally.withLock { $0[status == 200 ? "deletes" : "errors", default: 0] += 1 }
+                }
+            }
+            if !pendingNew.isEmpty { try await EndToEnd.cli(["process", "--queue-only"] + pendingNew.map { "https://youtu.be/\($0)" }, environment: processorEnv) }
+            // Let the workers drain the queue.
+            let store = Store(configuration: database, logger: TestPostgres.logger)
+            try await store.withRunning { store in
+                for _ in 0..<600 {
+                    let jobs = try await store.recentJobs(limit: 1000)
+                    if !jobs.contains(where: { $0.status == .queued || $0.status == .running }) { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            for worker in workers { await worker.stop() }
+        }
+        let elapsed = ContinuousClock.now - started
+        let (deletes, rounds, deleteErrors) = tally.withLock { ($0["deletes"] ?? 0, $0["rounds"] ?? 0, $0["errors"] ?? 0) }
+
+        // Every delete holds, every other result is stored once, no revision gaps.
+        var resurrections = 0
+        for id in victims where try await EndToEnd.http(.GET, dashboard + "/api/reports/yt:\(id)").0 != 404 { resurrections += 1 }
+        var lost = 0
+        for id in newVideos where try await EndToEnd.http(.GET, dashboard + "/api/reports/yt:\(id)").0 != 200 { lost += 1 }
+        let store = Store(configuration: database, logger: TestPostgres.logger)
+        let (findings, tombstoned, cancelled) = try await store.withRunning { store in
+            // Orphans, gaps in revision numbers, a revision equal to the one before it, not exactly one latest, content of
+            // tombstoned videos: the same structural checks `migrate verify` runs.
+            let findings = try await store.integrityFindings()
+            let tombstoned = try await store.tombstoned(victims).count
+            let cancelled = try await store.recentJobs(limit: 1000).filter { $0.status == .cancelled }.count
+            return (findings, tombstoned, cancelled)
+        }
+        let duplicates = findings.filter { $0.hasPrefix("a revision stored twice") }.count
+        let gaps = findings.filter { $0.contains("gaps") || $0.contains("exactly one latest") }.count
+        await serve.stop()
+        #expect(deleteErrors == 0)
+        #expect(resurrections == 0)
+        #expect(tombstoned == 200)
+        #expect(lost == 0)
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(elapsed >= .seconds(seconds))
+        EndToEnd.report("race (2 workers)", iterations: rounds, operations: deletes + newVideos.count + victims.count / 2, failures: deleteErrors + lost,
+                        figures: "resurrections \(resurrections), lost writes \(lost), duplicate revisions \(duplicates), revision gaps \(gaps), jobs cancelled: deleted \(cancelled), \(elapsed.components.seconds) s")
+        try? await TestPostgres.shared.dropDatabase(database)
+    }
+}
