@@ -224,3 +224,72 @@ def test_screenshots(server, browser, theme, width, height, label):
     screenshot(browser, f"dashboard-{theme}-{label}")
     assert errors(browser) == []
     browser.set_window_size(1280, 900)
+
+
+XSS = {
+    "title": "<img src=x onerror=\"window.__xss='title'\"> Title",
+    "channel": "<script>window.__xss='channel'</script>Chan",
+    "summary": ("**Head:** <script>window.__xss='summary'</script>\n• <img src=x onerror=\"window.__xss='img'\">\n"
+                "• [click](javascript:window.__xss='link') <a href=\"javascript:window.__xss='a'\">a</a>\n"
+                "• <iframe src=\"javascript:window.__xss='iframe'\"></iframe> <svg onload=\"window.__xss='svg'\">"),
+    "category": "<svg onload=\"window.__xss='cat'\">",
+    "subcategory": "\"><script>window.__xss='sub'</script>",
+}
+
+
+def xss_report():
+    return {
+        "id": "yt:xssAttack01", "title": XSS["title"],
+        "source_metadata": {"youtube": {"video_id": "xssAttack01", "channel_name": XSS["channel"]}},
+        "analysis": {"categories": [{"category": XSS["category"], "subcategories": [XSS["subcategory"]]}], "language": "en"},
+        "summary": {"summary_type": "comprehensive", "variants": [{"variant": "comprehensive", "text": XSS["summary"]}]},
+    }
+
+
+def test_stored_xss_never_executes_in_the_page_or_the_report_view(server, browser):
+    status, body = request(server, "/ingest/report", json.dumps(xss_report()).encode(),
+                           {"X-INGEST-TOKEN": INGEST, "Content-Type": "application/json"}, "POST")
+    assert status == 200, body
+    for path in ["/", "/#report=yt:xssAttack01", "/r/xssAttack01", "/?q=%3Cscript%3E"]:
+        browser.get(server + path)
+        if path == "/":
+            wait(browser, lambda d: len(cards(d)) > 0)
+            card = wait(browser, lambda d: d.find_element(By.ID, "card-xssAttack01"))
+            # The payload is shown as text, not turned into elements.
+            assert "<img src=x" in card.text
+            # Open the reader, which renders the summary HTML, and the category chips.
+            card.find_element(By.CSS_SELECTOR, ".read").click()
+            wait(browser, lambda d: "Head:" in card.text)
+        time.sleep(0.5)
+        assert browser.execute_script("return window.__xss === undefined"), f"payload ran on {path}"
+        assert not browser.find_elements(By.CSS_SELECTOR, "#cards script, #cards iframe, #cards svg[onload], .reader script, article script, article iframe")
+    browser.get(server + "/r/xssAttack01")
+    assert "<img src=x" in browser.find_element(By.TAG_NAME, "h1").text
+    assert not browser.find_elements(By.CSS_SELECTOR, "a[href^='javascript:'], [onerror], [onload]")
+
+
+def test_security_headers_traversal_injection_and_tokens_not_logged(server):
+    with urllib.request.urlopen(server + "/", timeout=10) as response:
+        headers = {k.lower(): v for k, v in response.headers.items()}
+    csp = headers.get("content-security-policy", "")
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0], csp
+    assert "frame-ancestors" in csp
+    assert headers.get("x-content-type-options") == "nosniff"
+    assert "referrer-policy" in headers
+    for path in ["/Package.swift", "/static/../Package.swift", "/static/%2e%2e/%2e%2e/Package.swift", "/../../etc/passwd",
+                 "/static/..%2f..%2fPackage.swift", "/Sources/ytv2/YTV2Command.swift", "/.git/config"]:
+        assert request(server, path)[0] == 404, path
+    total = json.loads(request(server, "/api/reports?size=1")[1])["pagination"]["total"]
+    for query in ["q=%27%20OR%201%3D1--", "category=x%27)%3B%20DROP%20TABLE%20videos%3B--", "channel=%22%3B%20DELETE%20FROM%20videos",
+                  "q=%25", "q=_", "q=" + "a" * 10000]:
+        status, _ = request(server, "/api/reports?" + query)
+        assert status in (200, 400), query
+    assert request(server, "/api/reports?sort=title%3B%20DROP%20TABLE%20videos")[0] == 400
+    assert json.loads(request(server, "/api/reports?size=1")[1])["pagination"]["total"] == total
+    # Wrong and right tokens: answered, and never written to the log.
+    assert request(server, "/api/delete/yt:brw00000001", b"", {"Authorization": "Bearer wrong-" + ADMIN}, "POST")[0] == 401
+    logs = [p for p in Path(tempfile.gettempdir()).glob("ytv2-browser-*/serve.log")]
+    assert logs
+    for log in logs:
+        text = log.read_text(errors="replace")
+        assert ADMIN not in text and INGEST not in text
