@@ -96,7 +96,9 @@ public actor TestPostgres {
 /// Runs `body` with a store on a fresh, migrated (or empty) database that is dropped afterwards.
 public func withTestStore<T: Sendable>(migrated: Bool = true, _ body: @Sendable (Store) async throws -> T) async throws -> T {
     let configuration = try await TestPostgres.shared.makeDatabase(migrated: migrated)
-    let store = Store(configuration: configuration, logger: TestPostgres.logger)
+    // A generous lease timeout: the suites run in parallel with the end-to-end drills on two cores, and a test that
+    // queues fifty writes on one video must not fail for waiting its turn. (Production keeps 10 s.)
+    let store = Store(configuration: configuration, logger: TestPostgres.logger, leaseTimeout: .seconds(90))
     do {
         let result = try await store.withRunning(body)
         try await TestPostgres.shared.dropDatabase(configuration)
