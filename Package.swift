@@ -64,7 +64,7 @@ let package = Package(
         // Snapshot, plan, import, verify and the migration phases.
         .target(
             name: "YTV2Migration",
-            dependencies: ["YTV2Core", "YTV2Store", "YTV2Legacy", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["YTV2Core", "YTV2Store", "YTV2Legacy"],
             swiftSettings: swiftSettings
         ),
         // The HTTP service.

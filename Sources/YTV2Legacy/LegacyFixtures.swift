@@ -101,9 +101,10 @@ public struct LegacyFixtures {
                     if index % 9 == 4 { row["summary"] = Self.summaryValue(index: index + 1, variant: "comprehensive", random: &random) }
                     try Self.insert(row, into: "content", db: dashboardDB)
                     let legacyKey = row["id"] as! String
+                    let dashboardSummary = Self.summaryValue(index: index, variant: "comprehensive", random: &random)
                     try dashboardDB.execute(
                         sql: "INSERT INTO content_summaries (content_id, summary_text, summary_type, created_at) VALUES (?, ?, ?, ?)",
-                        arguments: [legacyKey, Self.summaryValue(index: index, variant: "comprehensive", random: &random),
+                        arguments: [legacyKey, dashboardSummary,
                                     index % 17 == 5 ? "summary" : "comprehensive", Self.sqliteTimestamp(indexed)])
                     if index % 10 == 7, quirk != .caseUnknown {
                         for revision in 1...2 {
@@ -128,8 +129,7 @@ public struct LegacyFixtures {
                         let variant = ["audio", "bullet-points", "audio-fr:intermediate", "comprehensive"][index % 4]
                         // The comprehensive NAS text equals the dashboard's for some rows (deduplicated on import).
                         let text = variant == "comprehensive"
-                            ? try String.fetchOne(dashboardDB, sql: "SELECT summary_text FROM content_summaries WHERE content_id = ?", arguments: [legacyKey]) ?? ""
-                            : Self.summaryValue(index: index + 7, variant: variant, random: &random)
+                            ? dashboardSummary : Self.summaryValue(index: index + 7, variant: variant, random: &random)
                         try nasDB.execute(
                             sql: "INSERT INTO content_summaries (content_id, summary_text, summary_type) VALUES (?, ?, ?)",
                             arguments: [legacyKey, text, variant])

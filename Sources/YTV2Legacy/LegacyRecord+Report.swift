@@ -10,21 +10,13 @@ extension LegacyRecord {
     /// A JSON report file (`file` is its snapshot path, e.g. `reports/abc_20240101_120000.json`).
     /// A file that is not a JSON object is a row error naming the file.
     public init(report bytes: [UInt8], file: String) throws(LegacyRowError) {
-        let source = LegacySource(file: file, table: "report", key: (file as NSString).lastPathComponent)
+        let source = Self.reportSource(file)
         var warnings: [String] = []
-        var text: String
-        if let valid = String(validating: bytes, as: UTF8.self) {
-            text = valid
-        } else {
-            text = String(decoding: bytes, as: UTF8.self)
-            warnings.append("the file was not valid UTF-8 and was repaired")
-        }
-        if text.contains("\u{0}") { text = text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") }
+        let text = Self.reportText(bytes, warnings: &warnings)
         guard let value = LooseValue.parse(text), case .object = value else {
             throw LegacyRowError(source: source, problem: "the report is not a JSON object")
         }
-        self.init(source: source, rowSHA256: bytes.sha256Hex, rowJSON: "")
-        raw = .reportText(text)
+        self.init(source: source, rowSHA256: bytes.sha256Hex, raw: .reportText(text))
         let shape = Self.shape(of: value)
         switch shape {
         case .v1: readV1(value, warnings: &warnings)
@@ -34,6 +26,30 @@ extension LegacyRecord {
         if exactVideoID == nil, let fromName = Self.videoID(inFileName: source.key) { exactVideoID = fromName }
         if legacyID == nil { legacyID = exactVideoID?.legacyID }
         self.warnings = warnings
+    }
+
+    /// A report that is not a JSON object: only its source, kept whole (as text) for quarantine.
+    public init(unreadableReport bytes: [UInt8], file: String) {
+        var warnings: [String] = []
+        self.init(source: Self.reportSource(file), rowSHA256: bytes.sha256Hex, raw: .reportText(Self.reportText(bytes, warnings: &warnings)))
+        self.warnings = warnings
+    }
+
+    static func reportSource(_ file: String) -> LegacySource {
+        LegacySource(file: file, table: "report", key: (file as NSString).lastPathComponent)
+    }
+
+    /// The file as text: repaired (with a warning) when it is not UTF-8, NUL characters replaced.
+    static func reportText(_ bytes: [UInt8], warnings: inout [String]) -> String {
+        var text: String
+        if let valid = String(validating: bytes, as: UTF8.self) {
+            text = valid
+        } else {
+            text = String(decoding: bytes, as: UTF8.self)
+            warnings.append("the file was not valid UTF-8 and was repaired")
+        }
+        if text.contains("\u{0}") { text = text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") }
+        return text
     }
 
     public static func shape(of value: LooseValue) -> LegacyReportShape {

@@ -84,6 +84,13 @@ struct LegacyColumnReader {
         return value
     }
 
+    /// The summary in `column`, normalized for the variant named in `variantColumn`; nil when the text is blank.
+    mutating func summary(_ column: String, variantColumn: String?, at: Date?) -> LegacySummary? {
+        guard let text = row[column].nonBlankText else { return nil }
+        let variant = variantColumn.flatMap { self.text($0) } ?? "comprehensive"
+        return LegacySummary.make(variantName: variant, raw: text, at: at, warnings: &warnings)
+    }
+
     func stringList(_ column: String) throws(LegacyRowError) -> [String]? {
         guard let value = try json(column) else { return nil }
         let strings = LegacyCategories.strings(in: value)
@@ -100,7 +107,7 @@ extension LegacyRecord {
         var reader = LegacyColumnReader(row: row, source: source)
         legacyID = reader.text("id")
         exactVideoID = Self.exactID(videoIDColumn: reader.text("video_id"), url: reader.text("canonical_url"), legacyID: legacyID)
-        var fields = LegacyVideoFields()
+        var fields = VideoMetadata()
         fields.title = reader.text("title")
         fields.channelName = reader.text("channel_name")
         fields.channelID = reader.text("channel_id")
@@ -136,11 +143,7 @@ extension LegacyRecord {
             if let sub = reader.text("subcategory") { entries[0].subcategories = [sub] }
             categories = entries
         }
-        if readSummaries, let text = row["summary"].nonBlankText,
-            let summary = LegacySummary.make(variantName: "comprehensive", raw: text, at: updatedAt ?? indexedAt, warnings: &reader.warnings)
-        {
-            summaries.append(summary)
-        }
+        if readSummaries, let summary = reader.summary("summary", variantColumn: nil, at: updatedAt ?? indexedAt) { summaries.append(summary) }
         warnings = reader.warnings
     }
 
@@ -153,11 +156,7 @@ extension LegacyRecord {
         exactVideoID = Self.exactID(videoIDColumn: nil, url: nil, legacyID: legacyID)
         let at = reader.date("created_at")
         indexedAt = at
-        if readSummaries, let text = row["summary_text"].nonBlankText,
-            let summary = LegacySummary.make(variantName: reader.text("summary_type") ?? "comprehensive", raw: text, at: at, warnings: &reader.warnings)
-        {
-            summaries.append(summary)
-        }
+        if readSummaries, let summary = reader.summary("summary_text", variantColumn: "summary_type", at: at) { summaries.append(summary) }
         warnings = reader.warnings
     }
 
@@ -176,11 +175,7 @@ extension LegacyRecord {
         }
         let at = reader.date("updated_at") ?? reader.date("created_at")
         indexedAt = at
-        if readSummaries, let text = row["content"].nonBlankText,
-            let summary = LegacySummary.make(variantName: reader.text("variant_type") ?? "comprehensive", raw: text, at: at, warnings: &reader.warnings)
-        {
-            summaries.append(summary)
-        }
+        if readSummaries, let summary = reader.summary("content", variantColumn: "variant_type", at: at) { summaries.append(summary) }
         warnings = reader.warnings
     }
 
@@ -249,7 +244,7 @@ public enum LegacyCategories {
     }
 
     /// Fills missing fields from an analysis object (`key_topics`, `content_type`, `complexity_level`, `language`, ...).
-    static func fill(_ fields: inout LegacyVideoFields, from analysis: LooseValue) {
+    static func fill(_ fields: inout VideoMetadata, from analysis: LooseValue) {
         if fields.keyTopics == nil, let value = analysis["key_topics"], !strings(in: value).isEmpty { fields.keyTopics = strings(in: value) }
         if fields.namedEntities == nil, let value = analysis["named_entities"], !strings(in: value).isEmpty {
             fields.namedEntities = strings(in: value)

@@ -31,29 +31,6 @@ public struct LegacyRowError: Error, CustomStringConvertible, Sendable {
     public var description: String { "\(source): \(problem)" }
 }
 
-/// The metadata fields a legacy source can carry; nil means the source does not have it.
-public struct LegacyVideoFields: Sendable, Equatable {
-    public var title: String?
-    public var channelName: String?
-    public var channelID: String?
-    public var thumbnailURL: String?
-    public var publishedAt: Date?
-    public var durationSeconds: Int?
-    public var wordCount: Int?
-    public var viewCount: Int?
-    public var likeCount: Int?
-    public var commentCount: Int?
-    public var hasTranscript: Bool?
-    public var transcriptChars: Int?
-    public var contentType: String?
-    public var complexityLevel: String?
-    public var language: String?
-    public var keyTopics: [String]?
-    public var namedEntities: [String]?
-
-    public init() {}
-}
-
 /// One summary text found in a source, normalized as LEGACY.md §4 says; the raw value is kept when it differed.
 public struct LegacySummary: Sendable, Equatable {
     public var variant: SummaryVariant
@@ -109,14 +86,17 @@ public struct LegacyRecord: Sendable {
         switch raw {
         case .row(let row): return row.jsonObject
         case .json(let text): return text
-        case .reportText(let text): return LooseValue.parse(text).map(Self.jsonObjectText) ?? "{\"unreadable_report_text\":" + JSONText.string(text) + "}"
+        case .reportText(let text):
+            if let value = LooseValue.parse(text), case .object = value { return Self.jsonObjectText(value) }
+            return "{\"unreadable_report_text\":" + JSONText.string(text) + "}"
         }
     }
     /// `content.id` (`yt:<lower-cased>` or `hash:…`), `content_id` of child rows, or the report's `id`.
     public var legacyID: String?
     /// A case-exact id from the `video_id` column, the canonical URL or a report (in that order of trust).
     public var exactVideoID: VideoID?
-    public var fields = LegacyVideoFields()
+    /// The metadata the source has (nil where it has none); `indexedAt` is kept apart, with `updatedAt`.
+    public var fields = VideoMetadata()
     /// The categorization entries the source has; nil when it has none.
     public var categories: [CategoryEntry]?
     public var summaries: [LegacySummary] = []
@@ -135,10 +115,14 @@ public struct LegacyRecord: Sendable {
         self.raw = .json(rowJSON)
     }
 
-    init(source: LegacySource, row: LegacyRow) {
+    init(source: LegacySource, rowSHA256: String, raw: Raw) {
         self.source = source
-        self.rowSHA256 = row.canonicalSHA256
-        self.raw = .row(row)
+        self.rowSHA256 = rowSHA256
+        self.raw = raw
+    }
+
+    init(source: LegacySource, row: LegacyRow) {
+        self.init(source: source, rowSHA256: row.canonicalSHA256, raw: .row(row))
     }
 
     /// The latest of the source's own timestamps.

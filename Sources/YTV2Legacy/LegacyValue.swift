@@ -27,17 +27,6 @@ public enum LegacyValue: Sendable, Equatable {
         return text
     }
 
-    /// The type name SQLite's `typeof()` reports.
-    public var typeName: String {
-        switch self {
-        case .null: "null"
-        case .integer: "integer"
-        case .real: "real"
-        case .text: "text"
-        case .blob: "blob"
-        }
-    }
-
     /// Appends the canonical form of the value: a type byte, the byte length, the exact bytes (no escaping needed).
     func appendCanonical(to buffer: inout [UInt8]) {
         func append(_ tag: UInt8, _ bytes: some Collection<UInt8>) {
@@ -111,8 +100,6 @@ public struct LegacyRow: Sendable {
         guard let index = layout.positions[column] else { return .null }
         return values[index]
     }
-
-    public func has(_ column: String) -> Bool { layout.positions[column] != nil }
 
     /// The sha256 of the row's canonical form: the table, then the columns sorted by name, each with its type and
     /// exact value (length-prefixed, so no value can be mistaken for another).

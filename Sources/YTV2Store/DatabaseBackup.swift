@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import YTV2Core
 import Logging
@@ -59,7 +58,7 @@ public struct DatabaseBackup: Sendable {
             throw StoreError.backup("pg_dump failed: \(error)")
         }
         let figures = try await Self.figures(store: store)
-        let (sha, bytes) = try Self.sha256(of: dump)
+        let (sha, bytes) = try FileChecksum.sha256(of: dump)
         let manifest = BackupManifest(
             createdAt: Date(), dumpFile: Self.dumpName, dumpSHA256: sha, dumpBytes: bytes,
             schemaVersion: try await store.schemaVersion(), tables: figures)
@@ -83,7 +82,7 @@ public struct DatabaseBackup: Sendable {
         }
         let dump = directory.appendingPathComponent(manifest.dumpFile)
         guard FileManager.default.fileExists(atPath: dump.path) else { throw StoreError.backup("\(dump.path) is missing") }
-        let (sha, _) = try Self.sha256(of: dump)
+        let (sha, _) = try FileChecksum.sha256(of: dump)
         guard sha == manifest.dumpSHA256 else {
             throw StoreError.backup("\(dump.path) does not match the manifest's sha256 (\(manifest.dumpSHA256.prefix(12))… expected, \(sha.prefix(12))… found)")
         }
@@ -143,18 +142,6 @@ public struct DatabaseBackup: Sendable {
             }
             return result
         }
-    }
-
-    static func sha256(of file: URL) throws -> (String, Int) {
-        let handle = try FileHandle(forReadingFrom: file)
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        var total = 0
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            hasher.update(data: chunk)
-            total += chunk.count
-        }
-        return (hasher.finalize().hexEncoded, total)
     }
 }
 

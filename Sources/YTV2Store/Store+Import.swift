@@ -3,8 +3,8 @@ import PostgresNIO
 import YTV2Core
 
 /// One ledger line: the outcome of one legacy source row.
-public struct LedgerEntry: Sendable, Equatable, Codable {
-    public enum Outcome: String, Sendable, Codable, CaseIterable {
+public struct LedgerEntry: Sendable, Equatable {
+    public enum Outcome: String, Sendable, CaseIterable {
         case imported, merged, tombstoned, quarantined, duplicate
     }
 
@@ -29,9 +29,10 @@ public struct LedgerEntry: Sendable, Equatable, Codable {
         self.warnings = warnings
     }
 
-    enum CodingKeys: String, CodingKey {
-        case sourceFile = "source_file", sourceTable = "source_table", sourceKey = "source_key", rowSHA256 = "row_sha256"
-        case outcome, targetVideoID = "target_video_id", reason, warnings
+    /// Whether an outcome already recorded for this row agrees with this one. A video deleted in YTV2 after an earlier
+    /// import is recorded as tombstoned: that is its final state, whatever the plan says.
+    public func agrees(withRecorded outcome: String) -> Bool {
+        outcome == self.outcome.rawValue || outcome == Outcome.tombstoned.rawValue
     }
 }
 
@@ -83,8 +84,8 @@ public struct ImportBatch: Sendable {
     public var isEmpty: Bool { videos.isEmpty && tombstones.isEmpty && quarantine.isEmpty && ledger.isEmpty }
 }
 
-/// What a batch wrote.
-public struct ImportBatchResult: Sendable, Equatable {
+/// What a batch (or, added up, a whole import) wrote.
+public struct ImportBatchResult: Sendable, Equatable, Codable {
     public var videosWritten = 0
     public var revisionsAdded = 0
     public var audioStored = 0
@@ -93,6 +94,18 @@ public struct ImportBatchResult: Sendable, Equatable {
     public var ledgerEntries = 0
     /// Videos skipped because they were deleted in YTV2 after an earlier import.
     public var deletedSinceImport: [String] = []
+
+    public init() {}
+
+    public static func += (total: inout ImportBatchResult, batch: ImportBatchResult) {
+        total.videosWritten += batch.videosWritten
+        total.revisionsAdded += batch.revisionsAdded
+        total.audioStored += batch.audioStored
+        total.tombstonesAdded += batch.tombstonesAdded
+        total.quarantined += batch.quarantined
+        total.ledgerEntries += batch.ledgerEntries
+        total.deletedSinceImport += batch.deletedSinceImport
+    }
 }
 
 extension Store {
@@ -301,7 +314,7 @@ extension Store {
             existing[id + "/" + variant] = entry
         }
         var records: [RevisionRecord] = []
-        var replacedLatest: [AliasRecord] = []
+        var replacedLatest: [VariantKey] = []
         for video in videos {
             var lastIndex: [String: Int] = [:]
             for draft in video.revisions {
@@ -310,7 +323,7 @@ extension Store {
                 let hash = Array(draft.text.utf8).md5Hex
                 guard !entry.hashes.contains(hash) else { continue }
                 if entry.max > 0, lastIndex[draft.variant.id] == nil {
-                    replacedLatest.append(AliasRecord(alias: draft.variant.id, video_id: video.id.rawValue))
+                    replacedLatest.append(VariantKey(video_id: video.id.rawValue, variant: draft.variant.id))
                 }
                 entry.max += 1
                 entry.hashes.insert(hash)
@@ -325,8 +338,8 @@ extension Store {
             try await connection.query(
                 """
                 UPDATE summaries s SET is_latest = false
-                FROM json_to_recordset(\(try batchJSON(replacedLatest))::json) AS t(alias text, video_id text)
-                WHERE s.video_id = t.video_id AND s.variant = t.alias AND s.is_latest
+                FROM json_to_recordset(\(try batchJSON(replacedLatest))::json) AS t(video_id text, variant text)
+                WHERE s.video_id = t.video_id AND s.variant = t.variant AND s.is_latest
                 """, logger: logger)
         }
         try await connection.query(
@@ -452,6 +465,7 @@ extension Array where Element == String {
 }
 
 private struct AliasRecord: Encodable { let alias, video_id: String }
+private struct VariantKey: Encodable { let video_id, variant: String }
 private struct TombstoneRecord: Encodable { let video_id, reason: String }
 private struct QuarantineRecord: Encodable { let source_file, source_table, source_key, reason, row_data: String }
 private struct AudioRecord: Encodable {

@@ -61,8 +61,8 @@ public final class FakeServices: Sendable {
             return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
         }
         router.get("api/timedtext") { request, _ -> Response in
-            self.bump("timedtext")
             let language = request.uri.queryParameters.get("lang") ?? "en"
+            self.bump("timedtext-\(language)")
             return Self.json(#"{"events": [{"tStartMs": 0, "segs": [{"utf8": "Hello and welcome."}]}, {"tStartMs": 1000}, {"segs": [{"utf8": "Today we talk about "}, {"utf8": "Swift (\#(language))."}]}]}"#)
         }
         router.post("v1/chat/completions") { request, _ -> Response in

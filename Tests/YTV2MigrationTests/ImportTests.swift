@@ -37,8 +37,8 @@ import YTV2TestSupport
             let before = try await contentChecksum(store)
             let second = try await fixture.importAll(into: store)
             #expect(second.changes == 0)
-            #expect(second.videosWritten == 0)
-            #expect(second.revisionsAdded == 0)
+            #expect(second.written.videosWritten == 0)
+            #expect(second.written.revisionsAdded == 0)
             #expect(second.videosUnchanged == first.plan.videosImported + first.plan.videosTombstoned + first.plan.groupsQuarantined)
             #expect(try await contentChecksum(store) == before)
         }

@@ -50,9 +50,9 @@ import YTV2TestSupport
                 let audio = try #require(try await store.audioInfo(for: Self.video))
                 #expect(audio.sizeBytes == 40 * 417)
                 #expect(abs((audio.durationSeconds ?? 0) - 40 * 1152.0 / 44_100) < 0.001)
-                // The English manual track was preferred over the French automatic one.
-                #expect(report.summaries.isEmpty == false)
-                #expect(fakes.count("timedtext") == 1)
+                // The English manual track was fetched, the French automatic one (listed first) was not.
+                #expect(fakes.count("timedtext-en") == 1)
+                #expect(fakes.count("timedtext-fr") == 0)
             }
         }
     }

@@ -73,7 +73,6 @@ import YTV2TestSupport
     @Test func deleteAsksForConfirmationAndDeletesThroughTheStore() async throws {
         try await Self.withBot { telegram, store in
             let video = "CCCCCCCCCC3"
-            _ = try await store.enqueueJob(try VideoID(video), variants: ["comprehensive"], requestedBy: "test")
             telegram.pushMessage(chat: 30, user: 1, text: "https://youtu.be/\(video)")
             let prompt = try #require(try await telegram.waitForMessage(chat: 30) { !$0.buttons.isEmpty })
             // Not stored yet: no delete button. Store it, then ask again.

@@ -10,17 +10,12 @@ public struct ImportReport: Codable, Sendable {
     /// Videos whose rows were already in the ledger with the same checksums (an earlier or interrupted run did them).
     public var videosUnchanged = 0
     public var batchesWritten = 0
-    public var videosWritten = 0
-    public var revisionsAdded = 0
-    public var audioStored = 0
-    public var tombstonesAdded = 0
-    public var rowsQuarantined = 0
-    public var ledgerEntriesWritten = 0
-    public var deletedSinceImport: [String] = []
+    /// What the batches wrote, added up.
+    public var written = ImportBatchResult()
     public var seconds = 0.0
 
-    /// Changes made by this run; 0 on a re-run of a finished import.
-    public var changes: Int { ledgerEntriesWritten }
+    /// Changes made by this run (ledger lines written); 0 on a re-run of a finished import.
+    public var changes: Int { written.ledgerEntries }
 }
 
 /// Executes a plan into PostgreSQL: one transaction per batch of videos, each with its ledger lines, so a run that is
@@ -40,36 +35,18 @@ public struct MigrationImporter: Sendable {
         let started = ContinuousClock.now
         let snapshot = planner.snapshot
         var report = ImportReport(snapshot: snapshot.id, plan: PlanSummary(snapshot: snapshot.id, options: planner.options))
-        // While the database writes one batch, the next is read and reconciled: the two sides overlap.
-        var pending: Task<ImportBatchResult, any Error>?
-        func collect(_ result: ImportBatchResult) {
+        // While the database writes one batch, the next is read and reconciled.
+        let store = self.store
+        let summary = try await planner.runOverlapping(progress: progress) { plans in
+            // Rows an earlier (or interrupted) run already recorded with the same checksum are done.
+            let done = try await store.ledger(rows: plans.flatMap(\.ledger))
+            let (batch, unchanged) = try makeBatch(plans, done: done)
+            report.videosUnchanged += unchanged
+            guard !batch.isEmpty else { return nil }
+            return { try await store.importBatch(batch, actor: Self.actor) }
+        } collect: { (result: ImportBatchResult) in
             report.batchesWritten += 1
-            report.videosWritten += result.videosWritten
-            report.revisionsAdded += result.revisionsAdded
-            report.audioStored += result.audioStored
-            report.tombstonesAdded += result.tombstonesAdded
-            report.rowsQuarantined += result.quarantined
-            report.ledgerEntriesWritten += result.ledgerEntries
-            report.deletedSinceImport += result.deletedSinceImport
-        }
-        let summary: PlanSummary
-        do {
-            summary = try await planner.run(progress: progress) { plans in
-                // Rows an earlier (or interrupted) run already recorded with the same checksum are done.
-                let done = try await store.ledger(rows: plans.flatMap(\.ledger))
-                let (batch, unchanged) = try makeBatch(plans, done: done)
-                report.videosUnchanged += unchanged
-                if let previous = pending { collect(try await previous.value) }
-                pending = nil
-                guard !batch.isEmpty else { return }
-                let store = self.store
-                pending = Task { try await store.importBatch(batch, actor: Self.actor) }
-            }
-            if let previous = pending { collect(try await previous.value) }
-        } catch {
-            // A batch already sent finishes (or fails) whole before the error is reported.
-            _ = try? await pending?.value
-            throw error
+            report.written += result
         }
         report.plan = summary
         let elapsed = ContinuousClock.now - started
@@ -89,9 +66,7 @@ public struct MigrationImporter: Sendable {
         for plan in plans {
             let finished = plan.ledger.allSatisfy { entry in
                 guard let recorded = done[Store.ledgerKey(entry.sourceFile, entry.sourceTable, entry.sourceKey)] else { return false }
-                // A video deleted in YTV2 after an earlier import is recorded as tombstoned; that is its final state.
-                return recorded.sha == entry.rowSHA256
-                    && (recorded.outcome == entry.outcome.rawValue || recorded.outcome == LedgerEntry.Outcome.tombstoned.rawValue)
+                return recorded.sha == entry.rowSHA256 && entry.agrees(withRecorded: recorded.outcome)
             }
             if finished {
                 unchanged += 1

@@ -82,12 +82,16 @@ public struct MigrationPlanner: Sendable {
     public func run(
         only: String? = nil, progress: ProgressReporter = .silent, _ handle: ([VideoPlan]) async throws -> Void
     ) async throws -> PlanSummary {
-        let index = try SourceIndex.build(snapshot, progress: progress)
+        // Each SQLite file is opened once for both passes.
+        let files = try [(SnapshotManifest.dashboardFile, snapshot.dashboardPath), (SnapshotManifest.nasFile, snapshot.nasPath)]
+            .compactMap { name, path in try path.map { (name, try LegacySQLiteFile(path: $0)) } }
+        let index = try SourceIndex.build(snapshot, files: files, progress: progress)
         let dropKeys = options.dropKeys
         let errors = index.groups.values.filter { !dropKeys.contains($0.key) }.flatMap(\.errors)
         if !errors.isEmpty { throw UnreadableRowsError(errors: errors.sorted { $0.source < $1.source }) }
         let mark = options.deletedBefore ?? index.dashboardHighWaterMark
-        let reconciler = Reconciler(mark: mark, keep: options.keepKeys, drop: dropKeys, audioByVideo: index.audioByVideo)
+        let reconciler = Reconciler(
+            mark: mark, keep: options.keepKeys, drop: dropKeys, audioByVideo: index.audioByVideo, audioFiles: index.audioFiles)
         var summary = PlanSummary(snapshot: snapshot.id, highWaterMark: mark, options: options, sourceRows: index.rowsPerTable)
         var keys = index.sortedKeys
         if let only {
@@ -100,7 +104,7 @@ public struct MigrationPlanner: Sendable {
             let chunk = Array(keys[start..<min(start + batchSize, keys.count)])
             start += chunk.count
             let groups = chunk.compactMap { index.groups[$0] }
-            let records = try load(groups)
+            let records = try load(groups, files: Dictionary(uniqueKeysWithValues: files))
             var plans: [VideoPlan] = []
             for group in groups {
                 let (decision, why) = reconciler.decide(group)
@@ -116,8 +120,31 @@ public struct MigrationPlanner: Sendable {
         return summary
     }
 
+    /// Runs the plan with the database side of each batch overlapping the reconciliation of the next: `prepare` turns a
+    /// batch into database work (nil for none), at most one such work runs at a time, and `collect` receives the results
+    /// in order. Import and verify both work this way.
+    public func runOverlapping<T: Sendable>(
+        progress: ProgressReporter = .silent, prepare: ([VideoPlan]) async throws -> (@Sendable () async throws -> T)?,
+        collect: (T) -> Void
+    ) async throws -> PlanSummary {
+        var pending: Task<T, any Error>?
+        do {
+            let summary = try await run(progress: progress) { plans in
+                let work = try await prepare(plans)
+                if let previous = pending { collect(try await previous.value) }
+                pending = work.map { Task(operation: $0) }
+            }
+            if let previous = pending { collect(try await previous.value) }
+            return summary
+        } catch {
+            // Work already sent finishes (or fails) whole before the error is reported.
+            _ = try? await pending?.value
+            throw error
+        }
+    }
+
     /// Reads the rows of `groups` again: one query per table with the rowids, reports by path.
-    private func load(_ groups: [SourceIndex.Group]) throws -> [String: [LegacyRecord]] {
+    private func load(_ groups: [SourceIndex.Group], files: [String: LegacySQLiteFile]) throws -> [String: [LegacyRecord]] {
         var wanted: [String: [String: [Int64: String]]] = [:]
         var reports: [(String, String)] = []
         for group in groups {
@@ -131,8 +158,7 @@ public struct MigrationPlanner: Sendable {
         }
         var result: [String: [LegacyRecord]] = [:]
         for (name, tables) in wanted.sorted(by: { $0.key < $1.key }) {
-            guard let path = name == SnapshotManifest.dashboardFile ? snapshot.dashboardPath : snapshot.nasPath else { continue }
-            let file = try LegacySQLiteFile(path: path)
+            guard let file = files[name] else { continue }
             for (table, rowids) in tables.sorted(by: { $0.key < $1.key }) {
                 try file.forEachRow(of: table, rowids: Array(rowids.keys)) { row in
                     guard let key = rowids[row.rowid] else { return }

@@ -9,6 +9,7 @@ struct Reconciler {
     let keep: Set<String>
     let drop: Set<String>
     let audioByVideo: [String: [String]]
+    let audioFiles: Set<String>
 
     static let dashboard = SnapshotManifest.dashboardFile
 
@@ -99,8 +100,9 @@ struct Reconciler {
         let others = primaries.filter { $0.source.file != Self.dashboard }.sorted { ($0.seenAt ?? .distantPast) > ($1.seenAt ?? .distantPast) }
         let ordered = dashboard + others
 
+        // Each field from the first source in authority order that has it; a different value elsewhere is a conflict.
         var metadata = VideoMetadata()
-        func pick<T: Equatable>(_ name: String, _ path: KeyPath<LegacyVideoFields, T?>, _ describe: (T) -> String) -> T? {
+        func take<T: Equatable>(_ name: String, _ path: WritableKeyPath<VideoMetadata, T?>, _ describe: (T) -> String) {
             var chosen: (T, LegacyRecord)?
             for record in ordered {
                 guard let value = record.fields[keyPath: path] else { continue }
@@ -113,27 +115,27 @@ struct Reconciler {
                     chosen = (value, record)
                 }
             }
-            return chosen?.0
+            metadata[keyPath: path] = chosen?.0
         }
         let text: (String) -> String = { $0 }
         let number: (Int) -> String = { String($0) }
-        metadata.title = pick("title", \.title, text)
-        metadata.channelName = pick("channel_name", \.channelName, text)
-        metadata.channelID = pick("channel_id", \.channelID, text)
-        metadata.thumbnailURL = pick("thumbnail_url", \.thumbnailURL, text)
-        metadata.publishedAt = pick("published_at", \.publishedAt) { $0.formatted(.iso8601) }
-        metadata.durationSeconds = pick("duration_seconds", \.durationSeconds, number)
-        metadata.wordCount = pick("word_count", \.wordCount, number)
-        metadata.viewCount = pick("view_count", \.viewCount, number)
-        metadata.likeCount = pick("like_count", \.likeCount, number)
-        metadata.commentCount = pick("comment_count", \.commentCount, number)
-        metadata.hasTranscript = pick("has_transcript", \.hasTranscript) { String($0) }
-        metadata.transcriptChars = pick("transcript_chars", \.transcriptChars, number)
-        metadata.contentType = pick("content_type", \.contentType, text)
-        metadata.complexityLevel = pick("complexity_level", \.complexityLevel, text)
-        metadata.language = pick("language", \.language, text)
-        metadata.keyTopics = pick("key_topics", \.keyTopics) { $0.joined(separator: ", ") }
-        metadata.namedEntities = pick("named_entities", \.namedEntities) { $0.joined(separator: ", ") }
+        take("title", \.title, text)
+        take("channel_name", \.channelName, text)
+        take("channel_id", \.channelID, text)
+        take("thumbnail_url", \.thumbnailURL, text)
+        take("published_at", \.publishedAt) { $0.formatted(.iso8601) }
+        take("duration_seconds", \.durationSeconds, number)
+        take("word_count", \.wordCount, number)
+        take("view_count", \.viewCount, number)
+        take("like_count", \.likeCount, number)
+        take("comment_count", \.commentCount, number)
+        take("has_transcript", \.hasTranscript) { String($0) }
+        take("transcript_chars", \.transcriptChars, number)
+        take("content_type", \.contentType, text)
+        take("complexity_level", \.complexityLevel, text)
+        take("language", \.language, text)
+        take("key_topics", \.keyTopics) { $0.joined(separator: ", ") }
+        take("named_entities", \.namedEntities) { $0.joined(separator: ", ") }
         metadata.indexedAt = ordered.compactMap(\.indexedAt).min()
         for conflict in plan.conflicts {
             plan.explanation.append("\(conflict.field): \(conflict.chosenSource) \"\(conflict.chosen)\" kept over \(conflict.otherSource) \"\(conflict.other)\"")
@@ -176,7 +178,7 @@ struct Reconciler {
         // Audio: files named after the video, or named by the NAS's content_files rows.
         let named = records.flatMap(\.filePaths).map { ($0 as NSString).lastPathComponent }
         var candidates = audioByVideo[id.rawValue] ?? []
-        candidates += named.map { SnapshotManifest.audioFolder + "/" + $0 }.filter { path in audioByVideo.values.contains { $0.contains(path) } }
+        candidates += named.map { SnapshotManifest.audioFolder + "/" + $0 }.filter(audioFiles.contains)
         plan.audioPath = candidates.sorted().last
         plan.audioDurationSeconds = records.compactMap(\.audioDurationSeconds).first { $0 >= 0 }
         let claimsAudio = records.contains { $0.hasAudio == true }

@@ -29,21 +29,21 @@ struct SourceIndex {
     var dashboardHighWaterMark: Date?
     /// Audio files of the snapshot by the case-exact video id in their name.
     var audioByVideo: [String: [String]] = [:]
+    /// Every audio file of the snapshot, for paths named by `content_files`.
+    var audioFiles = Set<String>()
 
     var sortedKeys: [String] { groups.keys.sorted() }
 
-    static func build(_ snapshot: MigrationSnapshot, progress: ProgressReporter) throws -> SourceIndex {
+    /// `files` are the snapshot's SQLite files by name, opened once by the planner.
+    static func build(_ snapshot: MigrationSnapshot, files: [(String, LegacySQLiteFile)], progress: ProgressReporter) throws -> SourceIndex {
         var index = SourceIndex()
         var aliasToGroup: [String: String] = [:]
-        let files = [(SnapshotManifest.dashboardFile, snapshot.dashboardPath), (SnapshotManifest.nasFile, snapshot.nasPath)]
-            .compactMap { name, path in path.map { (name, $0) } }
         let total = files.reduce(snapshot.reportFiles.count) { sum, file in
             sum + (snapshot.manifest.baseline.rowsPerTable[file.0]?.values.reduce(0, +) ?? 0)
         }
         progress.begin("reading", total: total)
         // Content rows and reports first, so child rows can follow an irregular content id to its video.
-        for (name, path) in files {
-            let file = try LegacySQLiteFile(path: path)
+        for (name, file) in files {
             try LegacySchema.check(file, role: name == SnapshotManifest.dashboardFile ? .dashboard : .nas)
             try file.forEachRow(of: "content") { row in
                 let read = SourceReader.read(row, file: name, summaries: false)
@@ -59,8 +59,7 @@ struct SourceIndex {
             index.add(read, rowid: nil, primary: true, dashboard: false)
             progress.advance()
         }
-        for (name, path) in files {
-            let file = try LegacySQLiteFile(path: path)
+        for (name, file) in files {
             for table in try SourceReader.tables(of: file) where table != "content" {
                 try file.forEachRow(of: table) { row in
                     let read = SourceReader.read(row, file: name, summaries: false)
@@ -71,6 +70,7 @@ struct SourceIndex {
             }
         }
         progress.end()
+        index.audioFiles = Set(snapshot.audioFiles)
         for path in snapshot.audioFiles {
             if let id = Self.videoID(inAudioName: (path as NSString).lastPathComponent) {
                 index.audioByVideo[id, default: []].append(path)

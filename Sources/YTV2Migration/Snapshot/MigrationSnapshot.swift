@@ -1,7 +1,7 @@
-import Crypto
 import Foundation
 import YTV2Core
 import YTV2Legacy
+import YTV2Store
 
 /// A frozen, checksummed copy of the legacy data. The later steps read only a snapshot, never the live files, and
 /// refuse one whose files no longer match their recorded checksums.
@@ -33,20 +33,26 @@ public struct MigrationSnapshot: Sendable {
         guard let data = try? Data(contentsOf: manifestURL) else {
             throw Problem("\(manifestURL.path) is missing: not a snapshot folder (make one with `ytv2 migrate snapshot`)")
         }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        let manifest: SnapshotManifest
-        do { manifest = try decoder.decode(SnapshotManifest.self, from: data) } catch {
-            throw Problem("\(manifestURL.path) is not a valid snapshot manifest: \(error)")
-        }
-        for file in manifest.files {
+        let snapshot = try MigrationSnapshot(directory: directory, manifestData: data)
+        for file in snapshot.manifest.files {
             let url = directory.appendingPathComponent(file.path)
-            guard let (sha, bytes) = try? fileChecksum(url) else { throw Problem("snapshot file \(file.path) is missing") }
+            guard let (sha, bytes) = try? FileChecksum.sha256(of: url) else { throw Problem("snapshot file \(file.path) is missing") }
             guard sha == file.sha256, bytes == file.bytes else {
                 throw Problem("snapshot file \(file.path) changed since the snapshot (sha256 \(sha.prefix(12))…, expected \(file.sha256.prefix(12))…); make a new snapshot")
             }
         }
-        return MigrationSnapshot(directory: directory, manifest: manifest, id: Array(data).sha256Hex)
+        return snapshot
+    }
+
+    /// A snapshot from its manifest's bytes, without checking the files.
+    private init(directory: URL, manifestData data: Data) throws {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do { manifest = try decoder.decode(SnapshotManifest.self, from: data) } catch {
+            throw Problem("\(directory.appendingPathComponent(SnapshotManifest.fileName).path) is not a valid snapshot manifest: \(error)")
+        }
+        self.directory = directory
+        id = Array(data).sha256Hex
     }
 
     /// Copies the legacy data into `out` (which must not exist or be empty) and writes the manifest and baseline.
@@ -94,7 +100,7 @@ public struct MigrationSnapshot: Sendable {
         progress.stage("checksumming \(copied.count) files")
         var files: [SnapshotManifest.File] = []
         for path in copied {
-            let (sha, bytes) = try fileChecksum(out.appendingPathComponent(path))
+            let (sha, bytes) = try FileChecksum.sha256(of: out.appendingPathComponent(path))
             files.append(SnapshotManifest.File(path: path, sha256: sha, bytes: bytes))
         }
         progress.stage("computing the baseline")
@@ -103,21 +109,10 @@ public struct MigrationSnapshot: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        try encoder.encode(manifest).write(to: out.appendingPathComponent(SnapshotManifest.fileName))
-        return try open(out)
-    }
-
-    /// sha256 and size of a file, read in chunks so big files do not sit in memory.
-    static func fileChecksum(_ url: URL) throws -> (String, Int) {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        var total = 0
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            hasher.update(data: chunk)
-            total += chunk.count
-        }
-        return (hasher.finalize().hexEncoded, total)
+        let data = try encoder.encode(manifest)
+        try data.write(to: out.appendingPathComponent(SnapshotManifest.fileName))
+        // The files were checksummed just above; reading them all again would double the snapshot's I/O.
+        return try MigrationSnapshot(directory: out, manifestData: data)
     }
 }
 
@@ -133,7 +128,7 @@ enum Baseline {
             baseline.rowsPerSource[name] = tables["content"] ?? 0
             var categorized: [String: [String]] = [:]
             var variants: [String: Int] = [:]
-            try SourceReader.forEachRecord(in: file, name: name, tolerant: true) { record in
+            try SourceReader.forEachReadableRecord(in: file, name: name) { record in
                 if record.isCategorized, let categories = record.categories {
                     categorized[record.source.key] = Categorization(entries: categories, origin: .legacyDashboard).pairs.sorted()
                         .map(SnapshotManifest.pairText)
@@ -150,7 +145,9 @@ enum Baseline {
             var categorized: [String: [String]] = [:]
             var variants: [String: Int] = [:]
             for path in reports {
-                guard let record = try? SourceReader.report(at: directory, path: path) else { continue }
+                let read = SourceReader.readReport(at: directory, path: path)
+                guard read.error == nil else { continue }
+                let record = read.record
                 if record.isCategorized, let categories = record.categories {
                     categorized[path] = Categorization(entries: categories, origin: .processor).pairs.sorted().map(SnapshotManifest.pairText)
                 }

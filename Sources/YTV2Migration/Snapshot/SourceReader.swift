@@ -34,35 +34,25 @@ enum SourceReader {
         }
     }
 
-    /// Every row of every table; with `tolerant`, unreadable rows are skipped instead of reported.
-    static func forEachRecord(in file: LegacySQLiteFile, name: String, tolerant: Bool, _ body: (LegacyRecord) throws -> Void) throws {
+    /// Every readable row of every table (the baseline counts what can be read; the plan reports the rest).
+    static func forEachReadableRecord(in file: LegacySQLiteFile, name: String, _ body: (LegacyRecord) throws -> Void) throws {
         for table in try tables(of: file) {
             try file.forEachRow(of: table) { row in
                 let read = read(row, file: name)
-                if let error = read.error, !tolerant { throw error }
                 if read.error == nil { try body(read.record) }
             }
         }
     }
 
-    /// A report file of the snapshot.
-    static func report(at directory: URL, path: String) throws -> LegacyRecord {
-        let data = try Data(contentsOf: directory.appendingPathComponent(path))
-        return try LegacyRecord(report: Array(data), file: path)
-    }
-
+    /// A report file of the snapshot, read once; a file that is not a JSON object gives its row error.
     static func readReport(at directory: URL, path: String) -> Read {
-        do { return Read(record: try report(at: directory, path: path)) } catch let error as LegacyRowError {
-            let data = (try? Data(contentsOf: directory.appendingPathComponent(path))) ?? Data()
-            var record = LegacyRecord(
-                source: error.source, rowSHA256: Array(data).sha256Hex,
-                rowJSON: "{\"unreadable_report_text\":" + JSONText.string(String(decoding: data, as: UTF8.self)) + "}")
-            record.exactVideoID = nil
-            return Read(record: record, error: error)
-        } catch {
-            let source = LegacySource(file: path, table: "report", key: (path as NSString).lastPathComponent)
-            return Read(record: LegacyRecord(source: source, rowSHA256: String(repeating: "0", count: 64), rowJSON: "{}"),
-                        error: LegacyRowError(source: source, problem: "cannot read the file: \(error)"))
+        let bytes: [UInt8]
+        do { bytes = Array(try Data(contentsOf: directory.appendingPathComponent(path))) } catch {
+            let record = LegacyRecord(unreadableReport: [], file: path)
+            return Read(record: record, error: LegacyRowError(source: record.source, problem: "cannot read the file: \(error)"))
+        }
+        do { return Read(record: try LegacyRecord(report: bytes, file: path)) } catch {
+            return Read(record: LegacyRecord(unreadableReport: bytes, file: path), error: error)
         }
     }
 }

@@ -51,13 +51,8 @@ public struct MigrationVerifier: Sendable {
         var quarantineProblems: [String] = []
         var expectedCategorized: [String: Set<CategoryPair>] = [:]
         // The database side of one batch runs while the next batch is recomputed from the snapshot.
-        var pending: Task<BatchComparison, any Error>?
-        func collect(_ comparison: BatchComparison) {
-            report.videosCompared += comparison.compared
-            fieldProblems += comparison.fieldProblems
-            tombstoneProblems += comparison.tombstoneProblems
-        }
-        let summary = try await planner.run(progress: progress) { plans in
+        let store = self.store
+        let summary = try await planner.runOverlapping(progress: progress) { plans in
             var imported: [VideoPlan] = []
             var tombstoneIDs: [String] = []
             let ledger = try await store.ledger(rows: plans.flatMap(\.ledger))
@@ -72,7 +67,7 @@ public struct MigrationVerifier: Sendable {
                     if recorded.sha != entry.rowSHA256 {
                         ledgerProblems.append("\(entry.sourceFile) \(entry.sourceTable) \(entry.sourceKey): ledger checksum differs from the snapshot row")
                     }
-                    if recorded.outcome != entry.outcome.rawValue, recorded.outcome != LedgerEntry.Outcome.tombstoned.rawValue {
+                    if !entry.agrees(withRecorded: recorded.outcome) {
                         ledgerProblems.append("\(entry.sourceFile) \(entry.sourceTable) \(entry.sourceKey): ledger says \(recorded.outcome), the plan says \(entry.outcome.rawValue)")
                     }
                     if entry.outcome == .quarantined, !quarantined.contains(key) {
@@ -89,13 +84,13 @@ public struct MigrationVerifier: Sendable {
                 case .quarantine: break
                 }
             }
-            if let previous = pending { collect(try await previous.value) }
-            let store = self.store
-            let batch = imported
-            let tombstones = tombstoneIDs
-            pending = Task { try await Self.compare(batch, tombstones: tombstones, snapshot: snapshot, store: store) }
+            let (batch, tombstones) = (imported, tombstoneIDs)
+            return { try await Self.compare(batch, tombstones: tombstones, snapshot: snapshot, store: store) }
+        } collect: { (comparison: BatchComparison) in
+            report.videosCompared += comparison.compared
+            fieldProblems += comparison.fieldProblems
+            tombstoneProblems += comparison.tombstoneProblems
         }
-        if let previous = pending { collect(try await previous.value) }
         if ledgerCount > matched { ledgerProblems.append("\(ledgerCount - matched) ledger entries name rows the snapshot does not have") }
         let rows = summary.totalSourceRows
         let counted = summary.totalOutcomes
@@ -105,7 +100,7 @@ public struct MigrationVerifier: Sendable {
         report.check("migrated fields hash the same", fieldProblems, detail: "\(report.videosCompared) videos compared field by field")
         report.check("tombstones for rows the dashboard deleted", tombstoneProblems, detail: "\(summary.videosTombstoned) tombstoned")
         report.check("quarantined rows stored whole", quarantineProblems, detail: "\(quarantined.count) rows in quarantine")
-        report.check("categorized set and pairs identical", try await categorizedProblems(expectedCategorized, snapshot: snapshot),
+        report.check("categorized set and pairs identical", try await categorizedProblems(expectedCategorized, snapshot: snapshot, quarantined: quarantined),
                      detail: "\(expectedCategorized.count) categorized videos; dashboard baseline \(snapshot.manifest.baseline.categorizedCount[SnapshotManifest.dashboardFile] ?? 0) rows")
         report.check("no orphans, one latest revision per variant, tombstoned ids absent", try await store.integrityFindings(), detail: "structural checks")
         let elapsed = ContinuousClock.now - started
@@ -140,17 +135,18 @@ public struct MigrationVerifier: Sendable {
 
     /// The 67-record check: the categorized set recorded in the snapshot's baseline (computed when the snapshot was
     /// taken) must be categorized in PostgreSQL with exactly the same pairs; so must every video the plan categorizes.
-    private func categorizedProblems(_ expected: [String: Set<CategoryPair>], snapshot: MigrationSnapshot) async throws -> [String] {
+    private func categorizedProblems(
+        _ expected: [String: Set<CategoryPair>], snapshot: MigrationSnapshot, quarantined: Set<String>
+    ) async throws -> [String] {
         var problems: [String] = []
         let baseline = snapshot.manifest.baseline.categorized[SnapshotManifest.dashboardFile] ?? [:]
         let targets = try await store.aliasTargets(Array(baseline.keys).map { $0.lowercased() } + Array(baseline.keys))
-        let quarantine = try await store.quarantineKeys(files: [SnapshotManifest.dashboardFile])
         var ids = Set(expected.keys)
         for key in baseline.keys { if let id = targets[key] ?? targets[key.lowercased()] { ids.insert(id) } }
         let states = try await store.videoStates(Array(ids))
         for (key, pairs) in baseline.sorted(by: { $0.key < $1.key }) {
             guard let id = targets[key] ?? targets[key.lowercased()] else {
-                if !quarantine.contains(Store.ledgerKey(SnapshotManifest.dashboardFile, "content", key)) {
+                if !quarantined.contains(Store.ledgerKey(SnapshotManifest.dashboardFile, "content", key)) {
                     problems.append("dashboard row \(key): categorized in the snapshot, but no video in PostgreSQL answers to it")
                 }
                 continue

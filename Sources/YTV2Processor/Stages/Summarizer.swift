@@ -73,13 +73,19 @@ public enum Prompts {
     public static let variants: [SummaryVariant] = SummaryVariant.preferenceOrder
 
     public static func text(_ name: String) -> String {
-        guard let url = Bundle.module.url(forResource: name, withExtension: "txt", subdirectory: "Prompts"),
-            let text = try? String(contentsOf: url, encoding: .utf8)
-        else {
-            preconditionFailure("the packaged prompt \(name).txt is missing")
-        }
+        guard let text = all[name] else { preconditionFailure("the packaged prompt \(name).txt is missing") }
         return text
     }
+
+    /// Read once: every job asks for two or more prompts.
+    private static let all: [String: String] = {
+        var prompts: [String: String] = [:]
+        for name in variants.map(\.id) + ["chunk", "analysis"] {
+            guard let url = Bundle.module.url(forResource: name, withExtension: "txt", subdirectory: "Prompts") else { continue }
+            prompts[name] = try? String(contentsOf: url, encoding: .utf8)
+        }
+        return prompts
+    }()
 
     static func fill(_ template: String, info: VideoInfo, request: VariantRequest, part: String?) -> String {
         let level = request.proficiency?.rawValue ?? "intermediate"

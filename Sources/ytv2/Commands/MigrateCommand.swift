@@ -132,8 +132,9 @@ struct MigrateCommand: AsyncParsableCommand {
             if json { return try printJSON(report) }
             printSummary(report.plan)
             print("Import: \(report.changes) ledger entries written in \(report.batchesWritten) batches (\(report.videosUnchanged) videos already done)")
-            print("  videos written \(report.videosWritten), revisions \(report.revisionsAdded), audio \(report.audioStored), tombstones \(report.tombstonesAdded), quarantined rows \(report.rowsQuarantined)")
-            if !report.deletedSinceImport.isEmpty { print("  deleted in YTV2 since an earlier import, left deleted: \(report.deletedSinceImport.count)") }
+            let written = report.written
+            print("  videos written \(written.videosWritten), revisions \(written.revisionsAdded), audio \(written.audioStored), tombstones \(written.tombstonesAdded), quarantined rows \(written.quarantined)")
+            if !written.deletedSinceImport.isEmpty { print("  deleted in YTV2 since an earlier import, left deleted: \(written.deletedSinceImport.count)") }
             print(String(format: "  %.1f s (%.0f source rows/s)", report.seconds, Double(report.plan.totalSourceRows) / max(report.seconds, 0.001)))
         }
     }
