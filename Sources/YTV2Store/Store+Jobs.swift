@@ -62,7 +62,7 @@ extension Store {
     /// Claims the oldest runnable job for `owner`: a queued one whose time has come, or a running one whose lease ran
     /// out (its worker died). Concurrent workers never claim the same job (`FOR UPDATE SKIP LOCKED`).
     public func claimJob(owner: String, lease: Duration, only jobID: Int64? = nil) async throws -> Job? {
-        let seconds = Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
+        let seconds = lease.inSeconds
         return try await transaction { [self] connection in
             let rows = try await connection.query(
                 """
@@ -81,7 +81,7 @@ extension Store {
 
     /// Extends the lease while the job runs; false when the job is no longer this owner's.
     public func renewLease(_ jobID: Int64, owner: String, lease: Duration) async throws -> Bool {
-        let seconds = Double(lease.components.seconds)
+        let seconds = lease.inSeconds
         return try await transaction { [self] connection in
             let rows = try await connection.query(
                 """
@@ -114,7 +114,7 @@ extension Store {
     /// attempts are used up. Returns the new status.
     @discardableResult
     public func retryJob(_ jobID: Int64, owner: String, reason: String, after delay: Duration) async throws -> Job.Status? {
-        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+        let seconds = delay.inSeconds
         return try await transaction { [self] connection in
             let rows = try await connection.query(
                 """

@@ -129,7 +129,7 @@ public final class Store: Sendable, Service {
             _ = try await connection.query("SELECT 1", logger: logger).collect()
         }
         let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        return elapsed.inSeconds * 1000
     }
 }
 

@@ -50,7 +50,7 @@ public struct MigrationImporter: Sendable {
         }
         report.plan = summary
         let elapsed = ContinuousClock.now - started
-        report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        report.seconds = elapsed.inSeconds
         let record = ImportRecord(snapshot: snapshot.id, snapshotPath: snapshot.directory.path, options: planner.options,
                                   finishedAt: Date(), changes: report.changes, outcomes: summary.outcomes,
                                   sourceRows: summary.totalSourceRows, manifestFiles: snapshot.manifest.files.count)

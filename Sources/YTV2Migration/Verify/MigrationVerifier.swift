@@ -104,7 +104,7 @@ public struct MigrationVerifier: Sendable {
                      detail: "\(expectedCategorized.count) categorized videos; dashboard baseline \(snapshot.manifest.baseline.categorizedCount[SnapshotManifest.dashboardFile] ?? 0) rows")
         report.check("no orphans, one latest revision per variant, tombstoned ids absent", try await store.integrityFindings(), detail: "structural checks")
         let elapsed = ContinuousClock.now - started
-        report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        report.seconds = elapsed.inSeconds
         return report
     }
 
