@@ -101,7 +101,7 @@ extension Store {
         }
     }
 
-    /// Structural problems, each a sentence naming the rows: orphans, variants without exactly one latest revision,
+    /// Structural problems, each a sentence naming the rows: orphans, half-written videos, variants without exactly one latest revision,
     /// tombstoned videos still present, ledger lines pointing at videos that are neither stored nor tombstoned.
     public func integrityFindings() async throws -> [String] {
         try await read { [self] connection in
@@ -109,6 +109,8 @@ extension Store {
             let checks: [(String, String)] = [
                 ("summary revisions of a video that does not exist",
                  "SELECT DISTINCT s.video_id::text FROM summaries s LEFT JOIN videos v USING (video_id) WHERE v.video_id IS NULL LIMIT 50"),
+                ("videos without any summary (half-written)",
+                 "SELECT v.video_id::text FROM videos v WHERE NOT EXISTS (SELECT 1 FROM summaries s WHERE s.video_id = v.video_id) LIMIT 50"),
                 ("audio of a video that does not exist",
                  "SELECT a.video_id::text FROM audio a LEFT JOIN videos v USING (video_id) WHERE v.video_id IS NULL LIMIT 50"),
                 ("aliases of a video that does not exist",

@@ -96,7 +96,7 @@ public final class Store: Sendable, Service {
                         leased.set(true)
                         availability.set(true)
                         do {
-                            return try await body(connection)
+                            return try await Self.abandoningIfClosed(connection) { try await body(connection) }
                         } catch {
                             if case StoreError.unavailable = StoreError.wrap(error) { availability.set(false) }
                             throw error
@@ -119,6 +119,54 @@ public final class Store: Sendable, Service {
                 }
                 throw CancellationError()
             }
+        }
+    }
+
+    /// Runs `body` on `connection`, giving up on it if the connection closes underneath while it runs.
+    ///
+    /// PostgresNIO (1.33) writes a query to the channel without a write promise: a query issued just as the server
+    /// drops the connection is never answered, and its task waits forever. Seen when the server crashed under load.
+    /// The body therefore runs in its own task, and a watchdog fails the call as unavailable once the connection has
+    /// been closed for a second (enough for the normal error to arrive first); the stuck task is cancelled and left
+    /// behind, holding nothing but the dead connection.
+    static func abandoningIfClosed<T: Sendable>(
+        _ connection: PostgresConnection, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let outcome = Mutex<CheckedContinuation<T, any Error>?>(nil)
+        let finish: @Sendable (Result<T, any Error>) -> Void = { result in
+            outcome.withLock { continuation in
+                continuation?.resume(with: result)
+                continuation = nil
+            }
+        }
+        var work: Task<Void, Never>?
+        var watchdog: Task<Void, Never>?
+        defer {
+            work?.cancel()
+            watchdog?.cancel()
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                outcome.withLock { $0 = continuation }
+                work = Task {
+                    do { finish(.success(try await body())) } catch { finish(.failure(error)) }
+                }
+                watchdog = Task {
+                    var closedSince: ContinuousClock.Instant?
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .milliseconds(250))
+                        guard connection.isClosed else { continue }
+                        let since = closedSince ?? .now
+                        closedSince = since
+                        if ContinuousClock.now - since >= .seconds(1) {
+                            finish(.failure(StoreError.unavailable("the connection closed under a running statement")))
+                            return
+                        }
+                    }
+                }
+            }
+        } onCancel: {
+            finish(.failure(CancellationError()))
         }
     }
 

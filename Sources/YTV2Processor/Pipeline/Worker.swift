@@ -28,13 +28,27 @@ public struct Worker: Sendable {
         self.logger = logger
     }
 
-    /// Claims and runs jobs until cancelled.
+    /// Claims and runs jobs until cancelled. The worker outlives database outages: a slot that cannot reach the
+    /// queue waits (doubling up to 30 s) and tries again; a job whose result could not be recorded keeps its lease
+    /// until it runs out and is then claimed again, and the store turns the repeated commit into no new revision.
     public func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<concurrency {
                 group.addTask {
+                    var failures = 0
                     while !Task.isCancelled {
-                        if try await runNext() == nil { try await Task.sleep(for: pollInterval) }
+                        do {
+                            let ran = try await runNext()
+                            failures = 0
+                            if ran == nil { try await Task.sleep(for: pollInterval) }
+                        } catch is CancellationError {
+                            return
+                        } catch {
+                            failures += 1
+                            let delay = min(pollInterval * (1 << min(failures - 1, 5)), .seconds(30))
+                            logger.warning("cannot reach the job queue; retrying", metadata: ["error": "\(error)", "in": "\(delay)"])
+                            try await Task.sleep(for: delay)
+                        }
                     }
                 }
             }
