@@ -170,6 +170,19 @@ public final class Store: Sendable, Service {
         }
     }
 
+    /// Server processes connected to this database, from every client (the caller's own included): for `/metrics`
+    /// and for spotting connection leaks.
+    public func databaseConnections() async throws -> Int {
+        try await read { [self] connection in
+            for try await count in try await connection.query(
+                "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database()", logger: logger
+            ).decode(Int.self) {
+                return count
+            }
+            return 0
+        }
+    }
+
     /// `SELECT 1` round trip, in milliseconds.
     public func ping() async throws -> Double {
         let start = ContinuousClock.now
