@@ -277,7 +277,7 @@ import YTV2TestSupport
             }
         } catch {
             let phase = load.phase.withLock { $0 }
-            load.tally.withLock { $0.unexpected.append("\(label) (database \(phase) the crash) failed after \(ContinuousClock.now - started): \(error)") }
+            load.tally.withLock { $0.unexpected.append("\(label) (load phase: \(phase)) failed after \(ContinuousClock.now - started): \(error)") }
             try await Task.sleep(for: .milliseconds(100))
             return
         }
