@@ -46,8 +46,8 @@ public struct LegacyFixtures {
         }
         var random = SplitMix64(seed: seed)
         var expectations = Expectations()
-        let dashboard = try DatabaseQueue(path: directory.appendingPathComponent(Self.dashboardFile).path)
-        let nas = try DatabaseQueue(path: directory.appendingPathComponent(Self.nasFile).path)
+        let dashboard = try LegacyWriteGuard.openForWriting(directory.appendingPathComponent(Self.dashboardFile).path)
+        let nas = try LegacyWriteGuard.openForWriting(directory.appendingPathComponent(Self.nasFile).path)
         try dashboard.write { try $0.execute(sql: Self.dashboardSchema) }
         try nas.write { try $0.execute(sql: Self.nasSchema) }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import YTV2Migration
 import YTV2Store
 
 /// Logging and database options shared by the commands.
@@ -32,6 +33,8 @@ func withStore<T: Sendable>(logger: Logger, migrate: Bool = true, _ body: @Senda
         let store = Store(configuration: configuration, logger: logger)
         return try await store.withRunning { store in
             if migrate { try await store.migrate() }
+            // Once the migration is Complete, nothing in this process may write a legacy file.
+            try? await MigrationPhases(store: store).sealLegacyWritesIfComplete()
             return try await body(store)
         }
     } catch let error as StoreError {

@@ -9,8 +9,8 @@ import YTV2Store
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Move the legacy SQLite files and JSON reports into PostgreSQL: snapshot, plan, import, verify.",
-        subcommands: [Snapshot.self, Plan.self, Import.self, Verify.self]
+        abstract: "Move the legacy SQLite files and JSON reports into PostgreSQL: snapshot, plan, import, verify, then the gated phases.",
+        subcommands: [Snapshot.self, Plan.self, Import.self, Verify.self, Status.self, Advance.self, Rollback.self, Archive.self]
     )
 
     /// The operator overrides shared by plan, import and verify.
@@ -158,8 +158,13 @@ struct MigrateCommand: AsyncParsableCommand {
                        let record = try? Self.decoder.decode(ImportRecord.self, from: Data(recorded.utf8)), record.snapshot == snapshot.id {
                         options = record.options
                     }
-                    return try await MigrationVerifier(store: store, planner: MigrationPlanner(snapshot: snapshot, options: options))
+                    let report = try await MigrationVerifier(store: store, planner: MigrationPlanner(snapshot: snapshot, options: options))
                         .run(progress: .forTerminal())
+                    // The Imported gate reads this.
+                    try await MigrationPhases(store: store).remember(
+                        VerifyRecord(snapshot: snapshot.id, passed: report.passed, differences: report.differences.count, verifiedAt: Date()),
+                        as: VerifyRecord.settingsKey, actor: MigrateCommand.operatorName, action: "migration.verify")
+                    return report
                 }
             }
             if json {

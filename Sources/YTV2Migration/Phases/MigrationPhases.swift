@@ -1,0 +1,283 @@
+import Foundation
+import YTV2Store
+
+/// One requirement of a gate: what it needs, what there is, and whether that is enough.
+public struct GateCheck: Sendable, Equatable, Codable {
+    public var name: String
+    public var requirement: String
+    public var actual: String
+    public var passed: Bool
+}
+
+/// The figures the gates compare against; both shadow figures are configurable.
+public struct GateThresholds: Sendable, Equatable, Codable {
+    /// Shadow consistency needed for Live (matched / compared).
+    public var shadowConsistency = 0.999
+    /// Compared shadow reads needed for Live.
+    public var minimumShadowReads = 1_000
+    /// Mirrored writes needed in the dual-write window (a window without writes proves nothing).
+    public var minimumParityRecords = 1
+
+    public init() {}
+}
+
+/// Where the migration stands: the phase, the gate of the next one, the way back.
+public struct MigrationStatus: Sendable, Equatable, Codable {
+    public var phase: MigrationPhase
+    public var since: Date?
+    public var by: String?
+    public var next: MigrationPhase?
+    public var gate: [GateCheck]
+    public var rollbackTo: MigrationPhase?
+    public var parity: ParityFigures?
+    public var shadow: ShadowFigures?
+
+    public var gatePassed: Bool { gate.allSatisfy(\.passed) }
+}
+
+/// What a passing `migrate verify` leaves behind, for the Imported gate.
+public struct VerifyRecord: Sendable, Equatable, Codable {
+    public static let settingsKey = "migration.verify"
+    public var snapshot: String
+    public var passed: Bool
+    public var differences: Int
+    public var verifiedAt: Date
+
+    public init(snapshot: String, passed: Bool, differences: Int, verifiedAt: Date) {
+        self.snapshot = snapshot
+        self.passed = passed
+        self.differences = differences
+        self.verifiedAt = verifiedAt
+    }
+}
+
+/// What `migrate archive` leaves behind, for the Complete gate and the legacy-write guard.
+public struct ArchiveRecord: Sendable, Equatable, Codable {
+    public static let settingsKey = "migration.archive"
+    public var folder: String
+    public var files: [ArchivedFile]
+    public var archivedAt: Date
+
+    public init(folder: String, files: [ArchivedFile], archivedAt: Date) {
+        self.folder = folder
+        self.files = files
+        self.archivedAt = archivedAt
+    }
+
+    public struct ArchivedFile: Sendable, Equatable, Codable {
+        public var original: String
+        public var archived: String
+        public var sha256: String
+        public var bytes: Int
+
+        public init(original: String, archived: String, sha256: String, bytes: Int) {
+            self.original = original
+            self.archived = archived
+            self.sha256 = sha256
+            self.bytes = bytes
+        }
+    }
+}
+
+/// A verified export of PostgreSQL back into the legacy format: the proof that a rollback can be done.
+public struct RollbackDrillRecord: Sendable, Equatable, Codable {
+    public static let settingsKey = "migration.rollback_drill"
+    public var file: String
+    public var verified: Bool
+    public var seconds: Double
+    public var drilledAt: Date
+
+    public init(file: String, verified: Bool, seconds: Double, drilledAt: Date) {
+        self.file = file
+        self.verified = verified
+        self.seconds = seconds
+        self.drilledAt = drilledAt
+    }
+}
+
+public enum PhaseError: Error, CustomStringConvertible, Equatable {
+    case gateNotMet(MigrationPhase, [GateCheck])
+    case nothingAfter(MigrationPhase)
+    case nothingBefore(MigrationPhase)
+    case changedMeanwhile(expected: MigrationPhase, found: String)
+    case unknownPhase(String)
+
+    public var description: String {
+        switch self {
+        case .gateNotMet(let phase, let checks):
+            let failed = checks.filter { !$0.passed }.map { "\($0.name): needs \($0.requirement), has \($0.actual)" }
+            return "cannot advance to \(phase.rawValue): " + failed.joined(separator: "; ")
+        case .nothingAfter(let phase): return "\(phase.rawValue) is the last phase; there is nothing to advance to"
+        case .nothingBefore(let phase):
+            return phase == .complete
+                ? "Complete cannot be rolled back: the legacy files are archived and no longer written"
+                : "\(phase.rawValue) is the first phase; there is nothing to roll back to"
+        case .changedMeanwhile(let expected, let found):
+            return "the phase changed meanwhile (expected \(expected.rawValue), found \(found)); run `ytv2 migrate status` and retry"
+        case .unknownPhase(let name): return "the stored phase \(name) is unknown to this version of ytv2"
+        }
+    }
+}
+
+/// The phases as commands: status, advance (gated), rollback. Every transition is one transaction with its audit
+/// entry, and running services hear of it through a NOTIFY.
+public struct MigrationPhases: Sendable {
+    public let store: Store
+    public var thresholds: GateThresholds
+
+    public init(store: Store, thresholds: GateThresholds = GateThresholds()) {
+        self.store = store
+        self.thresholds = thresholds
+    }
+
+    public func status() async throws -> MigrationStatus {
+        let record = try await store.phaseRecord()
+        guard let phase = MigrationPhase(rawValue: record.phase) else { throw PhaseError.unknownPhase(record.phase) }
+        let since = record.since ?? .distantPast
+        var status = MigrationStatus(
+            phase: phase, since: record.since, by: record.by, next: phase.next, gate: [], rollbackTo: phase.previous)
+        if phase == .dualWrite || phase == .shadow { status.parity = try await store.parityFigures(since: since) }
+        if phase == .shadow || phase == .live { status.shadow = try await store.shadowFigures(since: since) }
+        if let next = phase.next { status.gate = try await gate(for: next, current: status) }
+        return status
+    }
+
+    /// Advances to the next phase when its gate passes; otherwise throws ``PhaseError/gateNotMet(_:_:)`` naming each
+    /// figure that falls short.
+    @discardableResult
+    public func advance(actor: String) async throws -> MigrationStatus {
+        let status = try await status()
+        guard let next = status.next else { throw PhaseError.nothingAfter(status.phase) }
+        guard status.gatePassed else { throw PhaseError.gateNotMet(next, status.gate) }
+        let details = Transition(from: status.phase, to: next, gate: status.gate, parity: status.parity, shadow: status.shadow)
+        guard try await store.changePhase(from: status.phase.rawValue, to: next.rawValue, actor: actor, action: "migration.advance", details: details)
+        else { throw PhaseError.changedMeanwhile(expected: status.phase, found: try await store.phaseRecord().phase) }
+        return try await self.status()
+    }
+
+    /// Goes back one phase at once (no gate: the way back must always be open), except from Complete.
+    @discardableResult
+    public func rollback(actor: String, reason: String?) async throws -> MigrationStatus {
+        let status = try await status()
+        guard let previous = status.rollbackTo else { throw PhaseError.nothingBefore(status.phase) }
+        let details = Transition(from: status.phase, to: previous, gate: [], parity: status.parity, shadow: status.shadow, reason: reason)
+        guard try await store.changePhase(from: status.phase.rawValue, to: previous.rawValue, actor: actor, action: "migration.rollback", details: details)
+        else { throw PhaseError.changedMeanwhile(expected: status.phase, found: try await store.phaseRecord().phase) }
+        return try await self.status()
+    }
+
+    struct Transition: Encodable, Sendable {
+        var from: MigrationPhase
+        var to: MigrationPhase
+        var gate: [GateCheck]
+        var parity: ParityFigures?
+        var shadow: ShadowFigures?
+        var reason: String?
+    }
+
+    /// The checks for entering `target` from the current status.
+    func gate(for target: MigrationPhase, current: MigrationStatus) async throws -> [GateCheck] {
+        let since = current.since ?? .distantPast
+        switch target {
+        case .off:
+            return []
+        case .imported:
+            let imported = try await record(ImportRecord.self, MigrationImporter.settingsKey)
+            let verified = try await record(VerifyRecord.self, VerifyRecord.settingsKey)
+            var checks = [
+                GateCheck(
+                    name: "import", requirement: "a finished `migrate import`",
+                    actual: imported.map { "snapshot \($0.value.snapshot.prefix(12)) at \(Self.format($0.at))" } ?? "none", passed: imported != nil)
+            ]
+            let matching = imported.flatMap { imported in verified.map { $0.value.snapshot == imported.value.snapshot && $0.at >= imported.at } } ?? false
+            checks.append(
+                GateCheck(
+                    name: "verify", requirement: "a passing `migrate verify` of the imported snapshot, after the import",
+                    actual: verified.map {
+                        "\($0.value.passed ? "passed" : "failed with \($0.value.differences) difference(s)") for snapshot \($0.value.snapshot.prefix(12)) at \(Self.format($0.at))"
+                    } ?? "none", passed: matching && verified?.value.passed == true))
+            return checks
+        case .dualWrite:
+            return []
+        case .shadow:
+            var parity = current.parity ?? ParityFigures()
+            if current.parity == nil { parity = try await store.parityFigures(since: since) }
+            return [
+                GateCheck(
+                    name: "parity records", requirement: "≥ \(thresholds.minimumParityRecords) mirrored write(s) in the dual-write window",
+                    actual: "\(parity.records)", passed: parity.records >= thresholds.minimumParityRecords),
+                GateCheck(
+                    name: "unexplained parity mismatches", requirement: "0", actual: "\(parity.mismatches)", passed: parity.mismatches == 0),
+                GateCheck(
+                    name: "unresolved mirror failures", requirement: "0", actual: "\(parity.unresolvedMirrorFailures)",
+                    passed: parity.unresolvedMirrorFailures == 0),
+            ]
+        case .live:
+            var shadow = current.shadow ?? ShadowFigures()
+            if current.shadow == nil { shadow = try await store.shadowFigures(since: since) }
+            let drill = try await record(RollbackDrillRecord.self, RollbackDrillRecord.settingsKey)
+            return [
+                GateCheck(
+                    name: "compared shadow reads", requirement: "≥ \(thresholds.minimumShadowReads)", actual: "\(shadow.compared)",
+                    passed: shadow.compared >= thresholds.minimumShadowReads),
+                GateCheck(
+                    name: "shadow consistency", requirement: "≥ \(Self.percent(thresholds.shadowConsistency))",
+                    actual: "\(Self.percent(shadow.consistency)) (\(shadow.matched) of \(shadow.compared))",
+                    passed: shadow.compared > 0 && shadow.consistency >= thresholds.shadowConsistency),
+                GateCheck(
+                    name: "rollback drill", requirement: "a verified `migrate export-legacy` recorded",
+                    actual: drill.map { "\($0.value.verified ? "verified" : "NOT verified") at \(Self.format($0.at))" } ?? "none",
+                    passed: drill?.value.verified == true),
+            ]
+        case .complete:
+            let archive = try await record(ArchiveRecord.self, ArchiveRecord.settingsKey)
+            return [
+                GateCheck(
+                    name: "legacy files archived", requirement: "`migrate archive` done",
+                    actual: archive.map { "\($0.value.files.count) file(s) in \($0.value.folder)" } ?? "none", passed: archive != nil)
+            ]
+        }
+    }
+
+    /// A recorded setting decoded, with the time it was written.
+    public func record<T: Decodable>(_ type: T.Type, _ key: String) async throws -> (value: T, at: Date)? {
+        guard let setting = try await store.settingRecord(key) else { return nil }
+        guard let value = try? Self.decoder.decode(T.self, from: Data(setting.json.utf8)) else { return nil }
+        return (value, setting.updatedAt)
+    }
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    /// Stores `value` under `key` with an audit entry.
+    public func remember<T: Encodable & Sendable>(_ value: T, as key: String, actor: String, action: String) async throws {
+        let json = String(decoding: try Self.encoder.encode(value), as: UTF8.self)
+        try await store.recordSetting(key, json: json, actor: actor, auditAction: action, details: value)
+    }
+
+    static func format(_ date: Date) -> String { date.formatted(.iso8601) }
+    static func percent(_ value: Double) -> String { String(format: "%.2f %%", value * 100) }
+}
+
+extension MigrationPhase {
+    /// The phase a rollback returns to; nil for Off and for Complete (archived files are not written again).
+    public var previous: MigrationPhase? {
+        switch self {
+        case .off, .complete: nil
+        case .imported: .off
+        case .dualWrite: .imported
+        case .shadow: .dualWrite
+        case .live: .shadow
+        }
+    }
+}

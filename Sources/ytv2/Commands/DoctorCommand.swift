@@ -1,0 +1,88 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import YTV2Migration
+import YTV2Store
+
+/// `ytv2 doctor`: checks an installation and says what is wrong, one line per check.
+struct DoctorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check the installation: database reachable, schema current, migration phase, no legacy writer, retired sync routes gone.")
+
+    @Option(help: "A running dashboard to check (its retired sync routes must answer 410), e.g. http://127.0.0.1:10000.")
+    var dashboardURL: String?
+    @Flag(help: "Print JSON instead of text.") var json = false
+    @OptionGroup var global: GlobalOptions
+
+    struct Check: Encodable {
+        var name: String
+        var passed: Bool
+        var detail: String
+    }
+
+    /// The retired whole-database sync routes.
+    static let retiredRoutes: [(method: String, path: String)] = [
+        ("GET", "/api/upload-database"), ("POST", "/api/upload-database"), ("GET", "/api/download-database"), ("POST", "/api/upload-report"),
+    ]
+
+    func run() async throws {
+        let logger = try global.makeLogger("ytv2.doctor")
+        var checks: [Check] = []
+        do {
+            checks += try await withStore(logger: logger, migrate: false) { store in
+                var found: [Check] = []
+                let latency = try await store.ping()
+                found.append(Check(name: "database reachable", passed: true, detail: String(format: "round trip %.1f ms", latency)))
+                let (version, pending) = try await SchemaMigrator(logger: logger).status(client: store.client)
+                found.append(Check(
+                    name: "schema current", passed: pending.isEmpty,
+                    detail: pending.isEmpty ? "version \(version)" : "version \(version), pending \(pending.joined(separator: ", ")): run `ytv2 db migrate`"))
+                guard pending.isEmpty || version >= 3 else { return found }
+                let status = try await MigrationPhases(store: store).status()
+                found.append(Check(
+                    name: "migration phase", passed: true,
+                    detail: status.phase.rawValue + (status.next.map { ", next \($0.rawValue): gate \(status.gatePassed ? "passes" : "not met")" } ?? "")))
+                if status.phase == .complete {
+                    let mirror = ProcessInfo.processInfo.environment["YTV2_LEGACY_MIRROR"] ?? ""
+                    found.append(Check(
+                        name: "no legacy writer", passed: mirror.isEmpty,
+                        detail: mirror.isEmpty ? "none configured; legacy writes are sealed" : "YTV2_LEGACY_MIRROR is set (\(mirror)) after Complete: unset it"))
+                    if let archive = try await MigrationPhases(store: store).record(ArchiveRecord.self, ArchiveRecord.settingsKey)?.value {
+                        let problems = LegacyArchiver.check(archive)
+                        found.append(Check(
+                            name: "archive intact", passed: problems.isEmpty,
+                            detail: problems.isEmpty ? "\(archive.files.count) file(s) read-only with matching checksums in \(archive.folder)"
+                                : problems.prefix(5).joined(separator: "; ")))
+                    }
+                }
+                return found
+            }
+        } catch {
+            checks.append(Check(name: "database reachable", passed: false, detail: "\(error)"))
+        }
+        if let dashboardURL { checks += await Self.retiredRouteChecks(dashboardURL) }
+
+        if json { try printJSON(checks) } else {
+            for check in checks { print("\(check.passed ? "ok  " : "FAIL") \(check.name): \(check.detail)") }
+        }
+        if checks.contains(where: { !$0.passed }) { throw ExitCode(1) }
+    }
+
+    static func retiredRouteChecks(_ base: String) async -> [Check] {
+        var checks: [Check] = []
+        for route in retiredRoutes {
+            var request = HTTPClientRequest(url: base.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + route.path)
+            request.method = .init(rawValue: route.method)
+            let name = "retired \(route.method) \(route.path)"
+            do {
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+                _ = try? await response.body.collect(upTo: 1 << 16)
+                checks.append(Check(name: name, passed: response.status.code == 410, detail: "answers \(response.status.code)\(response.status.code == 410 ? "" : ", expected 410")"))
+            } catch {
+                checks.append(Check(name: name, passed: false, detail: "no answer: \(error)"))
+            }
+        }
+        return checks
+    }
+}

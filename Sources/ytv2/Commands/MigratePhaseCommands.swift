@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import YTV2Migration
+import YTV2Store
+
+/// `migrate status`, `migrate advance`, `migrate rollback`: the phases of the move, gated and audited.
+extension MigrateCommand {
+    /// Gate figures an operator may set per command.
+    struct Thresholds: ParsableArguments {
+        @Option(help: "Shadow consistency needed for Live, as a fraction.") var shadowConsistency = 0.999
+        @Option(help: "Compared shadow reads needed for Live.") var minShadowReads = 1_000
+        @Option(help: "Mirrored writes needed in the dual-write window before Shadow.") var minParityRecords = 1
+
+        var gates: GateThresholds {
+            var thresholds = GateThresholds()
+            thresholds.shadowConsistency = shadowConsistency
+            thresholds.minimumShadowReads = minShadowReads
+            thresholds.minimumParityRecords = minParityRecords
+            return thresholds
+        }
+    }
+
+    /// Who did it, for the audit log.
+    static var operatorName: String {
+        "operator:" + (ProcessInfo.processInfo.environment["USER"] ?? NSUserName())
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Where the migration stands: the phase, since when, what the next gate needs, the way back.")
+        @OptionGroup var thresholds: Thresholds
+        @Flag(help: "Print JSON instead of text.") var json = false
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let logger = try global.makeLogger("ytv2.migrate")
+            let status = try await phaseErrors {
+                try await withStore(logger: logger) { try await MigrationPhases(store: $0, thresholds: thresholds.gates).status() }
+            }
+            if json { try printJSON(status) } else { printStatus(status) }
+        }
+    }
+
+    struct Advance: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move to the next phase when its gate passes; otherwise name each figure that falls short (exit 1).")
+        @OptionGroup var thresholds: Thresholds
+        @Flag(help: "Print JSON instead of text.") var json = false
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let logger = try global.makeLogger("ytv2.migrate")
+            let status = try await phaseErrors {
+                try await withStore(logger: logger) {
+                    try await MigrationPhases(store: $0, thresholds: thresholds.gates).advance(actor: MigrateCommand.operatorName)
+                }
+            }
+            try printTransition(status, "advanced to", json: json)
+        }
+    }
+
+    struct Rollback: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Go back one phase at once (no gate). Complete cannot be rolled back.")
+        @Option(help: "Why, for the audit log.") var reason: String?
+        @Flag(help: "Print JSON instead of text.") var json = false
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let logger = try global.makeLogger("ytv2.migrate")
+            let status = try await phaseErrors {
+                try await withStore(logger: logger) {
+                    try await MigrationPhases(store: $0).rollback(actor: MigrateCommand.operatorName, reason: reason)
+                }
+            }
+            try printTransition(status, "rolled back to", json: json)
+        }
+    }
+
+    struct Archive: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Phase Live: move the legacy files into an archive folder, read-only, with checksums (the gate of Complete).")
+        @Option(help: "The legacy dashboard SQLite file.") var dashboard: String?
+        @Option(help: "The legacy NAS (processor) SQLite file.") var nas: String?
+        @Option(help: "The folder of JSON reports.") var reports: String?
+        @Option(help: "The folder of MP3 files.") var audio: String?
+        @Option(help: "Where to create the archive folder (legacy-<time>).") var to: String
+        @Flag(help: "Print JSON instead of text.") var json = false
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let logger = try global.makeLogger("ytv2.migrate")
+            let items = [dashboard, nas, reports, audio].compactMap { $0 }.map { URL(fileURLWithPath: $0) }
+            let record = try await phaseErrors {
+                try await withStore(logger: logger) { store in
+                    do {
+                        return try await LegacyArchiver(phases: MigrationPhases(store: store))
+                            .archive(items, into: URL(fileURLWithPath: to), actor: MigrateCommand.operatorName)
+                    } catch let problem as LegacyArchiver.Problem {
+                        throw CLIError(problem.description)
+                    }
+                }
+            }
+            if json { try printJSON(record) } else {
+                print("archived \(record.files.count) file(s) into \(record.folder) (read-only, checksums in \(LegacyArchiver.checksumFile))")
+                print("next: `ytv2 migrate advance` to Complete")
+            }
+        }
+    }
+
+    static func phaseErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let error as PhaseError { throw CLIError(error.description) }
+    }
+}
+
+func printTransition(_ status: MigrationStatus, _ verb: String, json: Bool) throws {
+    if json { return try printJSON(status) }
+    print("\(verb) \(status.phase.rawValue)")
+    printStatus(status)
+}
+
+func printStatus(_ status: MigrationStatus) {
+    let since = status.since.map { " since \($0.formatted(.iso8601))" + (status.by.map { " (by \($0))" } ?? "") } ?? ""
+    print("phase: \(status.phase.rawValue)\(since)")
+    if let parity = status.parity {
+        print("parity: \(parity.records) mirrored write(s): \(parity.matches) match, \(parity.explained) explained, \(parity.mismatches) unexplained mismatch(es), \(parity.unresolvedMirrorFailures) unresolved mirror failure(s)")
+    }
+    if let shadow = status.shadow {
+        print(String(
+            format: "shadow reads: %d compared, %.2f %% consistent; control p50 %.1f ms p99 %.1f ms; candidate p50 %.1f ms p99 %.1f ms",
+            shadow.compared, shadow.consistency * 100, shadow.controlP50, shadow.controlP99, shadow.candidateP50, shadow.candidateP99))
+    }
+    if let next = status.next {
+        print("next: \(next.rawValue) — gate \(status.gatePassed ? "passes: `ytv2 migrate advance`" : "not met")")
+        for check in status.gate {
+            print("  \(check.passed ? "ok  " : "FAIL") \(check.name): needs \(check.requirement), has \(check.actual)")
+        }
+    } else {
+        print("next: none (the migration is complete)")
+    }
+    print("rollback: " + (status.rollbackTo.map { "`ytv2 migrate rollback` returns to \($0.rawValue)" } ?? "none"))
+}
