@@ -148,6 +148,7 @@ let package = Package(
                 "YTV2Migration",
                 "YTV2Store",
                 "YTV2TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings

@@ -151,3 +151,30 @@ extension VideoState {
         "language", "key_topics", "named_entities",
     ]
 }
+
+extension Store {
+    /// Stored video ids in order, `limit` at a time after `after` (keyset paging for exports).
+    public func videoIDs(after: String?, limit: Int) async throws -> [String] {
+        try await read { [self] connection in
+            var ids: [String] = []
+            let rows = try await connection.query(
+                "SELECT video_id::text FROM videos WHERE video_id::text > \(after ?? "") ORDER BY video_id::text LIMIT \(limit)", logger: logger)
+            for try await id in rows.decode(String.self) { ids.append(id) }
+            return ids
+        }
+    }
+
+    /// The latest revision of every variant of the given videos: video id → [(variant, text)], in variant order.
+    public func latestSummaries(_ ids: [String]) async throws -> [String: [(variant: String, text: String)]] {
+        try await read { [self] connection in
+            var result: [String: [(variant: String, text: String)]] = [:]
+            let rows = try await connection.query(
+                """
+                SELECT video_id::text, variant, text FROM summaries
+                WHERE is_latest AND video_id = ANY(\(ids)::text[]) ORDER BY video_id, variant
+                """, logger: logger)
+            for try await (id, variant, text) in rows.decode((String, String, String).self) { result[id, default: []].append((variant, text)) }
+            return result
+        }
+    }
+}

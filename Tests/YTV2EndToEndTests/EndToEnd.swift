@@ -60,9 +60,16 @@ enum EndToEnd {
     }
 
     /// Runs `ytv2 arguments` to the end; returns its standard output, failing the test on a non-zero exit.
-    /// Waits without blocking a thread: the fakes answer on the same cooperative thread pool.
     @discardableResult
     static func cli(_ arguments: [String], environment: [String: String]) async throws -> String {
+        let (status, output, problems) = try await run(arguments, environment: environment)
+        #expect(status == 0, "ytv2 \(arguments.joined(separator: " ")): \(problems)")
+        return output
+    }
+
+    /// Runs `ytv2 arguments` to the end: exit status, standard output, standard error.
+    /// Waits without blocking a thread: the fakes answer on the same cooperative thread pool.
+    static func run(_ arguments: [String], environment: [String: String]) async throws -> (Int32, String, String) {
         let process = Process()
         process.executableURL = try binary()
         process.arguments = arguments
@@ -83,9 +90,7 @@ enum EndToEnd {
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do { try process.run() } catch { continuation.resume(throwing: error) }
         }
-        let problems = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
-        #expect(status == 0, "ytv2 \(arguments.joined(separator: " ")): \(problems)")
-        return (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+        return (status, (try? String(contentsOf: out, encoding: .utf8)) ?? "", (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 
     static func freePort() -> Int { 20_000 + Int.random(in: 0..<20_000) }

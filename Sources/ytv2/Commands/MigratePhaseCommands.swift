@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import YTV2Legacy
 import YTV2Migration
 import YTV2Store
 
@@ -105,6 +106,39 @@ extension MigrateCommand {
                 print("archived \(record.files.count) file(s) into \(record.folder) (read-only, checksums in \(LegacyArchiver.checksumFile))")
                 print("next: `ytv2 migrate advance` to Complete")
             }
+        }
+    }
+
+    struct ExportLegacy: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export-legacy",
+            abstract: "Write PostgreSQL back as a legacy dashboard SQLite file and verify it in reverse (the rollback drill of the Live gate).")
+        @Option(help: "The new legacy dashboard file (must not exist).") var out: String
+        @Flag(help: "Print JSON instead of text.") var json = false
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let logger = try global.makeLogger("ytv2.migrate")
+            let report = try await withStore(logger: logger) { store in
+                let report: LegacyExporter.Report
+                do {
+                    report = try await LegacyExporter(store: store).export(to: out, progress: .forTerminal())
+                } catch let refused as LegacyWriteGuard.Refused {
+                    throw CLIError(refused.description)
+                } catch let error as LegacyReadError {
+                    throw CLIError(error.description)
+                }
+                try await MigrationPhases(store: store).remember(
+                    RollbackDrillRecord(file: report.file, verified: report.verified, seconds: report.seconds, drilledAt: Date()),
+                    as: RollbackDrillRecord.settingsKey, actor: MigrateCommand.operatorName, action: "migration.rollback_drill")
+                return report
+            }
+            if json { try printJSON(report) } else {
+                print("exported \(report.videos) video(s) and \(report.summaries) summaries to \(report.file) in \(String(format: "%.1f", report.seconds)) s")
+                for difference in report.differences.prefix(50) { print("  - \(difference)") }
+                print(report.verified ? "verified in reverse: the file migrates back to exactly what PostgreSQL holds" : "NOT verified: \(report.differences.count) difference(s)")
+            }
+            if !report.verified { throw ExitCode(1) }
         }
     }
 
