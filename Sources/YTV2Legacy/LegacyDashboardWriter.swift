@@ -20,8 +20,9 @@ public struct LegacyDashboardVideo: Sendable {
     }
 }
 
-/// Writes a new dashboard SQLite file in the legacy format (the schema the legacy dashboard had, with its later
-/// columns), so the legacy dashboard could serve it. Opened through ``LegacyWriteGuard``: refused after Complete.
+/// Writes a dashboard SQLite file in the legacy format (the schema the legacy dashboard had, with its later columns),
+/// so the legacy dashboard could serve it: a new file for an export, or an existing one kept in step by the
+/// dual-write mirror. Opened through ``LegacyWriteGuard``: refused after Complete.
 public struct LegacyDashboardWriter {
     let queue: DatabaseQueue
     public let path: String
@@ -36,34 +37,108 @@ public struct LegacyDashboardWriter {
         self.path = path
     }
 
+    /// Opens an existing legacy dashboard file to keep it in step (the dual-write mirror).
+    public init(existing path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { throw LegacySQLiteFile.OpenError.missing(path) }
+        queue = try LegacyWriteGuard.openForWriting(path)
+        self.path = path
+    }
+
     /// Appends videos in one transaction.
     public func append(_ videos: [LegacyDashboardVideo]) throws {
         try queue.inTransaction { db in
-            for video in videos {
-                try LegacyFixtures.insert(Self.contentRow(video), into: "content", db: db)
-                if let main = video.summaries.first {
-                    try db.execute(
-                        sql: "INSERT INTO content_summaries (content_id, summary_text, summary_type) VALUES (?, ?, ?)",
-                        arguments: [video.id.legacyID, main.text, main.variant])
-                }
-                for summary in video.summaries {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO summary_variants (video_id, variant_type, revision, content, is_latest, created_at)
-                            VALUES (?, ?, 1, ?, 1, ?)
-                            """,
-                        arguments: [video.id.rawValue, summary.variant, summary.text, LegacyFixtures.isoTimestamp(video.metadata.indexedAt ?? Date())])
-                }
-            }
+            for video in videos { try Self.insert(video, db: db) }
             return .commit
+        }
+    }
+
+    /// Makes the file hold exactly `video` (its content row, main summary and variants), in one transaction.
+    public func replace(_ video: LegacyDashboardVideo) throws {
+        try queue.inTransaction { db in
+            try Self.removeRows(of: video.id, db: db)
+            try Self.insert(video, db: db)
+            return .commit
+        }
+    }
+
+    /// Removes a video's rows (a delete mirrored).
+    public func remove(_ id: VideoID) throws {
+        try queue.inTransaction { db in
+            try Self.removeRows(of: id, db: db)
+            return .commit
+        }
+    }
+
+    /// sha256 of what the file holds for the video, in the canonical form of ``expectedChecksum(_:)``; nil when the
+    /// file has no row for it.
+    public func checksum(of id: VideoID) throws -> String? {
+        try queue.read { db in
+            guard let content = try Row.fetchOne(db, sql: "SELECT * FROM content WHERE id = ?", arguments: [id.legacyID]) else { return nil }
+            var lines: [String] = []
+            for name in content.columnNames where Self.contentColumns.contains(name) {
+                lines.append("content.\(name)=\(Self.text(content[name] as DatabaseValue))")
+            }
+            let variants = try Row.fetchAll(
+                db, sql: "SELECT variant_type, content FROM summary_variants WHERE video_id = ? AND is_latest = 1", arguments: [id.rawValue])
+            for row in variants {
+                lines.append("variant.\(row["variant_type"] as String? ?? "")=\(row["content"] as String? ?? "")")
+            }
+            return Array(lines.sorted().joined(separator: "\n").utf8).sha256Hex
+        }
+    }
+
+    /// sha256 of what the file must hold for `video`.
+    public static func expectedChecksum(_ video: LegacyDashboardVideo) -> String {
+        var lines: [String] = []
+        for (name, value) in contentRow(video) where contentColumns.contains(name) {
+            lines.append("content.\(name)=\(text(value?.databaseValue ?? .null))")
+        }
+        for summary in video.summaries { lines.append("variant.\(summary.variant)=\(summary.text)") }
+        return Array(lines.sorted().joined(separator: "\n").utf8).sha256Hex
+    }
+
+    /// The columns a checksum covers: what the mirror writes, without the bookkeeping timestamps.
+    static let contentColumns: Set<String> = [
+        "id", "video_id", "title", "canonical_url", "thumbnail_url", "published_at", "indexed_at", "duration_seconds", "word_count",
+        "has_audio", "has_transcript", "transcript_chars", "channel_name", "channel_id", "view_count", "like_count", "comment_count",
+        "category", "content_type", "complexity_level", "language", "key_topics", "named_entities", "subcategory", "subcategories_json", "summary",
+    ]
+
+    static func text(_ value: DatabaseValue) -> String {
+        switch value.storage {
+        case .null: ""
+        case .int64(let number): String(number)
+        case .double(let number): String(number)
+        case .string(let string): string
+        case .blob(let data): Array(data).sha256Hex
+        }
+    }
+
+    static func removeRows(of id: VideoID, db: Database) throws {
+        try db.execute(sql: "DELETE FROM content_summaries WHERE content_id = ?", arguments: [id.legacyID])
+        try db.execute(sql: "DELETE FROM summary_variants WHERE video_id IN (?, ?)", arguments: [id.rawValue, id.legacyID])
+        try db.execute(sql: "DELETE FROM content WHERE id = ?", arguments: [id.legacyID])
+    }
+
+    static func insert(_ video: LegacyDashboardVideo, db: Database) throws {
+        try LegacyFixtures.insert(contentRow(video), into: "content", db: db)
+        if let main = video.summaries.first {
+            try db.execute(
+                sql: "INSERT INTO content_summaries (content_id, summary_text, summary_type) VALUES (?, ?, ?)",
+                arguments: [video.id.legacyID, main.text, main.variant])
+        }
+        for summary in video.summaries {
+            try db.execute(
+                sql: "INSERT INTO summary_variants (video_id, variant_type, revision, content, is_latest, created_at) VALUES (?, ?, 1, ?, 1, ?)",
+                arguments: [video.id.rawValue, summary.variant, summary.text, isoMilliseconds(video.metadata.indexedAt ?? Date())])
         }
     }
 
     /// ISO-8601 in UTC with milliseconds, rounded as PostgreSQL rounds (the precision the migration compares at).
     static func isoMilliseconds(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        let (seconds, fraction) = (milliseconds - ((milliseconds % 1000) + 1000) % 1000, ((milliseconds % 1000) + 1000) % 1000)
-        let whole = Date(timeIntervalSince1970: Double(seconds / 1000)).formatted(.iso8601)
+        let fraction = ((milliseconds % 1000) + 1000) % 1000
+        let whole = Date(timeIntervalSince1970: Double((milliseconds - fraction) / 1000)).formatted(.iso8601)
         return String(whole.dropLast()) + String(format: ".%03dZ", fraction)
     }
 

@@ -174,3 +174,48 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// Videos stored or deleted since `since` (for a mirror that missed change notifications while disconnected).
+    public func videosChanged(since: Date) async throws -> (updated: [String], deleted: [String]) {
+        try await read { [self] connection in
+            var updated: [String] = [], deleted: [String] = []
+            for try await id in try await connection.query(
+                "SELECT video_id::text FROM videos WHERE updated_at >= \(since) ORDER BY 1", logger: logger
+            ).decode(String.self) {
+                updated.append(id)
+            }
+            for try await id in try await connection.query(
+                "SELECT video_id::text FROM tombstones WHERE deleted_at >= \(since) ORDER BY 1", logger: logger
+            ).decode(String.self) {
+                deleted.append(id)
+            }
+            return (updated, deleted)
+        }
+    }
+
+    /// Videos whose last mirror write failed and has not gone through since.
+    public func unresolvedMirrorFailures() async throws -> [String] {
+        try await read { [self] connection in
+            var ids: [String] = []
+            for try await id in try await connection.query(
+                "SELECT DISTINCT video_id FROM migration_parity WHERE outcome = 'mirror_failed' AND resolved_at IS NULL ORDER BY 1",
+                logger: logger
+            ).decode(String.self) {
+                ids.append(id)
+            }
+            return ids
+        }
+    }
+
+    /// Marks the failed mirror writes of a video as gone through.
+    public func resolveMirrorFailures(_ videoID: String) async throws {
+        try await transaction { [self] connection in
+            try await connection.query(
+                """
+                UPDATE migration_parity SET resolved_at = now()
+                WHERE video_id = \(videoID) AND outcome = 'mirror_failed' AND resolved_at IS NULL
+                """, logger: logger)
+        }
+    }
+}

@@ -32,16 +32,8 @@ public struct LegacyExporter: Sendable {
             let ids = try await store.videoIDs(after: after, limit: batchSize)
             guard let last = ids.last else { break }
             after = last
-            let states = try await store.videoStates(ids)
-            let summaries = try await store.latestSummaries(ids)
-            var videos: [LegacyDashboardVideo] = []
-            for id in ids {
-                guard let state = states[id], let videoID = try? VideoID(id) else { continue }
-                let texts = Self.mainFirst(summaries[id] ?? [])
-                report.summaries += texts.count
-                videos.append(LegacyDashboardVideo(
-                    id: videoID, metadata: Self.metadata(state), categories: state.categories, hasAudio: state.audioSHA256 != nil, summaries: texts))
-            }
+            let videos = try await Self.legacyVideos(ids, store: store)
+            report.summaries += videos.map(\.summaries.count).reduce(0, +)
             try writer.append(videos)
             report.videos += videos.count
             progress.advance(by: videos.count)
@@ -50,6 +42,18 @@ public struct LegacyExporter: Sendable {
         report.verified = report.differences.isEmpty
         report.seconds = (ContinuousClock.now - started).inSeconds
         return report
+    }
+
+    /// The given stored videos in the legacy dashboard's terms (absent ids are left out).
+    public static func legacyVideos(_ ids: [String], store: Store) async throws -> [LegacyDashboardVideo] {
+        let states = try await store.videoStates(ids)
+        let summaries = try await store.latestSummaries(ids)
+        return ids.compactMap { id in
+            guard let state = states[id], let videoID = try? VideoID(id) else { return nil }
+            return LegacyDashboardVideo(
+                id: videoID, metadata: metadata(state), categories: state.categories, hasAudio: state.audioSHA256 != nil,
+                summaries: mainFirst(summaries[id] ?? []))
+        }
     }
 
     /// Plans a snapshot of the exported file and compares every video with PostgreSQL.

@@ -10,7 +10,7 @@ struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
         abstract: "Move the legacy SQLite files and JSON reports into PostgreSQL: snapshot, plan, import, verify, then the gated phases.",
-        subcommands: [Snapshot.self, Plan.self, Import.self, Verify.self, Status.self, Advance.self, Rollback.self, ExportLegacy.self, Archive.self]
+        subcommands: [Snapshot.self, Plan.self, Import.self, Verify.self, Status.self, Advance.self, Rollback.self, Mirror.self, Parity.self, ExportLegacy.self, Archive.self]
     )
 
     /// The operator overrides shared by plan, import and verify.

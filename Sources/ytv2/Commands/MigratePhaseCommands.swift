@@ -142,6 +142,56 @@ extension MigrateCommand {
         }
     }
 
+    struct Mirror: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Phases DualWrite and Shadow: keep the legacy dashboard file in step with PostgreSQL (runs until stopped).")
+        @Option(help: "The legacy dashboard SQLite file the legacy dashboard serves.") var legacy: String
+        @Option(help: "Seconds between retries of failed mirror writes.") var retrySeconds = 5
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let logger = try global.makeLogger("ytv2.mirror")
+            try await withStore(logger: logger) { store in
+                var mirror = LegacyMirror(store: store, path: legacy, logger: logger)
+                mirror.retryInterval = .seconds(max(1, retrySeconds))
+                logger.notice("mirroring every change into \(legacy) while the phase is DualWrite or Shadow")
+                try await mirror.run()
+            }
+        }
+    }
+
+    struct Parity: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare the legacy dashboard file with PostgreSQL row by row and explain every difference (exit 1 if any).")
+        @Option(help: "The legacy dashboard SQLite file.") var legacy: String
+        @Flag(help: "Print JSON instead of text.") var json = false
+        @OptionGroup var global: GlobalOptions
+
+        struct Report: Encodable {
+            var figures: ParityFigures
+            var unresolvedMirrorFailures: [String]
+            var differences: [String]
+        }
+
+        func run() async throws {
+            let logger = try global.makeLogger("ytv2.migrate")
+            let report = try await withStore(logger: logger) { store in
+                let since = try await store.phaseRecord().since ?? .distantPast
+                return Report(
+                    figures: try await store.parityFigures(since: since), unresolvedMirrorFailures: try await store.unresolvedMirrorFailures(),
+                    differences: try await LegacyExporter(store: store).verify(legacy))
+            }
+            if json { try printJSON(report) } else {
+                let f = report.figures
+                print("parity records this phase: \(f.records) (\(f.matches) match, \(f.explained) explained, \(f.mismatches) mismatch, \(f.unresolvedMirrorFailures) unresolved mirror failure(s))")
+                for id in report.unresolvedMirrorFailures { print("  mirror write pending for \(id) (retried by `ytv2 migrate mirror`)") }
+                for difference in report.differences.prefix(200) { print("  - \(difference)") }
+                print(report.differences.isEmpty ? "the legacy file and PostgreSQL agree row by row" : "\(report.differences.count) difference(s)")
+            }
+            if !report.differences.isEmpty || !report.unresolvedMirrorFailures.isEmpty { throw ExitCode(1) }
+        }
+    }
+
     static func phaseErrors<T>(_ body: () async throws -> T) async throws -> T {
         do { return try await body() } catch let error as PhaseError { throw CLIError(error.description) }
     }

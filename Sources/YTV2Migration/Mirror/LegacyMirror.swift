@@ -1,0 +1,108 @@
+import Foundation
+import Logging
+import YTV2Core
+import YTV2Legacy
+import YTV2Store
+
+/// The dual-write mirror of phases DualWrite and Shadow: follows the change feed (which carries every processor
+/// result and every dashboard delete, from any process) and makes the legacy dashboard file hold what PostgreSQL
+/// holds for each changed video, so the legacy dashboard could keep serving. PostgreSQL stays primary: the mirror
+/// only ever reads it, so a mirror failure can never fail or undo a write. Each mirrored write appends a parity
+/// record (checksums of both sides); a failure is recorded and retried until it goes through.
+public struct LegacyMirror: Sendable {
+    public let store: Store
+    public let path: String
+    public var retryInterval: Duration = .seconds(5)
+    let logger: Logger
+
+    public init(store: Store, path: String, logger: Logger) {
+        self.store = store
+        self.path = path
+        self.logger = logger
+    }
+
+    /// The phases in which the mirror writes.
+    public static let mirroringPhases: Set<String> = [MigrationPhase.dualWrite.rawValue, MigrationPhase.shadow.rawValue]
+
+    /// Follows the change feed and retries failures until cancelled.
+    public func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: retryInterval)
+                    _ = try? await retryFailures()
+                }
+            }
+            group.addTask {
+                var lastSeen = Date()
+                for await event in store.changeFeed() {
+                    switch event {
+                    case .connected: break
+                    case .reconnected:
+                        // Changes committed while the feed was down were missed: mirror everything changed since.
+                        let (updated, deleted) = (try? await store.videosChanged(since: lastSeen.addingTimeInterval(-5))) ?? ([], [])
+                        for id in updated + deleted { _ = await mirror(id) }
+                    case .change(let change):
+                        _ = await mirror(change.videoID.rawValue)
+                    }
+                    lastSeen = Date()
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    public enum Outcome: String, Sendable, Equatable {
+        case match, mismatch, mirrorFailed = "mirror_failed", skipped
+    }
+
+    /// Makes the legacy file hold what PostgreSQL holds for `id` and records the parity of that write. Skipped
+    /// outside DualWrite and Shadow.
+    @discardableResult
+    public func mirror(_ id: String) async -> Outcome {
+        do {
+            guard Self.mirroringPhases.contains(try await store.phaseRecord().phase) else { return .skipped }
+        } catch {
+            logger.warning("mirror cannot read the phase", metadata: ["error": "\(error)"])
+            return .skipped
+        }
+        var operation = "commit"
+        var primary: String?
+        do {
+            let videoID = try VideoID(id)
+            let writer = try LegacyDashboardWriter(existing: path)
+            if let video = try await LegacyExporter.legacyVideos([id], store: store).first {
+                primary = LegacyDashboardWriter.expectedChecksum(video)
+                try writer.replace(video)
+            } else {
+                operation = "delete"
+                try writer.remove(videoID)
+            }
+            let mirrored = try writer.checksum(of: videoID)
+            let outcome: Outcome = mirrored == primary ? .match : .mismatch
+            try await store.recordParity(
+                operation: operation, videoID: id, primarySHA256: primary, mirrorSHA256: mirrored, outcome: outcome.rawValue,
+                detail: outcome == .match ? nil : "the legacy file holds something else than was written")
+            try await store.resolveMirrorFailures(id)
+            return outcome
+        } catch {
+            logger.warning("mirror write failed; will retry", metadata: ["video": "\(id)", "error": "\(error)"])
+            try? await store.recordParity(
+                operation: operation, videoID: id, primarySHA256: primary, mirrorSHA256: nil, outcome: Outcome.mirrorFailed.rawValue,
+                detail: String(describing: error))
+            return .mirrorFailed
+        }
+    }
+
+    /// Mirrors again every video whose last mirror write failed; returns how many went through.
+    @discardableResult
+    public func retryFailures() async throws -> Int {
+        var done = 0
+        for id in try await store.unresolvedMirrorFailures() {
+            let outcome = await mirror(id)
+            if outcome == .match || outcome == .mismatch { done += 1 }
+        }
+        return done
+    }
+}

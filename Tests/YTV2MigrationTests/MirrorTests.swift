@@ -1,0 +1,91 @@
+import Foundation
+import GRDB
+import Logging
+import Testing
+import YTV2Core
+import YTV2Legacy
+import YTV2Migration
+import YTV2Store
+import YTV2TestSupport
+
+/// The dual-write mirror: writes committed to PostgreSQL (by any process) reach the legacy dashboard file with a parity
+/// record each; a mirror failure keeps the primary write, shows in the parity figures and the Shadow gate, and goes
+/// through once the file can be written again.
+@Suite struct MirrorTests {
+    static func waitFor(_ condition: () async throws -> Bool) async throws -> Bool {
+        for _ in 0..<200 {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    @Test func writesAndDeletesReachTheLegacyFileAndFailuresAreRetried() async throws {
+        let fixture = try MigrationFixture.make(rows: 40, seed: 12)
+        defer { fixture.cleanUp() }
+        try await withTestStore { store in
+            _ = try await fixture.importAll(into: store)
+            // The legacy dashboard's file, in step with PostgreSQL when dual-write starts.
+            let legacy = fixture.folder.appendingPathComponent("legacy-dashboard.db").path
+            #expect(try await LegacyExporter(store: store).export(to: legacy).verified)
+            #expect(try await store.changePhase(from: "Off", to: "DualWrite", actor: "test", action: "migration.advance", details: ["test": true]))
+
+            var mirror = LegacyMirror(store: store, path: legacy, logger: TestPostgres.logger)
+            mirror.retryInterval = .milliseconds(200)
+            let running = Task { [mirror] in try await mirror.run() }
+            defer { running.cancel() }
+            try await Task.sleep(for: .milliseconds(300))  // the feed is listening
+
+            // A processor result and a dashboard delete, committed to PostgreSQL only.
+            var metadata = VideoMetadata()
+            metadata.title = "Processed during dual-write"
+            _ = try await store.commit(VideoWrite(
+                videoID: try VideoID("DualWrite01"), metadata: metadata, summaries: [SummaryDraft(variant: .comprehensive, text: "Mirrored.")],
+                actor: "processor"))
+            let victim = try #require(fixture.expectations.curated.keys.sorted().last)
+            _ = try await store.delete(try VideoID(victim), actor: "dashboard:admin", reason: "test")
+            #expect(try await Self.waitFor { try await store.parityFigures(since: .distantPast).matches >= 2 })
+            let rows = try await DatabaseQueue(path: legacy).read { try String.fetchAll($0, sql: "SELECT video_id FROM content") }
+            #expect(rows.contains("DualWrite01") && !rows.contains(victim))
+
+            // The legacy dashboard holds a write lock: the mirror fails, PostgreSQL keeps the write.
+            let blocker = try DatabaseQueue(path: legacy)
+            let locked = Task.detached {
+                try blocker.inTransaction(.exclusive) { _ in
+                    Thread.sleep(forTimeInterval: 1.5)
+                    return .commit
+                }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            metadata.title = "Processed while the legacy file was locked"
+            _ = try await store.commit(VideoWrite(
+                videoID: try VideoID("DualWrite02"), metadata: metadata, summaries: [SummaryDraft(variant: .comprehensive, text: "Later.")],
+                actor: "processor"))
+            #expect(try await Self.waitFor { try await store.parityFigures(since: .distantPast).unresolvedMirrorFailures == 1 })
+            #expect(try await store.report(id: "DualWrite02") != nil)
+            let refused = try await MigrationPhases(store: store).status()
+            #expect(refused.gate.first { $0.name == "unresolved mirror failures" }?.passed == false)
+            #expect(try await store.unresolvedMirrorFailures() == ["DualWrite02"])
+
+            // Lock released: the retry goes through, parity is whole again, and the gate opens.
+            try await locked.value
+            #expect(try await Self.waitFor { try await store.parityFigures(since: .distantPast).unresolvedMirrorFailures == 0 })
+            let differences = try await LegacyExporter(store: store).verify(legacy)
+            #expect(differences.isEmpty, "\(differences.prefix(5))")
+            let figures = try await store.parityFigures(since: .distantPast)
+            #expect(figures.mismatches == 0 && figures.matches >= 3)
+            #expect(try await MigrationPhases(store: store).advance(actor: "test").phase == .shadow)
+        }
+    }
+
+    @Test func theMirrorWritesNothingOutsideDualWriteAndShadow() async throws {
+        try await withTestStore { store in
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-mirror-\(UUID().uuidString).db").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            _ = try LegacyDashboardWriter(creating: path)
+            let outcome = await LegacyMirror(store: store, path: path, logger: TestPostgres.logger).mirror("dQw4w9WgXcQ")
+            #expect(outcome == .skipped)
+            #expect(try await store.parityFigures(since: .distantPast).records == 0)
+        }
+    }
+}
