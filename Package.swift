@@ -185,6 +185,7 @@ let package = Package(
                 "YTV2Legacy",
                 "YTV2Store",
                 "YTV2TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

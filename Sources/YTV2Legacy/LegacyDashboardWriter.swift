@@ -142,12 +142,19 @@ public struct LegacyDashboardWriter {
         return String(whole.dropLast()) + String(format: ".%03dZ", fraction)
     }
 
+    /// Sorted keys: the same video must give the same bytes every time (its checksum is compared after the write).
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
     static func contentRow(_ video: LegacyDashboardVideo) -> [String: (any DatabaseValueConvertible)?] {
         let m = video.metadata
-        let json: ([String]) -> String = { String(decoding: (try? JSONEncoder().encode($0)) ?? Data("[]".utf8), as: UTF8.self) }
+        let json: ([String]) -> String = { String(decoding: (try? encoder.encode($0)) ?? Data("[]".utf8), as: UTF8.self) }
         let categorized = video.categories.contains { !$0.subcategories.isEmpty }
         let subcategories = categorized
-            ? String(decoding: (try? JSONEncoder().encode(["categories": video.categories])) ?? Data(), as: UTF8.self) : nil
+            ? String(decoding: (try? encoder.encode(["categories": video.categories])) ?? Data(), as: UTF8.self) : nil
         return [
             "id": video.id.legacyID, "video_id": video.id.rawValue, "title": m.title ?? "", "canonical_url": video.id.canonicalURL,
             "thumbnail_url": m.thumbnailURL, "published_at": m.publishedAt.map(Self.isoMilliseconds),

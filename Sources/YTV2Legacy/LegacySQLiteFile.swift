@@ -47,6 +47,13 @@ public struct LegacySQLiteFile: Sendable {
     }
 
     /// `PRAGMA integrity_check`: "ok", or the problems SQLite found.
+    /// The rowids of `table` whose `column` equals `value` (the lookups of the shadow reads).
+    public func rowids(of table: String, where column: String, equals value: String) throws -> [Int64] {
+        try wrap(table: table) {
+            try queue.read { try Int64.fetchAll($0, sql: "SELECT rowid FROM \(quoted(table)) WHERE \(quoted(column)) = ?", arguments: [value]) }
+        }
+    }
+
     public func integrityCheck() throws -> [String] {
         try queue.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
     }

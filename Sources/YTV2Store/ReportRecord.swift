@@ -27,6 +27,37 @@ public struct ReportRecord: Sendable, Equatable {
     public var summaries: [StoredSummary]
     public var updatedAt: Date
 
+    public init(
+        videoID: VideoID, contentSource: String = "youtube", title: String, channelName: String? = nil, channelID: String? = nil,
+        thumbnailURL: String? = nil, publishedAt: Date? = nil, indexedAt: Date, durationSeconds: Int? = nil, wordCount: Int? = nil,
+        viewCount: Int? = nil, hasTranscript: Bool = false, transcriptChars: Int? = nil, contentType: String? = nil,
+        complexityLevel: String? = nil, language: String? = nil, keyTopics: [String] = [], namedEntities: [String] = [],
+        categorization: Categorization? = nil, audio: AudioInfo? = nil, summaries: [StoredSummary] = [], updatedAt: Date
+    ) {
+        self.videoID = videoID
+        self.contentSource = contentSource
+        self.title = title
+        self.channelName = channelName
+        self.channelID = channelID
+        self.thumbnailURL = thumbnailURL
+        self.publishedAt = publishedAt
+        self.indexedAt = indexedAt
+        self.durationSeconds = durationSeconds
+        self.wordCount = wordCount
+        self.viewCount = viewCount
+        self.hasTranscript = hasTranscript
+        self.transcriptChars = transcriptChars
+        self.contentType = contentType
+        self.complexityLevel = complexityLevel
+        self.language = language
+        self.keyTopics = keyTopics
+        self.namedEntities = namedEntities
+        self.categorization = categorization
+        self.audio = audio
+        self.summaries = summaries
+        self.updatedAt = updatedAt
+    }
+
     public var hasAudio: Bool { audio != nil }
 
     /// The first present of the preferred variants, then any.
@@ -39,6 +70,13 @@ public struct AudioInfo: Sendable, Equatable {
     public var sha256: String
     public var durationSeconds: Double?
     public var mime: String
+
+    public init(sizeBytes: Int, sha256: String, durationSeconds: Double?, mime: String) {
+        self.sizeBytes = sizeBytes
+        self.sha256 = sha256
+        self.durationSeconds = durationSeconds
+        self.mime = mime
+    }
 }
 
 /// One stored summary revision.
@@ -53,6 +91,22 @@ public struct StoredSummary: Sendable, Equatable {
     public var proficiency: ProficiencyLevel?
     public var generatedAt: Date?
     public var createdAt: Date
+
+    public init(
+        variant: SummaryVariant, revision: Int, isLatest: Bool, text: String, html: String? = nil, headline: String? = nil,
+        language: String? = nil, proficiency: ProficiencyLevel? = nil, generatedAt: Date? = nil, createdAt: Date
+    ) {
+        self.variant = variant
+        self.revision = revision
+        self.isLatest = isLatest
+        self.text = text
+        self.html = html
+        self.headline = headline
+        self.language = language
+        self.proficiency = proficiency
+        self.generatedAt = generatedAt
+        self.createdAt = createdAt
+    }
 }
 
 /// One page of reports and the total over all pages.

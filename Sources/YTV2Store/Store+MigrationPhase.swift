@@ -219,3 +219,29 @@ extension Store {
         }
     }
 }
+
+/// A shadow read whose two sides differed, with both payloads when they were kept.
+public struct ShadowMismatch: Sendable, Equatable, Codable {
+    public var route: String
+    public var recordedAt: Date
+    public var controlBody: String?
+    public var candidateBody: String?
+}
+
+extension Store {
+    /// The latest shadow mismatches, newest first.
+    public func shadowMismatches(limit: Int = 20) async throws -> [ShadowMismatch] {
+        try await read { [self] connection in
+            var result: [ShadowMismatch] = []
+            let rows = try await connection.query(
+                """
+                SELECT route, recorded_at, control_body, candidate_body FROM migration_shadow_reads
+                WHERE NOT matched ORDER BY id DESC LIMIT \(limit)
+                """, logger: logger)
+            for try await (route, at, control, candidate) in rows.decode((String, Date, String?, String?).self) {
+                result.append(ShadowMismatch(route: route, recordedAt: at, controlBody: control, candidateBody: candidate))
+            }
+            return result
+        }
+    }
+}

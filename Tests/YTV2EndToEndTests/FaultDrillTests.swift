@@ -100,7 +100,9 @@ import YTV2TestSupport
                     load.phase.withLock { $0 = "during" }
                     let down = ContinuousClock.now
                     _ = try cluster.stop(mode: "immediate")
-                    try await Task.sleep(for: .seconds(4))
+                    // Longer than the dashboard waits for a connection (10 s): a request that waits out its lease
+                    // answers 503, so the outage is visible however the machine schedules the requests.
+                    try await Task.sleep(for: .seconds(12))
                     _ = try await cluster.start(logger: TestPostgres.logger)
                     load.outage.withLock { $0 = ContinuousClock.now - down }
                     load.phase.withLock { $0 = "after" }

@@ -15,6 +15,8 @@ public struct DashboardConfiguration: Sendable {
     public var migrateOnStart: Bool
     /// Called once the server listens, with the port it got (useful with port 0).
     public var onServerRunning: @Sendable (Int) async -> Void
+    /// Shadow reads against the legacy copy in phase Shadow; nil serves PostgreSQL in every phase.
+    public var shadow: ShadowConfiguration?
 
     public init(
         host: String = "127.0.0.1", port: Int = 10000, version: String = YTV2Version.current, adminToken: String? = nil, ingestToken: String? = nil,

@@ -9,6 +9,13 @@ import YTV2Store
 /// The one ITEM shape of API.md, used by the list, the single report and the ingest echo.
 /// Optional fields are written as `null`, never omitted: the legacy UI reads every key.
 struct ReportItem: Encodable, Sendable {
+    /// Sorted keys: the same categories give the same `subcategories_json` text on every request.
+    static let sortedEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
     let record: ReportRecord
     /// Adds `"summary": {"text","html","type"}` (the single-report form).
     let includeSummary: Bool
@@ -43,7 +50,7 @@ struct ReportItem: Encodable, Sendable {
         try c.encode(Self.sourceLabel(r.contentSource), forKey: .source_label)
         let entries = r.categorization?.entries ?? []
         try c.encode(Analysis(record: r, entries: entries), forKey: .analysis)
-        try c.encode(String(decoding: try JSONEncoder().encode(["categories": entries]), as: UTF8.self), forKey: .subcategories_json)
+        try c.encode(String(decoding: try Self.sortedEncoder.encode(["categories": entries]), as: UTF8.self), forKey: .subcategories_json)
         try c.encode(Media(record: r), forKey: .media)
         try c.encode(MediaMetadata(video_duration_seconds: r.durationSeconds, mp3_duration_seconds: r.audio?.durationSeconds), forKey: .media_metadata)
         let preferred = r.preferredSummary

@@ -16,10 +16,31 @@ struct OperationsController: Sendable {
         let migration_phase: String
     }
 
+    /// `/health/migration`: the phase and the figures of its gates (consistency, p50/p99 of both sides, parity).
+    struct MigrationHealth: ResponseEncodableJSON {
+        let phase: String
+        let since: String?
+        let shadow: ShadowFigures
+        let parity: ParityFigures
+        let consistency: Double
+    }
+
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/health/backend") { _, _ in
             let phase = (try? await store.setting("migration.phase")) ?? nil
             return Backend(backend: "postgresql", read_source: "postgresql", migration_phase: phase ?? "Off")
+        }
+        router.get("/health/migration") { _, _ in
+            do {
+                let phase = try await store.phaseRecord()
+                let since = phase.since ?? .distantPast
+                let shadow = try await store.shadowFigures(since: since)
+                return MigrationHealth(
+                    phase: phase.phase, since: phase.since.map(APIDate.string), shadow: shadow,
+                    parity: try await store.parityFigures(since: since), consistency: shadow.consistency)
+            } catch {
+                throw APIError.unavailable("the database is unreachable")
+            }
         }
         router.get("/metrics") { _, _ in
             var headers = HTTPFields()

@@ -11,6 +11,7 @@ struct ReportsController: Sendable {
     let store: Store
     let facetCache: ChangeInvalidatedCache<ReportFacets>
     let totalCache: ChangeInvalidatedCache<Int>
+    let shadow: ShadowReads
 
     struct ListResponse: ResponseEncodableJSON {
         struct Pagination: Encodable {
@@ -67,7 +68,13 @@ struct ReportsController: Sendable {
     }
 
     func single(_ id: String) async throws -> Response {
-        try JSONBody.response(ReportItem(try await record(id), includeSummary: true))
+        if await shadow.active(), let videoID = try? VideoID(apiID: id) {
+            // Phase Shadow: the legacy copy answers, PostgreSQL is compared beside it.
+            let record = try await shadow.report(videoID, route: "/api/reports/{id}") { [store] in try await store.report(id: videoID.rawValue) }
+            guard let record else { throw APIError.notFound("no report with id \(id.prefix(64))") }
+            return try JSONBody.response(ReportItem(record, includeSummary: true))
+        }
+        return try JSONBody.response(ReportItem(try await record(id), includeSummary: true))
     }
 
     func page(_ id: String) async throws -> Response {

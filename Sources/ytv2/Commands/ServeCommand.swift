@@ -2,8 +2,13 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import YTV2Core
 import YTV2Dashboard
+import YTV2Migration
 import YTV2Store
+
+/// The legacy copy as the control side of the dashboard's shadow reads.
+extension LegacyControlReader: ControlReads {}
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,6 +31,14 @@ struct ServeCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         var configuration = DashboardConfiguration(
             host: host, port: port, adminToken: environment["YTV2_ADMIN_TOKEN"], ingestToken: environment["YTV2_INGEST_TOKEN"])
+        if let legacy = environment["YTV2_LEGACY_DASHBOARD"], !legacy.isEmpty {
+            // Phase Shadow serves single reports from this legacy copy and compares PostgreSQL beside it.
+            let control: LegacyControlReader
+            do { control = try LegacyControlReader(path: legacy) } catch { throw CLIError("YTV2_LEGACY_DASHBOARD: \(error)") }
+            configuration.shadow = ShadowConfiguration(
+                control: control, samplePercent: Double(environment["YTV2_SHADOW_SAMPLE_PERCENT"] ?? "") ?? 100,
+                candidateTimeout: .milliseconds(Int(environment["YTV2_SHADOW_TIMEOUT_MS"] ?? "") ?? 500))
+        }
         configuration.onServerRunning = { port in
             // Written straight to the descriptor: stdout to a pipe or file is buffered, and this line must show at once.
             FileHandle.standardOutput.write(Data("ytv2 dashboard on http://\(host):\(port) (database: \(location.summary))\n".utf8))

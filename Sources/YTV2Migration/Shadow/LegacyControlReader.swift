@@ -1,0 +1,48 @@
+import Foundation
+import YTV2Core
+import YTV2Legacy
+import YTV2Store
+
+/// Reads one video from the legacy dashboard file the way the legacy dashboard served it, into the record the new
+/// dashboard renders: the control side of the shadow reads (phase Shadow), read with the migration's own readers.
+public struct LegacyControlReader: Sendable {
+    public let file: LegacySQLiteFile
+
+    public init(path: String) throws { file = try LegacySQLiteFile(path: path) }
+
+    /// The video as the legacy file holds it; nil when the file has no row for it.
+    public func report(_ id: VideoID) throws -> ReportRecord? {
+        let path = file.path
+        guard let rowid = try file.rowids(of: "content", where: "id", equals: id.legacyID).first else { return nil }
+        var record: LegacyRecord?
+        try file.forEachRow(of: "content", rowids: [rowid]) { row in record = try LegacyRecord(contentRow: row, file: path) }
+        guard let content = record else { return nil }
+        // The latest text per variant: summary_variants first, then content_summaries, then content.summary.
+        var texts: [SummaryVariant: LegacySummary] = [:]
+        let variantRows = try file.rowids(of: "summary_variants", where: "video_id", equals: id.rawValue)
+        try file.forEachRow(of: "summary_variants", rowids: variantRows) { row in
+            for summary in LegacyRecord(variantRow: row, file: path).summaries { texts[summary.variant] = summary }
+        }
+        let summaryRows = try file.rowids(of: "content_summaries", where: "content_id", equals: id.legacyID)
+        try file.forEachRow(of: "content_summaries", rowids: summaryRows) { row in
+            for summary in LegacyRecord(summaryRow: row, file: path).summaries where texts[summary.variant] == nil { texts[summary.variant] = summary }
+        }
+        for summary in content.summaries where texts[summary.variant] == nil { texts[summary.variant] = summary }
+
+        let m = content.fields
+        let indexed = content.indexedAt ?? m.indexedAt ?? Date(timeIntervalSince1970: 0)
+        let order = SummaryVariant.preferenceOrder
+        let summaries = texts.values.sorted { a, b in
+            let (x, y) = (order.firstIndex(of: a.variant) ?? order.count, order.firstIndex(of: b.variant) ?? order.count)
+            return x != y ? x < y : a.variant.id < b.variant.id
+        }.map { StoredSummary(variant: $0.variant, revision: 1, isLatest: true, text: $0.text, headline: $0.headline, language: $0.language, createdAt: indexed) }
+        return ReportRecord(
+            videoID: id, title: m.title ?? "", channelName: m.channelName, channelID: m.channelID, thumbnailURL: m.thumbnailURL,
+            publishedAt: m.publishedAt, indexedAt: indexed, durationSeconds: m.durationSeconds, wordCount: m.wordCount, viewCount: m.viewCount,
+            hasTranscript: m.hasTranscript ?? false, transcriptChars: m.transcriptChars, contentType: m.contentType,
+            complexityLevel: m.complexityLevel, language: m.language, keyTopics: m.keyTopics ?? [], namedEntities: m.namedEntities ?? [],
+            categorization: content.categories.map { Categorization(entries: $0, origin: .legacyDashboard) },
+            audio: content.hasAudio == true ? AudioInfo(sizeBytes: 0, sha256: "", durationSeconds: content.audioDurationSeconds, mime: "audio/mpeg") : nil,
+            summaries: summaries, updatedAt: content.updatedAt ?? indexed)
+    }
+}
