@@ -42,6 +42,7 @@ let package = Package(
             dependencies: [
                 "YTV2Core",
                 "CYTV2Spawn",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

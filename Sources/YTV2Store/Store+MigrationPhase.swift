@@ -22,7 +22,7 @@ public struct ParityFigures: Sendable, Equatable, Codable {
     public var explained = 0
     /// Checksums that differ with no explanation recorded.
     public var mismatches = 0
-    /// Mirror writes that failed and have not gone through since.
+    /// Videos whose mirror write failed and has not gone through since.
     public var unresolvedMirrorFailures = 0
 
     public init(records: Int = 0, matches: Int = 0, explained: Int = 0, mismatches: Int = 0, unresolvedMirrorFailures: Int = 0) {
@@ -117,7 +117,7 @@ extension Store {
                        count(*) FILTER (WHERE outcome = 'match')::int,
                        count(*) FILTER (WHERE outcome = 'explained')::int,
                        count(*) FILTER (WHERE outcome = 'mismatch')::int,
-                       count(*) FILTER (WHERE outcome = 'mirror_failed' AND resolved_at IS NULL)::int
+                       count(DISTINCT video_id) FILTER (WHERE outcome = 'mirror_failed' AND resolved_at IS NULL)::int
                 FROM migration_parity WHERE recorded_at >= \(since)
                 """, logger: logger)
             for try await (records, matches, explained, mismatches, failures) in rows.decode((Int, Int, Int, Int, Int).self) {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import PostgresNIO
 import ServiceLifecycle
 import Synchronization
@@ -89,12 +90,16 @@ public final class Store: Sendable, Service {
         let leased = LockedFlag(false)
         let availability = self.availability
         let timeout = availability.value ? leaseTimeout : unavailableLeaseTimeout
+        let requested = ContinuousClock.now
         return try await mappingErrors {
             try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask {
                     try await self.client.withConnection { connection in
                         leased.set(true)
                         availability.set(true)
+                        PoolMetrics.wait.recordNanoseconds(Int64((ContinuousClock.now - requested).inSeconds * 1_000_000_000))
+                        PoolMetrics.leased.increment()
+                        defer { PoolMetrics.leased.decrement() }
                         do {
                             return try await Self.abandoningIfClosed(connection) { try await body(connection) }
                         } catch {
@@ -106,6 +111,7 @@ public final class Store: Sendable, Service {
                 group.addTask {
                     try await Task.sleep(for: timeout)
                     if !leased.value {
+                        PoolMetrics.timeouts.increment()
                         availability.set(false)
                         throw StoreError.unavailable("no database connection within \(timeout)")
                     }
@@ -207,6 +213,16 @@ extension PostgresConnection {
 }
 
 /// A Bool shared between tasks (whether a lease was granted; whether the database answered).
+/// The pool as the store uses it, for `/metrics` (the Prometheus registry of `ytv2 serve`; no-ops elsewhere).
+enum PoolMetrics {
+    /// Connections leased right now.
+    static let leased = Meter(label: "ytv2_db_pool_leased_connections")
+    /// How long a caller waited for a connection.
+    static let wait = Metrics.Timer(label: "ytv2_db_pool_wait")
+    /// Leases given up because no connection came within the lease timeout (answered 503).
+    static let timeouts = Counter(label: "ytv2_db_pool_lease_timeouts_total")
+}
+
 private final class LockedFlag: Sendable {
     private let storage: Mutex<Bool>
     init(_ value: Bool) { storage = Mutex(value) }

@@ -67,6 +67,11 @@ import YTV2TestSupport
                 let text = String(buffer: response.body)
                 #expect(text.contains("http_server_request_duration_bucket{http_route=\"/api/reports\""))
                 #expect(text.contains("http_server_request_duration_bucket{http_route=\"/health/backend\""))
+                // The pool: connections leased now, how long callers waited, lease timeouts, the server's count.
+                #expect(text.contains("ytv2_db_pool_leased_connections"))
+                #expect(text.contains("ytv2_db_pool_wait_bucket"))
+                let server = text.split(separator: "\n").first { $0.hasPrefix("ytv2_db_server_connections ") }
+                #expect((server?.split(separator: " ").last).flatMap { Double($0) }.map { $0 >= 1 } == true, "\(server ?? "missing")")
             }
         }
     }

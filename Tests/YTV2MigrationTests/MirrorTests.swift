@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import Synchronization
 import Testing
 import YTV2Core
 import YTV2Legacy
@@ -13,7 +14,7 @@ import YTV2TestSupport
 /// through once the file can be written again.
 @Suite struct MirrorTests {
     static func waitFor(_ condition: () async throws -> Bool) async throws -> Bool {
-        for _ in 0..<200 {
+        for _ in 0..<400 {
             if try await condition() { return true }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -48,15 +49,21 @@ import YTV2TestSupport
             let rows = try await DatabaseQueue(path: legacy).read { try String.fetchAll($0, sql: "SELECT video_id FROM content") }
             #expect(rows.contains("DualWrite01") && !rows.contains(victim))
 
-            // The legacy dashboard holds a write lock: the mirror fails, PostgreSQL keeps the write.
+            // The legacy dashboard holds a write lock (on a thread of its own, until the test lets go): the mirror
+            // fails, PostgreSQL keeps the write.
             let blocker = try DatabaseQueue(path: legacy)
-            let locked = Task.detached {
-                try blocker.inTransaction(.exclusive) { _ in
-                    Thread.sleep(forTimeInterval: 1.5)
+            let holding = Mutex(false)
+            let release = DispatchSemaphore(value: 0)
+            let holder = Thread {
+                try? blocker.inTransaction(.exclusive) { _ in
+                    holding.withLock { $0 = true }
+                    release.wait()
                     return .commit
                 }
             }
-            try await Task.sleep(for: .milliseconds(200))
+            holder.start()
+            defer { release.signal() }  // never leave the lock held when an expectation fails
+            #expect(try await Self.waitFor { holding.withLock { $0 } })
             metadata.title = "Processed while the legacy file was locked"
             _ = try await store.commit(VideoWrite(
                 videoID: try VideoID("DualWrite02"), metadata: metadata, summaries: [SummaryDraft(variant: .comprehensive, text: "Later.")],
@@ -68,7 +75,7 @@ import YTV2TestSupport
             #expect(try await store.unresolvedMirrorFailures() == ["DualWrite02"])
 
             // Lock released: the retry goes through, parity is whole again, and the gate opens.
-            try await locked.value
+            release.signal()
             #expect(try await Self.waitFor { try await store.parityFigures(since: .distantPast).unresolvedMirrorFailures == 0 })
             let differences = try await LegacyExporter(store: store).verify(legacy)
             #expect(differences.isEmpty, "\(differences.prefix(5))")

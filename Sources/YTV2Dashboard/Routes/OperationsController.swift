@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Metrics
 import NIOCore
 import Prometheus
 import YTV2Store
@@ -25,6 +26,8 @@ struct OperationsController: Sendable {
         let consistency: Double
     }
 
+    static let serverConnections = Gauge(label: "ytv2_db_server_connections")
+
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/health/backend") { _, _ in
             let phase = (try? await store.setting("migration.phase")) ?? nil
@@ -43,6 +46,8 @@ struct OperationsController: Sendable {
             }
         }
         router.get("/metrics") { _, _ in
+            // Connections the server has for this database (all clients), read at scrape time.
+            if let count = try? await store.databaseConnections() { Self.serverConnections.record(count) }
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
