@@ -23,7 +23,7 @@ public struct LegacyDashboardVideo: Sendable {
 /// Writes a dashboard SQLite file in the legacy format (the schema the legacy dashboard had, with its later columns),
 /// so the legacy dashboard could serve it: a new file for an export, or an existing one kept in step by the
 /// dual-write mirror. Opened through ``LegacyWriteGuard``: refused after Complete.
-public struct LegacyDashboardWriter {
+public struct LegacyDashboardWriter: Sendable {
     let queue: DatabaseQueue
     public let path: String
 

@@ -232,18 +232,6 @@ extension Store {
         }
     }
 
-    /// Records a setting (JSON value) and, in the same transaction, an audit entry.
-    public func recordSetting(_ key: String, json: String, actor: String, auditAction: String, details: some Encodable & Sendable) async throws {
-        try await transaction { [self] connection in
-            try await connection.query(
-                """
-                INSERT INTO settings (key, value, updated_by) VALUES (\(key), \(json)::jsonb, \(actor))
-                ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = now()
-                """, logger: logger)
-            try await appendAudit(actor: actor, action: auditAction, subject: key, details: details, on: connection)
-        }
-    }
-
     private func upsertVideos(_ json: String, on connection: PostgresConnection) async throws -> Int {
         let rows = try await connection.query(
             """

@@ -8,13 +8,6 @@ public struct PhaseRecord: Sendable, Equatable, Codable {
     public var by: String?
 }
 
-/// A setting's JSON value and when it was last written.
-public struct SettingRecord: Sendable, Equatable {
-    public var json: String
-    public var updatedAt: Date
-    public var updatedBy: String
-}
-
 /// Dual-write parity over a window.
 public struct ParityFigures: Sendable, Equatable, Codable {
     public var records = 0
@@ -25,13 +18,7 @@ public struct ParityFigures: Sendable, Equatable, Codable {
     /// Videos whose mirror write failed and has not gone through since.
     public var unresolvedMirrorFailures = 0
 
-    public init(records: Int = 0, matches: Int = 0, explained: Int = 0, mismatches: Int = 0, unresolvedMirrorFailures: Int = 0) {
-        self.records = records
-        self.matches = matches
-        self.explained = explained
-        self.mismatches = mismatches
-        self.unresolvedMirrorFailures = unresolvedMirrorFailures
-    }
+    public init() {}
 }
 
 /// Shadow-read comparisons over a window, with the latency of both sides.
@@ -43,16 +30,7 @@ public struct ShadowFigures: Sendable, Equatable, Codable {
     public var candidateP50 = 0.0
     public var candidateP99 = 0.0
 
-    public init(
-        compared: Int = 0, matched: Int = 0, controlP50: Double = 0, controlP99: Double = 0, candidateP50: Double = 0, candidateP99: Double = 0
-    ) {
-        self.compared = compared
-        self.matched = matched
-        self.controlP50 = controlP50
-        self.controlP99 = controlP99
-        self.candidateP50 = candidateP50
-        self.candidateP99 = candidateP99
-    }
+    public init() {}
 
     /// matched / compared; 0 when nothing was compared.
     public var consistency: Double { compared == 0 ? 0 : Double(matched) / Double(compared) }
@@ -61,8 +39,6 @@ public struct ShadowFigures: Sendable, Equatable, Codable {
 extension Store {
     /// The settings key of the phase; its value is a JSON string ("Off" when absent).
     public static let phaseKey = "migration.phase"
-    /// NOTIFY channel on which a phase change is announced to running services.
-    public static let phaseChannel = "ytv2_phase"
 
     public func phaseRecord() async throws -> PhaseRecord {
         guard let record = try await settingRecord(Self.phaseKey) else { return PhaseRecord(phase: "Off") }
@@ -70,26 +46,16 @@ extension Store {
         return PhaseRecord(phase: phase, since: record.updatedAt, by: record.updatedBy)
     }
 
-    public func settingRecord(_ key: String) async throws -> SettingRecord? {
-        try await read { [self] connection in
-            let rows = try await connection.query(
-                "SELECT value::text, updated_at, updated_by FROM settings WHERE key = \(key)", logger: logger)
-            for try await (json, at, by) in rows.decode((String, Date, String).self) {
-                return SettingRecord(json: json, updatedAt: at, updatedBy: by)
-            }
-            return nil
-        }
-    }
-
-    /// Moves the phase from `expected` to `phase` in one transaction with its audit entry and a NOTIFY to running
-    /// services. Returns false, changing nothing, when the phase is no longer `expected` (another operator was first).
+    /// Moves the phase from `expected` to `phase` in one transaction with its audit entry. Returns false, changing
+    /// nothing, when the phase is no longer `expected` (another operator was first). Running services re-read the
+    /// phase at most a second later.
     public func changePhase(
         from expected: String, to phase: String, actor: String, action: String, details: some Encodable & Sendable
     ) async throws -> Bool {
         let key = Self.phaseKey
         let json = String(decoding: try JSONEncoder().encode(phase), as: UTF8.self)
         return try await transaction { [self] connection in
-            // Serializes concurrent transitions: the row lock (or, before the first transition, the advisory lock).
+            // Serializes concurrent transitions (the settings row may not exist yet, so there is no row to lock).
             try await connection.query("SELECT pg_advisory_xact_lock(7274003, 0)", logger: logger)
             var current = "Off"
             for try await value in try await connection.query("SELECT value #>> '{}' FROM settings WHERE key = \(key)", logger: logger)
@@ -98,13 +64,8 @@ extension Store {
                 current = value
             }
             guard current == expected else { return false }
-            try await connection.query(
-                """
-                INSERT INTO settings (key, value, updated_by) VALUES (\(key), \(json)::jsonb, \(actor))
-                ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = now()
-                """, logger: logger)
+            try await upsertSetting(key, json: json, actor: actor, on: connection)
             try await appendAudit(actor: actor, action: action, subject: key, details: details, on: connection)
-            try await connection.query("SELECT pg_notify(\(Self.phaseChannel), \(phase))", logger: logger)
             return true
         }
     }
@@ -121,8 +82,10 @@ extension Store {
                 FROM migration_parity WHERE recorded_at >= \(since)
                 """, logger: logger)
             for try await (records, matches, explained, mismatches, failures) in rows.decode((Int, Int, Int, Int, Int).self) {
-                return ParityFigures(
-                    records: records, matches: matches, explained: explained, mismatches: mismatches, unresolvedMirrorFailures: failures)
+                var figures = ParityFigures()
+                (figures.records, figures.matches, figures.explained, figures.mismatches) = (records, matches, explained, mismatches)
+                figures.unresolvedMirrorFailures = failures
+                return figures
             }
             return ParityFigures()
         }
@@ -153,23 +116,24 @@ extension Store {
                 FROM migration_shadow_reads WHERE recorded_at >= \(since)
                 """, logger: logger)
             for try await (compared, matched, c50, c99, k50, k99) in rows.decode((Int, Int, Double, Double, Double, Double).self) {
-                return ShadowFigures(
-                    compared: compared, matched: matched, controlP50: c50, controlP99: c99, candidateP50: k50, candidateP99: k99)
+                var figures = ShadowFigures()
+                (figures.compared, figures.matched) = (compared, matched)
+                (figures.controlP50, figures.controlP99, figures.candidateP50, figures.candidateP99) = (c50, c99, k50, k99)
+                return figures
             }
             return ShadowFigures()
         }
     }
 
-    /// Records one shadow comparison; the payloads are kept only for mismatches.
+    /// Records one shadow comparison (the caller passes the payloads of the mismatches it keeps).
     public func recordShadowRead(
         route: String, matched: Bool, controlMilliseconds: Double, candidateMilliseconds: Double?, controlBody: String?, candidateBody: String?
     ) async throws {
-        let (control, candidate) = matched ? (nil, nil) : (controlBody, candidateBody)
         try await transaction { [self] connection in
             try await connection.query(
                 """
                 INSERT INTO migration_shadow_reads (route, matched, control_ms, candidate_ms, control_body, candidate_body)
-                VALUES (\(route), \(matched), \(controlMilliseconds), \(candidateMilliseconds), \(control), \(candidate))
+                VALUES (\(route), \(matched), \(controlMilliseconds), \(candidateMilliseconds), \(controlBody), \(candidateBody))
                 """, logger: logger)
         }
     }

@@ -207,13 +207,4 @@ extension Store {
             return nil
         }
     }
-
-    /// A runtime flag's JSON value as text, nil when unset.
-    public func setting(_ key: String) async throws -> String? {
-        try await read { [self] connection in
-            let rows = try await connection.query("SELECT value #>> '{}' FROM settings WHERE key = \(key)", logger: logger)
-            for try await value in rows.decode(String?.self) { return value }
-            return nil
-        }
-    }
 }

@@ -153,14 +153,20 @@ extension VideoState {
 }
 
 extension Store {
-    /// Stored video ids in order, `limit` at a time after `after` (keyset paging for exports).
-    public func videoIDs(after: String?, limit: Int) async throws -> [String] {
-        try await read { [self] connection in
-            var ids: [String] = []
-            let rows = try await connection.query(
-                "SELECT video_id::text FROM videos WHERE video_id::text > \(after ?? "") ORDER BY video_id::text LIMIT \(limit)", logger: logger)
-            for try await id in rows.decode(String.self) { ids.append(id) }
-            return ids
+    /// Calls `body` with every stored video id, in order, `size` at a time (keyset paging, for exports).
+    public func forEachVideoIDBatch(size: Int, _ body: ([String]) async throws -> Void) async throws {
+        var after = ""
+        while true {
+            let ids = try await read { [self, after] connection in
+                var ids: [String] = []
+                let rows = try await connection.query(
+                    "SELECT video_id::text FROM videos WHERE video_id::text > \(after) ORDER BY video_id::text LIMIT \(size)", logger: logger)
+                for try await id in rows.decode(String.self) { ids.append(id) }
+                return ids
+            }
+            guard let last = ids.last else { return }
+            after = last
+            try await body(ids)
         }
     }
 

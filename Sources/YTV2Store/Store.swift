@@ -83,96 +83,51 @@ public final class Store: Sendable, Service {
         try await withLease(body)
     }
 
-    /// Leases a pooled connection for `body`. While the server is down the pool would wait for a connection
-    /// indefinitely; a lease not granted within ``leaseTimeout`` fails as ``StoreError/unavailable(_:)`` instead,
-    /// so callers answer 503 at once. Once leased, `body` runs as long as it needs.
+    /// Leases a pooled connection for `body`, watched on two counts. While the server is down the pool would wait for a
+    /// connection indefinitely: a lease not granted within ``leaseTimeout`` fails as ``StoreError/unavailable(_:)``,
+    /// so callers answer 503 at once. And PostgresNIO (1.33) writes a query to the channel without a write promise, so
+    /// a query issued just as the server drops the connection is never answered (seen when the server crashed under
+    /// load): once the leased connection has been closed for a second (enough for the normal error to arrive first)
+    /// the call fails as unavailable too, and the stuck body is left behind holding nothing but the dead connection.
     private func withLease<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let leased = LockedFlag(false)
+        let leased = Mutex<PostgresConnection?>(nil)
         let availability = self.availability
         let timeout = availability.value ? leaseTimeout : unavailableLeaseTimeout
         let requested = ContinuousClock.now
         return try await mappingErrors {
-            try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask {
-                    try await self.client.withConnection { connection in
-                        leased.set(true)
-                        availability.set(true)
-                        PoolMetrics.wait.recordNanoseconds(Int64((ContinuousClock.now - requested).inSeconds * 1_000_000_000))
-                        PoolMetrics.leased.increment()
-                        defer { PoolMetrics.leased.decrement() }
-                        do {
-                            return try await Self.abandoningIfClosed(connection) { try await body(connection) }
-                        } catch {
-                            if case StoreError.unavailable = StoreError.wrap(error) { availability.set(false) }
-                            throw error
-                        }
+            try await withAbandonableTask {
+                try await self.client.withConnection { connection in
+                    leased.withLock { $0 = connection }
+                    availability.set(true)
+                    PoolMetrics.wait.recordNanoseconds(Int64((ContinuousClock.now - requested).inSeconds * 1_000_000_000))
+                    let inUse = PoolMetrics.leased
+                    inUse.increment()
+                    defer { inUse.decrement() }
+                    do {
+                        return try await body(connection)
+                    } catch {
+                        if case StoreError.unavailable = StoreError.wrap(error) { availability.set(false) }
+                        throw error
                     }
                 }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    if !leased.value {
+            } watchdog: {
+                var closedSince: ContinuousClock.Instant?
+                while true {
+                    try await Task.sleep(for: .milliseconds(250))
+                    guard let connection = leased.withLock({ $0 }) else {
+                        if ContinuousClock.now - requested < timeout { continue }
                         PoolMetrics.timeouts.increment()
                         availability.set(false)
                         throw StoreError.unavailable("no database connection within \(timeout)")
                     }
-                    return nil
-                }
-                while let result = try await group.next() {
-                    if let value = result {
-                        group.cancelAll()
-                        return value
-                    }
-                }
-                throw CancellationError()
-            }
-        }
-    }
-
-    /// Runs `body` on `connection`, giving up on it if the connection closes underneath while it runs.
-    ///
-    /// PostgresNIO (1.33) writes a query to the channel without a write promise: a query issued just as the server
-    /// drops the connection is never answered, and its task waits forever. Seen when the server crashed under load.
-    /// The body therefore runs in its own task, and a watchdog fails the call as unavailable once the connection has
-    /// been closed for a second (enough for the normal error to arrive first); the stuck task is cancelled and left
-    /// behind, holding nothing but the dead connection.
-    static func abandoningIfClosed<T: Sendable>(
-        _ connection: PostgresConnection, _ body: @escaping @Sendable () async throws -> T
-    ) async throws -> T {
-        let outcome = Mutex<CheckedContinuation<T, any Error>?>(nil)
-        let finish: @Sendable (Result<T, any Error>) -> Void = { result in
-            outcome.withLock { continuation in
-                continuation?.resume(with: result)
-                continuation = nil
-            }
-        }
-        var work: Task<Void, Never>?
-        var watchdog: Task<Void, Never>?
-        defer {
-            work?.cancel()
-            watchdog?.cancel()
-        }
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                outcome.withLock { $0 = continuation }
-                work = Task {
-                    do { finish(.success(try await body())) } catch { finish(.failure(error)) }
-                }
-                watchdog = Task {
-                    var closedSince: ContinuousClock.Instant?
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(250))
-                        guard connection.isClosed else { continue }
-                        let since = closedSince ?? .now
-                        closedSince = since
-                        if ContinuousClock.now - since >= .seconds(1) {
-                            finish(.failure(StoreError.unavailable("the connection closed under a running statement")))
-                            return
-                        }
+                    guard connection.isClosed else { continue }
+                    let since = closedSince ?? .now
+                    closedSince = since
+                    if ContinuousClock.now - since >= .seconds(1) {
+                        throw StoreError.unavailable("the connection closed under a running statement")
                     }
                 }
             }
-        } onCancel: {
-            finish(.failure(CancellationError()))
         }
     }
 
@@ -213,14 +168,16 @@ extension PostgresConnection {
 }
 
 /// A Bool shared between tasks (whether a lease was granted; whether the database answered).
-/// The pool as the store uses it, for `/metrics` (the Prometheus registry of `ytv2 serve`; no-ops elsewhere).
+/// The pool as the store uses it, for `/metrics` (the Prometheus registry of `ytv2 serve`; no-ops elsewhere). The
+/// handles are looked up at each use, not kept: one made before the metrics system is bootstrapped would stay a
+/// no-op for good (a store can be used before the dashboard bootstraps it).
 enum PoolMetrics {
     /// Connections leased right now.
-    static let leased = Meter(label: "ytv2_db_pool_leased_connections")
+    static var leased: Meter { Meter(label: "ytv2_db_pool_leased_connections") }
     /// How long a caller waited for a connection.
-    static let wait = Metrics.Timer(label: "ytv2_db_pool_wait")
+    static var wait: Metrics.Timer { Metrics.Timer(label: "ytv2_db_pool_wait") }
     /// Leases given up because no connection came within the lease timeout (answered 503).
-    static let timeouts = Counter(label: "ytv2_db_pool_lease_timeouts_total")
+    static var timeouts: Counter { Counter(label: "ytv2_db_pool_lease_timeouts_total") }
 }
 
 private final class LockedFlag: Sendable {

@@ -93,6 +93,63 @@ enum EndToEnd {
         return (status, (try? String(contentsOf: out, encoding: .utf8)) ?? "", (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 
+    static let ingestToken = "e2e-ingest-token"
+
+    /// Generates legacy fixtures into `folder/legacy`, snapshots them into `folder/snapshot` (with the report and audio
+    /// folders when asked) and imports them, all through the CLI as an operator would; returns the two paths.
+    @discardableResult
+    static func migrateFixtures(
+        rows: Int, seed: Int, folder: URL, environment: [String: String], reports: Bool = false, audio: Bool = false, importing: Bool = true
+    ) async throws -> (legacy: String, snapshot: String) {
+        let legacy = folder.appendingPathComponent("legacy").path, snapshot = folder.appendingPathComponent("snapshot").path
+        try await cli(["fixtures", "legacy", "--rows", String(rows), "--seed", String(seed), "--out", legacy], environment: environment)
+        var arguments = ["migrate", "snapshot", "--dashboard", legacy + "/dashboard.db", "--nas", legacy + "/nas.db", "--out", snapshot]
+        if reports { arguments += ["--reports", legacy + "/reports"] }
+        if audio { arguments += ["--audio", legacy + "/audio"] }
+        try await cli(arguments, environment: environment)
+        if importing { try await cli(["migrate", "import", snapshot], environment: environment) }
+        return (legacy, snapshot)
+    }
+
+    /// Waits until no job is queued or running (at most `timeout`); returns the latest `limit` jobs.
+    static func drainedJobs(_ database: DatabaseConfiguration, limit: Int, timeout: Duration) async throws -> [Job] {
+        let store = Store(configuration: database, logger: TestPostgres.logger)
+        return try await store.withRunning { store in
+            let deadline = ContinuousClock.now + timeout
+            while true {
+                let jobs = try await store.recentJobs(limit: limit)
+                if ContinuousClock.now > deadline || !jobs.contains(where: { $0.status == .queued || $0.status == .running }) { return jobs }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
+    /// A report in the universal shape, as the processor sends it to `POST /ingest/report`.
+    static func ingestBody(id: String, title: String, text: String) -> [UInt8] {
+        let json: [String: Any] = [
+            "id": "yt:\(id)", "content_source": "youtube", "title": title, "duration_seconds": 300,
+            "source_metadata": ["youtube": ["video_id": id, "channel_name": "Drill Channel"]],
+            "analysis": ["categories": [["category": "Technology", "subcategories": ["Web Development"]]], "language": "en"],
+            "summary": [
+                "summary_type": "comprehensive", "language": "en",
+                "variants": [["variant": "comprehensive", "kind": "text", "text": text], ["variant": "key_points", "kind": "text", "text": "- one\n- two"]],
+            ],
+        ]
+        return Array(try! JSONSerialization.data(withJSONObject: json))
+    }
+
+    /// `POST /ingest/report` with the ingest token; returns the status.
+    static func ingest(_ body: [UInt8], dashboard: String, client: HTTPClient = .shared) async throws -> Int {
+        var request = HTTPClientRequest(url: dashboard + "/ingest/report")
+        request.method = .POST
+        request.headers.add(name: "X-INGEST-TOKEN", value: ingestToken)
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await client.execute(request, timeout: .seconds(30))
+        _ = try await response.body.collect(upTo: 1 << 20)
+        return Int(response.status.code)
+    }
+
     static func freePort() -> Int { 20_000 + Int.random(in: 0..<20_000) }
 
     /// GET/POST/DELETE against the dashboard; returns status and body.

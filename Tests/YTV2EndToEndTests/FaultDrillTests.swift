@@ -56,16 +56,13 @@ import YTV2TestSupport
         }
         let database = try await cluster.start(logger: TestPostgres.logger)
         let env = ["DATABASE_URL": database.url, "LOG_LEVEL": "warning"]
-        let legacy = folder.appendingPathComponent("legacy").path, snapshot = folder.appendingPathComponent("snapshot").path
-        try await EndToEnd.cli(["fixtures", "legacy", "--rows", "80", "--seed", "12", "--out", legacy], environment: env)
-        try await EndToEnd.cli(["migrate", "snapshot", "--dashboard", legacy + "/dashboard.db", "--nas", legacy + "/nas.db", "--out", snapshot], environment: env)
-        try await EndToEnd.cli(["migrate", "import", snapshot], environment: env)
+        try await EndToEnd.migrateFixtures(rows: 80, seed: 12, folder: folder, environment: env)
 
         let port = EndToEnd.freePort()
         let dashboard = "http://127.0.0.1:\(port)"
         let serve = try EndToEnd.Running(
             ["serve", "--port", String(port)],
-            environment: env.merging(["YTV2_ADMIN_TOKEN": EndToEnd.adminToken, "YTV2_INGEST_TOKEN": Self.ingestToken]) { $1 }, logFolder: folder)
+            environment: env.merging(["YTV2_ADMIN_TOKEN": EndToEnd.adminToken, "YTV2_INGEST_TOKEN": EndToEnd.ingestToken]) { $1 }, logFolder: folder)
         try await EndToEnd.waitForHealth(dashboard)
         let listed = EndToEnd.json(try await EndToEnd.http(.GET, dashboard + "/api/reports?size=50").1)
         let victims = Array((listed["reports"] as? [[String: Any]] ?? []).compactMap { $0["video_id"] as? String }.shuffled().prefix(25))
@@ -117,14 +114,7 @@ import YTV2TestSupport
                 try await group.waitForAll()
             }
             // Let the workers finish the queue; they went through the crash without a restart.
-            let store = Store(configuration: database, logger: TestPostgres.logger)
-            try await store.withRunning { store in
-                for _ in 0..<1200 {
-                    let jobs = try await store.recentJobs(limit: 100)
-                    if !jobs.contains(where: { $0.status == .queued || $0.status == .running }) { break }
-                    try await Task.sleep(for: .milliseconds(100))
-                }
-            }
+            _ = try await EndToEnd.drainedJobs(database, limit: 100, timeout: .seconds(120))
             workersSurvived.withLock { $0 = workers.allSatisfy { $0.process.isRunning } }
             for worker in workers { await worker.stop() }
         }
@@ -164,7 +154,7 @@ import YTV2TestSupport
         #expect(findings.isEmpty, "\(findings)")
         #expect(serveSurvived && workersSurvived.withLock { $0 }, "a service had to be restarted")
         #expect(healthAfter == 200)
-        for log in [serve.output] { #expect(!log.contains(EndToEnd.adminToken) && !log.contains(Self.ingestToken)) }
+        for log in [serve.output] { #expect(!log.contains(EndToEnd.adminToken) && !log.contains(EndToEnd.ingestToken)) }
         let duplicates = findings.filter { $0.hasPrefix("a revision stored twice") }.count
         let halfWritten = findings.filter { $0.contains("half-written") || $0.hasPrefix("summary revisions of a video") }.count
         EndToEnd.report(
@@ -196,15 +186,11 @@ import YTV2TestSupport
             await doomed.stop()
             await services.gate.open()
             let rescuer = try EndToEnd.Running(["worker", "--concurrency", "2", "--lease-seconds", "3"], environment: processorEnv, logFolder: folder)
+            let jobs = try await EndToEnd.drainedJobs(database, limit: 10, timeout: .seconds(90))
             let result = try await store.withRunning { store in
-                for _ in 0..<900 {
-                    let jobs = try await store.recentJobs(limit: 10)
-                    if !jobs.contains(where: { $0.status == .queued || $0.status == .running }) { break }
-                    try await Task.sleep(for: .milliseconds(100))
-                }
                 var revisions = 0
                 for id in videos { revisions += try await store.revisions(of: VideoID(id), variant: .comprehensive).count }
-                return (try await store.recentJobs(limit: 10), revisions)
+                return (jobs, revisions)
             }
             await rescuer.stop()
             outcome.withLock { $0 = result }
@@ -215,9 +201,7 @@ import YTV2TestSupport
         #expect(revisions == 4, "one comprehensive revision per video")
 
         // kill -9 of `migrate import` part-way: the next run completes and `migrate verify` passes.
-        let legacy = folder.appendingPathComponent("legacy").path, snapshot = folder.appendingPathComponent("snapshot").path
-        try await EndToEnd.cli(["fixtures", "legacy", "--rows", "3000", "--seed", "21", "--out", legacy], environment: env)
-        try await EndToEnd.cli(["migrate", "snapshot", "--dashboard", legacy + "/dashboard.db", "--nas", legacy + "/nas.db", "--out", snapshot], environment: env)
+        let (_, snapshot) = try await EndToEnd.migrateFixtures(rows: 3000, seed: 21, folder: folder, environment: env, importing: false)
         let importer = try EndToEnd.Running(["migrate", "import", snapshot], environment: env, logFolder: folder)
         let ledgerAtKill = try await Store(configuration: database, logger: TestPostgres.logger).withRunning { store in
             var count = 0
@@ -240,8 +224,6 @@ import YTV2TestSupport
             figures: "worker: 2 jobs interrupted, stored once each (\(revisions) revisions for \(videos.count) videos); import killed after \(ledgerAtKill) ledger lines, rerun verified")
     }
 
-    static let ingestToken = "e2e-ingest-token"
-
     /// One request of the mixed load: reads, a delete or an ingest. Writes refused while the database is down stay
     /// pending and are sent again.
     static func oneRequest(_ dashboard: String, random: inout SplitMix64, load: Load) async throws {
@@ -261,7 +243,8 @@ import YTV2TestSupport
                 }
             } else if roll < 4, let id = load.pendingIngests.withLock({ $0.popLast() }) {
                 label = "ingest \(id)"
-                status = try await ingest(dashboard, id)
+                status = try await EndToEnd.ingest(
+                    EndToEnd.ingestBody(id: id, title: "Fault drill \(id)", text: "Ingested during the fault drill \(id)."), dashboard: dashboard)
                 if status == 200 {
                     load.tally.withLock { $0.ackedIngests.append(id) }
                 } else {
@@ -290,28 +273,5 @@ import YTV2TestSupport
             if !intended { $0.unexpected.append("\(label): \(status)") }
         }
         if status == 503 { try await Task.sleep(for: .milliseconds(50)) }
-    }
-
-    static func ingest(_ dashboard: String, _ id: String) async throws -> Int {
-        let report: [String: Any] = [
-            "id": "yt:\(id)", "content_source": "youtube", "title": "Fault drill \(id)", "duration_seconds": 120,
-            "source_metadata": ["youtube": ["video_id": id, "channel_name": "Drill Channel"]],
-            "analysis": ["categories": [["category": "Technology", "subcategories": ["Web Development"]]], "language": "en"],
-            "summary": [
-                "summary_type": "comprehensive", "language": "en",
-                "variants": [
-                    ["variant": "comprehensive", "kind": "text", "text": "Ingested during the fault drill \(id)."],
-                    ["variant": "key_points", "kind": "text", "text": "- one\n- two"],
-                ],
-            ],
-        ]
-        var request = HTTPClientRequest(url: dashboard + "/ingest/report")
-        request.method = .POST
-        request.headers.add(name: "X-INGEST-TOKEN", value: ingestToken)
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: report)))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        _ = try await response.body.collect(upTo: 1 << 20)
-        return Int(response.status.code)
     }
 }

@@ -17,11 +17,7 @@ import YTV2TestSupport
         let database = try await TestPostgres.shared.makeDatabase()
         let env = ["DATABASE_URL": database.url, "LOG_LEVEL": "warning", "USER": "e2e"]
         let path = { (name: String) in folder.appendingPathComponent(name).path }
-        try await EndToEnd.cli(["fixtures", "legacy", "--rows", "120", "--seed", "14", "--out", path("legacy")], environment: env)
-        try await EndToEnd.cli(
-            ["migrate", "snapshot", "--dashboard", path("legacy") + "/dashboard.db", "--nas", path("legacy") + "/nas.db", "--reports",
-             path("legacy") + "/reports", "--out", path("snapshot")], environment: env)
-        try await EndToEnd.cli(["migrate", "import", path("snapshot")], environment: env)
+        try await EndToEnd.migrateFixtures(rows: 120, seed: 14, folder: folder, environment: env, reports: true)
         try await EndToEnd.cli(["migrate", "verify", path("snapshot")], environment: env)
         try await EndToEnd.cli(["migrate", "advance"], environment: env)  // Imported
         // The legacy dashboard's copy, in step with PostgreSQL when dual-write begins.

@@ -12,9 +12,7 @@ import YTV2TestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = try await TestPostgres.shared.makeDatabase()
         let env = ["DATABASE_URL": database.url, "LOG_LEVEL": "warning", "USER": "e2e"]
-        let legacy = folder.appendingPathComponent("legacy").path, snapshot = folder.appendingPathComponent("snapshot").path
-        try await EndToEnd.cli(["fixtures", "legacy", "--rows", "80", "--seed", "6", "--out", legacy], environment: env)
-        try await EndToEnd.cli(["migrate", "snapshot", "--dashboard", legacy + "/dashboard.db", "--nas", legacy + "/nas.db", "--out", snapshot], environment: env)
+        let (_, snapshot) = try await EndToEnd.migrateFixtures(rows: 80, seed: 6, folder: folder, environment: env, importing: false)
 
         // Before the import the gate refuses, naming both figures, and exits 1.
         let (refused, _, why) = try await EndToEnd.run(["migrate", "advance"], environment: env)

@@ -17,10 +17,7 @@ import YTV2TestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = try await TestPostgres.shared.makeDatabase()
         let env = ["DATABASE_URL": database.url, "LOG_LEVEL": "warning"]
-        let legacy = folder.appendingPathComponent("legacy").path, snapshot = folder.appendingPathComponent("snapshot").path
-        try await EndToEnd.cli(["fixtures", "legacy", "--rows", "260", "--seed", "4", "--out", legacy], environment: env)
-        try await EndToEnd.cli(["migrate", "snapshot", "--dashboard", legacy + "/dashboard.db", "--nas", legacy + "/nas.db", "--out", snapshot], environment: env)
-        try await EndToEnd.cli(["migrate", "import", snapshot], environment: env)
+        try await EndToEnd.migrateFixtures(rows: 260, seed: 4, folder: folder, environment: env)
 
         let port = EndToEnd.freePort()
         let dashboard = "http://127.0.0.1:\(port)"
@@ -66,14 +63,7 @@ import YTV2TestSupport
             }
             if !pendingNew.isEmpty { try await EndToEnd.cli(["process", "--queue-only"] + pendingNew.map { "https://youtu.be/\($0)" }, environment: processorEnv) }
             // Let the workers drain the queue.
-            let store = Store(configuration: database, logger: TestPostgres.logger)
-            try await store.withRunning { store in
-                for _ in 0..<600 {
-                    let jobs = try await store.recentJobs(limit: 1000)
-                    if !jobs.contains(where: { $0.status == .queued || $0.status == .running }) { break }
-                    try await Task.sleep(for: .milliseconds(100))
-                }
-            }
+            _ = try await EndToEnd.drainedJobs(database, limit: 1000, timeout: .seconds(60))
             for worker in workers { await worker.stop() }
         }
         let elapsed = ContinuousClock.now - started

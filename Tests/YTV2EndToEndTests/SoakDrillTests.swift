@@ -67,18 +67,13 @@ import YTV2TestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = try await TestPostgres.shared.makeDatabase()
         let env = ["DATABASE_URL": database.url, "LOG_LEVEL": "warning"]
-        let legacy = folder.appendingPathComponent("legacy").path, snapshot = folder.appendingPathComponent("snapshot").path
-        try await EndToEnd.cli(["fixtures", "legacy", "--rows", "400", "--seed", "31", "--out", legacy], environment: env)
-        try await EndToEnd.cli(
-            ["migrate", "snapshot", "--dashboard", legacy + "/dashboard.db", "--nas", legacy + "/nas.db", "--reports", legacy + "/reports",
-             "--audio", legacy + "/audio", "--out", snapshot], environment: env)
-        try await EndToEnd.cli(["migrate", "import", snapshot], environment: env)
+        try await EndToEnd.migrateFixtures(rows: 400, seed: 31, folder: folder, environment: env, reports: true, audio: true)
 
         let port = EndToEnd.freePort()
         let dashboard = "http://127.0.0.1:\(port)"
         let serve = try EndToEnd.Running(
             ["serve", "--port", String(port)],
-            environment: env.merging(["YTV2_ADMIN_TOKEN": EndToEnd.adminToken, "YTV2_INGEST_TOKEN": FaultDrillTests.ingestToken]) { $1 },
+            environment: env.merging(["YTV2_ADMIN_TOKEN": EndToEnd.adminToken, "YTV2_INGEST_TOKEN": EndToEnd.ingestToken]) { $1 },
             logFolder: folder)
         try await EndToEnd.waitForHealth(dashboard)
         let pid = serve.process.processIdentifier
@@ -257,9 +252,9 @@ import YTV2TestSupport
             operation = "ingest"
             request = HTTPClientRequest(url: dashboard + "/ingest/report")
             request.method = .POST
-            request.headers.add(name: "X-INGEST-TOKEN", value: FaultDrillTests.ingestToken)
+            request.headers.add(name: "X-INGEST-TOKEN", value: EndToEnd.ingestToken)
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: Self.report(newID)))
+            request.body = .bytes(ByteBuffer(bytes: EndToEnd.ingestBody(id: newID, title: "Soak \(newID)", text: "**Soak** summary of \(newID).")))
         default:
             operation = "delete"
             // Videos ingested during the run, as often as they are ingested: the dataset keeps its size, so the
@@ -302,18 +297,5 @@ import YTV2TestSupport
             recorder.record("sse", milliseconds: 0, failure: "\(error)")
         }
         traffic.sseVisits.withLock { $0 += 1 }
-    }
-
-    static func report(_ id: String) -> [UInt8] {
-        let json: [String: Any] = [
-            "id": "yt:\(id)", "content_source": "youtube", "title": "Soak \(id)", "duration_seconds": 300,
-            "source_metadata": ["youtube": ["video_id": id, "channel_name": "Soak Channel"]],
-            "analysis": ["categories": [["category": "Technology", "subcategories": ["Web Development"]]], "language": "en"],
-            "summary": [
-                "summary_type": "comprehensive", "language": "en",
-                "variants": [["variant": "comprehensive", "kind": "text", "text": "**Soak** summary of \(id)."]],
-            ],
-        ]
-        return Array(try! JSONSerialization.data(withJSONObject: json))
     }
 }

@@ -31,7 +31,7 @@ import YTV2TestSupport
             #expect(try await LegacyExporter(store: store).export(to: legacy).verified)
             #expect(try await store.changePhase(from: "Off", to: "DualWrite", actor: "test", action: "migration.advance", details: ["test": true]))
 
-            var mirror = LegacyMirror(store: store, path: legacy, logger: TestPostgres.logger)
+            var mirror = try LegacyMirror(store: store, path: legacy, logger: TestPostgres.logger)
             mirror.retryInterval = .milliseconds(200)
             let running = Task { [mirror] in try await mirror.run() }
             defer { running.cancel() }
@@ -90,7 +90,7 @@ import YTV2TestSupport
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-mirror-\(UUID().uuidString).db").path
             defer { try? FileManager.default.removeItem(atPath: path) }
             _ = try LegacyDashboardWriter(creating: path)
-            let outcome = await LegacyMirror(store: store, path: path, logger: TestPostgres.logger).mirror("dQw4w9WgXcQ")
+            let outcome = try await LegacyMirror(store: store, path: path, logger: TestPostgres.logger).mirror("dQw4w9WgXcQ")
             #expect(outcome == .skipped)
             #expect(try await store.parityFigures(since: .distantPast).records == 0)
         }

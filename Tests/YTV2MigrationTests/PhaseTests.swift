@@ -42,9 +42,7 @@ import YTV2TestSupport
             #expect(refused?.description.contains("verify: needs a passing `migrate verify`") == true)
             let report = try await fixture.verify(store)
             #expect(report.passed)
-            try await phases.remember(
-                VerifyRecord(snapshot: fixture.snapshot.id, passed: true, differences: 0, verifiedAt: Date()), as: VerifyRecord.settingsKey,
-                actor: "test", action: "migration.verify")
+            try await phases.recordVerify(report, actor: "test")
             #expect(try await phases.advance(actor: "test").phase == .imported)
             #expect(try await phases.advance(actor: "test").phase == .dualWrite)
 
@@ -71,9 +69,9 @@ import YTV2TestSupport
             #expect(live["compared shadow reads"] == nil)
             let status = try await phases.status()
             #expect(status.shadow?.compared == 10 && status.shadow?.matched == 9)
-            try await phases.remember(
-                RollbackDrillRecord(file: "/tmp/export.db", verified: true, seconds: 1, drilledAt: Date()), as: RollbackDrillRecord.settingsKey,
-                actor: "test", action: "migration.rollback_drill")
+            let drill = try await LegacyExporter(store: store).export(to: fixture.folder.appendingPathComponent("rollback.db").path)
+            #expect(drill.verified)
+            try await phases.recordRollbackDrill(drill, actor: "test")
             var lenient = thresholds
             lenient.shadowConsistency = 0.9
             #expect(try await MigrationPhases(store: store, thresholds: lenient).advance(actor: "test").phase == .live)

@@ -26,12 +26,10 @@ struct OperationsController: Sendable {
         let consistency: Double
     }
 
-    static let serverConnections = Gauge(label: "ytv2_db_server_connections")
-
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/health/backend") { _, _ in
-            let phase = (try? await store.setting("migration.phase")) ?? nil
-            return Backend(backend: "postgresql", read_source: "postgresql", migration_phase: phase ?? "Off")
+            let phase = (try? await store.phaseRecord().phase) ?? "Off"
+            return Backend(backend: "postgresql", read_source: "postgresql", migration_phase: phase)
         }
         router.get("/health/migration") { _, _ in
             do {
@@ -47,7 +45,7 @@ struct OperationsController: Sendable {
         }
         router.get("/metrics") { _, _ in
             // Connections the server has for this database (all clients), read at scrape time.
-            if let count = try? await store.databaseConnections() { Self.serverConnections.record(count) }
+            if let count = try? await store.databaseConnections() { Gauge(label: "ytv2_db_server_connections").record(count) }
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))

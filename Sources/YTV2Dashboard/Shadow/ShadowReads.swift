@@ -141,25 +141,15 @@ final class ShadowReads: Sendable {
     }
 
     /// The candidate's result, or nil when it took longer than `timeout` (it is then cancelled and left behind).
-    static func withTimeout(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> ReportRecord?) async -> Result<ReportRecord?, any Error>? {
-        let outcome = Mutex<CheckedContinuation<Result<ReportRecord?, any Error>?, Never>?>(nil)
-        let finish: @Sendable (Result<ReportRecord?, any Error>?) -> Void = { result in
-            outcome.withLock { continuation in
-                continuation?.resume(returning: result)
-                continuation = nil
-            }
+    static func withTimeout(
+        _ timeout: Duration, _ body: @escaping @Sendable () async throws -> ReportRecord?
+    ) async -> Result<ReportRecord?, any Error>? {
+        let outcome = try? await withAbandonableTask { () -> Result<ReportRecord?, any Error>? in
+            do { return .success(try await body()) } catch { return .failure(error) }
+        } watchdog: {
+            try await Task.sleep(for: timeout)
+            return nil
         }
-        var tasks: [Task<Void, Never>] = []
-        defer { tasks.forEach { $0.cancel() } }
-        return await withCheckedContinuation { continuation in
-            outcome.withLock { $0 = continuation }
-            tasks.append(Task {
-                do { finish(.success(try await body())) } catch { finish(.failure(error)) }
-            })
-            tasks.append(Task {
-                try? await Task.sleep(for: timeout)
-                finish(nil)
-            })
-        }
+        return outcome ?? nil
     }
 }

@@ -27,11 +27,7 @@ public struct LegacyExporter: Sendable {
         let started = ContinuousClock.now
         var report = Report(file: path)
         let writer = try LegacyDashboardWriter(creating: path)
-        var after: String?
-        while true {
-            let ids = try await store.videoIDs(after: after, limit: batchSize)
-            guard let last = ids.last else { break }
-            after = last
+        try await store.forEachVideoIDBatch(size: batchSize) { ids in
             let videos = try await Self.legacyVideos(ids, store: store)
             report.summaries += videos.map(\.summaries.count).reduce(0, +)
             try writer.append(videos)
@@ -81,11 +77,7 @@ public struct LegacyExporter: Sendable {
             problems += found
         }
         // Nothing missing: every stored video is in the export.
-        var after: String?
-        while true {
-            let ids = try await store.videoIDs(after: after, limit: 5_000)
-            guard let last = ids.last else { break }
-            after = last
+        try await store.forEachVideoIDBatch(size: 5_000) { ids in
             for id in ids where !planned.contains(id) { problems.append("\(id): stored in PostgreSQL but not in the export") }
         }
         return problems

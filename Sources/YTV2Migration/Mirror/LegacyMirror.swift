@@ -11,13 +11,15 @@ import YTV2Store
 /// record (checksums of both sides); a failure is recorded and retried until it goes through.
 public struct LegacyMirror: Sendable {
     public let store: Store
-    public let path: String
+    /// The legacy dashboard file, opened once for the mirror's lifetime.
+    let writer: LegacyDashboardWriter
     public var retryInterval: Duration = .seconds(5)
     let logger: Logger
 
-    public init(store: Store, path: String, logger: Logger) {
+    /// Opens the legacy dashboard file at `path` (it must exist: the mirror keeps a copy in step, it does not make one).
+    public init(store: Store, path: String, logger: Logger) throws {
         self.store = store
-        self.path = path
+        self.writer = try LegacyDashboardWriter(existing: path)
         self.logger = logger
     }
 
@@ -30,7 +32,7 @@ public struct LegacyMirror: Sendable {
             group.addTask {
                 while !Task.isCancelled {
                     try await Task.sleep(for: retryInterval)
-                    _ = try? await retryFailures()
+                    try? await retryFailures()
                 }
             }
             group.addTask {
@@ -41,9 +43,9 @@ public struct LegacyMirror: Sendable {
                     case .reconnected:
                         // Changes committed while the feed was down were missed: mirror everything changed since.
                         let (updated, deleted) = (try? await store.videosChanged(since: lastSeen.addingTimeInterval(-5))) ?? ([], [])
-                        for id in updated + deleted { _ = await mirror(id) }
+                        for id in updated + deleted { await mirror(id) }
                     case .change(let change):
-                        _ = await mirror(change.videoID.rawValue)
+                        await mirror(change.videoID.rawValue)
                     }
                     lastSeen = Date()
                 }
@@ -71,7 +73,6 @@ public struct LegacyMirror: Sendable {
         var primary: String?
         do {
             let videoID = try VideoID(id)
-            let writer = try LegacyDashboardWriter(existing: path)
             if let video = try await LegacyExporter.legacyVideos([id], store: store).first {
                 primary = LegacyDashboardWriter.expectedChecksum(video)
                 try writer.replace(video)
@@ -95,14 +96,8 @@ public struct LegacyMirror: Sendable {
         }
     }
 
-    /// Mirrors again every video whose last mirror write failed; returns how many went through.
-    @discardableResult
-    public func retryFailures() async throws -> Int {
-        var done = 0
-        for id in try await store.unresolvedMirrorFailures() {
-            let outcome = await mirror(id)
-            if outcome == .match || outcome == .mismatch { done += 1 }
-        }
-        return done
+    /// Mirrors again every video whose last mirror write failed.
+    public func retryFailures() async throws {
+        for id in try await store.unresolvedMirrorFailures() { await mirror(id) }
     }
 }

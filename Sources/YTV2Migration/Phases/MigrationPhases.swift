@@ -42,13 +42,6 @@ public struct VerifyRecord: Sendable, Equatable, Codable {
     public var passed: Bool
     public var differences: Int
     public var verifiedAt: Date
-
-    public init(snapshot: String, passed: Bool, differences: Int, verifiedAt: Date) {
-        self.snapshot = snapshot
-        self.passed = passed
-        self.differences = differences
-        self.verifiedAt = verifiedAt
-    }
 }
 
 /// What `migrate archive` leaves behind, for the Complete gate and the legacy-write guard.
@@ -58,24 +51,11 @@ public struct ArchiveRecord: Sendable, Equatable, Codable {
     public var files: [ArchivedFile]
     public var archivedAt: Date
 
-    public init(folder: String, files: [ArchivedFile], archivedAt: Date) {
-        self.folder = folder
-        self.files = files
-        self.archivedAt = archivedAt
-    }
-
     public struct ArchivedFile: Sendable, Equatable, Codable {
         public var original: String
         public var archived: String
         public var sha256: String
         public var bytes: Int
-
-        public init(original: String, archived: String, sha256: String, bytes: Int) {
-            self.original = original
-            self.archived = archived
-            self.sha256 = sha256
-            self.bytes = bytes
-        }
     }
 }
 
@@ -86,13 +66,6 @@ public struct RollbackDrillRecord: Sendable, Equatable, Codable {
     public var verified: Bool
     public var seconds: Double
     public var drilledAt: Date
-
-    public init(file: String, verified: Bool, seconds: Double, drilledAt: Date) {
-        self.file = file
-        self.verified = verified
-        self.seconds = seconds
-        self.drilledAt = drilledAt
-    }
 }
 
 public enum PhaseError: Error, CustomStringConvertible, Equatable {
@@ -120,7 +93,7 @@ public enum PhaseError: Error, CustomStringConvertible, Equatable {
 }
 
 /// The phases as commands: status, advance (gated), rollback. Every transition is one transaction with its audit
-/// entry, and running services hear of it through a NOTIFY.
+/// entry; running services re-read the phase at most a second later.
 public struct MigrationPhases: Sendable {
     public let store: Store
     public var thresholds: GateThresholds
@@ -149,10 +122,7 @@ public struct MigrationPhases: Sendable {
         let status = try await status()
         guard let next = status.next else { throw PhaseError.nothingAfter(status.phase) }
         guard status.gatePassed else { throw PhaseError.gateNotMet(next, status.gate) }
-        let details = Transition(from: status.phase, to: next, gate: status.gate, parity: status.parity, shadow: status.shadow)
-        guard try await store.changePhase(from: status.phase.rawValue, to: next.rawValue, actor: actor, action: "migration.advance", details: details)
-        else { throw PhaseError.changedMeanwhile(expected: status.phase, found: try await store.phaseRecord().phase) }
-        return try await self.status()
+        return try await move(from: status, to: next, action: "migration.advance", gate: status.gate, actor: actor, reason: nil)
     }
 
     /// Goes back one phase at once (no gate: the way back must always be open), except from Complete.
@@ -160,8 +130,15 @@ public struct MigrationPhases: Sendable {
     public func rollback(actor: String, reason: String?) async throws -> MigrationStatus {
         let status = try await status()
         guard let previous = status.rollbackTo else { throw PhaseError.nothingBefore(status.phase) }
-        let details = Transition(from: status.phase, to: previous, gate: [], parity: status.parity, shadow: status.shadow, reason: reason)
-        guard try await store.changePhase(from: status.phase.rawValue, to: previous.rawValue, actor: actor, action: "migration.rollback", details: details)
+        return try await move(from: status, to: previous, action: "migration.rollback", gate: [], actor: actor, reason: reason)
+    }
+
+    /// Records the transition with the figures it was made on, unless another operator moved the phase meanwhile.
+    private func move(
+        from status: MigrationStatus, to target: MigrationPhase, action: String, gate: [GateCheck], actor: String, reason: String?
+    ) async throws -> MigrationStatus {
+        let details = Transition(from: status.phase, to: target, gate: gate, parity: status.parity, shadow: status.shadow, reason: reason)
+        guard try await store.changePhase(from: status.phase.rawValue, to: target.rawValue, actor: actor, action: action, details: details)
         else { throw PhaseError.changedMeanwhile(expected: status.phase, found: try await store.phaseRecord().phase) }
         return try await self.status()
     }
@@ -177,7 +154,6 @@ public struct MigrationPhases: Sendable {
 
     /// The checks for entering `target` from the current status.
     func gate(for target: MigrationPhase, current: MigrationStatus) async throws -> [GateCheck] {
-        let since = current.since ?? .distantPast
         switch target {
         case .off:
             return []
@@ -200,8 +176,8 @@ public struct MigrationPhases: Sendable {
         case .dualWrite:
             return []
         case .shadow:
-            var parity = current.parity ?? ParityFigures()
-            if current.parity == nil { parity = try await store.parityFigures(since: since) }
+            // status() has read the figures of the current (DualWrite) window.
+            let parity = current.parity ?? ParityFigures()
             return [
                 GateCheck(
                     name: "parity records", requirement: "≥ \(thresholds.minimumParityRecords) mirrored write(s) in the dual-write window",
@@ -213,8 +189,8 @@ public struct MigrationPhases: Sendable {
                     passed: parity.unresolvedMirrorFailures == 0),
             ]
         case .live:
-            var shadow = current.shadow ?? ShadowFigures()
-            if current.shadow == nil { shadow = try await store.shadowFigures(since: since) }
+            // status() has read the figures of the current (Shadow) window.
+            let shadow = current.shadow ?? ShadowFigures()
             let drill = try await record(RollbackDrillRecord.self, RollbackDrillRecord.settingsKey)
             return [
                 GateCheck(
@@ -252,17 +228,21 @@ public struct MigrationPhases: Sendable {
         return decoder
     }()
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-
     /// Stores `value` under `key` with an audit entry.
-    public func remember<T: Encodable & Sendable>(_ value: T, as key: String, actor: String, action: String) async throws {
-        let json = String(decoding: try Self.encoder.encode(value), as: UTF8.self)
-        try await store.recordSetting(key, json: json, actor: actor, auditAction: action, details: value)
+    func remember<T: Encodable & Sendable>(_ value: T, as key: String, actor: String, action: String) async throws {
+        try await store.recordSetting(key, json: try MigrationImporter.json(value), actor: actor, auditAction: action, details: value)
+    }
+
+    /// What the Imported gate reads: the outcome of a `migrate verify`.
+    public func recordVerify(_ report: VerifyReport, actor: String) async throws {
+        let record = VerifyRecord(snapshot: report.snapshot, passed: report.passed, differences: report.differences.count, verifiedAt: Date())
+        try await remember(record, as: VerifyRecord.settingsKey, actor: actor, action: "migration.verify")
+    }
+
+    /// What the Live gate reads: an export of PostgreSQL to the legacy format and its reverse verification.
+    public func recordRollbackDrill(_ report: LegacyExporter.Report, actor: String) async throws {
+        let record = RollbackDrillRecord(file: report.file, verified: report.verified, seconds: report.seconds, drilledAt: Date())
+        try await remember(record, as: RollbackDrillRecord.settingsKey, actor: actor, action: "migration.rollback_drill")
     }
 
     static func format(_ date: Date) -> String { date.formatted(.iso8601) }

@@ -38,8 +38,9 @@ struct DoctorCommand: AsyncParsableCommand {
                 found.append(Check(
                     name: "schema current", passed: pending.isEmpty,
                     detail: pending.isEmpty ? "version \(version)" : "version \(version), pending \(pending.joined(separator: ", ")): run `ytv2 db migrate`"))
-                guard pending.isEmpty || version >= 3 else { return found }
-                let status = try await MigrationPhases(store: store).status()
+                guard version >= 3 else { return found }  // the phase tables come with schema 3
+                let phases = MigrationPhases(store: store)
+                let status = try await phases.status()
                 found.append(Check(
                     name: "migration phase", passed: true,
                     detail: status.phase.rawValue + (status.next.map { ", next \($0.rawValue): gate \(status.gatePassed ? "passes" : "not met")" } ?? "")))
@@ -48,7 +49,7 @@ struct DoctorCommand: AsyncParsableCommand {
                     found.append(Check(
                         name: "no legacy writer", passed: mirror.isEmpty,
                         detail: mirror.isEmpty ? "none configured; legacy writes are sealed" : "YTV2_LEGACY_MIRROR is set (\(mirror)) after Complete: unset it"))
-                    if let archive = try await MigrationPhases(store: store).record(ArchiveRecord.self, ArchiveRecord.settingsKey)?.value {
+                    if let archive = try await phases.record(ArchiveRecord.self, ArchiveRecord.settingsKey)?.value {
                         let problems = LegacyArchiver.check(archive)
                         found.append(Check(
                             name: "archive intact", passed: problems.isEmpty,

@@ -152,18 +152,16 @@ struct MigrateCommand: AsyncParsableCommand {
             let snapshot = try openSnapshot(snapshot)
             let report = try await reportingErrors {
                 try await withStore(logger: logger) { store in
+                    let phases = MigrationPhases(store: store)
                     var options = try overrides.options()
                     // Without overrides on the command line, verify with the ones the import used.
-                    if options == PlanOptions(), let recorded = try await store.setting(MigrationImporter.settingsKey),
-                       let record = try? Self.decoder.decode(ImportRecord.self, from: Data(recorded.utf8)), record.snapshot == snapshot.id {
+                    if options == PlanOptions(), let record = try await phases.record(ImportRecord.self, MigrationImporter.settingsKey)?.value,
+                       record.snapshot == snapshot.id {
                         options = record.options
                     }
                     let report = try await MigrationVerifier(store: store, planner: MigrationPlanner(snapshot: snapshot, options: options))
                         .run(progress: .forTerminal())
-                    // The Imported gate reads this.
-                    try await MigrationPhases(store: store).remember(
-                        VerifyRecord(snapshot: snapshot.id, passed: report.passed, differences: report.differences.count, verifiedAt: Date()),
-                        as: VerifyRecord.settingsKey, actor: MigrateCommand.operatorName, action: "migration.verify")
+                    try await phases.recordVerify(report, actor: MigrateCommand.operatorName)  // the Imported gate reads it
                     return report
                 }
             }
@@ -176,12 +174,6 @@ struct MigrateCommand: AsyncParsableCommand {
             }
             if !report.passed { throw ExitCode(1) }
         }
-
-        static let decoder: JSONDecoder = {
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
-            return decoder
-        }()
     }
 }
 

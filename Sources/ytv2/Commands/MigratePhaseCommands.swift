@@ -128,9 +128,7 @@ extension MigrateCommand {
                 } catch let error as LegacyReadError {
                     throw CLIError(error.description)
                 }
-                try await MigrationPhases(store: store).remember(
-                    RollbackDrillRecord(file: report.file, verified: report.verified, seconds: report.seconds, drilledAt: Date()),
-                    as: RollbackDrillRecord.settingsKey, actor: MigrateCommand.operatorName, action: "migration.rollback_drill")
+                try await MigrationPhases(store: store).recordRollbackDrill(report, actor: MigrateCommand.operatorName)
                 return report
             }
             if json { try printJSON(report) } else {
@@ -152,7 +150,14 @@ extension MigrateCommand {
         func run() async throws {
             let logger = try global.makeLogger("ytv2.mirror")
             try await withStore(logger: logger) { store in
-                var mirror = LegacyMirror(store: store, path: legacy, logger: logger)
+                var mirror: LegacyMirror
+                do {
+                    mirror = try LegacyMirror(store: store, path: legacy, logger: logger)
+                } catch let error as LegacySQLiteFile.OpenError {
+                    throw CLIError(error.description)
+                } catch let refused as LegacyWriteGuard.Refused {
+                    throw CLIError(refused.description)
+                }
                 mirror.retryInterval = .seconds(max(1, retrySeconds))
                 logger.notice("mirroring every change into \(legacy) while the phase is DualWrite or Shadow")
                 try await mirror.run()
