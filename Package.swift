@@ -145,11 +145,13 @@ let package = Package(
             name: "YTV2MigrationTests",
             dependencies: [
                 "YTV2Core",
+                "YTV2Dashboard",
                 "YTV2Legacy",
                 "YTV2Migration",
                 "YTV2Store",
                 "YTV2TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings

@@ -8,14 +8,19 @@ public struct LegacyDashboardVideo: Sendable {
     public var metadata: VideoMetadata
     public var categories: [CategoryEntry]
     public var hasAudio: Bool
+    public var audioDurationSeconds: Double?
     /// Latest text per variant; the first is the video's main summary.
     public var summaries: [(variant: String, text: String)]
 
-    public init(id: VideoID, metadata: VideoMetadata, categories: [CategoryEntry], hasAudio: Bool, summaries: [(variant: String, text: String)]) {
+    public init(
+        id: VideoID, metadata: VideoMetadata, categories: [CategoryEntry], hasAudio: Bool, audioDurationSeconds: Double? = nil,
+        summaries: [(variant: String, text: String)]
+    ) {
         self.id = id
         self.metadata = metadata
         self.categories = categories
         self.hasAudio = hasAudio
+        self.audioDurationSeconds = hasAudio ? audioDurationSeconds : nil
         self.summaries = summaries
     }
 }
@@ -100,7 +105,7 @@ public struct LegacyDashboardWriter: Sendable {
     /// The columns a checksum covers: what the mirror writes, without the bookkeeping timestamps.
     static let contentColumns: Set<String> = [
         "id", "video_id", "title", "canonical_url", "thumbnail_url", "published_at", "indexed_at", "duration_seconds", "word_count",
-        "has_audio", "has_transcript", "transcript_chars", "channel_name", "channel_id", "view_count", "like_count", "comment_count",
+        "has_audio", "audio_duration_seconds", "has_transcript", "transcript_chars", "channel_name", "channel_id", "view_count", "like_count", "comment_count",
         "category", "content_type", "complexity_level", "language", "key_topics", "named_entities", "subcategory", "subcategories_json", "summary",
     ]
 
@@ -159,7 +164,7 @@ public struct LegacyDashboardWriter: Sendable {
             "id": video.id.legacyID, "video_id": video.id.rawValue, "title": m.title ?? "", "canonical_url": video.id.canonicalURL,
             "thumbnail_url": m.thumbnailURL, "published_at": m.publishedAt.map(Self.isoMilliseconds),
             "indexed_at": m.indexedAt.map(Self.isoMilliseconds), "duration_seconds": m.durationSeconds, "word_count": m.wordCount,
-            "has_audio": video.hasAudio ? 1 : 0, "has_transcript": (m.hasTranscript ?? false) ? 1 : 0, "transcript_chars": m.transcriptChars,
+            "has_audio": video.hasAudio ? 1 : 0, "audio_duration_seconds": video.audioDurationSeconds, "has_transcript": (m.hasTranscript ?? false) ? 1 : 0, "transcript_chars": m.transcriptChars,
             "channel_name": m.channelName, "channel_id": m.channelID, "view_count": m.viewCount, "like_count": m.likeCount,
             "comment_count": m.commentCount, "category": json(video.categories.map(\.category)), "content_type": m.contentType,
             "complexity_level": m.complexityLevel, "language": m.language, "key_topics": json(m.keyTopics ?? []),

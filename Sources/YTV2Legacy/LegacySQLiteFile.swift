@@ -46,7 +46,6 @@ public struct LegacySQLiteFile: Sendable {
         try queue.read { db in try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table]).map { $0["name"] } }
     }
 
-    /// `PRAGMA integrity_check`: "ok", or the problems SQLite found.
     /// The rowids of `table` whose `column` equals `value` (the lookups of the shadow reads).
     public func rowids(of table: String, where column: String, equals value: String) throws -> [Int64] {
         try wrap(table: table) {
@@ -54,6 +53,13 @@ public struct LegacySQLiteFile: Sendable {
         }
     }
 
+    /// `PRAGMA data_version`: changes whenever another connection (another process) has committed to the file since
+    /// this one last looked, so a reader can keep what it read until then.
+    public func dataVersion() throws -> Int {
+        try queue.read { try Int.fetchOne($0, sql: "PRAGMA data_version") ?? 0 }
+    }
+
+    /// `PRAGMA integrity_check`: "ok", or the problems SQLite found.
     public func integrityCheck() throws -> [String] {
         try queue.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
     }

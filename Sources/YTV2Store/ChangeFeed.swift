@@ -40,6 +40,9 @@ public enum ChangeFeedEvent: Sendable, Equatable {
     /// The listener lost its connection and is back; changes committed meanwhile were missed, so readers
     /// that keep state (an open dashboard) should refresh.
     case reconnected
+    /// The listener lost its connection (it keeps trying): until `reconnected`, changes may be missed, so nothing
+    /// derived from the database should be trusted past this point.
+    case disconnected
     case change(ChangeEvent)
 }
 
@@ -86,6 +89,7 @@ extension Store {
                 } catch {
                     if !Task.isCancelled { logger.warning("change feed connection lost", metadata: ["error": "\(StoreError.wrap(error))"]) }
                 }
+                if hasConnected && !Task.isCancelled { continuation.yield(.disconnected) }
                 try? await connection.close()
             } catch {
                 logger.warning("change feed cannot connect", metadata: ["error": "\(StoreError.wrap(error))"])

@@ -77,7 +77,7 @@ public struct ReportQuery: Sendable, Equatable {
     }
 
     /// This query without the filter that `facet` counts.
-    func removing(_ facet: Facet) -> ReportQuery {
+    public func removing(_ facet: Facet) -> ReportQuery {
         var copy = self
         switch facet {
         case .source: copy.sources = []

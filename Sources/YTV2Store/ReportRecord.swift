@@ -116,6 +116,13 @@ public struct ReportPage: Sendable, Equatable {
     public var page: Int
     public var size: Int
 
+    public init(reports: [ReportRecord], total: Int, page: Int, size: Int) {
+        self.reports = reports
+        self.total = total
+        self.page = page
+        self.size = size
+    }
+
     public var pages: Int { total == 0 ? 0 : (total + size - 1) / size }
     public var hasNext: Bool { page < pages }
     public var hasPrevious: Bool { page > 1 }
@@ -125,6 +132,16 @@ public struct ReportPage: Sendable, Equatable {
 public struct FacetCount: Sendable, Equatable {
     public var value: String
     public var count: Int
+
+    public init(value: String, count: Int) {
+        self.value = value
+        self.count = count
+    }
+
+    /// By count, then value: the order the API promises.
+    public static func sortedByCount(_ counts: [FacetCount]) -> [FacetCount] {
+        counts.sorted { ($1.count, $0.value) < ($0.count, $1.value) }
+    }
 }
 
 /// A parent category's count and its subcategories' counts.
@@ -132,6 +149,12 @@ public struct CategoryFacet: Sendable, Equatable {
     public var value: String
     public var count: Int
     public var subcategories: [FacetCount]
+
+    public init(value: String, count: Int, subcategories: [FacetCount]) {
+        self.value = value
+        self.count = count
+        self.subcategories = subcategories
+    }
 }
 
 /// Counts for `/api/filters`: each facet over the videos matching all other active filters.
@@ -144,6 +167,20 @@ public struct ReportFacets: Sendable, Equatable {
     public var complexities: [FacetCount]
     public var summaryTypes: [FacetCount]
     public var hasAudio: [(value: Bool, count: Int)]
+
+    public init(
+        sources: [FacetCount], categories: [CategoryFacet], channels: [FacetCount], languages: [FacetCount], contentTypes: [FacetCount],
+        complexities: [FacetCount], summaryTypes: [FacetCount], hasAudio: [(value: Bool, count: Int)]
+    ) {
+        self.sources = sources
+        self.categories = categories
+        self.channels = channels
+        self.languages = languages
+        self.contentTypes = contentTypes
+        self.complexities = complexities
+        self.summaryTypes = summaryTypes
+        self.hasAudio = hasAudio
+    }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.sources == rhs.sources && lhs.categories == rhs.categories && lhs.channels == rhs.channels

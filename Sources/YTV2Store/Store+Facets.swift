@@ -16,7 +16,7 @@ extension Store {
                 for try await (value, count) in rows.decode((String?, Int).self) {
                     if let value, !value.isEmpty { result.append(FacetCount(value: value, count: count)) }
                 }
-                return Self.sortedByCount(result)
+                return FacetCount.sortedByCount(result)
             }
 
             let sources = try await counts(.source, select: "v.content_source")
@@ -41,7 +41,7 @@ extension Store {
                 subcategories[parent, default: []].append(FacetCount(value: sub, count: count))
             }
             let categories = parents.map {
-                CategoryFacet(value: $0.value, count: $0.count, subcategories: Self.sortedByCount(subcategories[$0.value] ?? []))
+                CategoryFacet(value: $0.value, count: $0.count, subcategories: FacetCount.sortedByCount(subcategories[$0.value] ?? []))
             }
             let channels = try await counts(.channel, select: "v.channel_name")
             let languages = try await counts(.language, select: "v.language_code")
@@ -66,10 +66,5 @@ extension Store {
                 sources: sources, categories: categories, channels: channels, languages: languages, contentTypes: contentTypes,
                 complexities: complexities, summaryTypes: summaryTypes, hasAudio: hasAudio)
         }
-    }
-
-    /// By count, then value: the order the API promises.
-    static func sortedByCount(_ counts: [FacetCount]) -> [FacetCount] {
-        counts.sorted { ($1.count, $0.value) < ($0.count, $1.value) }
     }
 }

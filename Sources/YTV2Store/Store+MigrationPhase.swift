@@ -96,7 +96,7 @@ extension Store {
         operation: String, videoID: String, primarySHA256: String?, mirrorSHA256: String?, outcome: String, detail: String?
     ) async throws {
         try await transaction { [self] connection in
-            try await connection.query(
+            _ = try await connection.query(
                 """
                 INSERT INTO migration_parity (operation, video_id, primary_sha256, mirror_sha256, outcome, detail)
                 VALUES (\(operation), \(videoID), \(primarySHA256), \(mirrorSHA256), \(outcome), \(detail))
@@ -130,7 +130,7 @@ extension Store {
         route: String, matched: Bool, controlMilliseconds: Double, candidateMilliseconds: Double?, controlBody: String?, candidateBody: String?
     ) async throws {
         try await transaction { [self] connection in
-            try await connection.query(
+            _ = try await connection.query(
                 """
                 INSERT INTO migration_shadow_reads (route, matched, control_ms, candidate_ms, control_body, candidate_body)
                 VALUES (\(route), \(matched), \(controlMilliseconds), \(candidateMilliseconds), \(controlBody), \(candidateBody))
@@ -175,7 +175,7 @@ extension Store {
     /// Marks the failed mirror writes of a video as gone through.
     public func resolveMirrorFailures(_ videoID: String) async throws {
         try await transaction { [self] connection in
-            try await connection.query(
+            _ = try await connection.query(
                 """
                 UPDATE migration_parity SET resolved_at = now()
                 WHERE video_id = \(videoID) AND outcome = 'mirror_failed' AND resolved_at IS NULL

@@ -12,6 +12,7 @@ public struct VideoState: Sendable, Equatable {
     public var latestSHA256: [String: String]
     public var revisionCounts: [String: Int]
     public var audioSHA256: String?
+    public var audioDurationSeconds: Double?
     public var aliases: Set<String>
 }
 
@@ -48,10 +49,11 @@ extension Store {
                 states[id]?.revisionCounts[variant] = count
                 states[id]?.latestSHA256[variant] = sha ?? ""
             }
-            for try await (id, sha) in try await connection.query(
-                "SELECT video_id::text, sha256 FROM audio WHERE video_id = ANY(\(ids)::text[])", logger: logger
-            ).decode((String, String).self) {
+            for try await (id, sha, duration) in try await connection.query(
+                "SELECT video_id::text, sha256, duration_seconds FROM audio WHERE video_id = ANY(\(ids)::text[])", logger: logger
+            ).decode((String, String, Double?).self) {
                 states[id]?.audioSHA256 = sha
+                states[id]?.audioDurationSeconds = duration
             }
             for try await (id, alias) in try await connection.query(
                 "SELECT video_id::text, alias FROM video_aliases WHERE video_id = ANY(\(ids)::text[])", logger: logger

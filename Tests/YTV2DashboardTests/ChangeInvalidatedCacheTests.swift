@@ -45,6 +45,20 @@ import Testing
         #expect(try await slow == 100)
         #expect(try await cache.value(for: "j") { 7 } == 7)
     }
+
+    @Test func nothingIsKeptWhileTheFeedIsDown() async throws {
+        let cache = ChangeInvalidatedCache<Int>()
+        let calls = Counter()
+        #expect(try await cache.value(for: "k") { calls.next() } == 1)
+        await cache.invalidate(feedIsListening: false)
+        #expect(try await cache.value(for: "k") { calls.next() } == 2)
+        #expect(try await cache.value(for: "k") { calls.next() } == 3)
+        await cache.invalidate()  // a write of this process does not resume keeping
+        #expect(try await cache.value(for: "k") { calls.next() } == 4)
+        await cache.invalidate(feedIsListening: true)
+        #expect(try await cache.value(for: "k") { calls.next() } == 5)
+        #expect(try await cache.value(for: "k") { calls.next() } == 5)
+    }
 }
 
 @Suite struct APIDateTests {

@@ -44,6 +44,9 @@ import YTV2TestSupport
                 }
             }
             #expect(try await store.videoCount() == 3)
+            // Read first, so the list and the report are in the response cache when the delete lands.
+            #expect(try await client.getJSON("/api/reports", as: ListBody.self).reports.map(\.video_id).contains("vid00000000"))
+            _ = try await client.getJSON("/api/reports/vid00000000", as: Item.self)
             struct Deleted: Decodable {
                 let status: String
                 let deleted: String
@@ -55,6 +58,9 @@ import YTV2TestSupport
                 return try JSONDecoder().decode(Deleted.self, from: $0.body)
             }
             #expect(deleted.status == "success" && deleted.deleted == "yt:vid00000000" && deleted.summaries == 1 && deleted.audio == 1)
+            // At once, not after the change feed: the delete dropped what the read routes kept.
+            #expect(try await !client.getJSON("/api/reports", as: ListBody.self).reports.map(\.video_id).contains("vid00000000"))
+            _ = try await client.getJSON("/api/reports/vid00000000", as: APIErrorBody.self, status: .notFound)
             try await client.execute(uri: "/api/delete/vid00000000", method: .delete, headers: Self.bearer(Harness.adminToken)) { response in
                 #expect(response.status == .notFound)
                 let error = try JSONDecoder().decode(APIErrorBody.self, from: response.body)

@@ -55,18 +55,25 @@ import YTV2TestSupport
         #expect(parity.contains("agree row by row"), "\(parity)")
         #expect(try await EndToEnd.cli(["migrate", "advance"], environment: env).contains("advanced to Shadow"))
 
-        // Shadow: reads come from the legacy copy, PostgreSQL is compared beside them.
+        // Shadow: reads come from the legacy copy, PostgreSQL is compared beside them. A mixed load: single reports
+        // and, every fourth read, a list with filters, search, sort and paging, or the facet counts.
         let survivors = ids.filter { !deleted.contains($0) } + processed
+        let lists = [
+            "/api/reports?size=20", "/api/reports?sort=title_az&page=2&size=10", "/api/filters", "/api/reports?q=part&sort=newest",
+            "/api/reports?has_audio=false&sort=duration_desc&size=50", "/api/reports?category=Technology&sort=oldest", "/api/filters?q=a",
+            "/api/reports?language=en&content_type=tutorial&size=50", "/api/reports?q=Drill&sort=added_asc",
+        ]
         for round in 0..<1_000 {
             let id = survivors[round % survivors.count]
-            #expect(try await EndToEnd.http(.GET, dashboard + (round % 2 == 0 ? "/api/reports/yt:\(id)" : "/\(id).json")).0 == 200)
+            let uri = round % 4 == 3 ? lists[(round / 4) % lists.count] : round % 2 == 0 ? "/api/reports/yt:\(id)" : "/\(id).json"
+            #expect(try await EndToEnd.http(.GET, dashboard + uri).0 == 200, "\(uri)")
         }
         for id in deleted { #expect(try await EndToEnd.http(.GET, dashboard + "/api/reports/yt:\(id)").0 == 404) }
         try await Task.sleep(for: .milliseconds(500))  // the last comparisons are recorded beside their responses
         let health = EndToEnd.json(try await EndToEnd.http(.GET, dashboard + "/health/migration").1)
         let shadow = health["shadow"] as? [String: Any] ?? [:]
         #expect(health["phase"] as? String == "Shadow")
-        // 1,000 reads and the 3 deleted videos (absent on both sides).
+        // 1,000 reads (750 single reports, 250 lists and facets) and the 3 deleted videos (absent on both sides).
         #expect(shadow["compared"] as? Int == 1_003 && shadow["matched"] as? Int == 1_003, "\(health)")
 
         // A difference injected into the legacy copy is caught, with both payloads stored.
@@ -108,7 +115,7 @@ import YTV2TestSupport
         await serve.stop()
         EndToEnd.report(
             "migration drill", iterations: 1, operations: processed.count + deleted.count + 2_003, failures: 0,
-            figures: "parity 0 differences, shadow 1003/1003 consistent then 1 injected difference caught with both payloads, cutover/rollback/cutover, export verified, Complete, legacy write refused")
+            figures: "parity 0 differences, shadow 1003/1003 consistent (single reports, lists, filters, search, facets) then 1 injected difference caught with both payloads, cutover/rollback/cutover, export verified, Complete, legacy write refused")
         for archived in (try? FileManager.default.subpathsOfDirectory(atPath: path("archive"))) ?? [] {
             try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path("archive") + "/" + archived)
         }

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 import YTV2Store
 
 /// Builds the dashboard: the router with every route, and the store's pool and the change broadcaster as services of
@@ -10,9 +11,11 @@ public func buildApplication(
     let registry = DashboardMetrics.registry
     let facetCache = ChangeInvalidatedCache<ReportFacets>()
     let totalCache = ChangeInvalidatedCache<Int>()
-    let broadcaster = ChangeBroadcaster(store: store, heartbeat: configuration.heartbeat, logger: logger) {
-        await facetCache.invalidate()
-        await totalCache.invalidate()
+    let responseCache = ChangeInvalidatedCache<ByteBuffer>(capacity: 1_024)
+    let broadcaster = ChangeBroadcaster(store: store, heartbeat: configuration.heartbeat, logger: logger) { listening in
+        await facetCache.invalidate(feedIsListening: listening)
+        await totalCache.invalidate(feedIsListening: listening)
+        await responseCache.invalidate(feedIsListening: listening)
     }
 
     let router = Router(context: BasicRequestContext.self)
@@ -24,11 +27,17 @@ public func buildApplication(
     // Static files come only from the packaged assets folder; anything else under it is a 404.
     router.add(middleware: FileMiddleware(DashboardAssets.directory, searchForIndexHtml: true, logger: logger))
     HealthController(store: store, version: configuration.version).addRoutes(to: router)
-    OperationsController(store: store, registry: registry).addRoutes(to: router)
     let shadow = ShadowReads(configuration: configuration.shadow, store: store, logger: logger)
-    ReportsController(store: store, facetCache: facetCache, totalCache: totalCache, shadow: shadow).addRoutes(to: router)
-    WriteController(store: store, adminToken: Token(configuration.adminToken), ingestToken: Token(configuration.ingestToken))
+    OperationsController(store: store, registry: registry, shadow: shadow).addRoutes(to: router)
+    ReportsController(store: store, facetCache: facetCache, totalCache: totalCache, responseCache: responseCache, shadow: shadow)
         .addRoutes(to: router)
+    WriteController(
+        store: store, adminToken: Token(configuration.adminToken), ingestToken: Token(configuration.ingestToken), afterWrite: {
+            await facetCache.invalidate()
+            await totalCache.invalidate()
+            await responseCache.invalidate()
+        }
+    ).addRoutes(to: router)
     AudioController(store: store).addRoutes(to: router)
     LiveController(broadcaster: broadcaster).addRoutes(to: router)
 

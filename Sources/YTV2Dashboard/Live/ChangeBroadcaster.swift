@@ -22,12 +22,13 @@ final class ChangeBroadcaster: Service, Sendable {
     private let clientBuffer: Int
     private let clients = Mutex<[UUID: AsyncStream<LiveMessage>.Continuation]>([:])
     private let logger: Logger
-    /// Drops data derived from the database (caches) on every change.
-    private let invalidate: @Sendable () async -> Void
+    /// Drops data derived from the database (caches) on every change and when the feed connects; with
+    /// `feedIsListening` false (the feed lost its connection) nothing new may be kept until it is back.
+    private let invalidate: @Sendable (_ feedIsListening: Bool) async -> Void
 
     init(
         store: Store, heartbeat: Duration = .seconds(15), clientBuffer: Int = 256, logger: Logger,
-        invalidate: @escaping @Sendable () async -> Void = {}
+        invalidate: @escaping @Sendable (_ feedIsListening: Bool) async -> Void = { _ in }
     ) {
         self.store = store
         self.invalidate = invalidate
@@ -56,12 +57,15 @@ final class ChangeBroadcaster: Service, Sendable {
                     switch event {
                     case .connected:
                         // Changes made before the listener ran were not heard: start from a clean cache.
-                        await self.invalidate()
+                        await self.invalidate(true)
                     case .reconnected:
-                        await self.invalidate()
+                        await self.invalidate(true)
                         self.broadcast(.resync)
+                    case .disconnected:
+                        // Changes are not heard until the feed is back: keep nothing derived meanwhile.
+                        await self.invalidate(false)
                     case .change(let change):
-                        await self.invalidate()
+                        await self.invalidate(true)
                         self.broadcast(.change(change))
                     }
                 }

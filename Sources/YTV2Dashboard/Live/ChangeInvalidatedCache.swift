@@ -4,11 +4,14 @@ import YTV2Store
 /// reports a change (or reconnects), so each is computed once per distinct filter set between changes. Concurrent
 /// requests for the same missing key share one computation instead of each running it. Each replica invalidates from
 /// its own feed; a computation that overlaps an invalidation is not kept, so the cache never holds figures older than
-/// the last change it heard of.
+/// the last change it heard of. While the feed is down nothing is kept: every request computes afresh (and answers 503
+/// when the database is down too).
 actor ChangeInvalidatedCache<Value: Sendable> {
     private var values: [String: Value] = [:]
     private var running: [String: Task<Value, any Error>] = [:]
     private var generation = 0
+    /// False between the feed losing its connection and its return.
+    private var keeping = true
     private let capacity: Int
 
     init(capacity: Int = 512) { self.capacity = capacity }
@@ -31,7 +34,7 @@ actor ChangeInvalidatedCache<Value: Sendable> {
         do {
             let value = try await task.value
             if running[key] == task { running[key] = nil }
-            if startedAt == generation {
+            if startedAt == generation && keeping {
                 if values.count >= capacity { values.removeAll(keepingCapacity: true) }
                 values[key] = value
             }
@@ -42,9 +45,17 @@ actor ChangeInvalidatedCache<Value: Sendable> {
         }
     }
 
+    /// Drops every value (a change was heard or made).
     func invalidate() {
         generation += 1
         values.removeAll(keepingCapacity: true)
         running.removeAll()
+    }
+
+    /// Drops every value as the feed connects or loses its connection; while it is not listening, values computed are
+    /// not kept.
+    func invalidate(feedIsListening: Bool) {
+        keeping = feedIsListening
+        invalidate()
     }
 }

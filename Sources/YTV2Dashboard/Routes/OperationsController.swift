@@ -10,6 +10,7 @@ import YTV2Store
 struct OperationsController: Sendable {
     let store: Store
     let registry: PrometheusCollectorRegistry
+    let shadow: ShadowReads
 
     struct Backend: ResponseEncodableJSON {
         let backend: String
@@ -28,8 +29,10 @@ struct OperationsController: Sendable {
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/health/backend") { _, _ in
+            // In phase Shadow (with a legacy copy configured) the read routes answer from the legacy copy.
+            let readSource = await shadow.active() ? "legacy-sqlite" : "postgresql"
             let phase = (try? await store.phaseRecord().phase) ?? "Off"
-            return Backend(backend: "postgresql", read_source: "postgresql", migration_phase: phase)
+            return Backend(backend: "postgresql", read_source: readSource, migration_phase: phase)
         }
         router.get("/health/migration") { _, _ in
             do {

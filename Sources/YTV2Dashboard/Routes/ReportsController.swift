@@ -11,6 +11,9 @@ struct ReportsController: Sendable {
     let store: Store
     let facetCache: ChangeInvalidatedCache<ReportFacets>
     let totalCache: ChangeInvalidatedCache<Int>
+    /// Encoded list pages and single reports by request: the dashboard is read far more than it is written, and every
+    /// change (heard on the feed, or made by this process) drops them all.
+    let responseCache: ChangeInvalidatedCache<ByteBuffer>
     let shadow: ShadowReads
 
     struct ListResponse: ResponseEncodableJSON {
@@ -29,6 +32,15 @@ struct ReportsController: Sendable {
         let pagination: Pagination
         let sort: String
         let filters: [String: [String]]
+
+        init(_ result: ReportPage, sort: ReportSort, filters: [String: [String]]) {
+            reports = result.reports.map { ReportItem($0) }
+            pagination = .init(
+                page: result.page, size: result.size, total: result.total, total_count: result.total, pages: result.pages,
+                total_pages: result.pages, has_next: result.hasNext, has_prev: result.hasPrevious)
+            self.sort = sort.rawValue
+            self.filters = filters
+        }
     }
 
     func addRoutes(to router: Router<some RequestContext>) {
@@ -45,40 +57,59 @@ struct ReportsController: Sendable {
         router.get("/r/{id}") { _, context in try await page(context.parameters.decoded("id")) }
     }
 
-    func list(_ request: Request) async throws -> ListResponse {
+    func list(_ request: Request) async throws -> Response {
         let query = try ReportQuery(parameters: request.uri.queryParameters)
-        let total = try await totalCache.value(for: ChangeInvalidatedCache<Int>.key(query)) { [store] in
-            try await store.reportCount(query)
+        let filters = ReportQuery.activeFilters(request.uri.queryParameters)
+        let fromStore: @Sendable () async throws -> ReportPage = { [store, totalCache] in
+            let total = try await totalCache.value(for: ChangeInvalidatedCache<Int>.key(query)) { try await store.reportCount(query) }
+            return try await store.reports(query, knownTotal: total)
         }
-        let result = try await store.reports(query, knownTotal: total)
-        return ListResponse(
-            reports: result.reports.map { ReportItem($0) },
-            pagination: .init(
-                page: result.page, size: result.size, total: result.total, total_count: result.total, pages: result.pages,
-                total_pages: result.pages, has_next: result.hasNext, has_prev: result.hasPrevious),
-            sort: query.sort.rawValue, filters: ReportQuery.activeFilters(request.uri.queryParameters))
+        guard await shadow.active() else {
+            let body = try await responseCache.value(for: "list?" + (request.uri.query ?? "")) {
+                try JSONBody.bytes(ListResponse(try await fromStore(), sort: query.sort, filters: filters))
+            }
+            return JSONBody.response(body)
+        }
+        // Phase Shadow: the legacy copy answers, PostgreSQL is compared beside it.
+        let result = try await shadow.compare(route: "/api/reports", control: { try await $0.reports(query) }, candidate: fromStore) {
+            ListResponse($0, sort: query.sort, filters: filters)
+        }
+        return try JSONBody.response(ListResponse(result, sort: query.sort, filters: filters))
     }
 
-    func filters(_ request: Request) async throws -> FiltersResponse {
+    func filters(_ request: Request) async throws -> Response {
         let query = try ReportQuery(parameters: request.uri.queryParameters)
-        let facets = try await facetCache.value(for: ChangeInvalidatedCache<ReportFacets>.key(query)) { [store] in
-            try await store.facets(query)
+        let fromStore: @Sendable () async throws -> ReportFacets = { [store, facetCache] in
+            try await facetCache.value(for: ChangeInvalidatedCache<ReportFacets>.key(query)) { try await store.facets(query) }
         }
-        return FiltersResponse(facets)
+        guard await shadow.active() else {
+            let body = try await responseCache.value(for: "filters?" + (request.uri.query ?? "")) {
+                try JSONBody.bytes(FiltersResponse(try await fromStore()))
+            }
+            return JSONBody.response(body)
+        }
+        let facets = try await shadow.compare(route: "/api/filters", control: { try await $0.facets(query) }, candidate: fromStore) {
+            FiltersResponse($0)
+        }
+        return try JSONBody.response(FiltersResponse(facets))
     }
 
     func single(_ id: String) async throws -> Response {
         if await shadow.active(), let videoID = try? VideoID(apiID: id) {
-            // Phase Shadow: the legacy copy answers, PostgreSQL is compared beside it.
-            let record = try await shadow.report(videoID, route: "/api/reports/{id}") { [store] in try await store.report(id: videoID.rawValue) }
+            let record = try await shadow.compare(
+                route: "/api/reports/{id}", control: { try await $0.report(videoID) }, candidate: { [store] in try await store.report(id: videoID.rawValue) }
+            ) { $0.map { ReportItem($0, includeSummary: true) } }
             guard let record else { throw APIError.notFound("no report with id \(id.prefix(64))") }
             return try JSONBody.response(ReportItem(record, includeSummary: true))
         }
-        return try JSONBody.response(ReportItem(try await record(id), includeSummary: true))
+        let body = try await responseCache.value(for: "report " + id) { [self] in
+            try JSONBody.bytes(ReportItem(try await record(id), includeSummary: true))
+        }
+        return JSONBody.response(body)
     }
 
     func page(_ id: String) async throws -> Response {
-        let html = ReportPage.render(try await record(id))
+        let html = ReportHTMLPage.render(try await record(id))
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))

@@ -4,9 +4,12 @@ import Synchronization
 import YTV2Core
 import YTV2Store
 
-/// The control side of shadow reads: a single report as the legacy copy holds it (phase Shadow).
+/// The control side of shadow reads: what the legacy copy answers (phase Shadow) for one report, a list page with its
+/// filters, search and sort, and the facet counts.
 public protocol ControlReads: Sendable {
     func report(_ id: VideoID) async throws -> ReportRecord?
+    func reports(_ query: ReportQuery) async throws -> ReportPage
+    func facets(_ query: ReportQuery) async throws -> ReportFacets
 }
 
 /// Shadow reads: how to reach the legacy copy, how much to compare, how long the candidate may take.
@@ -27,10 +30,10 @@ public struct ShadowConfiguration: Sendable {
     }
 }
 
-/// In phase Shadow the single-report routes are served from the legacy copy (control) while the same read runs
-/// against PostgreSQL (candidate), in random order; the normalized JSON of both is compared and recorded with the
-/// timings of both sides. In every other phase reads come from PostgreSQL. The phase is re-read at most once a
-/// second, so an advance or a rollback reaches a running dashboard within a second.
+/// In phase Shadow the read routes (one report, the list with its filters and search, the facets) are served from the
+/// legacy copy (control) while the same read runs against PostgreSQL (candidate), in random order; the normalized JSON
+/// of both is compared and recorded with the timings of both sides. In every other phase reads come from PostgreSQL.
+/// The phase is re-read at most once a second, so an advance or a rollback reaches a running dashboard within a second.
 final class ShadowReads: Sendable {
     let configuration: ShadowConfiguration?
     let store: Store
@@ -64,19 +67,23 @@ final class ShadowReads: Sendable {
         return await currentPhase() == "Shadow"
     }
 
-    /// Serves the control's record and compares it with the candidate's (when sampled).
-    func report(_ id: VideoID, route: String, candidate: @escaping @Sendable () async throws -> ReportRecord?) async throws -> ReportRecord? {
+    /// Serves the control's answer and compares it with the candidate's (when sampled). `encode` turns an answer into
+    /// the JSON the route sends, so the comparison sees exactly what a client would.
+    func compare<Value: Sendable>(
+        route: String, control: @Sendable (any ControlReads) async throws -> Value, candidate: @escaping @Sendable () async throws -> Value,
+        encode: (Value) -> any Encodable
+    ) async throws -> Value {
         guard let configuration else { return try await candidate() }
-        let control = configuration.control
-        guard Double.random(in: 0..<100) < configuration.samplePercent else { return try await control.report(id) }
-        var controlResult: ReportRecord?
+        let source = configuration.control
+        guard Double.random(in: 0..<100) < configuration.samplePercent else { return try await control(source) }
+        var controlResult: Value?
         var controlMilliseconds = 0.0
-        var candidateResult: Result<ReportRecord?, any Error>?
+        var candidateResult: Result<Value, any Error>?
         var candidateMilliseconds: Double?
         let timeout = configuration.candidateTimeout
         func runControl() async throws {
             let started = ContinuousClock.now
-            controlResult = try await control.report(id)
+            controlResult = try await control(source)
             controlMilliseconds = (ContinuousClock.now - started).inSeconds * 1000
         }
         func runCandidate() async {
@@ -91,10 +98,11 @@ final class ShadowReads: Sendable {
             await runCandidate()
             try await runControl()
         }
-        let controlJSON = Self.normalizedJSON(controlResult)
+        guard let served = controlResult else { throw CancellationError() }
+        let controlJSON = Self.normalizedJSON(encode(served))
         let candidateJSON: String
         switch candidateResult {
-        case .success(let record)?: candidateJSON = Self.normalizedJSON(record)
+        case .success(let value)?: candidateJSON = Self.normalizedJSON(encode(value))
         case .failure(let error)?: candidateJSON = "candidate failed: \(error)"
         case nil: candidateJSON = "candidate timed out after \(timeout)"
         }
@@ -115,16 +123,15 @@ final class ShadowReads: Sendable {
                 logger.warning("cannot record a shadow read", metadata: ["error": "\(error)"])
             }
         }
-        return controlResult
+        return served
     }
 
-    /// The record as the single-report route encodes it, with the ignored keys removed and keys sorted.
-    static func normalizedJSON(_ record: ReportRecord?) -> String {
-        guard let record, let data = try? JSONEncoder().encode(ReportItem(record, includeSummary: true)),
-              let object = try? JSONSerialization.jsonObject(with: data)
+    /// The body as the route encodes it, with the ignored keys removed and keys sorted.
+    static func normalizedJSON(_ body: any Encodable) -> String {
+        guard let data = try? JSONEncoder().encode(body), let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         else { return "null" }
         let cleaned = strip(object)
-        guard let normalized = try? JSONSerialization.data(withJSONObject: cleaned, options: [.sortedKeys]) else { return "null" }
+        guard let normalized = try? JSONSerialization.data(withJSONObject: cleaned, options: [.sortedKeys, .fragmentsAllowed]) else { return "null" }
         return String(decoding: normalized, as: UTF8.self)
     }
 
@@ -141,10 +148,10 @@ final class ShadowReads: Sendable {
     }
 
     /// The candidate's result, or nil when it took longer than `timeout` (it is then cancelled and left behind).
-    static func withTimeout(
-        _ timeout: Duration, _ body: @escaping @Sendable () async throws -> ReportRecord?
-    ) async -> Result<ReportRecord?, any Error>? {
-        let outcome = try? await withAbandonableTask { () -> Result<ReportRecord?, any Error>? in
+    static func withTimeout<Value: Sendable>(
+        _ timeout: Duration, _ body: @escaping @Sendable () async throws -> Value
+    ) async -> Result<Value, any Error>? {
+        let outcome = try? await withAbandonableTask { () -> Result<Value, any Error>? in
             do { return .success(try await body()) } catch { return .failure(error) }
         } watchdog: {
             try await Task.sleep(for: timeout)

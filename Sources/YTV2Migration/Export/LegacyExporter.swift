@@ -48,7 +48,7 @@ public struct LegacyExporter: Sendable {
             guard let state = states[id], let videoID = try? VideoID(id) else { return nil }
             return LegacyDashboardVideo(
                 id: videoID, metadata: metadata(state), categories: state.categories, hasAudio: state.audioSHA256 != nil,
-                summaries: mainFirst(summaries[id] ?? []))
+                audioDurationSeconds: state.audioDurationSeconds, summaries: mainFirst(summaries[id] ?? []))
         }
     }
 

@@ -39,7 +39,7 @@ public struct LegacyMirror: Sendable {
                 var lastSeen = Date()
                 for await event in store.changeFeed() {
                     switch event {
-                    case .connected: break
+                    case .connected, .disconnected: break
                     case .reconnected:
                         // Changes committed while the feed was down were missed: mirror everything changed since.
                         let (updated, deleted) = (try? await store.videosChanged(since: lastSeen.addingTimeInterval(-5))) ?? ([], [])

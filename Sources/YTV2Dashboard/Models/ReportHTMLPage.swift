@@ -5,7 +5,7 @@ import YTV2Store
 
 /// The server-rendered report page (`/r/<id>`, `/<id>.json?v=2`): hero, metadata, chips, player and every summary
 /// variant. Every value from the database is escaped; summary HTML comes only from ``SummaryHTML``.
-enum ReportPage {
+enum ReportHTMLPage {
     static func render(_ record: ReportRecord) -> String {
         let e = SummaryHTML.escape
         let id = record.videoID
