@@ -27,41 +27,27 @@ public struct ReportRecord: Sendable, Equatable {
     public var summaries: [StoredSummary]
     public var updatedAt: Date
 
-    public init(
-        videoID: VideoID, contentSource: String = "youtube", title: String, channelName: String? = nil, channelID: String? = nil,
-        thumbnailURL: String? = nil, publishedAt: Date? = nil, indexedAt: Date, durationSeconds: Int? = nil, wordCount: Int? = nil,
-        viewCount: Int? = nil, hasTranscript: Bool = false, transcriptChars: Int? = nil, contentType: String? = nil,
-        complexityLevel: String? = nil, language: String? = nil, keyTopics: [String] = [], namedEntities: [String] = [],
-        categorization: Categorization? = nil, audio: AudioInfo? = nil, summaries: [StoredSummary] = [], updatedAt: Date
-    ) {
-        self.videoID = videoID
-        self.contentSource = contentSource
-        self.title = title
-        self.channelName = channelName
-        self.channelID = channelID
-        self.thumbnailURL = thumbnailURL
-        self.publishedAt = publishedAt
-        self.indexedAt = indexedAt
-        self.durationSeconds = durationSeconds
-        self.wordCount = wordCount
-        self.viewCount = viewCount
-        self.hasTranscript = hasTranscript
-        self.transcriptChars = transcriptChars
-        self.contentType = contentType
-        self.complexityLevel = complexityLevel
-        self.language = language
-        self.keyTopics = keyTopics
-        self.namedEntities = namedEntities
-        self.categorization = categorization
-        self.audio = audio
-        self.summaries = summaries
-        self.updatedAt = updatedAt
-    }
-
     public var hasAudio: Bool { audio != nil }
 
     /// The first present of the preferred variants, then any.
     public var preferredSummary: StoredSummary? { summaries.first }
+}
+
+extension ReportRecord {
+    /// A record from a video's metadata as another source holds it (the legacy copy the shadow reads compare with);
+    /// a missing title reads as empty, missing flags as false, missing lists as empty.
+    public init(
+        videoID: VideoID, metadata m: VideoMetadata, indexedAt: Date, categorization: Categorization?, audio: AudioInfo?,
+        summaries: [StoredSummary], updatedAt: Date
+    ) {
+        self.init(
+            videoID: videoID, contentSource: m.contentSource ?? "youtube", title: m.title ?? "", channelName: m.channelName,
+            channelID: m.channelID, thumbnailURL: m.thumbnailURL, publishedAt: m.publishedAt, indexedAt: indexedAt,
+            durationSeconds: m.durationSeconds, wordCount: m.wordCount, viewCount: m.viewCount, hasTranscript: m.hasTranscript ?? false,
+            transcriptChars: m.transcriptChars, contentType: m.contentType, complexityLevel: m.complexityLevel, language: m.language,
+            keyTopics: m.keyTopics ?? [], namedEntities: m.namedEntities ?? [], categorization: categorization, audio: audio,
+            summaries: summaries, updatedAt: updatedAt)
+    }
 }
 
 /// Facts about stored audio, without its bytes.

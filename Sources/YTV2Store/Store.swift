@@ -167,7 +167,6 @@ extension PostgresConnection {
     }
 }
 
-/// A Bool shared between tasks (whether a lease was granted; whether the database answered).
 /// The pool as the store uses it, for `/metrics` (the Prometheus registry of `ytv2 serve`; no-ops elsewhere). The
 /// handles are looked up at each use, not kept: one made before the metrics system is bootstrapped would stay a
 /// no-op for good (a store can be used before the dashboard bootstraps it).
@@ -180,6 +179,7 @@ enum PoolMetrics {
     static var timeouts: Counter { Counter(label: "ytv2_db_pool_lease_timeouts_total") }
 }
 
+/// A Bool shared between tasks (whether the database answered).
 private final class LockedFlag: Sendable {
     private let storage: Mutex<Bool>
     init(_ value: Bool) { storage = Mutex(value) }

@@ -1,6 +1,5 @@
 import Hummingbird
 import Logging
-import NIOCore
 import YTV2Store
 
 /// Builds the dashboard: the router with every route, and the store's pool and the change broadcaster as services of
@@ -9,13 +8,9 @@ public func buildApplication(
     configuration: DashboardConfiguration, store: Store, logger: Logger
 ) -> some ApplicationProtocol {
     let registry = DashboardMetrics.registry
-    let facetCache = ChangeInvalidatedCache<ReportFacets>()
-    let totalCache = ChangeInvalidatedCache<Int>()
-    let responseCache = ChangeInvalidatedCache<ByteBuffer>(capacity: 1_024)
+    let caches = ReadCaches()
     let broadcaster = ChangeBroadcaster(store: store, heartbeat: configuration.heartbeat, logger: logger) { listening in
-        await facetCache.invalidate(feedIsListening: listening)
-        await totalCache.invalidate(feedIsListening: listening)
-        await responseCache.invalidate(feedIsListening: listening)
+        await caches.invalidate(feedIsListening: listening)
     }
 
     let router = Router(context: BasicRequestContext.self)
@@ -29,15 +24,9 @@ public func buildApplication(
     HealthController(store: store, version: configuration.version).addRoutes(to: router)
     let shadow = ShadowReads(configuration: configuration.shadow, store: store, logger: logger)
     OperationsController(store: store, registry: registry, shadow: shadow).addRoutes(to: router)
-    ReportsController(store: store, facetCache: facetCache, totalCache: totalCache, responseCache: responseCache, shadow: shadow)
+    ReportsController(store: store, caches: caches, shadow: shadow).addRoutes(to: router)
+    WriteController(store: store, adminToken: Token(configuration.adminToken), ingestToken: Token(configuration.ingestToken), caches: caches)
         .addRoutes(to: router)
-    WriteController(
-        store: store, adminToken: Token(configuration.adminToken), ingestToken: Token(configuration.ingestToken), afterWrite: {
-            await facetCache.invalidate()
-            await totalCache.invalidate()
-            await responseCache.invalidate()
-        }
-    ).addRoutes(to: router)
     AudioController(store: store).addRoutes(to: router)
     LiveController(broadcaster: broadcaster).addRoutes(to: router)
 

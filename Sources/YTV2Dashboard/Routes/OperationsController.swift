@@ -6,6 +6,11 @@ import NIOCore
 import Prometheus
 import YTV2Store
 
+/// The legacy system's whole-database sync routes: they answer 410 Gone (and `ytv2 doctor` checks that they do).
+public let retiredSyncRoutes: [(method: HTTPRequest.Method, path: String)] = [
+    (.get, "/api/upload-database"), (.post, "/api/upload-database"), (.get, "/api/download-database"), (.post, "/api/upload-report"),
+]
+
 /// `/health/backend`, `/metrics`, and the retired whole-database sync routes (410 Gone).
 struct OperationsController: Sendable {
     let store: Store
@@ -56,9 +61,8 @@ struct OperationsController: Sendable {
         let retired = APIError(
             .gone, code: "gone",
             message: "whole-database sync is retired: the processor and the dashboard share one PostgreSQL database; nothing is overwritten")
-        router.get("/api/upload-database") { _, _ -> Response in throw retired }
-        router.post("/api/upload-database") { _, _ -> Response in throw retired }
-        router.get("/api/download-database") { _, _ -> Response in throw retired }
-        router.post("/api/upload-report") { _, _ -> Response in throw retired }
+        for route in retiredSyncRoutes {
+            router.on(RouterPath(route.path), method: route.method) { _, _ -> Response in throw retired }
+        }
     }
 }

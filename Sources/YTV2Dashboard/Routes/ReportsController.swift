@@ -9,11 +9,7 @@ import YTV2Store
 /// (`/r/<id>`, `/<id>.json?v=2`).
 struct ReportsController: Sendable {
     let store: Store
-    let facetCache: ChangeInvalidatedCache<ReportFacets>
-    let totalCache: ChangeInvalidatedCache<Int>
-    /// Encoded list pages and single reports by request: the dashboard is read far more than it is written, and every
-    /// change (heard on the feed, or made by this process) drops them all.
-    let responseCache: ChangeInvalidatedCache<ByteBuffer>
+    let caches: ReadCaches
     let shadow: ShadowReads
 
     struct ListResponse: ResponseEncodableJSON {
@@ -60,49 +56,49 @@ struct ReportsController: Sendable {
     func list(_ request: Request) async throws -> Response {
         let query = try ReportQuery(parameters: request.uri.queryParameters)
         let filters = ReportQuery.activeFilters(request.uri.queryParameters)
-        let fromStore: @Sendable () async throws -> ReportPage = { [store, totalCache] in
-            let total = try await totalCache.value(for: ChangeInvalidatedCache<Int>.key(query)) { try await store.reportCount(query) }
+        let fromStore: @Sendable () async throws -> ReportPage = { [store, caches] in
+            let total = try await caches.totals.value(for: ChangeInvalidatedCache<Int>.key(query)) { try await store.reportCount(query) }
             return try await store.reports(query, knownTotal: total)
         }
         guard await shadow.active() else {
-            let body = try await responseCache.value(for: "list?" + (request.uri.query ?? "")) {
+            let body = try await caches.responses.value(for: "list?" + (request.uri.query ?? "")) {
                 try JSONBody.bytes(ListResponse(try await fromStore(), sort: query.sort, filters: filters))
             }
             return JSONBody.response(body)
         }
         // Phase Shadow: the legacy copy answers, PostgreSQL is compared beside it.
-        let result = try await shadow.compare(route: "/api/reports", control: { try await $0.reports(query) }, candidate: fromStore) {
-            ListResponse($0, sort: query.sort, filters: filters)
+        let compared = try await shadow.compare(route: "/api/reports", control: { try await $0.reports(query) }, candidate: fromStore) {
+            try JSONBody.bytes(ListResponse($0, sort: query.sort, filters: filters))
         }
-        return try JSONBody.response(ListResponse(result, sort: query.sort, filters: filters))
+        return JSONBody.response(compared.body)
     }
 
     func filters(_ request: Request) async throws -> Response {
         let query = try ReportQuery(parameters: request.uri.queryParameters)
-        let fromStore: @Sendable () async throws -> ReportFacets = { [store, facetCache] in
-            try await facetCache.value(for: ChangeInvalidatedCache<ReportFacets>.key(query)) { try await store.facets(query) }
+        let fromStore: @Sendable () async throws -> ReportFacets = { [store, caches] in
+            try await caches.facets.value(for: ChangeInvalidatedCache<ReportFacets>.key(query)) { try await store.facets(query) }
         }
         guard await shadow.active() else {
-            let body = try await responseCache.value(for: "filters?" + (request.uri.query ?? "")) {
+            let body = try await caches.responses.value(for: "filters?" + (request.uri.query ?? "")) {
                 try JSONBody.bytes(FiltersResponse(try await fromStore()))
             }
             return JSONBody.response(body)
         }
-        let facets = try await shadow.compare(route: "/api/filters", control: { try await $0.facets(query) }, candidate: fromStore) {
-            FiltersResponse($0)
+        let compared = try await shadow.compare(route: "/api/filters", control: { try await $0.facets(query) }, candidate: fromStore) {
+            try JSONBody.bytes(FiltersResponse($0))
         }
-        return try JSONBody.response(FiltersResponse(facets))
+        return JSONBody.response(compared.body)
     }
 
     func single(_ id: String) async throws -> Response {
         if await shadow.active(), let videoID = try? VideoID(apiID: id) {
-            let record = try await shadow.compare(
+            let compared = try await shadow.compare(
                 route: "/api/reports/{id}", control: { try await $0.report(videoID) }, candidate: { [store] in try await store.report(id: videoID.rawValue) }
-            ) { $0.map { ReportItem($0, includeSummary: true) } }
-            guard let record else { throw APIError.notFound("no report with id \(id.prefix(64))") }
-            return try JSONBody.response(ReportItem(record, includeSummary: true))
+            ) { record in try record.map { try JSONBody.bytes(ReportItem($0, includeSummary: true)) } ?? ByteBuffer(string: "null") }
+            guard compared.value != nil else { throw APIError.notFound("no report with id \(id.prefix(64))") }
+            return JSONBody.response(compared.body)
         }
-        let body = try await responseCache.value(for: "report " + id) { [self] in
+        let body = try await caches.responses.value(for: "report " + id) { [self] in
             try JSONBody.bytes(ReportItem(try await record(id), includeSummary: true))
         }
         return JSONBody.response(body)

@@ -8,9 +8,9 @@ struct WriteController: Sendable {
     let store: Store
     let adminToken: Token?
     let ingestToken: Token?
-    /// Drops what the read routes keep, once a write has committed: this process's own writes show on the next read
-    /// without waiting for the change feed.
-    let afterWrite: @Sendable () async -> Void
+    /// Dropped once a write has committed: this process's own writes show on the next read without waiting for the
+    /// change feed.
+    let caches: ReadCaches
 
     static let maximumReportBytes = 2 * 1024 * 1024
     static let maximumAudioBytes = 50 * 1024 * 1024
@@ -50,7 +50,7 @@ struct WriteController: Sendable {
         }
         do {
             let outcome = try await store.delete(videoID, actor: "dashboard:admin", reason: "deleted from the dashboard")
-            await afterWrite()
+            await caches.invalidate()
             return DeleteResponse(status: "success", deleted: videoID.apiID, summaries: outcome.summariesDeleted, audio: outcome.audioDeleted)
         } catch StoreError.videoNotFound(_, let deletedAt?) {
             throw APIError.notFound("video \(videoID) was already deleted at \(APIDate.string(deletedAt))")
@@ -66,7 +66,7 @@ struct WriteController: Sendable {
         let outcome: WriteOutcome
         do {
             outcome = try await store.commit(write)
-            await afterWrite()
+            await caches.invalidate()
         } catch StoreError.videoDeleted(let id, let deletedAt) {
             throw APIError(
                 .conflict, code: "deleted",
@@ -109,7 +109,7 @@ struct WriteController: Sendable {
         let outcome: WriteOutcome
         do {
             outcome = try await store.commit(VideoWrite(videoID: videoID, audio: AudioDraft(bytes: bytes), actor: "dashboard:ingest"))
-            await afterWrite()
+            await caches.invalidate()
         } catch StoreError.videoDeleted(let id, let deletedAt) {
             throw APIError(.conflict, code: "deleted", message: "video \(id) was deleted at \(APIDate.string(deletedAt))")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import Synchronization
 import YTV2Core
 import YTV2Store
@@ -67,42 +68,37 @@ final class ShadowReads: Sendable {
         return await currentPhase() == "Shadow"
     }
 
-    /// Serves the control's answer and compares it with the candidate's (when sampled). `encode` turns an answer into
-    /// the JSON the route sends, so the comparison sees exactly what a client would.
+    /// Serves the control's answer and compares it with the candidate's (when sampled). `encode` makes the body the
+    /// route sends; the comparison reads those same bytes, so it sees exactly what a client would, and the body comes
+    /// back with the answer so the route does not encode it again.
     func compare<Value: Sendable>(
         route: String, control: @Sendable (any ControlReads) async throws -> Value, candidate: @escaping @Sendable () async throws -> Value,
-        encode: (Value) -> any Encodable
-    ) async throws -> Value {
-        guard let configuration else { return try await candidate() }
+        encode: (Value) throws -> ByteBuffer
+    ) async throws -> (value: Value, body: ByteBuffer) {
+        guard let configuration else {
+            let value = try await candidate()
+            return (value, try encode(value))
+        }
         let source = configuration.control
-        guard Double.random(in: 0..<100) < configuration.samplePercent else { return try await control(source) }
-        var controlResult: Value?
-        var controlMilliseconds = 0.0
-        var candidateResult: Result<Value, any Error>?
-        var candidateMilliseconds: Double?
+        guard Double.random(in: 0..<100) < configuration.samplePercent else {
+            let value = try await control(source)
+            return (value, try encode(value))
+        }
+        // Random order, so neither side always runs on a warm cache.
         let timeout = configuration.candidateTimeout
-        func runControl() async throws {
-            let started = ContinuousClock.now
-            controlResult = try await control(source)
-            controlMilliseconds = (ContinuousClock.now - started).inSeconds * 1000
-        }
-        func runCandidate() async {
-            let started = ContinuousClock.now
-            candidateResult = await Self.withTimeout(timeout, candidate)
-            if candidateResult != nil { candidateMilliseconds = (ContinuousClock.now - started).inSeconds * 1000 }
-        }
-        if Bool.random() {
-            try await runControl()
-            await runCandidate()
-        } else {
-            await runCandidate()
-            try await runControl()
-        }
-        guard let served = controlResult else { throw CancellationError() }
-        let controlJSON = Self.normalizedJSON(encode(served))
+        let candidateFirst = Bool.random()
+        var candidateRun: (result: Result<Value, any Error>?, milliseconds: Double?) = (nil, nil)
+        if candidateFirst { candidateRun = await Self.timed(timeout, candidate) }
+        let controlStarted = ContinuousClock.now
+        let served = try await control(source)
+        let controlMilliseconds = (ContinuousClock.now - controlStarted).inSeconds * 1000
+        if !candidateFirst { candidateRun = await Self.timed(timeout, candidate) }
+
+        let body = try encode(served)
+        let controlJSON = Self.normalizedJSON(body)
         let candidateJSON: String
-        switch candidateResult {
-        case .success(let value)?: candidateJSON = Self.normalizedJSON(encode(value))
+        switch candidateRun.result {
+        case .success(let value)?: candidateJSON = (try? encode(value)).map(Self.normalizedJSON) ?? "candidate could not be encoded"
         case .failure(let error)?: candidateJSON = "candidate failed: \(error)"
         case nil: candidateJSON = "candidate timed out after \(timeout)"
         }
@@ -111,25 +107,32 @@ final class ShadowReads: Sendable {
             count += 1
             return count <= configuration.mismatchCap
         }
-        let (store, logger) = (self.store, self.logger)
-        let measured = (controlMilliseconds, candidateMilliseconds)
+        let (store, logger, candidateMilliseconds) = (self.store, self.logger, candidateRun.milliseconds)
         // Recorded beside the response, never in its way.
         Task {
             do {
                 try await store.recordShadowRead(
-                    route: route, matched: matched, controlMilliseconds: measured.0, candidateMilliseconds: measured.1,
+                    route: route, matched: matched, controlMilliseconds: controlMilliseconds, candidateMilliseconds: candidateMilliseconds,
                     controlBody: keepBodies ? controlJSON : nil, candidateBody: keepBodies ? candidateJSON : nil)
             } catch {
                 logger.warning("cannot record a shadow read", metadata: ["error": "\(error)"])
             }
         }
-        return served
+        return (served, body)
     }
 
-    /// The body as the route encodes it, with the ignored keys removed and keys sorted.
-    static func normalizedJSON(_ body: any Encodable) -> String {
-        guard let data = try? JSONEncoder().encode(body), let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-        else { return "null" }
+    /// The candidate's result and how long it took, or no result when it took longer than `timeout`.
+    static func timed<Value: Sendable>(
+        _ timeout: Duration, _ body: @escaping @Sendable () async throws -> Value
+    ) async -> (result: Result<Value, any Error>?, milliseconds: Double?) {
+        let started = ContinuousClock.now
+        let result = await withTimeout(timeout, body)
+        return (result, result == nil ? nil : (ContinuousClock.now - started).inSeconds * 1000)
+    }
+
+    /// The body with the ignored keys removed and keys sorted.
+    static func normalizedJSON(_ body: ByteBuffer) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView), options: [.fragmentsAllowed]) else { return "null" }
         let cleaned = strip(object)
         guard let normalized = try? JSONSerialization.data(withJSONObject: cleaned, options: [.sortedKeys, .fragmentsAllowed]) else { return "null" }
         return String(decoding: normalized, as: UTF8.self)

@@ -72,16 +72,9 @@ public struct LegacyControlReader: Sendable {
 
         let m = content.fields
         let indexed = content.indexedAt ?? m.indexedAt ?? Date(timeIntervalSince1970: 0)
-        let order = SummaryVariant.preferenceOrder
-        let summaries = texts.values.sorted { a, b in
-            let (x, y) = (order.firstIndex(of: a.variant) ?? order.count, order.firstIndex(of: b.variant) ?? order.count)
-            return x != y ? x < y : a.variant.id < b.variant.id
-        }.map { StoredSummary(variant: $0.variant, revision: 1, isLatest: true, text: $0.text, headline: $0.headline, language: $0.language, createdAt: indexed) }
+        let summaries = texts.values.sorted { ($0.variant.preferenceRank, $0.variant.id) < ($1.variant.preferenceRank, $1.variant.id) }.map { StoredSummary(variant: $0.variant, revision: 1, isLatest: true, text: $0.text, headline: $0.headline, language: $0.language, createdAt: indexed) }
         return ReportRecord(
-            videoID: id, title: m.title ?? "", channelName: m.channelName, channelID: m.channelID, thumbnailURL: m.thumbnailURL,
-            publishedAt: m.publishedAt, indexedAt: indexed, durationSeconds: m.durationSeconds, wordCount: m.wordCount, viewCount: m.viewCount,
-            hasTranscript: m.hasTranscript ?? false, transcriptChars: m.transcriptChars, contentType: m.contentType,
-            complexityLevel: m.complexityLevel, language: m.language, keyTopics: m.keyTopics ?? [], namedEntities: m.namedEntities ?? [],
+            videoID: id, metadata: m, indexedAt: indexed,
             categorization: content.categories.map { Categorization(entries: $0, origin: .legacyDashboard) },
             audio: content.hasAudio == true ? AudioInfo(sizeBytes: 0, sha256: "", durationSeconds: content.audioDurationSeconds, mime: "audio/mpeg") : nil,
             summaries: summaries, updatedAt: content.updatedAt ?? indexed)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import YTV2Dashboard
 import YTV2Migration
 import YTV2Store
 
@@ -20,11 +21,6 @@ struct DoctorCommand: AsyncParsableCommand {
         var passed: Bool
         var detail: String
     }
-
-    /// The retired whole-database sync routes.
-    static let retiredRoutes: [(method: String, path: String)] = [
-        ("GET", "/api/upload-database"), ("POST", "/api/upload-database"), ("GET", "/api/download-database"), ("POST", "/api/upload-report"),
-    ]
 
     func run() async throws {
         let logger = try global.makeLogger("ytv2.doctor")
@@ -72,9 +68,9 @@ struct DoctorCommand: AsyncParsableCommand {
 
     static func retiredRouteChecks(_ base: String) async -> [Check] {
         var checks: [Check] = []
-        for route in retiredRoutes {
+        for route in retiredSyncRoutes {
             var request = HTTPClientRequest(url: base.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + route.path)
-            request.method = .init(rawValue: route.method)
+            request.method = .init(rawValue: route.method.rawValue)
             let name = "retired \(route.method) \(route.path)"
             do {
                 let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))

@@ -34,10 +34,7 @@ extension MigrateCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let logger = try global.makeLogger("ytv2.migrate")
-            let status = try await phaseErrors {
-                try await withStore(logger: logger) { try await MigrationPhases(store: $0, thresholds: thresholds.gates).status() }
-            }
+            let status = try await withPhases(global, thresholds.gates) { try await $0.status() }
             if json { try printJSON(status) } else { printStatus(status) }
         }
     }
@@ -50,12 +47,7 @@ extension MigrateCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let logger = try global.makeLogger("ytv2.migrate")
-            let status = try await phaseErrors {
-                try await withStore(logger: logger) {
-                    try await MigrationPhases(store: $0, thresholds: thresholds.gates).advance(actor: MigrateCommand.operatorName)
-                }
-            }
+            let status = try await withPhases(global, thresholds.gates) { try await $0.advance(actor: MigrateCommand.operatorName) }
             try printTransition(status, "advanced to", json: json)
         }
     }
@@ -68,12 +60,7 @@ extension MigrateCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let logger = try global.makeLogger("ytv2.migrate")
-            let status = try await phaseErrors {
-                try await withStore(logger: logger) {
-                    try await MigrationPhases(store: $0).rollback(actor: MigrateCommand.operatorName, reason: reason)
-                }
-            }
+            let status = try await withPhases(global) { try await $0.rollback(actor: MigrateCommand.operatorName, reason: reason) }
             try printTransition(status, "rolled back to", json: json)
         }
     }
@@ -90,16 +77,13 @@ extension MigrateCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let logger = try global.makeLogger("ytv2.migrate")
             let items = [dashboard, nas, reports, audio].compactMap { $0 }.map { URL(fileURLWithPath: $0) }
-            let record = try await phaseErrors {
-                try await withStore(logger: logger) { store in
-                    do {
-                        return try await LegacyArchiver(phases: MigrationPhases(store: store))
-                            .archive(items, into: URL(fileURLWithPath: to), actor: MigrateCommand.operatorName)
-                    } catch let problem as LegacyArchiver.Problem {
-                        throw CLIError(problem.description)
-                    }
+            let parent = URL(fileURLWithPath: to)
+            let record = try await withPhases(global) { phases in
+                do {
+                    return try await LegacyArchiver(phases: phases).archive(items, into: parent, actor: MigrateCommand.operatorName)
+                } catch let problem as LegacyArchiver.Problem {
+                    throw CLIError(problem.description)
                 }
             }
             if json { try printJSON(record) } else {
@@ -199,6 +183,16 @@ extension MigrateCommand {
 
     static func phaseErrors<T>(_ body: () async throws -> T) async throws -> T {
         do { return try await body() } catch let error as PhaseError { throw CLIError(error.description) }
+    }
+}
+
+/// Runs `body` with the phases of the database the options name; a refused transition becomes the CLI's error line.
+func withPhases<T: Sendable>(
+    _ global: GlobalOptions, _ thresholds: GateThresholds = GateThresholds(), _ body: @escaping @Sendable (MigrationPhases) async throws -> T
+) async throws -> T {
+    let logger = try global.makeLogger("ytv2.migrate")
+    return try await MigrateCommand.phaseErrors {
+        try await withStore(logger: logger) { try await body(MigrationPhases(store: $0, thresholds: thresholds)) }
     }
 }
 

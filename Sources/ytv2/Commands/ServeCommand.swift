@@ -32,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = DashboardConfiguration(
             host: host, port: port, adminToken: environment["YTV2_ADMIN_TOKEN"], ingestToken: environment["YTV2_INGEST_TOKEN"])
         if let legacy = environment["YTV2_LEGACY_DASHBOARD"], !legacy.isEmpty {
-            // Phase Shadow serves single reports from this legacy copy and compares PostgreSQL beside it.
+            // Phase Shadow serves the read routes from this legacy copy and compares PostgreSQL beside them.
             let control: LegacyControlReader
             do { control = try LegacyControlReader(path: legacy) } catch { throw CLIError("YTV2_LEGACY_DASHBOARD: \(error)") }
             configuration.shadow = ShadowConfiguration(
