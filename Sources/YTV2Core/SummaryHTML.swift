@@ -20,7 +20,9 @@ public enum SummaryHTML {
             listItems = []
         }
 
-        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        let normalized =
+            text.utf8.contains(UInt8(ascii: "\r"))
+            ? text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : text
         for rawLine in normalized.split(separator: "\n", omittingEmptySubsequences: false) {
             let line = rawLine.trimmingASCIIWhitespace
             if line.isEmpty {
@@ -43,21 +45,29 @@ public enum SummaryHTML {
         return html
     }
 
-    /// `&`, `<`, `>`, `"` and `'` as entities.
+    /// `&`, `<`, `>`, `"` and `'` as entities. Works on the UTF-8 bytes, not on characters: a quote followed by a
+    /// combining mark is one `Character` that is not `"`, and must still be escaped (it would end an attribute value).
     public static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
+        let utf8 = text.utf8
+        guard utf8.contains(where: isSpecial) else { return text }
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(utf8.count + 32)
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): escaped += "&amp;".utf8
+            case UInt8(ascii: "<"): escaped += "&lt;".utf8
+            case UInt8(ascii: ">"): escaped += "&gt;".utf8
+            case UInt8(ascii: "\""): escaped += "&quot;".utf8
+            case UInt8(ascii: "'"): escaped += "&#39;".utf8
+            default: escaped.append(byte)
             }
         }
-        return escaped
+        return String(decoding: escaped, as: UTF8.self)
+    }
+
+    private static func isSpecial(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\"")
+            || byte == UInt8(ascii: "'")
     }
 
     private static func bulletText(_ line: String) -> String? {
@@ -83,7 +93,7 @@ public enum SummaryHTML {
 
     /// Escapes, then turns `**bold**` pairs into `<strong>`; an unpaired `**` stays as text.
     private static func inline(_ text: String) -> String {
-        let parts = escape(text).components(separatedBy: "**")
+        let parts = splitOnDoubleStar(escape(text))
         var result = ""
         for (index, part) in parts.enumerated() {
             if index % 2 == 0 {
@@ -95,5 +105,25 @@ public enum SummaryHTML {
             }
         }
         return result
+    }
+
+    /// `text.components(separatedBy: "**")`, on the UTF-8 bytes (Foundation's version bridges through NSString).
+    private static func splitOnDoubleStar(_ text: String) -> [Substring] {
+        let utf8 = text.utf8
+        var parts: [Substring] = []
+        var start = utf8.startIndex
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let next = utf8.index(after: index)
+            if utf8[index] == UInt8(ascii: "*"), next < utf8.endIndex, utf8[next] == UInt8(ascii: "*") {
+                parts.append(text[start..<index])
+                index = utf8.index(after: next)
+                start = index
+            } else {
+                index = next
+            }
+        }
+        parts.append(text[start..<utf8.endIndex])
+        return parts
     }
 }

@@ -12,8 +12,16 @@ extension Store {
         let whereClause = paged.whereClause
         let limit = paged.bind(size)
         let offset = paged.bind((page - 1) * size)
+        // The page's ids are chosen first, from the sort's index alone (migration 0004); only those rows are then
+        // widened with every report column and the audio join, instead of every row up to the offset.
         let pageQuery = PostgresQuery(
-            unsafeSQL: "\(Self.reportColumns) \(whereClause) ORDER BY \(query.sort.orderBy) LIMIT \(limit) OFFSET \(offset)",
+            unsafeSQL: """
+                \(Self.reportColumns)
+                WHERE v.video_id IN (
+                    SELECT v.video_id FROM videos v \(whereClause)
+                    ORDER BY \(query.sort.orderBy) LIMIT \(limit) OFFSET \(offset))
+                ORDER BY \(query.sort.orderBy)
+                """,
             binds: paged.binds)
         let total: Int
         if let knownTotal { total = knownTotal } else { total = try await reportCount(query) }

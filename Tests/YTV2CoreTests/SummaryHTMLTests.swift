@@ -25,4 +25,20 @@ import YTV2Core
     @Test func unpairedBoldStaysText() {
         #expect(SummaryHTML.render("a ** b") == "<p>a ** b</p>")
     }
+
+    @Test func boldPairsAreFoundLeftToRight() {
+        #expect(SummaryHTML.render("a ***b** c **d") == "<p>a <strong>*b</strong> c **d</p>")
+        #expect(SummaryHTML.render("line one\r\n**Heading**\rlast") == "<p>line one</p><h3>Heading</h3><p>last</p>")
+    }
+
+    /// A quote or bracket followed by a combining mark is a single `Character` that is not `"` or `<`; it must be
+    /// escaped all the same, or a title could end an attribute value on the report page.
+    @Test func escapesMarkupBytesEvenWhenACombiningMarkFollows() {
+        let hostile = "x\"\u{301} onmouseover=alert(1) <\u{301}img src=x> &\u{301} '\u{301}"
+        let escaped = SummaryHTML.escape(hostile)
+        #expect(!escaped.unicodeScalars.contains { "\"<>'".unicodeScalars.contains($0) })
+        #expect(escaped == "x&quot;\u{301} onmouseover=alert(1) &lt;\u{301}img src=x&gt; &amp;\u{301} &#39;\u{301}")
+        #expect(!SummaryHTML.render("• " + hostile).unicodeScalars.contains("\""))
+        #expect(SummaryHTML.escape("plain café ☕") == "plain café ☕")
+    }
 }

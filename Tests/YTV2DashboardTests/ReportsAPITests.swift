@@ -74,6 +74,15 @@ import YTV2TestSupport
             let titles = byID.sorted { ($0.1.title!.lowercased(), $0.0) < ($1.1.title!.lowercased(), $1.0) }.map(\.0)
             #expect(try await ids("title_az") == titles)
             #expect(try await ids("title_za") == titles.reversed())
+
+            // Pages are chosen by id before the rows are widened; page after page must give the same order.
+            for sort in ReportSort.allCases.map(\.rawValue) {
+                var paged: [String] = []
+                for page in 1...3 {
+                    paged += try await client.getJSON("/api/reports?size=5&page=\(page)&sort=\(sort)", as: ListBody.self).reports.map(\.video_id)
+                }
+                #expect(paged == (try await ids(sort)), "\(sort)")
+            }
         }
     }
 

@@ -8,13 +8,13 @@ import YTV2TestSupport
     @Test func freshApplyThenNoOp() async throws {
         try await withTestStore(migrated: false) { store in
             let first = try await store.migrate()
-            #expect(first.applied == ["0001_schema_v1.sql", "0002_jobs.sql", "0003_migration_phases.sql"])
-            #expect(first.schemaVersion == 3)
+            #expect(first.applied == ["0001_schema_v1.sql", "0002_jobs.sql", "0003_migration_phases.sql", "0004_sort_indexes.sql"])
+            #expect(first.schemaVersion == 4)
             let second = try await store.migrate()
             #expect(second.applied.isEmpty)
-            #expect(second.alreadyApplied == 3)
-            #expect(try await store.scalar("SELECT count(*) FROM schema_migrations") == 3)
-            #expect(try await store.schemaVersion() == 3)
+            #expect(second.alreadyApplied == 4)
+            #expect(try await store.scalar("SELECT count(*) FROM schema_migrations") == 4)
+            #expect(try await store.schemaVersion() == 4)
         }
     }
 
@@ -63,7 +63,7 @@ import YTV2TestSupport
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(reports.filter { !$0.applied.isEmpty }.count == 1)
-            #expect(try await store.scalar("SELECT count(*) FROM schema_migrations") == 3)
+            #expect(try await store.scalar("SELECT count(*) FROM schema_migrations") == 4)
         }
     }
 
