@@ -1,6 +1,7 @@
 import YTV2Core
 
 /// The order of a report list. Every value is a real ordering; ties break by `video_id` so paging is stable.
+/// Titles compare by their first ``titleSortLength`` characters, lower-cased (the indexed `title_sort` column).
 public enum ReportSort: String, Sendable, CaseIterable {
     case addedDesc = "added_desc"
     case addedAsc = "added_asc"
@@ -22,14 +23,22 @@ public enum ReportSort: String, Sendable, CaseIterable {
 
     public static var apiValues: [String] { allCases.map(\.rawValue) + ["video_newest", "video_oldest"] }
 
+    /// How many characters of a title the title sorts compare (`title_sort` in migration 0004).
+    public static let titleSortLength = 200
+
+    /// The key the title sorts compare, as `title_sort` computes it: `left(lower(title), 200)`.
+    public static func titleSortKey(_ title: String) -> String {
+        String(String.UnicodeScalarView(title.lowercased().unicodeScalars.prefix(titleSortLength)))
+    }
+
     var orderBy: String {
         switch self {
         case .addedDesc: "v.indexed_at DESC, v.video_id DESC"
         case .addedAsc: "v.indexed_at ASC, v.video_id ASC"
         case .newest: "v.published_at DESC NULLS LAST, v.video_id DESC"
         case .oldest: "v.published_at ASC NULLS LAST, v.video_id ASC"
-        case .titleAZ: "lower(v.title) ASC, v.video_id ASC"
-        case .titleZA: "lower(v.title) DESC, v.video_id DESC"
+        case .titleAZ: "v.title_sort ASC, v.video_id ASC"
+        case .titleZA: "v.title_sort DESC, v.video_id DESC"
         case .durationDesc: "v.duration_seconds DESC NULLS LAST, v.video_id DESC"
         case .durationAsc: "v.duration_seconds ASC NULLS LAST, v.video_id ASC"
         }

@@ -86,6 +86,53 @@ import YTV2TestSupport
         }
     }
 
+    /// The store accepts titles up to 10,000 bytes; the title sort compares their first 200 characters, lower-cased,
+    /// then the video id. B-tree indexes over whole values refused titles, channel names and languages above ~2,700
+    /// bytes, failing the write.
+    @Test func longValuesAreStoredAndTitlesSortByTheirFirst200Characters() async throws {
+        try await Harness.withDashboard { client, store in
+            // Incompressible: pseudo-random CJK characters, 3 bytes each.
+            var state: UInt64 = 42
+            func cjk(_ count: Int) -> String {
+                String(String.UnicodeScalarView((0..<count).map { _ in
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    return Unicode.Scalar(0x4E00 + UInt32((state >> 33) % 20_000))!
+                }))
+            }
+            let shared = cjk(200)
+            let titles = [
+                ("BBBBBBBBBBB", shared + "b" + cjk(3_000)),  // 9,604 bytes
+                ("CCCCCCCCCCC", shared + "a" + cjk(3_000)),  // the same first 200 characters: ordered by id
+                ("AAAAAAAAAAA", "Zebra"),
+                ("DDDDDDDDDDD", "apple"),
+            ]
+            let (longChannel, longLanguage) = (cjk(3_000), cjk(1_000))
+            for (id, title) in titles {
+                let long = id == "BBBBBBBBBBB"
+                try await store.commit(
+                    VideoWrite(
+                        videoID: try VideoID(id),
+                        metadata: VideoMetadata(
+                            title: title, channelName: long ? longChannel : "Channel", indexedAt: Date(timeIntervalSince1970: 1_700_000_000),
+                            language: long ? longLanguage : "en"),
+                        summaries: [SummaryDraft(variant: .comprehensive, text: "text")], actor: "test"))
+            }
+            var byChannel = ReportQuery()
+            byChannel.channels = [longChannel]
+            #expect(try await store.reports(byChannel).reports.map(\.videoID.rawValue) == ["BBBBBBBBBBB"])
+            var byLanguage = ReportQuery()
+            byLanguage.languages = [longLanguage]
+            #expect(try await store.reports(byLanguage).reports.map(\.videoID.rawValue) == ["BBBBBBBBBBB"])
+            func ids(_ sort: String) async throws -> [String] {
+                try await client.getJSON("/api/reports?sort=\(sort)", as: ListBody.self).reports.map(\.video_id)
+            }
+            #expect(try await ids("title_az") == ["DDDDDDDDDDD", "AAAAAAAAAAA", "BBBBBBBBBBB", "CCCCCCCCCCC"])
+            #expect(try await ids("title_za") == ["CCCCCCCCCCC", "BBBBBBBBBBB", "AAAAAAAAAAA", "DDDDDDDDDDD"])
+            struct Titled: Decodable { let title: String }
+            #expect(try await client.getJSON("/api/reports/yt:BBBBBBBBBBB", as: Titled.self).title == titles[0].1)
+        }
+    }
+
     @Test func pagingEdges() async throws {
         try await Harness.withDashboard { client, store in
             try await Harness.seed(store)

@@ -115,7 +115,7 @@ extension LegacyControlReader {
         case .titleAZ, .titleZA:
             let ascending = sort == .titleAZ
             return { a, b in
-                let (x, y) = (a.title.lowercased(), b.title.lowercased())
+                let (x, y) = (ReportSort.titleSortKey(a.title), ReportSort.titleSortKey(b.title))
                 if x == y { return byID(a, b, ascending: ascending) }
                 return ascending ? codePointsPrecede(x, y) : codePointsPrecede(y, x)
             }
