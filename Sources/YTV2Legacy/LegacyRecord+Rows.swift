@@ -101,11 +101,13 @@ struct LegacyColumnReader {
 extension LegacyRecord {
     /// A `content` row of the dashboard or NAS file.
     public init(contentRow row: LegacyRow, file: String, summaries readSummaries: Bool = true) throws(LegacyRowError) {
-        let key = row["id"].text ?? "rowid \(row.rowid)"
+        let id = row["id"].text
+        let key = id.flatMap { $0.utf8.count <= LegacySource.maximumKeyLength ? $0 : nil } ?? "rowid \(row.rowid)"
         let source = LegacySource(file: file, table: row.table, key: key)
         self.init(source: source, row: row)
         var reader = LegacyColumnReader(row: row, source: source)
         legacyID = reader.text("id")
+        if let id, key != id { reader.warnings.append("id: \(id.utf8.count) bytes long; the row is keyed by its rowid") }
         exactVideoID = Self.exactID(videoIDColumn: reader.text("video_id"), url: reader.text("canonical_url"), legacyID: legacyID)
         var fields = VideoMetadata()
         fields.title = reader.text("title")

@@ -13,6 +13,10 @@ public struct LegacySource: Hashable, Sendable, Codable, Comparable, CustomStrin
         self.key = key
     }
 
+    /// Longer keys are not used: the ledger and quarantine index their rows by key, and an index entry cannot exceed
+    /// ~2,700 bytes. Real legacy ids are a few dozen characters; a row with a longer one is keyed by its rowid.
+    public static let maximumKeyLength = 200
+
     public var description: String { table == "report" ? file : "\(file), table \(table), row \(key)" }
     public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.file, lhs.table, lhs.key) < (rhs.file, rhs.table, rhs.key) }
 }

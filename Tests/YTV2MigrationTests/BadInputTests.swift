@@ -124,4 +124,24 @@ import YTV2TestSupport
             #expect(row.first?.first == "<html>502 Bad Gateway</html>")
         }
     }
+
+    /// A legacy id far longer than any real one (10,000 characters of noise) must not stop the import: the ledger and
+    /// quarantine key their rows by it, and an index entry over it cannot exceed ~2,700 bytes.
+    @Test func anOverlongLegacyIDIsAccountedForAndDoesNotStopTheImport() async throws {
+        let fixture = try MigrationFixture.make(rows: 30) { legacy in
+            try Self.sqlite(legacy.appendingPathComponent(LegacyFixtures.dashboardFile),
+                            "UPDATE content SET id = 'yt:' || lower(hex(randomblob(5000))) WHERE rowid = 3;")
+        }
+        defer { fixture.cleanUp() }
+        try await withTestStore { store in
+            _ = try await fixture.importAll(into: store)
+            let entry = try await sql(
+                store, "SELECT outcome, warnings::text FROM migration_ledger WHERE source_file = 'dashboard.sqlite' AND source_table = 'content' AND source_key = 'rowid 3'")
+            #expect(entry.count == 1)
+            #expect(entry.first?[1]?.contains("10003 bytes long; the row is keyed by its rowid") == true)
+            #expect(try await fixture.verify(store).passed)
+            let second = try await fixture.importAll(into: store)
+            #expect(second.changes == 0)
+        }
+    }
 }
