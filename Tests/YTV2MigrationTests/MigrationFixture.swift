@@ -41,6 +41,16 @@ struct MigrationFixture {
     func verify(_ store: Store, options: PlanOptions = PlanOptions()) async throws -> VerifyReport {
         try await MigrationVerifier(store: store, planner: planner(options)).run()
     }
+
+    /// Imports everything, writes the legacy dashboard's file back from PostgreSQL (in step with it, as when dual-write
+    /// starts) and moves the phase from Off to `phase`. Returns the file's path.
+    func importedWithLegacyCopy(into store: Store, phase: String) async throws -> String {
+        _ = try await importAll(into: store)
+        let legacy = folder.appendingPathComponent("legacy-dashboard.db").path
+        #expect(try await LegacyExporter(store: store).export(to: legacy).verified)
+        #expect(try await store.changePhase(from: "Off", to: phase, actor: "test", action: "migration.advance", details: ["test": true]))
+        return legacy
+    }
 }
 
 /// Runs SQL the tests need to look at or tamper with the database directly.

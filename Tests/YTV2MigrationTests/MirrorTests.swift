@@ -25,11 +25,7 @@ import YTV2TestSupport
         let fixture = try MigrationFixture.make(rows: 40, seed: 12)
         defer { fixture.cleanUp() }
         try await withTestStore { store in
-            _ = try await fixture.importAll(into: store)
-            // The legacy dashboard's file, in step with PostgreSQL when dual-write starts.
-            let legacy = fixture.folder.appendingPathComponent("legacy-dashboard.db").path
-            #expect(try await LegacyExporter(store: store).export(to: legacy).verified)
-            #expect(try await store.changePhase(from: "Off", to: "DualWrite", actor: "test", action: "migration.advance", details: ["test": true]))
+            let legacy = try await fixture.importedWithLegacyCopy(into: store, phase: "DualWrite")
 
             var mirror = try LegacyMirror(store: store, path: legacy, logger: TestPostgres.logger)
             mirror.retryInterval = .milliseconds(200)

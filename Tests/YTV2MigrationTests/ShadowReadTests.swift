@@ -26,10 +26,7 @@ extension LegacyControlReader: ControlReads {}
         let fixture = try MigrationFixture.make(rows: rows, seed: 14)
         defer { fixture.cleanUp() }
         try await withTestStore { store in
-            _ = try await fixture.importAll(into: store)
-            let legacy = fixture.folder.appendingPathComponent("legacy-dashboard.db").path
-            #expect(try await LegacyExporter(store: store).export(to: legacy).verified)
-            #expect(try await store.changePhase(from: "Off", to: "Shadow", actor: "test", action: "migration.advance", details: ["test": true]))
+            let legacy = try await fixture.importedWithLegacyCopy(into: store, phase: "Shadow")
             var configuration = DashboardConfiguration(port: 0)
             configuration.shadow = ShadowConfiguration(control: try LegacyControlReader(path: legacy), candidateTimeout: candidateTimeout)
             // The dashboard runs its own pool, as `ytv2 serve` does beside the migration's processes.

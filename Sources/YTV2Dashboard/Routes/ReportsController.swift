@@ -56,38 +56,34 @@ struct ReportsController: Sendable {
     func list(_ request: Request) async throws -> Response {
         let query = try ReportQuery(parameters: request.uri.queryParameters)
         let filters = ReportQuery.activeFilters(request.uri.queryParameters)
-        let fromStore: @Sendable () async throws -> ReportPage = { [store, caches] in
-            let total = try await caches.totals.value(for: ChangeInvalidatedCache<Int>.key(query)) { try await store.reportCount(query) }
-            return try await store.reports(query, knownTotal: total)
-        }
-        guard await shadow.active() else {
-            let body = try await caches.responses.value(for: "list?" + (request.uri.query ?? "")) {
-                try JSONBody.bytes(ListResponse(try await fromStore(), sort: query.sort, filters: filters))
-            }
-            return JSONBody.response(body)
-        }
-        // Phase Shadow: the legacy copy answers, PostgreSQL is compared beside it.
-        let compared = try await shadow.compare(route: "/api/reports", control: { try await $0.reports(query) }, candidate: fromStore) {
-            try JSONBody.bytes(ListResponse($0, sort: query.sort, filters: filters))
-        }
-        return JSONBody.response(compared.body)
+        return try await respond(
+            request, route: "/api/reports", control: { try await $0.reports(query) },
+            candidate: { [store, caches] in
+                let total = try await caches.totals.value(for: ChangeInvalidatedCache<Int>.key(query)) { try await store.reportCount(query) }
+                return try await store.reports(query, knownTotal: total)
+            }, encode: { try JSONBody.bytes(ListResponse($0, sort: query.sort, filters: filters)) })
     }
 
     func filters(_ request: Request) async throws -> Response {
         let query = try ReportQuery(parameters: request.uri.queryParameters)
-        let fromStore: @Sendable () async throws -> ReportFacets = { [store, caches] in
-            try await caches.facets.value(for: ChangeInvalidatedCache<ReportFacets>.key(query)) { try await store.facets(query) }
-        }
+        return try await respond(
+            request, route: "/api/filters", control: { try await $0.facets(query) },
+            candidate: { [store, caches] in
+                try await caches.facets.value(for: ChangeInvalidatedCache<ReportFacets>.key(query)) { try await store.facets(query) }
+            }, encode: { try JSONBody.bytes(FiltersResponse($0)) })
+    }
+
+    /// A read route's answer: from PostgreSQL through the response cache (keyed by route and query string), or, in
+    /// phase Shadow, from the legacy copy with PostgreSQL compared beside it.
+    private func respond<Value: Sendable>(
+        _ request: Request, route: String, control: @escaping @Sendable (any ControlReads) async throws -> Value,
+        candidate: @escaping @Sendable () async throws -> Value, encode: @escaping @Sendable (Value) throws -> ByteBuffer
+    ) async throws -> Response {
         guard await shadow.active() else {
-            let body = try await caches.responses.value(for: "filters?" + (request.uri.query ?? "")) {
-                try JSONBody.bytes(FiltersResponse(try await fromStore()))
-            }
+            let body = try await caches.responses.value(for: route + "?" + (request.uri.query ?? "")) { try encode(try await candidate()) }
             return JSONBody.response(body)
         }
-        let compared = try await shadow.compare(route: "/api/filters", control: { try await $0.facets(query) }, candidate: fromStore) {
-            try JSONBody.bytes(FiltersResponse($0))
-        }
-        return JSONBody.response(compared.body)
+        return JSONBody.response(try await shadow.compare(route: route, control: control, candidate: candidate, encode: encode).body)
     }
 
     func single(_ id: String) async throws -> Response {

@@ -72,7 +72,13 @@ public struct LegacyControlReader: Sendable {
 
         let m = content.fields
         let indexed = content.indexedAt ?? m.indexedAt ?? Date(timeIntervalSince1970: 0)
-        let summaries = texts.values.sorted { ($0.variant.preferenceRank, $0.variant.id) < ($1.variant.preferenceRank, $1.variant.id) }.map { StoredSummary(variant: $0.variant, revision: 1, isLatest: true, text: $0.text, headline: $0.headline, language: $0.language, createdAt: indexed) }
+        let summaries = texts.values
+            .sorted { ($0.variant.preferenceRank, $0.variant.id) < ($1.variant.preferenceRank, $1.variant.id) }
+            .map {
+                StoredSummary(
+                    variant: $0.variant, revision: 1, isLatest: true, text: $0.text, headline: $0.headline, language: $0.language,
+                    createdAt: indexed)
+            }
         return ReportRecord(
             videoID: id, metadata: m, indexedAt: indexed,
             categorization: content.categories.map { Categorization(entries: $0, origin: .legacyDashboard) },
