@@ -27,7 +27,7 @@ public struct LegacySummaryText: Equatable, Sendable {
             text = picked
             notes.append("picked the \(variant.id) text from a serialized dict")
         }
-        if !text.contains("\n"), text.contains("\\n") {
+        if !text.utf8.contains(0x0A), text.utf8.containsEscapedNewline {
             text = text.replacingOccurrences(of: "\\n", with: "\n")
             notes.append("turned literal \\n into newlines")
         }
@@ -65,5 +65,17 @@ public struct LegacySummaryText: Equatable, Sendable {
             if case .object = nested, let text = pick(nested, for: variant) { return text }
         }
         return nil
+    }
+}
+
+extension String.UTF8View {
+    /// Whether the text holds a backslash followed by `n` (searched on bytes: every summary of an import is checked).
+    fileprivate var containsEscapedNewline: Bool {
+        var previous: UInt8 = 0
+        for byte in self {
+            if previous == 0x5C, byte == 0x6E { return true }
+            previous = byte
+        }
+        return false
     }
 }

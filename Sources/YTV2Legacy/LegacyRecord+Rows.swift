@@ -98,13 +98,37 @@ struct LegacyColumnReader {
     }
 }
 
+/// How much of a row a reader takes.
+public enum LegacyReadDepth: Sendable {
+    /// Every column, summaries normalized, the row's checksum computed.
+    case whole
+    /// Only ``LegacyRecord/identityColumns(of:)``: what a plan's first pass needs to group rows, compare their times
+    /// and find unreadable ones. No summaries, no checksum (`rowSHA256` is empty).
+    case identity
+}
+
 extension LegacyRecord {
+    /// The columns a record's identity (`legacyID`, `exactVideoID`), times (`indexedAt`, `updatedAt`) and row errors
+    /// come from, per table; nil for every column (a table outside the legacy format). The inits below read no other
+    /// column for these; `LegacyRecordTests` checks identity reads against whole ones.
+    public static func identityColumns(of table: String) -> [String]? {
+        switch table {
+        case "content":
+            ["id", "video_id", "canonical_url", "indexed_at", "created_at", "updated_at",
+             "key_topics", "named_entities", "analysis", "subcategories_json", "category"]
+        case "content_summaries": ["content_id", "created_at"]
+        case "summary_variants": ["video_id", "updated_at", "created_at"]
+        case "content_files", "migration_log": ["content_id", "created_at", "processed_at"]
+        default: nil
+        }
+    }
+
     /// A `content` row of the dashboard or NAS file.
-    public init(contentRow row: LegacyRow, file: String, summaries readSummaries: Bool = true) throws(LegacyRowError) {
+    public init(contentRow row: LegacyRow, file: String, depth: LegacyReadDepth = .whole) throws(LegacyRowError) {
         let id = row["id"].text
         let key = id.flatMap { $0.utf8.count <= LegacySource.maximumKeyLength ? $0 : nil } ?? "rowid \(row.rowid)"
         let source = LegacySource(file: file, table: row.table, key: key)
-        self.init(source: source, row: row)
+        self.init(source: source, row: row, depth: depth)
         var reader = LegacyColumnReader(row: row, source: source)
         legacyID = reader.text("id")
         if let id, key != id { reader.warnings.append("id: \(id.utf8.count) bytes long; the row is keyed by its rowid") }
@@ -145,27 +169,27 @@ extension LegacyRecord {
             if let sub = reader.text("subcategory") { entries[0].subcategories = [sub] }
             categories = entries
         }
-        if readSummaries, let summary = reader.summary("summary", variantColumn: nil, at: updatedAt ?? indexedAt) { summaries.append(summary) }
+        if depth == .whole, let summary = reader.summary("summary", variantColumn: nil, at: updatedAt ?? indexedAt) { summaries.append(summary) }
         warnings = reader.warnings
     }
 
     /// A `content_summaries` row: one summary text of one item.
-    public init(summaryRow row: LegacyRow, file: String, summaries readSummaries: Bool = true) {
+    public init(summaryRow row: LegacyRow, file: String, depth: LegacyReadDepth = .whole) {
         let source = LegacySource(file: file, table: row.table, key: "rowid \(row.rowid)")
-        self.init(source: source, row: row)
+        self.init(source: source, row: row, depth: depth)
         var reader = LegacyColumnReader(row: row, source: source)
         legacyID = reader.text("content_id")
         exactVideoID = Self.exactID(videoIDColumn: nil, url: nil, legacyID: legacyID)
         let at = reader.date("created_at")
         indexedAt = at
-        if readSummaries, let summary = reader.summary("summary_text", variantColumn: "summary_type", at: at) { summaries.append(summary) }
+        if depth == .whole, let summary = reader.summary("summary_text", variantColumn: "summary_type", at: at) { summaries.append(summary) }
         warnings = reader.warnings
     }
 
     /// A `summary_variants` row: one revision of one variant.
-    public init(variantRow row: LegacyRow, file: String, summaries readSummaries: Bool = true) {
+    public init(variantRow row: LegacyRow, file: String, depth: LegacyReadDepth = .whole) {
         let source = LegacySource(file: file, table: row.table, key: "rowid \(row.rowid)")
-        self.init(source: source, row: row)
+        self.init(source: source, row: row, depth: depth)
         var reader = LegacyColumnReader(row: row, source: source)
         let videoColumn = reader.text("video_id") ?? ""
         if videoColumn.hasPrefix("yt:") || videoColumn.hasPrefix("hash:") {
@@ -177,14 +201,14 @@ extension LegacyRecord {
         }
         let at = reader.date("updated_at") ?? reader.date("created_at")
         indexedAt = at
-        if readSummaries, let summary = reader.summary("content", variantColumn: "variant_type", at: at) { summaries.append(summary) }
+        if depth == .whole, let summary = reader.summary("content", variantColumn: "variant_type", at: at) { summaries.append(summary) }
         warnings = reader.warnings
     }
 
     /// A `content_files` or `migration_log` row of the NAS file: bookkeeping about an item's files.
-    public init(fileRow row: LegacyRow, file: String) {
+    public init(fileRow row: LegacyRow, file: String, depth: LegacyReadDepth = .whole) {
         let source = LegacySource(file: file, table: row.table, key: "rowid \(row.rowid)")
-        self.init(source: source, row: row)
+        self.init(source: source, row: row, depth: depth)
         var reader = LegacyColumnReader(row: row, source: source)
         legacyID = reader.text("content_id")
         exactVideoID = Self.exactID(videoIDColumn: nil, url: nil, legacyID: legacyID)

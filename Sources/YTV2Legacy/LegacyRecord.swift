@@ -125,8 +125,8 @@ public struct LegacyRecord: Sendable {
         self.raw = raw
     }
 
-    init(source: LegacySource, row: LegacyRow) {
-        self.init(source: source, rowSHA256: row.canonicalSHA256, raw: .row(row))
+    init(source: LegacySource, row: LegacyRow, depth: LegacyReadDepth = .whole) {
+        self.init(source: source, rowSHA256: depth == .whole ? row.canonicalSHA256 : "", raw: .row(row))
     }
 
     /// The latest of the source's own timestamps.

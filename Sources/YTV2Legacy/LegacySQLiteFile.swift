@@ -143,14 +143,14 @@ extension LegacySQLiteFile {
         case .string(let value): return .text(value)
         case .blob(let data):
             guard type == "text" else { return .blob(Array(data)) }
-            let bytes = Array(data)
-            if let text = String(validating: bytes, as: UTF8.self) {
-                guard bytes.contains(0) else { return .text(text) }
+            // Validated straight from the fetched bytes: every text value of an import passes here.
+            if let text = String(validating: data, as: UTF8.self) {
+                guard text.utf8.contains(0) else { return .text(text) }
                 warnings.append("\(column): NUL characters replaced")
                 return .text(text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}"))
             }
             warnings.append("\(column): text was not valid UTF-8 and was repaired")
-            return .text(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\u{0}", with: "\u{FFFD}"))
+            return .text(String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\u{0}", with: "\u{FFFD}"))
         }
     }
 

@@ -65,8 +65,9 @@ public struct UnreadableRowsError: Error, CustomStringConvertible {
     }
 }
 
-/// Applies LEGACY.md §6 to a snapshot: pass one indexes every row, pass two reads the rows again batch by batch and
-/// reconciles each video. Writes nothing; `import` writes what this produces.
+/// Applies LEGACY.md §6 to a snapshot: pass one indexes every row (``SourceIndex``), pass two reads the rows again batch
+/// by batch and reconciles each video (``PlanWorker``, two batches at a time). Writes nothing; `import` writes what
+/// this produces.
 public struct MigrationPlanner: Sendable {
     public let snapshot: MigrationSnapshot
     public let options: PlanOptions
@@ -82,9 +83,7 @@ public struct MigrationPlanner: Sendable {
     public func run(
         only: String? = nil, progress: ProgressReporter = .silent, _ handle: ([VideoPlan]) async throws -> Void
     ) async throws -> PlanSummary {
-        // Each SQLite file is opened once for both passes.
-        let files = try [(SnapshotManifest.dashboardFile, snapshot.dashboardPath), (SnapshotManifest.nasFile, snapshot.nasPath)]
-            .compactMap { name, path in try path.map { (name, try LegacySQLiteFile(path: $0)) } }
+        let files = try openFiles()
         let index = try SourceIndex.build(snapshot, files: files, progress: progress)
         let dropKeys = options.dropKeys
         let errors = index.groups.values.filter { !dropKeys.contains($0.key) }.flatMap(\.errors)
@@ -98,26 +97,49 @@ public struct MigrationPlanner: Sendable {
             let key = PlanOptions.groupKey(only)
             keys = keys.filter { $0 == key || $0 == only }
         }
+        // Two workers, the first reusing pass one's file handles: while one batch is handed on, the next two are
+        // read and reconciled.
+        let workers = [
+            PlanWorker(snapshot: snapshot, files: files, reconciler: reconciler, label: "ytv2.plan.1"),
+            PlanWorker(snapshot: snapshot, files: try openFiles(), reconciler: reconciler, label: "ytv2.plan.2"),
+        ]
+        let batches = stride(from: 0, to: keys.count, by: batchSize).map { keys[$0..<min($0 + batchSize, keys.count)] }
+        var inWork: [Task<[VideoPlan], any Error>] = []
+        var submitted = 0
+        func submitNext() {
+            let groups = batches[submitted].compactMap { index.groups[$0] }
+            let worker = workers[submitted % workers.count]
+            inWork.append(Task { try await worker.plans(for: groups) })
+            submitted += 1
+        }
         progress.begin("reconciling", total: keys.count)
-        var start = 0
-        while start < keys.count {
-            let chunk = Array(keys[start..<min(start + batchSize, keys.count)])
-            start += chunk.count
-            let groups = chunk.compactMap { index.groups[$0] }
-            let records = try load(groups, files: Dictionary(uniqueKeysWithValues: files))
-            var plans: [VideoPlan] = []
-            for group in groups {
-                let (decision, why) = reconciler.decide(group)
-                var plan = reconciler.plan(group, decision: decision, why: why, records: records[group.key] ?? [])
-                if let id = plan.videoID, only != nil { plan.explanation.insert("video \(id), legacy key \(group.key)", at: 0) }
-                summary.add(plan)
-                plans.append(plan)
+        do {
+            while submitted < batches.count, inWork.count < workers.count { submitNext() }
+            while !inWork.isEmpty {
+                var plans = try await inWork.removeFirst().value
+                if submitted < batches.count { submitNext() }
+                for position in plans.indices {
+                    if let id = plans[position].videoID, only != nil {
+                        plans[position].explanation.insert("video \(id), legacy key \(plans[position].key)", at: 0)
+                    }
+                    summary.add(plans[position])
+                }
+                try await handle(plans)
+                progress.advance(by: plans.count)
             }
-            try await handle(plans)
-            progress.advance(by: chunk.count)
+        } catch {
+            // Batches in work finish (they only read) before the error is reported.
+            for task in inWork { _ = try? await task.value }
+            throw error
         }
         progress.end()
         return summary
+    }
+
+    /// The snapshot's SQLite files by name, opened read-only.
+    private func openFiles() throws -> [(String, LegacySQLiteFile)] {
+        try [(SnapshotManifest.dashboardFile, snapshot.dashboardPath), (SnapshotManifest.nasFile, snapshot.nasPath)]
+            .compactMap { name, path in try path.map { (name, try LegacySQLiteFile(path: $0)) } }
     }
 
     /// Runs the plan with the database side of each batch overlapping the reconciliation of the next: `prepare` turns a
@@ -141,34 +163,5 @@ public struct MigrationPlanner: Sendable {
             _ = try? await pending?.value
             throw error
         }
-    }
-
-    /// Reads the rows of `groups` again: one query per table with the rowids, reports by path.
-    private func load(_ groups: [SourceIndex.Group], files: [String: LegacySQLiteFile]) throws -> [String: [LegacyRecord]] {
-        var wanted: [String: [String: [Int64: String]]] = [:]
-        var reports: [(String, String)] = []
-        for group in groups {
-            for member in group.members {
-                if let rowid = member.rowid {
-                    wanted[member.source.file, default: [:]][member.source.table, default: [:]][rowid] = group.key
-                } else {
-                    reports.append((member.source.file, group.key))
-                }
-            }
-        }
-        var result: [String: [LegacyRecord]] = [:]
-        for (name, tables) in wanted.sorted(by: { $0.key < $1.key }) {
-            guard let file = files[name] else { continue }
-            for (table, rowids) in tables.sorted(by: { $0.key < $1.key }) {
-                try file.forEachRow(of: table, rowids: Array(rowids.keys)) { row in
-                    guard let key = rowids[row.rowid] else { return }
-                    result[key, default: []].append(SourceReader.read(row, file: name).record)
-                }
-            }
-        }
-        for (path, key) in reports {
-            result[key, default: []].append(SourceReader.readReport(at: snapshot.directory, path: path).record)
-        }
-        return result
     }
 }

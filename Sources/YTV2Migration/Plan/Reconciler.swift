@@ -4,7 +4,7 @@ import YTV2Legacy
 import YTV2Store
 
 /// The reconciliation rules of LEGACY.md §6, applied to one video's source rows.
-struct Reconciler {
+struct Reconciler: Sendable {
     let mark: Date?
     let keep: Set<String>
     let drop: Set<String>

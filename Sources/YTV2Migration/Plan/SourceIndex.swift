@@ -3,10 +3,10 @@ import YTV2Core
 import YTV2Legacy
 
 /// Pass one over a snapshot: every source row, grouped by the video it belongs to, with only what the decisions need
-/// (identity, time, where to find the row again). Small enough for any file size; the rows themselves are read
-/// again batch by batch.
+/// (identity, time, where to find the row again, whether it is readable). Only those columns are read, and small
+/// enough for any file size; the rows themselves are read again batch by batch.
 struct SourceIndex {
-    struct Member {
+    struct Member: Sendable {
         var source: LegacySource
         /// rowid in its SQLite table; nil for reports.
         var rowid: Int64?
@@ -15,7 +15,7 @@ struct SourceIndex {
         var seenAt: Date?
     }
 
-    struct Group {
+    struct Group: Sendable {
         var key: String
         var members: [Member] = []
         var exactIDs: [VideoID] = []
@@ -45,8 +45,8 @@ struct SourceIndex {
         // Content rows and reports first, so child rows can follow an irregular content id to its video.
         for (name, file) in files {
             try LegacySchema.check(file, role: name == SnapshotManifest.dashboardFile ? .dashboard : .nas)
-            try file.forEachRow(of: "content") { row in
-                let read = SourceReader.read(row, file: name, summaries: false)
+            try file.forEachRow(of: "content", columns: LegacyRecord.identityColumns(of: "content")) { row in
+                let read = SourceReader.read(row, file: name, depth: .identity)
                 index.add(read, rowid: row.rowid, primary: true, dashboard: name == SnapshotManifest.dashboardFile)
                 if let legacyID = read.record.legacyID?.lowercased(), legacyID != read.record.groupKey {
                     aliasToGroup[legacyID] = read.record.groupKey
@@ -61,8 +61,8 @@ struct SourceIndex {
         }
         for (name, file) in files {
             for table in try SourceReader.tables(of: file) where table != "content" {
-                try file.forEachRow(of: table) { row in
-                    let read = SourceReader.read(row, file: name, summaries: false)
+                try file.forEachRow(of: table, columns: LegacyRecord.identityColumns(of: table)) { row in
+                    let read = SourceReader.read(row, file: name, depth: .identity)
                     let key = read.record.legacyID.flatMap { aliasToGroup[$0.lowercased()] }
                     index.add(read, rowid: row.rowid, primary: false, dashboard: false, groupKey: key)
                     progress.advance()

@@ -17,14 +17,14 @@ enum SourceReader {
         return known + all.filter { !known.contains($0) }
     }
 
-    /// Reads one row; without `summaries`, summary texts are not normalized (pass one needs only identity and time).
-    static func read(_ row: LegacyRow, file: String, summaries: Bool = true) -> Read {
+    /// Reads one row, whole or (pass one of a plan) only its identity, time and readability.
+    static func read(_ row: LegacyRow, file: String, depth: LegacyReadDepth = .whole) -> Read {
         do {
             switch row.table {
-            case "content": return Read(record: try LegacyRecord(contentRow: row, file: file, summaries: summaries))
-            case "content_summaries": return Read(record: LegacyRecord(summaryRow: row, file: file, summaries: summaries))
-            case "summary_variants": return Read(record: LegacyRecord(variantRow: row, file: file, summaries: summaries))
-            case "content_files", "migration_log": return Read(record: LegacyRecord(fileRow: row, file: file))
+            case "content": return Read(record: try LegacyRecord(contentRow: row, file: file, depth: depth))
+            case "content_summaries": return Read(record: LegacyRecord(summaryRow: row, file: file, depth: depth))
+            case "summary_variants": return Read(record: LegacyRecord(variantRow: row, file: file, depth: depth))
+            case "content_files", "migration_log": return Read(record: LegacyRecord(fileRow: row, file: file, depth: depth))
             default:
                 let record = LegacyRecord(unreadableRow: row, file: file)
                 return Read(record: record, error: LegacyRowError(source: record.source, problem: "table \(row.table) is not part of the legacy format"))
