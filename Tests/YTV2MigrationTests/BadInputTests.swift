@@ -23,6 +23,19 @@ import YTV2TestSupport
         #expect(process.terminationStatus == 0)
     }
 
+    /// The output of a query run by the sqlite3 shell, trimmed.
+    static func sqliteQuery(_ path: URL, _ query: String) throws -> String {
+        let process = Process()
+        let output = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [path.path, query]
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// The snapshot step's error text for a dashboard file, or nil when it was accepted.
     static func snapshotError(_ dashboard: URL, in folder: URL) -> String? {
         let out = folder.appendingPathComponent("snapshot-\(UUID().uuidString.prefix(4))")
@@ -142,6 +155,42 @@ import YTV2TestSupport
             #expect(try await fixture.verify(store).passed)
             let second = try await fixture.importAll(into: store)
             #expect(second.changes == 0)
+        }
+    }
+
+    /// A NAS row whose id is another video's legacy id (its video_id says otherwise): each file's summary rows follow
+    /// their own file's content row, and the legacy id stays the alias of the video it names.
+    @Test func aLegacyIDNamingDifferentVideosInTheTwoFilesKeepsEachFilesRowsWithTheirVideo() async throws {
+        var picked = ""
+        let other = "QqQqQqQqQqQ"
+        let fixture = try MigrationFixture.make(rows: 30) { legacy in
+            let nas = legacy.appendingPathComponent(LegacyFixtures.nasFile)
+            let dashboard = legacy.appendingPathComponent(LegacyFixtures.dashboardFile)
+            picked = try Self.sqliteQuery(nas, """
+                ATTACH '\(dashboard.path)' AS d;
+                SELECT c.video_id FROM content c JOIN d.content dc ON dc.id = c.id
+                WHERE c.video_id = dc.video_id AND length(c.video_id) = 11 AND c.id = 'yt:' || lower(c.video_id)
+                  AND c.id IN (SELECT content_id FROM content_summaries) AND dc.id IN (SELECT content_id FROM d.content_summaries)
+                ORDER BY c.rowid LIMIT 1;
+                """)
+            try Self.sqlite(nas, "UPDATE content SET video_id = '\(other)', canonical_url = NULL, indexed_at = '2030-01-01T00:00:00Z' WHERE video_id = '\(picked)'")
+        }
+        defer { fixture.cleanUp() }
+        let original = picked
+        let originalID = try VideoID(original)
+        try await withTestStore { store in
+            _ = try await fixture.importAll(into: store)
+            #expect(try await fixture.verify(store).passed)
+            // The dashboard's video keeps its summary rows and its legacy id; the NAS row's video has the NAS rows.
+            #expect(try await store.resolve(originalID.legacyID)?.rawValue == original)
+            #expect(try await store.report(id: other) != nil)
+            let targets = try await sql(store, """
+                SELECT source_file, target_video_id FROM migration_ledger
+                WHERE source_table = 'content_summaries' AND target_video_id IN ('\(original)', '\(other)') ORDER BY 1
+                """)
+            #expect(targets == [["dashboard.sqlite", original], ["nas.sqlite", other]])
+            let latest = try await sql(store, "SELECT count(*)::text FROM summaries WHERE video_id = '\(original)' AND is_latest")
+            #expect(latest.first?.first != "0")
         }
     }
 }

@@ -189,6 +189,11 @@ struct Reconciler: Sendable {
         }
 
         var aliases = Set(records.compactMap(\.legacyID).filter { $0 != id.rawValue && !$0.isEmpty && $0.utf8.count <= 200 })
+        // A `yt:` legacy id of another video (a row whose id and video_id disagree) stays that video's alias.
+        for alias in aliases.sorted() where alias.hasPrefix("yt:") && VideoID.isValid(String(alias.dropFirst(3))) && alias.lowercased() != id.legacyID {
+            aliases.remove(alias)
+            plan.explanation.append("alias \(alias) not kept: it is the legacy id of another video, not of \(id)")
+        }
         aliases.insert(id.legacyID)
         plan.video = ImportedVideo(
             id: id, metadata: metadata, categorization: categorization, revisions: revisions, audio: nil,

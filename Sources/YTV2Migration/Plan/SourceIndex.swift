@@ -37,19 +37,21 @@ struct SourceIndex {
     /// `files` are the snapshot's SQLite files by name, opened once by the planner.
     static func build(_ snapshot: MigrationSnapshot, files: [(String, LegacySQLiteFile)], progress: ProgressReporter) throws -> SourceIndex {
         var index = SourceIndex()
-        var aliasToGroup: [String: String] = [:]
+        // Per file, the group of each content row by its lower-cased legacy id: a child row's `content_id` names a
+        // content row of its own file (the same legacy id can name different videos in the two files).
+        var contentGroups: [String: [String: String]] = [:]
         let total = files.reduce(snapshot.reportFiles.count) { sum, file in
             sum + (snapshot.manifest.baseline.rowsPerTable[file.0]?.values.reduce(0, +) ?? 0)
         }
         progress.begin("reading", total: total)
-        // Content rows and reports first, so child rows can follow an irregular content id to its video.
+        // Content rows and reports first, so child rows can follow their content id to its video.
         for (name, file) in files {
             try LegacySchema.check(file, role: name == SnapshotManifest.dashboardFile ? .dashboard : .nas)
             try file.forEachRow(of: "content", columns: LegacyRecord.identityColumns(of: "content")) { row in
                 let read = SourceReader.read(row, file: name, depth: .identity)
                 index.add(read, rowid: row.rowid, primary: true, dashboard: name == SnapshotManifest.dashboardFile)
-                if let legacyID = read.record.legacyID?.lowercased(), legacyID != read.record.groupKey {
-                    aliasToGroup[legacyID] = read.record.groupKey
+                if let legacyID = read.record.legacyID?.lowercased() {
+                    contentGroups[name, default: [:]][legacyID] = read.record.groupKey
                 }
                 progress.advance()
             }
@@ -63,7 +65,11 @@ struct SourceIndex {
             for table in try SourceReader.tables(of: file) where table != "content" {
                 try file.forEachRow(of: table, columns: LegacyRecord.identityColumns(of: table)) { row in
                     let read = SourceReader.read(row, file: name, depth: .identity)
-                    let key = read.record.legacyID.flatMap { aliasToGroup[$0.lowercased()] }
+                    // Its own file's content row, else the other file's (a child row whose content row is gone).
+                    let key = read.record.legacyID.flatMap { legacyID in
+                        let id = legacyID.lowercased()
+                        return contentGroups[name]?[id] ?? files.lazy.compactMap { contentGroups[$0.0]?[id] }.first
+                    }
                     index.add(read, rowid: row.rowid, primary: false, dashboard: false, groupKey: key)
                     progress.advance()
                 }
