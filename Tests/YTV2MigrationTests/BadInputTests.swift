@@ -158,9 +158,11 @@ import YTV2TestSupport
         }
     }
 
-    /// A NAS row whose id is another video's legacy id (its video_id says otherwise): each file's summary rows follow
-    /// their own file's content row, and the legacy id stays the alias of the video it names.
-    @Test func aLegacyIDNamingDifferentVideosInTheTwoFilesKeepsEachFilesRowsWithTheirVideo() async throws {
+    /// A legacy id that names different videos in the two files (the NAS row's video_id says another video), as the
+    /// usual `yt:` id or renamed to a `hash:` id: each file's summary rows follow their own file's content row, and
+    /// the id stays the alias of the dashboard's video.
+    @Test(arguments: ["", "hash:0123456789ab"])
+    func aLegacyIDNamingDifferentVideosInTheTwoFilesKeepsEachFilesRowsWithTheirVideo(renamedTo newID: String) async throws {
         var picked = ""
         let other = "QqQqQqQqQqQ"
         let fixture = try MigrationFixture.make(rows: 30) { legacy in
@@ -173,16 +175,29 @@ import YTV2TestSupport
                   AND c.id IN (SELECT content_id FROM content_summaries) AND dc.id IN (SELECT content_id FROM d.content_summaries)
                 ORDER BY c.rowid LIMIT 1;
                 """)
+            let oldID = "yt:" + picked.lowercased()
+            if !newID.isEmpty {
+                try Self.sqlite(dashboard, """
+                    UPDATE content SET id = '\(newID)' WHERE id = '\(oldID)';
+                    UPDATE content_summaries SET content_id = '\(newID)' WHERE content_id = '\(oldID)';
+                    """)
+                try Self.sqlite(nas, """
+                    UPDATE content SET id = '\(newID)' WHERE id = '\(oldID)';
+                    UPDATE content_summaries SET content_id = '\(newID)' WHERE content_id = '\(oldID)';
+                    UPDATE content_files SET content_id = '\(newID)' WHERE content_id = '\(oldID)';
+                    UPDATE migration_log SET content_id = '\(newID)' WHERE content_id = '\(oldID)';
+                    """)
+            }
             try Self.sqlite(nas, "UPDATE content SET video_id = '\(other)', canonical_url = NULL, indexed_at = '2030-01-01T00:00:00Z' WHERE video_id = '\(picked)'")
         }
         defer { fixture.cleanUp() }
         let original = picked
-        let originalID = try VideoID(original)
+        let legacyID = newID.isEmpty ? try VideoID(original).legacyID : newID
         try await withTestStore { store in
             _ = try await fixture.importAll(into: store)
             #expect(try await fixture.verify(store).passed)
             // The dashboard's video keeps its summary rows and its legacy id; the NAS row's video has the NAS rows.
-            #expect(try await store.resolve(originalID.legacyID)?.rawValue == original)
+            #expect(try await store.resolve(legacyID)?.rawValue == original)
             #expect(try await store.report(id: other) != nil)
             let targets = try await sql(store, """
                 SELECT source_file, target_video_id FROM migration_ledger

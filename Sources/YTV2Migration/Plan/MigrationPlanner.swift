@@ -90,7 +90,8 @@ public struct MigrationPlanner: Sendable {
         if !errors.isEmpty { throw UnreadableRowsError(errors: errors.sorted { $0.source < $1.source }) }
         let mark = options.deletedBefore ?? index.dashboardHighWaterMark
         let reconciler = Reconciler(
-            mark: mark, keep: options.keepKeys, drop: dropKeys, audioByVideo: index.audioByVideo, audioFiles: index.audioFiles)
+            mark: mark, keep: options.keepKeys, drop: dropKeys, audioByVideo: index.audioByVideo, audioFiles: index.audioFiles,
+            contestedAliases: index.contestedAliases)
         var summary = PlanSummary(snapshot: snapshot.id, highWaterMark: mark, options: options, sourceRows: index.rowsPerTable)
         var keys = index.sortedKeys
         if let only {

@@ -10,6 +10,8 @@ struct Reconciler: Sendable {
     let drop: Set<String>
     let audioByVideo: [String: [String]]
     let audioFiles: Set<String>
+    /// Legacy ids that name different videos in the two files, with the group that keeps each as its alias.
+    let contestedAliases: [String: String]
 
     static let dashboard = SnapshotManifest.dashboardFile
 
@@ -189,10 +191,16 @@ struct Reconciler: Sendable {
         }
 
         var aliases = Set(records.compactMap(\.legacyID).filter { $0 != id.rawValue && !$0.isEmpty && $0.utf8.count <= 200 })
-        // A `yt:` legacy id of another video (a row whose id and video_id disagree) stays that video's alias.
-        for alias in aliases.sorted() where alias.hasPrefix("yt:") && VideoID.isValid(String(alias.dropFirst(3))) && alias.lowercased() != id.legacyID {
-            aliases.remove(alias)
-            plan.explanation.append("alias \(alias) not kept: it is the legacy id of another video, not of \(id)")
+        // A legacy id that names another video stays that video's alias: a `yt:` id of another video (a row whose id
+        // and video_id disagree), or an id whose dashboard row belongs to another video.
+        for alias in aliases.sorted() {
+            if alias.hasPrefix("yt:"), VideoID.isValid(String(alias.dropFirst(3))), alias.lowercased() != id.legacyID {
+                aliases.remove(alias)
+                plan.explanation.append("alias \(alias) not kept: it is the legacy id of another video, not of \(id)")
+            } else if let owner = contestedAliases[alias.lowercased()], owner != plan.key {
+                aliases.remove(alias)
+                plan.explanation.append("alias \(alias) not kept: the dashboard's row with this id belongs to \(owner)")
+            }
         }
         aliases.insert(id.legacyID)
         plan.video = ImportedVideo(

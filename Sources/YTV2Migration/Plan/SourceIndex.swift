@@ -31,6 +31,9 @@ struct SourceIndex {
     var audioByVideo: [String: [String]] = [:]
     /// Every audio file of the snapshot, for paths named by `content_files`.
     var audioFiles = Set<String>()
+    /// Lower-cased legacy ids whose content rows in the two files belong to different videos, with the group of the
+    /// dashboard's row: the id stays that video's alias.
+    var contestedAliases: [String: String] = [:]
 
     var sortedKeys: [String] { groups.keys.sorted() }
 
@@ -54,6 +57,13 @@ struct SourceIndex {
                     contentGroups[name, default: [:]][legacyID] = read.record.groupKey
                 }
                 progress.advance()
+            }
+        }
+        if let (first, _) = files.first, let firstGroups = contentGroups[first] {
+            for (name, _) in files.dropFirst() {
+                for (legacyID, key) in contentGroups[name] ?? [:] {
+                    if let owner = firstGroups[legacyID], owner != key { index.contestedAliases[legacyID] = owner }
+                }
             }
         }
         for path in snapshot.reportFiles {
