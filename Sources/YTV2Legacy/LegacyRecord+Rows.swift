@@ -110,7 +110,7 @@ public enum LegacyReadDepth: Sendable {
 extension LegacyRecord {
     /// The columns a record's identity (`legacyID`, `exactVideoID`), times (`indexedAt`, `updatedAt`) and row errors
     /// come from, per table; nil for every column (a table outside the legacy format). The inits below read no other
-    /// column for these; `LegacyRecordTests` checks identity reads against whole ones.
+    /// column for these; `LegacyReadDepthTests` checks identity reads against whole ones.
     public static func identityColumns(of table: String) -> [String]? {
         switch table {
         case "content":

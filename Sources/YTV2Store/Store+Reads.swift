@@ -59,7 +59,7 @@ extension Store {
     }
 
     private func resolve(_ id: String, on connection: PostgresConnection) async throws -> VideoID? {
-        guard !id.isEmpty, id.utf8.count <= 200 else { return nil }
+        guard !id.isEmpty, id.utf8.count <= Self.maximumAliasLength else { return nil }
         if let candidate = try? VideoID(apiID: id) {
             let rows = try await connection.query("SELECT 1 FROM videos WHERE video_id = \(candidate.rawValue)", logger: logger)
             for try await _ in rows { return candidate }

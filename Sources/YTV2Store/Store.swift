@@ -24,6 +24,8 @@ public final class Store: Sendable, Service {
 
     /// The NOTIFY channel of the change feed.
     public static let changeChannel = "ytv2_changes"
+    /// The longest alias `video_aliases` holds (its CHECK in 0001): longer ids are never stored or looked up as aliases.
+    public static let maximumAliasLength = 200
 
     public init(configuration: DatabaseConfiguration, logger: Logger, leaseTimeout: Duration = .seconds(10)) {
         self.configuration = configuration

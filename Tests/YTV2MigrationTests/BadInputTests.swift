@@ -14,25 +14,18 @@ import YTV2TestSupport
         return url
     }
 
-    static func sqlite(_ path: URL, _ statements: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path.path, statements]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-    }
-
-    /// The output of a query run by the sqlite3 shell, trimmed.
-    static func sqliteQuery(_ path: URL, _ query: String) throws -> String {
+    /// Runs SQL through the sqlite3 shell and returns what it printed, trimmed.
+    @discardableResult
+    static func sqlite(_ path: URL, _ statements: String) throws -> String {
         let process = Process()
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path.path, query]
+        process.arguments = [path.path, statements]
         process.standardOutput = output
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -148,8 +141,10 @@ import YTV2TestSupport
         defer { fixture.cleanUp() }
         try await withTestStore { store in
             _ = try await fixture.importAll(into: store)
-            let entry = try await sql(
-                store, "SELECT outcome, warnings::text FROM migration_ledger WHERE source_file = 'dashboard.sqlite' AND source_table = 'content' AND source_key = 'rowid 3'")
+            let entry = try await sql(store, """
+                SELECT outcome, warnings::text FROM migration_ledger
+                WHERE source_file = 'dashboard.sqlite' AND source_table = 'content' AND source_key = 'rowid 3'
+                """)
             #expect(entry.count == 1)
             #expect(entry.first?[1]?.contains("10003 bytes long; the row is keyed by its rowid") == true)
             #expect(try await fixture.verify(store).passed)
@@ -168,7 +163,7 @@ import YTV2TestSupport
         let fixture = try MigrationFixture.make(rows: 30) { legacy in
             let nas = legacy.appendingPathComponent(LegacyFixtures.nasFile)
             let dashboard = legacy.appendingPathComponent(LegacyFixtures.dashboardFile)
-            picked = try Self.sqliteQuery(nas, """
+            picked = try Self.sqlite(nas, """
                 ATTACH '\(dashboard.path)' AS d;
                 SELECT c.video_id FROM content c JOIN d.content dc ON dc.id = c.id
                 WHERE c.video_id = dc.video_id AND length(c.video_id) = 11 AND c.id = 'yt:' || lower(c.video_id)
@@ -188,7 +183,10 @@ import YTV2TestSupport
                     UPDATE migration_log SET content_id = '\(newID)' WHERE content_id = '\(oldID)';
                     """)
             }
-            try Self.sqlite(nas, "UPDATE content SET video_id = '\(other)', canonical_url = NULL, indexed_at = '2030-01-01T00:00:00Z' WHERE video_id = '\(picked)'")
+            try Self.sqlite(nas, """
+                UPDATE content SET video_id = '\(other)', canonical_url = NULL, indexed_at = '2030-01-01T00:00:00Z'
+                WHERE video_id = '\(picked)'
+                """)
         }
         defer { fixture.cleanUp() }
         let original = picked

@@ -190,7 +190,9 @@ struct Reconciler: Sendable {
             plan.explanation.append("audio: a source says has_audio but no audio file was found in the snapshot")
         }
 
-        var aliases = Set(records.compactMap(\.legacyID).filter { $0 != id.rawValue && !$0.isEmpty && $0.utf8.count <= 200 })
+        var aliases = Set(records.compactMap(\.legacyID).filter {
+            $0 != id.rawValue && !$0.isEmpty && $0.utf8.count <= Store.maximumAliasLength
+        })
         // A legacy id that names another video stays that video's alias: a `yt:` id of another video (a row whose id
         // and video_id disagree), or an id whose dashboard row belongs to another video.
         for alias in aliases.sorted() {
