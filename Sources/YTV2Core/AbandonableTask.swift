@@ -16,7 +16,7 @@ public func withAbandonableTask<T: Sendable>(
         }
     }
     let tasks = Mutex<[Task<Void, Never>]>([])
-    defer { tasks.withLock { $0.forEach { $0.cancel() } } }
+    defer { tasks.withLock { for task in $0 { task.cancel() } } }
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { continuation in
             pending.withLock { $0 = continuation }

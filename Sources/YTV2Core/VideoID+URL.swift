@@ -18,7 +18,9 @@ extension VideoID {
         var candidate = text
         if !candidate.contains("://") { candidate = "https://" + candidate }
         guard let components = URLComponents(string: candidate), let host = components.host?.lowercased() else { return nil }
-        let youtubeHosts = ["youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com", "youtube-nocookie.com", "www.youtube-nocookie.com"]
+        let youtubeHosts = [
+            "youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com", "youtube-nocookie.com", "www.youtube-nocookie.com",
+        ]
         let pathParts = components.path.split(separator: "/").map(String.init)
         if host == "youtu.be" || host == "www.youtu.be" {
             return pathParts.first.flatMap { isValid($0) ? $0 : nil }

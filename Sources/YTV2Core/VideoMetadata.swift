@@ -23,11 +23,25 @@ public struct VideoMetadata: Sendable, Equatable {
     public var namedEntities: [String]?
 
     public init(
-        title: String? = nil, contentSource: String? = nil, channelName: String? = nil, channelID: String? = nil,
-        thumbnailURL: String? = nil, publishedAt: Date? = nil, indexedAt: Date? = nil, durationSeconds: Int? = nil,
-        wordCount: Int? = nil, viewCount: Int? = nil, likeCount: Int? = nil, commentCount: Int? = nil,
-        hasTranscript: Bool? = nil, transcriptChars: Int? = nil, contentType: String? = nil, complexityLevel: String? = nil,
-        language: String? = nil, keyTopics: [String]? = nil, namedEntities: [String]? = nil
+        title: String? = nil,
+        contentSource: String? = nil,
+        channelName: String? = nil,
+        channelID: String? = nil,
+        thumbnailURL: String? = nil,
+        publishedAt: Date? = nil,
+        indexedAt: Date? = nil,
+        durationSeconds: Int? = nil,
+        wordCount: Int? = nil,
+        viewCount: Int? = nil,
+        likeCount: Int? = nil,
+        commentCount: Int? = nil,
+        hasTranscript: Bool? = nil,
+        transcriptChars: Int? = nil,
+        contentType: String? = nil,
+        complexityLevel: String? = nil,
+        language: String? = nil,
+        keyTopics: [String]? = nil,
+        namedEntities: [String]? = nil
     ) {
         self.title = title
         self.contentSource = contentSource

@@ -13,7 +13,11 @@ public struct LegacyDashboardVideo: Sendable {
     public var summaries: [(variant: String, text: String)]
 
     public init(
-        id: VideoID, metadata: VideoMetadata, categories: [CategoryEntry], hasAudio: Bool, audioDurationSeconds: Double? = nil,
+        id: VideoID,
+        metadata: VideoMetadata,
+        categories: [CategoryEntry],
+        hasAudio: Bool,
+        audioDurationSeconds: Double? = nil,
         summaries: [(variant: String, text: String)]
     ) {
         self.id = id
@@ -84,7 +88,10 @@ public struct LegacyDashboardWriter: Sendable {
                 lines.append("content.\(name)=\(Self.text(content[name] as DatabaseValue))")
             }
             let variants = try Row.fetchAll(
-                db, sql: "SELECT variant_type, content FROM summary_variants WHERE video_id = ? AND is_latest = 1", arguments: [id.rawValue])
+                db,
+                sql: "SELECT variant_type, content FROM summary_variants WHERE video_id = ? AND is_latest = 1",
+                arguments: [id.rawValue]
+            )
             for row in variants {
                 lines.append("variant.\(row["variant_type"] as String? ?? "")=\(row["content"] as String? ?? "")")
             }
@@ -105,7 +112,8 @@ public struct LegacyDashboardWriter: Sendable {
     /// The columns a checksum covers: what the mirror writes, without the bookkeeping timestamps.
     static let contentColumns: Set<String> = [
         "id", "video_id", "title", "canonical_url", "thumbnail_url", "published_at", "indexed_at", "duration_seconds", "word_count",
-        "has_audio", "audio_duration_seconds", "has_transcript", "transcript_chars", "channel_name", "channel_id", "view_count", "like_count", "comment_count",
+        "has_audio", "audio_duration_seconds", "has_transcript", "transcript_chars", "channel_name", "channel_id", "view_count", "like_count",
+        "comment_count",
         "category", "content_type", "complexity_level", "language", "key_topics", "named_entities", "subcategory", "subcategories_json", "summary",
     ]
 
@@ -130,12 +138,14 @@ public struct LegacyDashboardWriter: Sendable {
         if let main = video.summaries.first {
             try db.execute(
                 sql: "INSERT INTO content_summaries (content_id, summary_text, summary_type) VALUES (?, ?, ?)",
-                arguments: [video.id.legacyID, main.text, main.variant])
+                arguments: [video.id.legacyID, main.text, main.variant]
+            )
         }
         for summary in video.summaries {
             try db.execute(
                 sql: "INSERT INTO summary_variants (video_id, variant_type, revision, content, is_latest, created_at) VALUES (?, ?, 1, ?, 1, ?)",
-                arguments: [video.id.rawValue, summary.variant, summary.text, isoMilliseconds(video.metadata.indexedAt ?? Date())])
+                arguments: [video.id.rawValue, summary.variant, summary.text, isoMilliseconds(video.metadata.indexedAt ?? Date())]
+            )
         }
     }
 
@@ -158,13 +168,15 @@ public struct LegacyDashboardWriter: Sendable {
         let m = video.metadata
         let json: ([String]) -> String = { String(decoding: (try? encoder.encode($0)) ?? Data("[]".utf8), as: UTF8.self) }
         let categorized = video.categories.contains { !$0.subcategories.isEmpty }
-        let subcategories = categorized
+        let subcategories =
+            categorized
             ? String(decoding: (try? encoder.encode(["categories": video.categories])) ?? Data(), as: UTF8.self) : nil
         return [
             "id": video.id.legacyID, "video_id": video.id.rawValue, "title": m.title ?? "", "canonical_url": video.id.canonicalURL,
             "thumbnail_url": m.thumbnailURL, "published_at": m.publishedAt.map(Self.isoMilliseconds),
             "indexed_at": m.indexedAt.map(Self.isoMilliseconds), "duration_seconds": m.durationSeconds, "word_count": m.wordCount,
-            "has_audio": video.hasAudio ? 1 : 0, "audio_duration_seconds": video.audioDurationSeconds, "has_transcript": (m.hasTranscript ?? false) ? 1 : 0, "transcript_chars": m.transcriptChars,
+            "has_audio": video.hasAudio ? 1 : 0, "audio_duration_seconds": video.audioDurationSeconds,
+            "has_transcript": (m.hasTranscript ?? false) ? 1 : 0, "transcript_chars": m.transcriptChars,
             "channel_name": m.channelName, "channel_id": m.channelID, "view_count": m.viewCount, "like_count": m.likeCount,
             "comment_count": m.commentCount, "category": json(video.categories.map(\.category)), "content_type": m.contentType,
             "complexity_level": m.complexityLevel, "language": m.language, "key_topics": json(m.keyTopics ?? []),

@@ -104,8 +104,11 @@ public struct LegacyFixtures {
                     let dashboardSummary = Self.summaryValue(index: index, variant: "comprehensive", random: &random)
                     try dashboardDB.execute(
                         sql: "INSERT INTO content_summaries (content_id, summary_text, summary_type, created_at) VALUES (?, ?, ?, ?)",
-                        arguments: [legacyKey, dashboardSummary,
-                                    index % 17 == 5 ? "summary" : "comprehensive", Self.sqliteTimestamp(indexed)])
+                        arguments: [
+                            legacyKey, dashboardSummary,
+                            index % 17 == 5 ? "summary" : "comprehensive", Self.sqliteTimestamp(indexed),
+                        ]
+                    )
                     if index % 10 == 7, quirk != .caseUnknown {
                         for revision in 1...2 {
                             try dashboardDB.execute(
@@ -113,9 +116,12 @@ public struct LegacyFixtures {
                                     INSERT INTO summary_variants (video_id, variant_type, revision, content, raw_payload, metadata,
                                         is_latest, created_at, updated_at, file_size, word_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                                     """,
-                                arguments: [id.rawValue, "key_points", revision, "• Point \(revision) of video \(index)\n• Another point",
-                                            nil, "{}", revision == 2 ? 1 : 0,
-                                            Self.sqliteTimestamp(indexed.addingTimeInterval(Double(revision))), nil, nil, 6])
+                                arguments: [
+                                    id.rawValue, "key_points", revision, "• Point \(revision) of video \(index)\n• Another point",
+                                    nil, "{}", revision == 2 ? 1 : 0,
+                                    Self.sqliteTimestamp(indexed.addingTimeInterval(Double(revision))), nil, nil, 6,
+                                ]
+                            )
                         }
                     }
                     expectations.dashboardRows += 1
@@ -128,20 +134,29 @@ public struct LegacyFixtures {
                         try Self.insert(nasRow, into: "content", db: nasDB)
                         let variant = ["audio", "bullet-points", "audio-fr:intermediate", "comprehensive"][index % 4]
                         // The comprehensive NAS text equals the dashboard's for some rows (deduplicated on import).
-                        let text = variant == "comprehensive"
+                        let text =
+                            variant == "comprehensive"
                             ? dashboardSummary : Self.summaryValue(index: index + 7, variant: variant, random: &random)
                         try nasDB.execute(
                             sql: "INSERT INTO content_summaries (content_id, summary_text, summary_type) VALUES (?, ?, ?)",
-                            arguments: [legacyKey, text, variant])
+                            arguments: [legacyKey, text, variant]
+                        )
                         if index % 25 == 1 {
                             try nasDB.execute(
-                                sql: "INSERT INTO content_files (content_id, file_type, file_path, file_size, created_at) VALUES (?, 'mp3', ?, 417, ?)",
-                                arguments: [legacyKey, "/app/data/exports/audio_\(id.rawValue)_\(Self.compactStamp(indexed)).mp3", Self.sqliteTimestamp(indexed)])
+                                sql:
+                                    "INSERT INTO content_files (content_id, file_type, file_path, file_size, created_at) VALUES (?, 'mp3', ?, 417, ?)",
+                                arguments: [
+                                    legacyKey, "/app/data/exports/audio_\(id.rawValue)_\(Self.compactStamp(indexed)).mp3",
+                                    Self.sqliteTimestamp(indexed),
+                                ]
+                            )
                         }
                         if index % 50 == 2 {
                             try nasDB.execute(
-                                sql: "INSERT INTO migration_log (source_file, content_id, status, message, processed_at) VALUES (?, ?, 'ok', 'imported', ?)",
-                                arguments: ["\(id.rawValue)_\(Self.compactStamp(indexed)).json", legacyKey, Self.sqliteTimestamp(indexed)])
+                                sql:
+                                    "INSERT INTO migration_log (source_file, content_id, status, message, processed_at) VALUES (?, ?, 'ok', 'imported', ?)",
+                                arguments: ["\(id.rawValue)_\(Self.compactStamp(indexed)).json", legacyKey, Self.sqliteTimestamp(indexed)]
+                            )
                         }
                         expectations.nasRows += 1
                     }
@@ -158,7 +173,8 @@ public struct LegacyFixtures {
                 for index in 0..<extra {
                     let id = Self.videoID(&random)
                     let deleted = index % 3 != 2
-                    let indexed = deleted
+                    let indexed =
+                        deleted
                         ? base.addingTimeInterval(step * Double((index * 7) % max(rows, 1)) + 60)
                         : mark.addingTimeInterval(3_600 * Double(index + 1))
                     var row = Self.contentRow(id: id, index: rows + index, indexed: indexed, random: &random)
@@ -170,7 +186,8 @@ public struct LegacyFixtures {
                     try Self.insert(row, into: "content", db: nasDB)
                     try nasDB.execute(
                         sql: "INSERT INTO content_summaries (content_id, summary_text, summary_type) VALUES (?, ?, ?)",
-                        arguments: [id.legacyID, Self.summaryValue(index: rows + index, variant: "comprehensive", random: &random), "comprehensive"])
+                        arguments: [id.legacyID, Self.summaryValue(index: rows + index, variant: "comprehensive", random: &random), "comprehensive"]
+                    )
                     expectations.nasRows += 1
                     if deleted {
                         expectations.deletedOnDashboard.append(id.rawValue)
@@ -274,10 +291,13 @@ public struct LegacyFixtures {
         }
         try db.execute(
             sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders.joined(separator: ", ")))",
-            arguments: arguments)
+            arguments: arguments
+        )
         if row["title"] as? String == latin1Marker {
             try db.execute(
-                sql: "UPDATE \(table) SET title = CAST(x'43616691e920e0206c6120706f7374' AS TEXT) WHERE id = ?", arguments: [row["id"] ?? nil])
+                sql: "UPDATE \(table) SET title = CAST(x'43616691e920e0206c6120706f7374' AS TEXT) WHERE id = ?",
+                arguments: [row["id"] ?? nil]
+            )
         }
     }
 
@@ -296,17 +316,20 @@ public struct LegacyFixtures {
             json = "{\"categories\": [{\"category\": \(JSONText.string(first.category)), \"subcategories\": [\(JSONText.string(firstSub))]}]}"
         case 1:
             pairs.append(CategoryPair(category: second.category, subcategory: secondSub))
-            json = "[{\"category\": \(JSONText.string(first.category)), \"subcategories\": [\(JSONText.string(firstSub))]}, {\"category\": \(JSONText.string(second.category)), \"subcategories\": [\(JSONText.string(secondSub)), \"\"]}]"
+            json =
+                "[{\"category\": \(JSONText.string(first.category)), \"subcategories\": [\(JSONText.string(firstSub))]}, {\"category\": \(JSONText.string(second.category)), \"subcategories\": [\(JSONText.string(secondSub)), \"\"]}]"
         case 2:
             json = "[{\"name\": \(JSONText.string(first.category)), \"subcategories\": [\(JSONText.string(firstSub))]}]"
         default:
-            json = "{'categories': [{'category': \(JSONText.string(first.category)), 'subcategories': [\(JSONText.string(firstSub))]}, \(JSONText.string(second.category))]}"
+            json =
+                "{'categories': [{'category': \(JSONText.string(first.category)), 'subcategories': [\(JSONText.string(firstSub))]}, \(JSONText.string(second.category))]}"
         }
         return (json, pairs.sorted())
     }
 
     static func summaryValue(index: Int, variant: String, random: inout SplitMix64) -> String {
-        let body = "**Overview:**\n• The video explains idea \(index) with examples 🎬\n• It compares approach \(index % 7) and \(index % 5)\n\nBottom line: worth watching (\(random.next() % 1000))."
+        let body =
+            "**Overview:**\n• The video explains idea \(index) with examples 🎬\n• It compares approach \(index % 7) and \(index % 5)\n\nBottom line: worth watching (\(random.next() % 1000))."
         switch index % 6 {
         case 1: return "{\"\(variant == "comprehensive" ? "comprehensive" : "summary")\": \(JSONText.string(body))}"
         case 2:
@@ -372,8 +395,12 @@ public struct LegacyFixtures {
 
     static let taxonomy = Taxonomy.standard
     static let parents = Taxonomy.standard.entries.map(\.category)
-    static let channels = ["Fireship", "3Blue1Brown", "Computerphile", "Kurzgesagt", "Veritasium", "Tom Scott", "Linus Tech Tips", "Le Monde", "El País"]
-    static let words = ["Swift", "PostgreSQL", "Concurrency", "Databases", "Rust", "Cooking", "History", "Quantum", "Music", "Economy", "AI", "Climate"]
+    static let channels = [
+        "Fireship", "3Blue1Brown", "Computerphile", "Kurzgesagt", "Veritasium", "Tom Scott", "Linus Tech Tips", "Le Monde", "El País",
+    ]
+    static let words = [
+        "Swift", "PostgreSQL", "Concurrency", "Databases", "Rust", "Cooking", "History", "Quantum", "Music", "Economy", "AI", "Climate",
+    ]
 
     static func title(index: Int, random: inout SplitMix64) -> String {
         let first = words[Int(random.next() % UInt64(words.count))]
@@ -418,7 +445,15 @@ public struct LegacyFixtures {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(secondsFromGMT: 7_200)!
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.250+02:00", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.250+02:00",
+            parts.year!,
+            parts.month!,
+            parts.day!,
+            parts.hour!,
+            parts.minute!,
+            parts.second!
+        )
     }
 
     static func sqliteTimestamp(_ date: Date) -> String {

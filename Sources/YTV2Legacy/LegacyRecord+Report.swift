@@ -74,7 +74,8 @@ extension LegacyRecord {
 
     private mutating func readV1(_ value: LooseValue, warnings: inout [String]) {
         let video = value["video"] ?? .null
-        exactVideoID = (video["video_id"]?.stringValue).flatMap { try? VideoID($0) }
+        exactVideoID =
+            (video["video_id"]?.stringValue).flatMap { try? VideoID($0) }
             ?? (video["url"]?.stringValue).flatMap { try? VideoID(url: $0) }
         fields.title = video["title"]?.stringValue
         fields.channelName = video["channel"]?.stringValue
@@ -94,8 +95,14 @@ extension LegacyRecord {
         let type = content["summary_type"]?.stringValue ?? summary["type"]?.stringValue ?? "comprehensive"
         let at = Self.date(content["generated_at"], "summary.content.generated_at", &warnings) ?? indexedAt
         if let text = Self.summaryText(content["summary"]),
-            let made = LegacySummary.make(variantName: type, raw: text, headline: content["headline"]?.stringValue,
-                                          language: value["summary_language"]?.stringValue, at: at, warnings: &warnings)
+            let made = LegacySummary.make(
+                variantName: type,
+                raw: text,
+                headline: content["headline"]?.stringValue,
+                language: value["summary_language"]?.stringValue,
+                at: at,
+                warnings: &warnings
+            )
         {
             summaries.append(made)
         }
@@ -103,7 +110,8 @@ extension LegacyRecord {
 
     private mutating func readProcessor(_ value: LooseValue, warnings: inout [String]) {
         let metadata = value["metadata"] ?? .null
-        exactVideoID = (metadata["video_id"]?.stringValue).flatMap { try? VideoID($0) }
+        exactVideoID =
+            (metadata["video_id"]?.stringValue).flatMap { try? VideoID($0) }
             ?? (value["url"]?.stringValue).flatMap { try? VideoID(url: $0) }
         fields.title = metadata["title"]?.stringValue
         fields.channelName = metadata["uploader"]?.stringValue
@@ -119,8 +127,13 @@ extension LegacyRecord {
         let summary = value["summary"] ?? .null
         let at = Self.date(summary["generated_at"], "summary.generated_at", &warnings) ?? indexedAt
         if let text = Self.summaryText(summary["summary"]),
-            let made = LegacySummary.make(variantName: summary["summary_type"]?.stringValue ?? "comprehensive", raw: text,
-                                          headline: summary["headline"]?.stringValue, at: at, warnings: &warnings)
+            let made = LegacySummary.make(
+                variantName: summary["summary_type"]?.stringValue ?? "comprehensive",
+                raw: text,
+                headline: summary["headline"]?.stringValue,
+                at: at,
+                warnings: &warnings
+            )
         {
             summaries.append(made)
         }
@@ -128,7 +141,8 @@ extension LegacyRecord {
 
     private mutating func readUniversal(_ value: LooseValue, warnings: inout [String]) {
         let youtube = value["source_metadata"]?["youtube"] ?? .null
-        exactVideoID = (youtube["video_id"]?.stringValue).flatMap { try? VideoID($0) }
+        exactVideoID =
+            (youtube["video_id"]?.stringValue).flatMap { try? VideoID($0) }
             ?? (value["canonical_url"]?.stringValue).flatMap { try? VideoID(url: $0) }
             ?? (value["id"]?.stringValue).flatMap { try? VideoID(apiID: $0) }
         legacyID = value["id"]?.stringValue
@@ -152,16 +166,26 @@ extension LegacyRecord {
         if case .array(let variants) = summary["variants"] ?? .null, !variants.isEmpty {
             for variant in variants {
                 guard let text = Self.summaryText(variant["text"]) else { continue }
-                if let made = LegacySummary.make(variantName: variant["variant"]?.stringValue ?? "comprehensive", raw: text,
-                                                 headline: variant["headline"]?.stringValue,
-                                                 language: summary["language"]?.stringValue, at: generated, warnings: &warnings) {
+                if let made = LegacySummary.make(
+                    variantName: variant["variant"]?.stringValue ?? "comprehensive",
+                    raw: text,
+                    headline: variant["headline"]?.stringValue,
+                    language: summary["language"]?.stringValue,
+                    at: generated,
+                    warnings: &warnings
+                ) {
                     summaries.append(made)
                 }
             }
         } else if let text = Self.summaryText(summary["summary"]),
-            let made = LegacySummary.make(variantName: summary["summary_type"]?.stringValue ?? "comprehensive", raw: text,
-                                          headline: summary["headline"]?.stringValue, language: summary["language"]?.stringValue,
-                                          at: generated, warnings: &warnings)
+            let made = LegacySummary.make(
+                variantName: summary["summary_type"]?.stringValue ?? "comprehensive",
+                raw: text,
+                headline: summary["headline"]?.stringValue,
+                language: summary["language"]?.stringValue,
+                at: generated,
+                warnings: &warnings
+            )
         {
             summaries.append(made)
         }

@@ -114,8 +114,10 @@ extension LegacyRecord {
     public static func identityColumns(of table: String) -> [String]? {
         switch table {
         case "content":
-            ["id", "video_id", "canonical_url", "indexed_at", "created_at", "updated_at",
-             "key_topics", "named_entities", "analysis", "subcategories_json", "category"]
+            [
+                "id", "video_id", "canonical_url", "indexed_at", "created_at", "updated_at",
+                "key_topics", "named_entities", "analysis", "subcategories_json", "category",
+            ]
         case "content_summaries": ["content_id", "created_at"]
         case "summary_variants": ["video_id", "updated_at", "created_at"]
         case "content_files", "migration_log": ["content_id", "created_at", "processed_at"]

@@ -45,8 +45,15 @@ public struct LegacySummary: Sendable, Equatable {
     public var language: String?
     public var at: Date?
 
-    public init(variant: SummaryVariant, proficiency: ProficiencyLevel? = nil, text: String, rawValue: String? = nil,
-                headline: String? = nil, language: String? = nil, at: Date? = nil) {
+    public init(
+        variant: SummaryVariant,
+        proficiency: ProficiencyLevel? = nil,
+        text: String,
+        rawValue: String? = nil,
+        headline: String? = nil,
+        language: String? = nil,
+        at: Date? = nil
+    ) {
         self.variant = variant
         self.proficiency = proficiency
         self.text = text
@@ -57,8 +64,14 @@ public struct LegacySummary: Sendable, Equatable {
     }
 
     /// Normalizes `raw` (a variant name with an optional `:level`) into a summary, or nil when the text is empty.
-    public static func make(variantName: String, raw: String, headline: String? = nil, language: String? = nil, at: Date? = nil,
-                            warnings: inout [String]) -> LegacySummary? {
+    public static func make(
+        variantName: String,
+        raw: String,
+        headline: String? = nil,
+        language: String? = nil,
+        at: Date? = nil,
+        warnings: inout [String]
+    ) -> LegacySummary? {
         let parsed: (SummaryVariant, ProficiencyLevel?)
         do { parsed = try SummaryVariant.parse(variantName.isEmpty ? "comprehensive" : variantName) } catch {
             warnings.append("summary variant \"\(variantName.prefix(40))\" is not a valid name; stored as comprehensive")
@@ -67,8 +80,14 @@ public struct LegacySummary: Sendable, Equatable {
         let normalized = LegacySummaryText.normalize(raw, variant: parsed.0)
         guard !normalized.normalized.isEmpty else { return nil }
         return LegacySummary(
-            variant: parsed.0, proficiency: parsed.1, text: normalized.normalized,
-            rawValue: normalized.normalized == raw ? nil : raw, headline: headline, language: language, at: at)
+            variant: parsed.0,
+            proficiency: parsed.1,
+            text: normalized.normalized,
+            rawValue: normalized.normalized == raw ? nil : raw,
+            headline: headline,
+            language: language,
+            at: at
+        )
     }
 }
 

@@ -96,7 +96,10 @@ extension LegacySQLiteFile {
     /// Streams the rows of `table` (all columns, values exactly as stored) in rowid order, optionally only `rowids`.
     /// Text that is not valid UTF-8 is repaired and the row carries a warning.
     public func forEachRow(
-        of table: String, columns wanted: [String]? = nil, rowids: [Int64]? = nil, _ body: (LegacyRow) throws -> Void
+        of table: String,
+        columns wanted: [String]? = nil,
+        rowids: [Int64]? = nil,
+        _ body: (LegacyRow) throws -> Void
     ) throws {
         let all = try columns(of: table)
         guard !all.isEmpty else { throw LegacyReadError(file: path, table: table, problem: "the table does not exist") }

@@ -12,7 +12,11 @@ public enum LegacySchema {
     public static func check(_ file: LegacySQLiteFile, role: Role) throws {
         let tables = try file.tables()
         guard tables.contains("content") else {
-            throw LegacyReadError(file: file.path, table: "content", problem: "the table is missing: not a legacy \(role == .dashboard ? "dashboard" : "NAS") file")
+            throw LegacyReadError(
+                file: file.path,
+                table: "content",
+                problem: "the table is missing: not a legacy \(role == .dashboard ? "dashboard" : "NAS") file"
+            )
         }
         guard try file.columns(of: "content").contains("id") else {
             throw LegacyReadError(file: file.path, table: "content", problem: "the id column is missing")

@@ -38,7 +38,8 @@ public struct ProcessorConfiguration: Sendable, Equatable {
         telegramBaseURL = environment["TELEGRAM_API_BASE_URL"] ?? "https://api.telegram.org"
         telegramBotToken = environment["TELEGRAM_BOT_TOKEN"]
         telegramAllowedUsers = Set(
-            (environment["TELEGRAM_ALLOWED_USERS"] ?? "").split(separator: ",").compactMap { Int64(String($0).trimmingASCIIWhitespace) })
+            (environment["TELEGRAM_ALLOWED_USERS"] ?? "").split(separator: ",").compactMap { Int64(String($0).trimmingASCIIWhitespace) }
+        )
         dashboardURL = environment["DASHBOARD_URL"] ?? "http://127.0.0.1:10000"
         localSpeech = environment["TTS_LOCAL"] != "0"
         ytdlpEnabled = environment["YTDLP"] != "0"
@@ -49,9 +50,10 @@ public struct ProcessorConfiguration: Sendable, Equatable {
     public func pipeline(store: Store, http: HTTPFetcher = HTTPFetcher(), logger: Logger) -> ProcessingPipeline {
         let chat = ChatCompletionsClient(baseURL: llmBaseURL, apiKey: llmAPIKey, model: llmModel, http: http)
         // The speech API when configured, else espeak-ng locally when installed, else narration as text only.
-        let speech: (any SpeechSynthesizer)? = ttsBaseURL.map {
-            OpenAISpeech(baseURL: $0, apiKey: ttsAPIKey, model: ttsModel, voice: ttsVoice, http: http)
-        } ?? (localSpeech ? LocalSpeech.available(path: searchPath) : nil)
+        let speech: (any SpeechSynthesizer)? =
+            ttsBaseURL.map {
+                OpenAISpeech(baseURL: $0, apiKey: ttsAPIKey, model: ttsModel, voice: ttsVoice, http: http)
+            } ?? (localSpeech ? LocalSpeech.available(path: searchPath) : nil)
         var metadata: any MetadataSource = YouTubeMetadataSource(baseURL: youtubeBaseURL, http: http)
         var transcripts: any TranscriptSource = YouTubeCaptionSource(http: http, languages: transcriptLanguages)
         if let ytdlp = ytdlpEnabled ? YTDLP.available(path: searchPath) : nil {
@@ -59,21 +61,33 @@ public struct ProcessorConfiguration: Sendable, Equatable {
             transcripts = TranscriptWithFallback(primary: transcripts, ytdlp: ytdlp, languages: transcriptLanguages)
         }
         return ProcessingPipeline(
-            store: store, metadata: metadata, transcripts: transcripts, summarizer: ChatSummarizer(chat: chat),
-            analyzer: ChatAnalyzer(chat: chat), speech: speech, logger: logger)
+            store: store,
+            metadata: metadata,
+            transcripts: transcripts,
+            summarizer: ChatSummarizer(chat: chat),
+            analyzer: ChatAnalyzer(chat: chat),
+            speech: speech,
+            logger: logger
+        )
     }
 
     /// Which providers would be used, for `ytv2 process --dry-run` (no secrets).
     public var providers: [(String, String)] {
         [
             ("metadata", "YouTube oEmbed + watch page at \(youtubeBaseURL)"),
-            ("transcript", "caption tracks of the watch page, languages \(transcriptLanguages.joined(separator: ", "))"
-                + (ytdlpEnabled && YTDLP.available(path: searchPath) != nil ? "; yt-dlp when they fail" : "")),
+            (
+                "transcript",
+                "caption tracks of the watch page, languages \(transcriptLanguages.joined(separator: ", "))"
+                    + (ytdlpEnabled && YTDLP.available(path: searchPath) != nil ? "; yt-dlp when they fail" : "")
+            ),
             ("summarizer", "chat completions at \(llmBaseURL), model \(llmModel)\(llmAPIKey == nil ? ", no API key" : "")"),
             ("analyzer", "chat completions at \(llmBaseURL), model \(llmModel), validated against the taxonomy"),
-            ("speech", ttsBaseURL.map { "speech API at \($0), model \(ttsModel), voice \(ttsVoice)" }
-                ?? (localSpeech ? LocalSpeech.available(path: searchPath)?.name : nil).map { "\($0) (local; no TTS_BASE_URL)" }
-                ?? "none (no TTS_BASE_URL, no espeak-ng): narration stored as text only"),
+            (
+                "speech",
+                ttsBaseURL.map { "speech API at \($0), model \(ttsModel), voice \(ttsVoice)" }
+                    ?? (localSpeech ? LocalSpeech.available(path: searchPath)?.name : nil).map { "\($0) (local; no TTS_BASE_URL)" }
+                    ?? "none (no TTS_BASE_URL, no espeak-ng): narration stored as text only"
+            ),
         ]
     }
 }

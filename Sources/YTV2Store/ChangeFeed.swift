@@ -62,7 +62,9 @@ extension Store {
     }
 
     private static func listen(
-        configuration: DatabaseConfiguration, logger: Logger, maximumBackoff: Duration,
+        configuration: DatabaseConfiguration,
+        logger: Logger,
+        maximumBackoff: Duration,
         into continuation: AsyncStream<ChangeFeedEvent>.Continuation
     ) async {
         var hasConnected = false
@@ -72,7 +74,10 @@ extension Store {
             connectionNumber += 1
             do {
                 let connection = try await PostgresConnection.connect(
-                    configuration: try configuration.connectionConfiguration(), id: connectionNumber, logger: logger)
+                    configuration: try configuration.connectionConfiguration(),
+                    id: connectionNumber,
+                    logger: logger
+                )
                 do {
                     try await connection.listen(on: changeChannel) { notifications in
                         continuation.yield(hasConnected ? .reconnected : .connected)

@@ -1,7 +1,7 @@
 import Foundation
-import YTV2Core
 import Logging
 import PostgresNIO
+import YTV2Core
 
 /// Row count and content checksum of one table, the figures a restore must reproduce.
 public struct TableFigures: Codable, Sendable, Equatable {
@@ -52,16 +52,23 @@ public struct DatabaseBackup: Sendable {
         do {
             // --serializable-deferrable: the dump is one consistent snapshot even while services write.
             try ExternalCommand.run(
-                bin + "/pg_dump", ["--format=custom", "--serializable-deferrable", "--no-owner", "--file", dump.path],
-                environment: store.configuration.libpqEnvironment)
+                bin + "/pg_dump",
+                ["--format=custom", "--serializable-deferrable", "--no-owner", "--file", dump.path],
+                environment: store.configuration.libpqEnvironment
+            )
         } catch {
             throw StoreError.backup("pg_dump failed: \(error)")
         }
         let figures = try await Self.figures(store: store)
         let (sha, bytes) = try FileChecksum.sha256(of: dump)
         let manifest = BackupManifest(
-            createdAt: Date(), dumpFile: Self.dumpName, dumpSHA256: sha, dumpBytes: bytes,
-            schemaVersion: try await store.schemaVersion(), tables: figures)
+            createdAt: Date(),
+            dumpFile: Self.dumpName,
+            dumpSHA256: sha,
+            dumpBytes: bytes,
+            schemaVersion: try await store.schemaVersion(),
+            tables: figures
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
@@ -84,7 +91,9 @@ public struct DatabaseBackup: Sendable {
         guard FileManager.default.fileExists(atPath: dump.path) else { throw StoreError.backup("\(dump.path) is missing") }
         let (sha, _) = try FileChecksum.sha256(of: dump)
         guard sha == manifest.dumpSHA256 else {
-            throw StoreError.backup("\(dump.path) does not match the manifest's sha256 (\(manifest.dumpSHA256.prefix(12))… expected, \(sha.prefix(12))… found)")
+            throw StoreError.backup(
+                "\(dump.path) does not match the manifest's sha256 (\(manifest.dumpSHA256.prefix(12))… expected, \(sha.prefix(12))… found)"
+            )
         }
         return manifest
     }
@@ -101,9 +110,12 @@ public struct DatabaseBackup: Sendable {
         do {
             try ExternalCommand.run(
                 bin + "/pg_restore",
-                ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error",
-                 "--dbname", configuration.database, directory.appendingPathComponent(manifest.dumpFile).path],
-                environment: environment)
+                [
+                    "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error",
+                    "--dbname", configuration.database, directory.appendingPathComponent(manifest.dumpFile).path,
+                ],
+                environment: environment
+            )
         } catch {
             throw StoreError.backup("pg_restore failed: \(error)")
         }
@@ -115,8 +127,11 @@ public struct DatabaseBackup: Sendable {
                 differences.append("\(table): missing after restore")
                 continue
             }
-            if actual.rows != expected.rows { differences.append("\(table): \(actual.rows) rows, expected \(expected.rows)") }
-            else if actual.checksum != expected.checksum { differences.append("\(table): content checksum differs") }
+            if actual.rows != expected.rows {
+                differences.append("\(table): \(actual.rows) rows, expected \(expected.rows)")
+            } else if actual.checksum != expected.checksum {
+                differences.append("\(table): content checksum differs")
+            }
         }
         guard differences.isEmpty else {
             throw StoreError.backup("the restored database differs from the backup: " + differences.joined(separator: "; "))
@@ -135,7 +150,10 @@ public struct DatabaseBackup: Sendable {
                         unsafeSQL: """
                             SELECT count(*), coalesce(md5(string_agg(h, '' ORDER BY h)), '')
                             FROM (SELECT md5(t::text) AS h FROM \(table) t) rows
-                            """), logger: store.logger)
+                            """
+                    ),
+                    logger: store.logger
+                )
                 for try await (count, checksum) in rows.decode((Int, String).self) {
                     result[table] = TableFigures(rows: count, checksum: checksum)
                 }

@@ -5,7 +5,10 @@ import PostgresNIO
 
 /// Where the database is: parsed from a `postgres://` URL, as `DATABASE_URL` gives it.
 public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
-    public enum TLSMode: String, Sendable { case disable, prefer, require, verifyFull = "verify-full" }
+    public enum TLSMode: String, Sendable {
+        case disable, prefer, require
+        case verifyFull = "verify-full"
+    }
 
     public var host: String
     public var port: Int
@@ -46,8 +49,13 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
         default: throw StoreError.invalidInput("DATABASE_URL sslmode \"\(sslmode)\" is not one of disable, prefer, require, verify-full")
         }
         self.init(
-            host: host, port: components.port ?? 5432, username: user.removingPercentEncoding ?? user,
-            password: components.password?.removingPercentEncoding ?? components.password, database: database, tlsMode: mode)
+            host: host,
+            port: components.port ?? 5432,
+            username: user.removingPercentEncoding ?? user,
+            password: components.password?.removingPercentEncoding ?? components.password,
+            database: database,
+            tlsMode: mode
+        )
     }
 
     /// The same server with another database name (the maintenance database, a test database).
@@ -100,7 +108,13 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
         let tls: PostgresClient.Configuration.TLS =
             tlsSettings.map { $0.required ? .require($0.configuration) : .prefer($0.configuration) } ?? .disable
         var configuration = PostgresClient.Configuration(
-            host: host, port: port, username: username, password: password, database: database, tls: tls)
+            host: host,
+            port: port,
+            username: username,
+            password: password,
+            database: database,
+            tls: tls
+        )
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.maximumConnections = 10
         return configuration
@@ -114,7 +128,13 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
             tls = settings.required ? .require(context) : .prefer(context)
         }
         var configuration = PostgresConnection.Configuration(
-            host: host, port: port, username: username, password: password, database: database, tls: tls)
+            host: host,
+            port: port,
+            username: username,
+            password: password,
+            database: database,
+            tls: tls
+        )
         configuration.options.connectTimeout = .seconds(5)
         return configuration
     }
@@ -125,7 +145,10 @@ extension DatabaseConfiguration {
     public func createDatabaseIfMissing(logger: Logger) async throws {
         try await mappingErrors {
             let connection = try await PostgresConnection.connect(
-                configuration: try with(database: "postgres").connectionConfiguration(), id: 1, logger: logger)
+                configuration: try with(database: "postgres").connectionConfiguration(),
+                id: 1,
+                logger: logger
+            )
             do {
                 let rows = try await connection.query("SELECT 1 FROM pg_database WHERE datname = \(database)", logger: logger)
                 var exists = false

@@ -2,7 +2,7 @@ import CYTV2Spawn
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Runs a helper program (initdb, pg_ctl, pg_dump, useradd) to completion and captures its output.
@@ -24,7 +24,10 @@ struct ExternalCommand {
     /// Runs `executable` with `arguments`; with `user` set (as root), through `runuser -u user --`.
     @discardableResult
     static func run(
-        _ executable: String, _ arguments: [String], environment: [String: String] = [:], asUser user: String? = nil,
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        asUser user: String? = nil,
         allowedStatuses: Set<Int32> = [0]
     ) throws -> (status: Int32, output: String) {
         let argv: [String]
@@ -51,8 +54,8 @@ struct ExternalCommand {
         let cArguments = argv.map { strdup($0) } + [nil]
         let cEnvironment = env.map { strdup($0) } + [nil]
         defer {
-            cArguments.forEach { free($0) }
-            cEnvironment.forEach { free($0) }
+            for argument in cArguments { free(argument) }
+            for variable in cEnvironment { free(variable) }
         }
         let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, cEnvironment)
         guard spawned == 0 else {

@@ -1,11 +1,11 @@
 import Crypto
 import Foundation
-import YTV2Core
 import Logging
 import PostgresNIO
+import YTV2Core
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A private PostgreSQL cluster under a folder of the project (`.ytv2/` by default), for running with no
@@ -76,7 +76,8 @@ public struct LocalCluster: Sendable {
             return URL(fileURLWithPath: initdb).resolvingSymlinksInPath().deletingLastPathComponent().path
         }
         throw StoreError.unavailable(
-            "PostgreSQL is not installed (no initdb found). Run ./scripts/setup, or set DATABASE_URL to use an existing server")
+            "PostgreSQL is not installed (no initdb found). Run ./scripts/setup, or set DATABASE_URL to use an existing server"
+        )
     }
 
     // MARK: Start, stop, status
@@ -105,8 +106,13 @@ public struct LocalCluster: Sendable {
             }
         }
         let configuration = DatabaseConfiguration(
-            host: "127.0.0.1", port: state.port, username: state.superuser, password: state.password, database: state.database,
-            tlsMode: .disable)
+            host: "127.0.0.1",
+            port: state.port,
+            username: state.superuser,
+            password: state.password,
+            database: state.database,
+            tlsMode: .disable
+        )
         try await configuration.createDatabaseIfMissing(logger: logger)
         return configuration
     }
@@ -124,30 +130,54 @@ public struct LocalCluster: Sendable {
     public func status() throws -> Status {
         guard let state = try loadState() else {
             return Status(
-                root: root.path, initialized: false, running: false, dataDirectory: nil, port: nil, pid: nil, systemUser: nil,
-                logFile: defaultLogFile.path)
+                root: root.path,
+                initialized: false,
+                running: false,
+                dataDirectory: nil,
+                port: nil,
+                pid: nil,
+                systemUser: nil,
+                logFile: defaultLogFile.path
+            )
         }
         let bin = try Self.binDirectory()
         let running = try isRunning(state: state, bin: bin)
         let pidText = try? String(contentsOfFile: state.dataDirectory + "/postmaster.pid", encoding: .utf8)
         let pid = running ? pidText?.split(separator: "\n").first.flatMap { Int($0) } : nil
         return Status(
-            root: root.path, initialized: true, running: running, dataDirectory: state.dataDirectory, port: state.port, pid: pid,
-            systemUser: state.systemUser, logFile: state.logFile ?? defaultLogFile.path)
+            root: root.path,
+            initialized: true,
+            running: running,
+            dataDirectory: state.dataDirectory,
+            port: state.port,
+            pid: pid,
+            systemUser: state.systemUser,
+            logFile: state.logFile ?? defaultLogFile.path
+        )
     }
 
     /// The connection settings of an initialized cluster, without starting anything.
     public func configuration() throws -> DatabaseConfiguration? {
         try loadState().map {
             DatabaseConfiguration(
-                host: "127.0.0.1", port: $0.port, username: $0.superuser, password: $0.password, database: $0.database, tlsMode: .disable)
+                host: "127.0.0.1",
+                port: $0.port,
+                username: $0.superuser,
+                password: $0.password,
+                database: $0.database,
+                tlsMode: .disable
+            )
         }
     }
 
     private func isRunning(state: State, bin: String) throws -> Bool {
         guard FileManager.default.fileExists(atPath: state.dataDirectory + "/PG_VERSION") else { return false }
         let (status, _) = try ExternalCommand.run(
-            bin + "/pg_ctl", ["-D", state.dataDirectory, "status"], asUser: state.systemUser, allowedStatuses: [0, 3, 4])
+            bin + "/pg_ctl",
+            ["-D", state.dataDirectory, "status"],
+            asUser: state.systemUser,
+            allowedStatuses: [0, 3, 4]
+        )
         return status == 0
     }
 
@@ -163,7 +193,8 @@ public struct LocalCluster: Sendable {
             try ExternalCommand.run(
                 bin + "/pg_ctl",
                 ["-D", state.dataDirectory, "-l", logFile.path, "-w", "-t", "60", "-o", options.joined(separator: " "), "start"],
-                asUser: state.systemUser)
+                asUser: state.systemUser
+            )
         } catch {
             let log = (try? String(contentsOf: logFile, encoding: .utf8)).map { $0.split(separator: "\n").suffix(5).joined(separator: "\n") } ?? ""
             throw StoreError.unavailable("the private PostgreSQL did not start: \(error)\n\(log)")
@@ -234,8 +265,15 @@ public struct LocalCluster: Sendable {
             try ExternalCommand.run(bin + "/initdb", arguments + ["--no-locale"], asUser: systemUser)
         }
         let state = State(
-            port: try Self.freePort(), superuser: "ytv2", password: password, database: "ytv2", dataDirectory: dataDirectory,
-            socketDirectory: socketDirectory, systemUser: systemUser, logFile: logFile)
+            port: try Self.freePort(),
+            superuser: "ytv2",
+            password: password,
+            database: "ytv2",
+            dataDirectory: dataDirectory,
+            socketDirectory: socketDirectory,
+            systemUser: systemUser,
+            logFile: logFile
+        )
         try saveState(state)
         return state
     }
@@ -264,7 +302,8 @@ public struct LocalCluster: Sendable {
         if getpwnam(user) == nil {
             try ExternalCommand.run(
                 try ExternalCommand.locate("useradd"),
-                ["--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", user])
+                ["--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", user]
+            )
         }
         return user
     }

@@ -1,8 +1,8 @@
 import Crypto
 import Foundation
-import YTV2Core
 import Logging
 import PostgresNIO
+import YTV2Core
 
 /// One numbered SQL migration file (`0001_schema_v1.sql`).
 public struct Migration: Sendable, Equatable {
@@ -89,7 +89,9 @@ public struct SchemaMigrator: Sendable {
                 checksum   text        NOT NULL,
                 applied_at timestamptz NOT NULL DEFAULT now()
             )
-            """, logger: logger)
+            """,
+            logger: logger
+        )
         let applied = try await appliedMigrations(connection)
         try check(applied: applied)
         var report = Report(applied: [], alreadyApplied: applied.count, schemaVersion: applied.keys.max() ?? 0)
@@ -101,7 +103,8 @@ public struct SchemaMigrator: Sendable {
                 }
                 try await transaction.query(
                     "INSERT INTO schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(migration.checksum))",
-                    logger: logger)
+                    logger: logger
+                )
             }
             report.applied.append(migration.fileName)
             report.schemaVersion = migration.version
@@ -123,7 +126,8 @@ public struct SchemaMigrator: Sendable {
         for (version, record) in applied.sorted(by: { $0.key < $1.key }) {
             guard let shipped = migrations.first(where: { $0.version == version }) else {
                 throw StoreError.migration(
-                    "the database has migration \(version) (\(record.name)) applied, which this version of ytv2 does not ship; upgrade ytv2")
+                    "the database has migration \(version) (\(record.name)) applied, which this version of ytv2 does not ship; upgrade ytv2"
+                )
             }
             guard shipped.checksum == record.checksum else {
                 throw StoreError.migration(

@@ -45,7 +45,8 @@ struct ReportFilterSQL {
                 v.video_id IN (SELECT t.video_id FROM videos t WHERE t.title ILIKE \(pattern)
                                UNION SELECT c.video_id FROM videos c WHERE c.channel_name ILIKE \(pattern)
                                UNION SELECT s.video_id FROM summaries s WHERE s.is_latest AND s.text ILIKE \(pattern))
-                """)
+                """
+            )
         }
     }
 

@@ -37,16 +37,38 @@ extension ReportRecord {
     /// A record from a video's metadata as another source holds it (the legacy copy the shadow reads compare with);
     /// a missing title reads as empty, missing flags as false, missing lists as empty.
     public init(
-        videoID: VideoID, metadata m: VideoMetadata, indexedAt: Date, categorization: Categorization?, audio: AudioInfo?,
-        summaries: [StoredSummary], updatedAt: Date
+        videoID: VideoID,
+        metadata m: VideoMetadata,
+        indexedAt: Date,
+        categorization: Categorization?,
+        audio: AudioInfo?,
+        summaries: [StoredSummary],
+        updatedAt: Date
     ) {
         self.init(
-            videoID: videoID, contentSource: m.contentSource ?? "youtube", title: m.title ?? "", channelName: m.channelName,
-            channelID: m.channelID, thumbnailURL: m.thumbnailURL, publishedAt: m.publishedAt, indexedAt: indexedAt,
-            durationSeconds: m.durationSeconds, wordCount: m.wordCount, viewCount: m.viewCount, hasTranscript: m.hasTranscript ?? false,
-            transcriptChars: m.transcriptChars, contentType: m.contentType, complexityLevel: m.complexityLevel, language: m.language,
-            keyTopics: m.keyTopics ?? [], namedEntities: m.namedEntities ?? [], categorization: categorization, audio: audio,
-            summaries: summaries, updatedAt: updatedAt)
+            videoID: videoID,
+            contentSource: m.contentSource ?? "youtube",
+            title: m.title ?? "",
+            channelName: m.channelName,
+            channelID: m.channelID,
+            thumbnailURL: m.thumbnailURL,
+            publishedAt: m.publishedAt,
+            indexedAt: indexedAt,
+            durationSeconds: m.durationSeconds,
+            wordCount: m.wordCount,
+            viewCount: m.viewCount,
+            hasTranscript: m.hasTranscript ?? false,
+            transcriptChars: m.transcriptChars,
+            contentType: m.contentType,
+            complexityLevel: m.complexityLevel,
+            language: m.language,
+            keyTopics: m.keyTopics ?? [],
+            namedEntities: m.namedEntities ?? [],
+            categorization: categorization,
+            audio: audio,
+            summaries: summaries,
+            updatedAt: updatedAt
+        )
     }
 }
 
@@ -79,8 +101,16 @@ public struct StoredSummary: Sendable, Equatable {
     public var createdAt: Date
 
     public init(
-        variant: SummaryVariant, revision: Int, isLatest: Bool, text: String, html: String? = nil, headline: String? = nil,
-        language: String? = nil, proficiency: ProficiencyLevel? = nil, generatedAt: Date? = nil, createdAt: Date
+        variant: SummaryVariant,
+        revision: Int,
+        isLatest: Bool,
+        text: String,
+        html: String? = nil,
+        headline: String? = nil,
+        language: String? = nil,
+        proficiency: ProficiencyLevel? = nil,
+        generatedAt: Date? = nil,
+        createdAt: Date
     ) {
         self.variant = variant
         self.revision = revision
@@ -155,8 +185,14 @@ public struct ReportFacets: Sendable, Equatable {
     public var hasAudio: [(value: Bool, count: Int)]
 
     public init(
-        sources: [FacetCount], categories: [CategoryFacet], channels: [FacetCount], languages: [FacetCount], contentTypes: [FacetCount],
-        complexities: [FacetCount], summaryTypes: [FacetCount], hasAudio: [(value: Bool, count: Int)]
+        sources: [FacetCount],
+        categories: [CategoryFacet],
+        channels: [FacetCount],
+        languages: [FacetCount],
+        contentTypes: [FacetCount],
+        complexities: [FacetCount],
+        summaryTypes: [FacetCount],
+        hasAudio: [(value: Bool, count: Int)]
     ) {
         self.sources = sources
         self.categories = categories

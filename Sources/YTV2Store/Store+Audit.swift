@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
-import YTV2Core
 import PostgresNIO
+import YTV2Core
 
 /// One audit-log entry as stored.
 public struct AuditEntry: Sendable, Equatable {
@@ -37,13 +37,20 @@ extension Store {
     }
 
     /// Appends inside the caller's transaction; the database trigger links the entry into the hash chain.
-    func appendAudit(actor: String, action: String, subject: String?, details: some Encodable, on connection: PostgresConnection)
+    func appendAudit(
+        actor: String,
+        action: String,
+        subject: String?,
+        details: some Encodable,
+        on connection: PostgresConnection
+    )
         async throws
     {
         let detailsJSON = try jsonText(details)
         try await connection.query(
             "INSERT INTO audit_log (actor, action, subject, details) VALUES (\(actor), \(action), \(subject), \(detailsJSON)::jsonb)",
-            logger: logger)
+            logger: logger
+        )
     }
 
     /// The most recent entries, newest first.
@@ -82,11 +89,14 @@ extension Store {
                     SELECT seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), actor, action, subject,
                            details::text, prev_hash, hash
                     FROM audit_log ORDER BY seq \(order)\(limitClause)
-                    """), logger: logger)
+                    """
+            ),
+            logger: logger
+        )
         var entries: [AuditEntry] = []
         for try await (seq, at, actor, action, subject, details, prev, hash) in rows.decode(
-            (Int, String, String, String, String?, String, String, String).self)
-        {
+            (Int, String, String, String, String?, String, String, String).self
+        ) {
             entries.append(AuditEntry(seq: seq, at: at, actor: actor, action: action, subject: subject, details: details, prevHash: prev, hash: hash))
         }
         return entries

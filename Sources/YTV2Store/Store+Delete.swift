@@ -14,7 +14,9 @@ extension Store {
                 SELECT (SELECT count(*) FROM summaries WHERE video_id = \(id.rawValue)),
                        (SELECT count(*) FROM audio WHERE video_id = \(id.rawValue))
                 FROM videos WHERE video_id = \(id.rawValue)
-                """, logger: logger)
+                """,
+                logger: logger
+            )
             var found: (Int, Int)?
             for try await row in counts.decode((Int, Int).self) { found = row }
             guard let (summaries, audio) = found else {
@@ -25,10 +27,16 @@ extension Store {
                 """
                 INSERT INTO tombstones (video_id, deleted_by, reason) VALUES (\(id.rawValue), \(actor), \(reason))
                 ON CONFLICT (video_id) DO UPDATE SET deleted_at = now(), deleted_by = EXCLUDED.deleted_by, reason = EXCLUDED.reason
-                """, logger: logger)
+                """,
+                logger: logger
+            )
             try await appendAudit(
-                actor: actor, action: "video.delete", subject: id.rawValue,
-                details: DeleteAudit(reason: reason, summaries: summaries, audio: audio), on: connection)
+                actor: actor,
+                action: "video.delete",
+                subject: id.rawValue,
+                details: DeleteAudit(reason: reason, summaries: summaries, audio: audio),
+                on: connection
+            )
             try await connection.notifyChange(ChangeEvent(videoID: id, op: .deleted, summaryTypes: []), logger: logger)
             return DeleteOutcome(videoID: id, summariesDeleted: summaries, audioDeleted: audio)
         }

@@ -24,7 +24,10 @@ extension Store {
             // plain counts are exact. Subcategories are counted per distinct categorization, then expanded: far fewer
             // jsonb expansions than one per video.
             let parents = try await counts(
-                .category, select: "c.value->>'category'", from: "videos v CROSS JOIN LATERAL jsonb_array_elements(v.categories) c")
+                .category,
+                select: "c.value->>'category'",
+                from: "videos v CROSS JOIN LATERAL jsonb_array_elements(v.categories) c"
+            )
             let subFilter = try ReportFilterSQL(query.removing(.category))
             let subRows = try await connection.query(
                 PostgresQuery(
@@ -34,7 +37,11 @@ extension Store {
                              CROSS JOIN LATERAL jsonb_array_elements(g.categories) c
                              CROSS JOIN LATERAL jsonb_array_elements_text(c.value->'subcategories') s
                         GROUP BY 1, 2
-                        """, binds: subFilter.binds), logger: logger)
+                        """,
+                    binds: subFilter.binds
+                ),
+                logger: logger
+            )
             var subcategories: [String: [FacetCount]] = [:]
             for try await (parent, sub, count) in subRows.decode((String?, String, Int).self) {
                 guard let parent, !sub.isEmpty else { continue }
@@ -49,7 +56,10 @@ extension Store {
             let complexities = try await counts(.complexity, select: "v.complexity_level")
             // One latest summary per (video, variant): the join yields a video at most once per variant.
             let summaryTypes = try await counts(
-                .summaryType, select: "s.variant", from: "videos v JOIN summaries s ON s.video_id = v.video_id AND s.is_latest")
+                .summaryType,
+                select: "s.variant",
+                from: "videos v JOIN summaries s ON s.video_id = v.video_id AND s.is_latest"
+            )
 
             let audioFilter = try ReportFilterSQL(query.removing(.hasAudio))
             let audioRows = try await connection.query(
@@ -58,13 +68,24 @@ extension Store {
                         SELECT a.video_id IS NOT NULL AS has, count(*)
                         FROM videos v LEFT JOIN audio a ON a.video_id = v.video_id \(audioFilter.whereClause)
                         GROUP BY 1 ORDER BY 2 DESC, 1 DESC
-                        """, binds: audioFilter.binds), logger: logger)
+                        """,
+                    binds: audioFilter.binds
+                ),
+                logger: logger
+            )
             var hasAudio: [(value: Bool, count: Int)] = []
             for try await (value, count) in audioRows.decode((Bool, Int).self) { hasAudio.append((value, count)) }
 
             return ReportFacets(
-                sources: sources, categories: categories, channels: channels, languages: languages, contentTypes: contentTypes,
-                complexities: complexities, summaryTypes: summaryTypes, hasAudio: hasAudio)
+                sources: sources,
+                categories: categories,
+                channels: channels,
+                languages: languages,
+                contentTypes: contentTypes,
+                complexities: complexities,
+                summaryTypes: summaryTypes,
+                hasAudio: hasAudio
+            )
         }
     }
 }

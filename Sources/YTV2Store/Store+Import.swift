@@ -17,8 +17,16 @@ public struct LedgerEntry: Sendable, Equatable {
     public var reason: String?
     public var warnings: [String]
 
-    public init(sourceFile: String, sourceTable: String, sourceKey: String, rowSHA256: String, outcome: Outcome,
-                targetVideoID: String?, reason: String?, warnings: [String]) {
+    public init(
+        sourceFile: String,
+        sourceTable: String,
+        sourceKey: String,
+        rowSHA256: String,
+        outcome: Outcome,
+        targetVideoID: String?,
+        reason: String?,
+        warnings: [String]
+    ) {
         self.sourceFile = sourceFile
         self.sourceTable = sourceTable
         self.sourceKey = sourceKey
@@ -63,7 +71,14 @@ public struct ImportedVideo: Sendable {
     public var audio: AudioDraft?
     public var aliases: [String]
 
-    public init(id: VideoID, metadata: VideoMetadata, categorization: Categorization?, revisions: [SummaryDraft], audio: AudioDraft?, aliases: [String]) {
+    public init(
+        id: VideoID,
+        metadata: VideoMetadata,
+        categorization: Categorization?,
+        revisions: [SummaryDraft],
+        audio: AudioDraft?,
+        aliases: [String]
+    ) {
         self.id = id
         self.metadata = metadata
         self.categorization = categorization
@@ -126,7 +141,9 @@ extension Store {
                 SELECT l.source_file, l.source_table, l.source_key, l.row_sha256, l.outcome
                 FROM json_to_recordset(\(keys)::json) AS k(f text, t text, k text)
                 JOIN migration_ledger l ON l.source_file = k.f AND l.source_table = k.t AND l.source_key = k.k
-                """, logger: logger)
+                """,
+                logger: logger
+            )
             for try await (file, table, key, sha, outcome) in rows.decode((String, String, String, String, String).self) {
                 result[Self.ledgerKey(file, table, key)] = (sha, outcome)
             }
@@ -138,7 +155,8 @@ extension Store {
     public func ledgerCount(files: [String]) async throws -> Int {
         try await read { [self] connection in
             for try await count in try await connection.query(
-                "SELECT count(*)::int FROM migration_ledger WHERE source_file = ANY(\(files))", logger: logger
+                "SELECT count(*)::int FROM migration_ledger WHERE source_file = ANY(\(files))",
+                logger: logger
             ).decode(Int.self) {
                 return count
             }
@@ -160,10 +178,12 @@ extension Store {
             let lockIDs = (ids + batch.tombstones.map(\.0.rawValue)).sorted()
             try await connection.query(
                 "SELECT pg_advisory_xact_lock(7274002, hashtext(id)) FROM unnest(\(lockIDs)::text[]) WITH ORDINALITY AS t(id, n) ORDER BY n",
-                logger: logger)
+                logger: logger
+            )
             var deleted = Set<String>()
             for try await id in try await connection.query(
-                "SELECT video_id::text FROM tombstones WHERE video_id = ANY(\(ids)::text[])", logger: logger
+                "SELECT video_id::text FROM tombstones WHERE video_id = ANY(\(ids)::text[])",
+                logger: logger
             ).decode(String.self) {
                 deleted.insert(id)
             }
@@ -173,14 +193,18 @@ extension Store {
                 result.videosWritten = try await upsertVideos(deleted.isEmpty ? videosJSON : videos.map(\.recordJSON).jsonArray, on: connection)
                 result.revisionsAdded = try await addRevisions(videos, on: connection)
                 result.audioStored = try await storeAudio(videos, on: connection)
-                let aliases = videos.flatMap { video in video.aliases.filter { $0 != video.id.rawValue }.map { AliasRecord(alias: $0, video_id: video.id.rawValue) } }
+                let aliases = videos.flatMap { video in
+                    video.aliases.filter { $0 != video.id.rawValue }.map { AliasRecord(alias: $0, video_id: video.id.rawValue) }
+                }
                 if !aliases.isEmpty {
                     try await connection.query(
                         """
                         INSERT INTO video_aliases (alias, video_id)
                         SELECT alias, video_id FROM json_to_recordset(\(try batchJSON(aliases))::json) AS t(alias text, video_id text)
                         ON CONFLICT (alias) DO NOTHING
-                        """, logger: logger)
+                        """,
+                        logger: logger
+                    )
                 }
             }
             if !batch.tombstones.isEmpty {
@@ -190,12 +214,20 @@ extension Store {
                     INSERT INTO tombstones (video_id, deleted_by, reason)
                     SELECT video_id, \(actor), reason FROM json_to_recordset(\(try batchJSON(records))::json) AS t(video_id text, reason text)
                     ON CONFLICT (video_id) DO NOTHING RETURNING video_id
-                    """, logger: logger)
+                    """,
+                    logger: logger
+                )
                 result.tombstonesAdded = try await rows.collect().count
             }
             if !batch.quarantine.isEmpty {
                 let records = batch.quarantine.map {
-                    QuarantineRecord(source_file: $0.sourceFile, source_table: $0.sourceTable, source_key: $0.sourceKey, reason: $0.reason, row_data: $0.rowJSON)
+                    QuarantineRecord(
+                        source_file: $0.sourceFile,
+                        source_table: $0.sourceTable,
+                        source_key: $0.sourceKey,
+                        reason: $0.reason,
+                        row_data: $0.rowJSON
+                    )
                 }
                 try await connection.query(
                     """
@@ -204,13 +236,16 @@ extension Store {
                     FROM json_to_recordset(\(try batchJSON(records))::json) AS t(source_file text, source_table text, source_key text, reason text, row_data text)
                     ON CONFLICT (source_file, source_table, source_key)
                     DO UPDATE SET reason = excluded.reason, row_data = excluded.row_data, quarantined_at = now()
-                    """, logger: logger)
+                    """,
+                    logger: logger
+                )
                 result.quarantined = batch.quarantine.count
             }
             var ledger = batch.ledger
             for index in ledger.indices {
                 guard let target = ledger[index].targetVideoID, deleted.contains(target),
-                      ledger[index].outcome == .imported || ledger[index].outcome == .merged else { continue }
+                    ledger[index].outcome == .imported || ledger[index].outcome == .merged
+                else { continue }
                 ledger[index].outcome = .tombstoned
                 ledger[index].reason = "deleted in YTV2 after an earlier import"
             }
@@ -225,7 +260,9 @@ extension Store {
                     ON CONFLICT (source_file, source_table, source_key) DO UPDATE SET
                         row_sha256 = excluded.row_sha256, outcome = excluded.outcome, target_video_id = excluded.target_video_id,
                         reason = excluded.reason, warnings = excluded.warnings, recorded_at = now()
-                    """, logger: logger)
+                    """,
+                    logger: logger
+                )
                 result.ledgerEntries = ledger.count
             }
             return result
@@ -285,7 +322,9 @@ extension Store {
                    excluded.has_transcript, excluded.transcript_chars, excluded.content_type, excluded.complexity_level,
                    excluded.language, excluded.key_topics, excluded.named_entities, excluded.categories, excluded.categorization_origin)
             RETURNING 1
-            """, logger: logger)
+            """,
+            logger: logger
+        )
         return try await rows.collect().count
     }
 
@@ -294,7 +333,9 @@ extension Store {
         let ids = videos.map(\.id.rawValue)
         var existing: [String: (max: Int, hashes: Set<String>)] = [:]
         let rows = try await connection.query(
-            "SELECT video_id::text, variant, revision, md5(text) FROM summaries WHERE video_id = ANY(\(ids)::text[])", logger: logger)
+            "SELECT video_id::text, variant, revision, md5(text) FROM summaries WHERE video_id = ANY(\(ids)::text[])",
+            logger: logger
+        )
         for try await (id, variant, revision, hash) in rows.decode((String, String, Int, String).self) {
             var entry = existing[id + "/" + variant] ?? (0, [])
             entry.max = max(entry.max, revision)
@@ -328,7 +369,9 @@ extension Store {
                 UPDATE summaries s SET is_latest = false
                 FROM json_to_recordset(\(try batchJSON(replacedLatest))::json) AS t(video_id text, variant text)
                 WHERE s.video_id = t.video_id AND s.variant = t.variant AND s.is_latest
-                """, logger: logger)
+                """,
+                logger: logger
+            )
         }
         try await connection.query(
             """
@@ -338,15 +381,22 @@ extension Store {
             FROM json_to_recordset(\(records.map(\.json).jsonArray)::json) AS t(
                 video_id text, variant text, revision integer, is_latest boolean, text text, html text, headline text, language text,
                 proficiency text, raw_value text, generated_at double precision)
-            """, logger: logger)
+            """,
+            logger: logger
+        )
         return records.count
     }
 
     private func storeAudio(_ videos: [ImportedVideo], on connection: PostgresConnection) async throws -> Int {
         let records = videos.compactMap { video in
             video.audio.map {
-                AudioRecord(video_id: video.id.rawValue, base64: Data($0.bytes).base64EncodedString(), sha256: $0.bytes.sha256Hex,
-                            duration_seconds: $0.durationSeconds, mime: $0.mime)
+                AudioRecord(
+                    video_id: video.id.rawValue,
+                    base64: Data($0.bytes).base64EncodedString(),
+                    sha256: $0.bytes.sha256Hex,
+                    duration_seconds: $0.durationSeconds,
+                    mime: $0.mime
+                )
             }
         }
         guard !records.isEmpty else { return 0 }
@@ -360,7 +410,9 @@ extension Store {
                 duration_seconds = excluded.duration_seconds, mime = excluded.mime, updated_at = now()
             WHERE a.sha256 <> excluded.sha256
             RETURNING 1
-            """, logger: logger)
+            """,
+            logger: logger
+        )
         return try await rows.collect().count
     }
 }
@@ -393,10 +445,14 @@ extension ImportedVideo {
         json.addRaw("named_entities", m.namedEntities?.jsonArrayText)
         let normalized = categorization?.normalized
         let entries = normalized.flatMap { $0.entries.isEmpty ? nil : $0.entries }
-        json.addRaw("categories", entries.map { entries in
-            "[" + entries.map { "{\"category\":" + JSONText.string($0.category) + ",\"subcategories\":" + $0.subcategories.jsonArrayText + "}" }
-                .joined(separator: ",") + "]"
-        })
+        json.addRaw(
+            "categories",
+            entries.map { entries in
+                "["
+                    + entries.map { "{\"category\":" + JSONText.string($0.category) + ",\"subcategories\":" + $0.subcategories.jsonArrayText + "}" }
+                    .joined(separator: ",") + "]"
+            }
+        )
         json.add("categorization_origin", entries == nil ? nil : normalized?.origin.rawValue)
         return json.finished()
     }

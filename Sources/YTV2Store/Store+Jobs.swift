@@ -31,7 +31,12 @@ extension Store {
     /// transaction, audited; a job already queued or running for the same video and variants is returned instead of
     /// a second one.
     public func enqueueJob(
-        _ id: VideoID, variants: [String], force: Bool = false, requestedBy: String, explicit: Bool = true, maxAttempts: Int = 5
+        _ id: VideoID,
+        variants: [String],
+        force: Bool = false,
+        requestedBy: String,
+        explicit: Bool = true,
+        maxAttempts: Int = 5
     ) async throws -> Job {
         guard !variants.isEmpty, variants.count <= 16 else { throw StoreError.invalidInput("a job needs 1 to 16 variants") }
         return try await transaction { [self] connection in
@@ -39,21 +44,29 @@ extension Store {
             if explicit, try await tombstoneDate(id, on: connection) != nil {
                 try await connection.query("DELETE FROM tombstones WHERE video_id = \(id.rawValue)", logger: logger)
                 try await appendAudit(
-                    actor: requestedBy, action: "video.tombstone_cleared", subject: id.rawValue,
-                    details: ["reason": "explicit re-request"], on: connection)
+                    actor: requestedBy,
+                    action: "video.tombstone_cleared",
+                    subject: id.rawValue,
+                    details: ["reason": "explicit re-request"],
+                    on: connection
+                )
             }
             let existing = try await connection.query(
                 """
                 SELECT \(unescaped: Self.jobColumns) FROM jobs
                 WHERE video_id = \(id.rawValue) AND variants = \(variants) AND status IN ('queued', 'running') ORDER BY id LIMIT 1
-                """, logger: logger)
+                """,
+                logger: logger
+            )
             if let job = try await Self.decodeJobs(existing).first { return job }
             let rows = try await connection.query(
                 """
                 INSERT INTO jobs (video_id, variants, force, requested_by, max_attempts)
                 VALUES (\(id.rawValue), \(variants), \(force), \(requestedBy), \(maxAttempts))
                 RETURNING \(unescaped: Self.jobColumns)
-                """, logger: logger)
+                """,
+                logger: logger
+            )
             guard let job = try await Self.decodeJobs(rows).first else { throw StoreError.invalidInput("the job was not stored") }
             return job
         }
@@ -74,7 +87,9 @@ extension Store {
                       AND (\(jobID)::bigint IS NULL OR id = \(jobID))
                     ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
                 RETURNING \(unescaped: Self.jobColumns)
-                """, logger: logger)
+                """,
+                logger: logger
+            )
             return try await Self.decodeJobs(rows).first
         }
     }
@@ -87,7 +102,9 @@ extension Store {
                 """
                 UPDATE jobs SET lease_until = now() + make_interval(secs => \(seconds)), updated_at = now()
                 WHERE id = \(jobID) AND status = 'running' AND lease_owner = \(owner) RETURNING id
-                """, logger: logger)
+                """,
+                logger: logger
+            )
             return try await rows.collect().count == 1
         }
     }
@@ -95,7 +112,12 @@ extension Store {
     /// Ends a job this owner holds: succeeded, failed or cancelled, with the reason and warnings.
     @discardableResult
     public func finishJob(
-        _ jobID: Int64, owner: String, status: Job.Status, reason: String? = nil, warnings: [String] = [], resultJSON: String? = nil
+        _ jobID: Int64,
+        owner: String,
+        status: Job.Status,
+        reason: String? = nil,
+        warnings: [String] = [],
+        resultJSON: String? = nil
     ) async throws -> Bool {
         precondition(status != .queued && status != .running)
         let warningsJSON = try jsonText(warnings)
@@ -105,7 +127,9 @@ extension Store {
                 UPDATE jobs SET status = \(status.rawValue), reason = \(reason), warnings = \(warningsJSON)::jsonb,
                     result = \(resultJSON)::jsonb, lease_owner = NULL, lease_until = NULL, finished_at = now(), updated_at = now()
                 WHERE id = \(jobID) AND status = 'running' AND lease_owner = \(owner) RETURNING id
-                """, logger: logger)
+                """,
+                logger: logger
+            )
             return try await rows.collect().count == 1
         }
     }
@@ -125,7 +149,9 @@ extension Store {
                     finished_at = CASE WHEN attempts >= max_attempts THEN now() END,
                     lease_owner = NULL, lease_until = NULL, updated_at = now()
                 WHERE id = \(jobID) AND status = 'running' AND lease_owner = \(owner) RETURNING status
-                """, logger: logger)
+                """,
+                logger: logger
+            )
             for try await status in rows.decode(String.self) { return Job.Status(rawValue: status) }
             return nil
         }
@@ -143,7 +169,8 @@ extension Store {
     public func recentJobs(limit: Int = 20) async throws -> [Job] {
         try await read { [self] connection in
             try await Self.decodeJobs(
-                try await connection.query("SELECT \(unescaped: Self.jobColumns) FROM jobs ORDER BY id DESC LIMIT \(limit)", logger: logger))
+                try await connection.query("SELECT \(unescaped: Self.jobColumns) FROM jobs ORDER BY id DESC LIMIT \(limit)", logger: logger)
+            )
         }
     }
 
@@ -152,7 +179,8 @@ extension Store {
         try await read { [self] connection in
             var result = Set<String>()
             for try await variant in try await connection.query(
-                "SELECT variant FROM summaries WHERE video_id = \(id.rawValue) AND is_latest", logger: logger
+                "SELECT variant FROM summaries WHERE video_id = \(id.rawValue) AND is_latest",
+                logger: logger
             ).decode(String.self) {
                 result.insert(variant)
             }
@@ -165,10 +193,22 @@ extension Store {
         for try await row in rows {
             let (id, video, variants, force, status, attempts, maxAttempts, owner, requestedBy, reason, warnings, createdAt) =
                 try row.decode((Int64, String, [String], Bool, String, Int, Int, String?, String, String?, String, Date).self)
-            jobs.append(Job(
-                id: id, videoID: try VideoID(video), variants: variants, force: force, status: Job.Status(rawValue: status) ?? .failed,
-                attempts: attempts, maxAttempts: maxAttempts, leaseOwner: owner, requestedBy: requestedBy, reason: reason,
-                warnings: (try? JSONDecoder().decode([String].self, from: Data(warnings.utf8))) ?? [], createdAt: createdAt))
+            jobs.append(
+                Job(
+                    id: id,
+                    videoID: try VideoID(video),
+                    variants: variants,
+                    force: force,
+                    status: Job.Status(rawValue: status) ?? .failed,
+                    attempts: attempts,
+                    maxAttempts: maxAttempts,
+                    leaseOwner: owner,
+                    requestedBy: requestedBy,
+                    reason: reason,
+                    warnings: (try? JSONDecoder().decode([String].self, from: Data(warnings.utf8))) ?? [],
+                    createdAt: createdAt
+                )
+            )
         }
         return jobs
     }

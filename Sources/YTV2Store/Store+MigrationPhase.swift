@@ -50,7 +50,11 @@ extension Store {
     /// nothing, when the phase is no longer `expected` (another operator was first). Running services re-read the
     /// phase at most a second later.
     public func changePhase(
-        from expected: String, to phase: String, actor: String, action: String, details: some Encodable & Sendable
+        from expected: String,
+        to phase: String,
+        actor: String,
+        action: String,
+        details: some Encodable & Sendable
     ) async throws -> Bool {
         let key = Self.phaseKey
         let json = String(decoding: try JSONEncoder().encode(phase), as: UTF8.self)
@@ -80,7 +84,9 @@ extension Store {
                        count(*) FILTER (WHERE outcome = 'mismatch')::int,
                        count(DISTINCT video_id) FILTER (WHERE outcome = 'mirror_failed' AND resolved_at IS NULL)::int
                 FROM migration_parity WHERE recorded_at >= \(since)
-                """, logger: logger)
+                """,
+                logger: logger
+            )
             for try await (records, matches, explained, mismatches, failures) in rows.decode((Int, Int, Int, Int, Int).self) {
                 var figures = ParityFigures()
                 (figures.records, figures.matches, figures.explained, figures.mismatches) = (records, matches, explained, mismatches)
@@ -93,14 +99,21 @@ extension Store {
 
     /// Records one mirrored write's outcome ("match", "mismatch", "mirror_failed", "explained").
     public func recordParity(
-        operation: String, videoID: String, primarySHA256: String?, mirrorSHA256: String?, outcome: String, detail: String?
+        operation: String,
+        videoID: String,
+        primarySHA256: String?,
+        mirrorSHA256: String?,
+        outcome: String,
+        detail: String?
     ) async throws {
         try await transaction { [self] connection in
             _ = try await connection.query(
                 """
                 INSERT INTO migration_parity (operation, video_id, primary_sha256, mirror_sha256, outcome, detail)
                 VALUES (\(operation), \(videoID), \(primarySHA256), \(mirrorSHA256), \(outcome), \(detail))
-                """, logger: logger)
+                """,
+                logger: logger
+            )
         }
     }
 
@@ -114,7 +127,9 @@ extension Store {
                        coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY candidate_ms), 0)::float8,
                        coalesce(percentile_cont(0.99) WITHIN GROUP (ORDER BY candidate_ms), 0)::float8
                 FROM migration_shadow_reads WHERE recorded_at >= \(since)
-                """, logger: logger)
+                """,
+                logger: logger
+            )
             for try await (compared, matched, c50, c99, k50, k99) in rows.decode((Int, Int, Double, Double, Double, Double).self) {
                 var figures = ShadowFigures()
                 (figures.compared, figures.matched) = (compared, matched)
@@ -127,14 +142,21 @@ extension Store {
 
     /// Records one shadow comparison (the caller passes the payloads of the mismatches it keeps).
     public func recordShadowRead(
-        route: String, matched: Bool, controlMilliseconds: Double, candidateMilliseconds: Double?, controlBody: String?, candidateBody: String?
+        route: String,
+        matched: Bool,
+        controlMilliseconds: Double,
+        candidateMilliseconds: Double?,
+        controlBody: String?,
+        candidateBody: String?
     ) async throws {
         try await transaction { [self] connection in
             _ = try await connection.query(
                 """
                 INSERT INTO migration_shadow_reads (route, matched, control_ms, candidate_ms, control_body, candidate_body)
                 VALUES (\(route), \(matched), \(controlMilliseconds), \(candidateMilliseconds), \(controlBody), \(candidateBody))
-                """, logger: logger)
+                """,
+                logger: logger
+            )
         }
     }
 }
@@ -143,14 +165,17 @@ extension Store {
     /// Videos stored or deleted since `since` (for a mirror that missed change notifications while disconnected).
     public func videosChanged(since: Date) async throws -> (updated: [String], deleted: [String]) {
         try await read { [self] connection in
-            var updated: [String] = [], deleted: [String] = []
+            var updated: [String] = []
+            var deleted: [String] = []
             for try await id in try await connection.query(
-                "SELECT video_id::text FROM videos WHERE updated_at >= \(since) ORDER BY 1", logger: logger
+                "SELECT video_id::text FROM videos WHERE updated_at >= \(since) ORDER BY 1",
+                logger: logger
             ).decode(String.self) {
                 updated.append(id)
             }
             for try await id in try await connection.query(
-                "SELECT video_id::text FROM tombstones WHERE deleted_at >= \(since) ORDER BY 1", logger: logger
+                "SELECT video_id::text FROM tombstones WHERE deleted_at >= \(since) ORDER BY 1",
+                logger: logger
             ).decode(String.self) {
                 deleted.append(id)
             }
@@ -179,7 +204,9 @@ extension Store {
                 """
                 UPDATE migration_parity SET resolved_at = now()
                 WHERE video_id = \(videoID) AND outcome = 'mirror_failed' AND resolved_at IS NULL
-                """, logger: logger)
+                """,
+                logger: logger
+            )
         }
     }
 }
@@ -201,7 +228,9 @@ extension Store {
                 """
                 SELECT route, recorded_at, control_body, candidate_body FROM migration_shadow_reads
                 WHERE NOT matched ORDER BY id DESC LIMIT \(limit)
-                """, logger: logger)
+                """,
+                logger: logger
+            )
             for try await (route, at, control, candidate) in rows.decode((String, Date, String?, String?).self) {
                 result.append(ShadowMismatch(route: route, recordedAt: at, controlBody: control, candidateBody: candidate))
             }

@@ -22,7 +22,8 @@ extension Store {
                     ORDER BY \(query.sort.orderBy) LIMIT \(limit) OFFSET \(offset))
                 ORDER BY \(query.sort.orderBy)
                 """,
-            binds: paged.binds)
+            binds: paged.binds
+        )
         let total: Int
         if let knownTotal { total = knownTotal } else { total = try await reportCount(query) }
         return try await read { [self] connection in
@@ -48,7 +49,8 @@ extension Store {
             var binds = PostgresBindings()
             binds.append(videoID.rawValue)
             return try await fetchReports(
-                PostgresQuery(unsafeSQL: "\(Self.reportColumns) WHERE v.video_id = $1", binds: binds), on: connection
+                PostgresQuery(unsafeSQL: "\(Self.reportColumns) WHERE v.video_id = $1", binds: binds),
+                on: connection
             ).first
         }
     }
@@ -66,7 +68,9 @@ extension Store {
         }
         let aliases = [id, id.lowercased()]
         let rows = try await connection.query(
-            "SELECT video_id FROM video_aliases WHERE alias = ANY(\(aliases)) ORDER BY alias = \(id) DESC LIMIT 1", logger: logger)
+            "SELECT video_id FROM video_aliases WHERE alias = ANY(\(aliases)) ORDER BY alias = \(id) DESC LIMIT 1",
+            logger: logger
+        )
         for try await videoID in rows.decode(String.self) { return try VideoID(videoID) }
         return nil
     }
@@ -78,7 +82,9 @@ extension Store {
                 """
                 SELECT video_id, variant, revision, is_latest, text, html, headline, language, proficiency, generated_at, created_at
                 FROM summaries WHERE video_id = \(id.rawValue) AND variant = \(variant.id) ORDER BY revision
-                """, logger: logger)
+                """,
+                logger: logger
+            )
             return try await Self.decodeSummaries(rows).map(\.1)
         }
     }
@@ -89,7 +95,9 @@ extension Store {
             let rows: PostgresRowSequence
             if let length {
                 rows = try await connection.query(
-                    "SELECT substring(bytes FROM \(offset + 1)::int FOR \(length)::int) FROM audio WHERE video_id = \(id.rawValue)", logger: logger)
+                    "SELECT substring(bytes FROM \(offset + 1)::int FOR \(length)::int) FROM audio WHERE video_id = \(id.rawValue)",
+                    logger: logger
+                )
             } else {
                 rows = try await connection.query("SELECT bytes FROM audio WHERE video_id = \(id.rawValue)", logger: logger)
             }
@@ -141,16 +149,32 @@ extension Store {
             let entries = try JSONDecoder().decode([CategoryEntry].self, from: Data(categories.utf8))
             records.append(
                 ReportRecord(
-                    videoID: try VideoID(videoID), contentSource: source, title: title, channelName: channel, channelID: channelID,
-                    thumbnailURL: thumbnail, publishedAt: publishedAt, indexedAt: indexedAt, durationSeconds: duration,
-                    wordCount: words, viewCount: views, hasTranscript: hasTranscript, transcriptChars: transcriptChars,
-                    contentType: contentType, complexityLevel: complexity, language: language,
-                    keyTopics: Self.stringArray(topics), namedEntities: Self.stringArray(entities),
+                    videoID: try VideoID(videoID),
+                    contentSource: source,
+                    title: title,
+                    channelName: channel,
+                    channelID: channelID,
+                    thumbnailURL: thumbnail,
+                    publishedAt: publishedAt,
+                    indexedAt: indexedAt,
+                    durationSeconds: duration,
+                    wordCount: words,
+                    viewCount: views,
+                    hasTranscript: hasTranscript,
+                    transcriptChars: transcriptChars,
+                    contentType: contentType,
+                    complexityLevel: complexity,
+                    language: language,
+                    keyTopics: Self.stringArray(topics),
+                    namedEntities: Self.stringArray(entities),
                     categorization: origin.flatMap(CategorizationOrigin.init(rawValue:)).map { Categorization(entries: entries, origin: $0) },
                     audio: audioSize.map {
                         AudioInfo(sizeBytes: $0, sha256: audioSHA ?? "", durationSeconds: audioDuration, mime: audioMime ?? "audio/mpeg")
                     },
-                    summaries: [], updatedAt: updatedAt))
+                    summaries: [],
+                    updatedAt: updatedAt
+                )
+            )
         }
         guard !records.isEmpty else { return records }
         let ids = records.map(\.videoID.rawValue)
@@ -158,7 +182,9 @@ extension Store {
             """
             SELECT video_id, variant, revision, is_latest, text, html, headline, language, proficiency, generated_at, created_at
             FROM summaries WHERE is_latest AND video_id = ANY(\(ids))
-            """, logger: logger)
+            """,
+            logger: logger
+        )
         var byVideo: [String: [StoredSummary]] = [:]
         for (videoID, summary) in try await Self.decodeSummaries(summaryRows) { byVideo[videoID, default: []].append(summary) }
         for index in records.indices {
@@ -172,16 +198,25 @@ extension Store {
     private static func decodeSummaries(_ rows: PostgresRowSequence) async throws -> [(String, StoredSummary)] {
         var result: [(String, StoredSummary)] = []
         for try await (videoID, variant, revision, isLatest, text, html, headline, language, proficiency, generatedAt, createdAt) in rows.decode(
-            (String, String, Int, Bool, String, String?, String?, String?, String?, Date?, Date).self)
-        {
+            (String, String, Int, Bool, String, String?, String?, String?, String?, Date?, Date).self
+        ) {
             result.append(
                 (
                     videoID,
                     StoredSummary(
-                        variant: try SummaryVariant(variant), revision: revision, isLatest: isLatest, text: text, html: html,
-                        headline: headline, language: language, proficiency: proficiency.flatMap(ProficiencyLevel.init(rawValue:)),
-                        generatedAt: generatedAt, createdAt: createdAt)
-                ))
+                        variant: try SummaryVariant(variant),
+                        revision: revision,
+                        isLatest: isLatest,
+                        text: text,
+                        html: html,
+                        headline: headline,
+                        language: language,
+                        proficiency: proficiency.flatMap(ProficiencyLevel.init(rawValue:)),
+                        generatedAt: generatedAt,
+                        createdAt: createdAt
+                    )
+                )
+            )
         }
         return result
     }
@@ -208,7 +243,9 @@ extension Store {
     public func audioInfo(for id: VideoID) async throws -> AudioInfo? {
         try await read { [self] connection in
             let rows = try await connection.query(
-                "SELECT size_bytes, sha256, duration_seconds, mime FROM audio WHERE video_id = \(id.rawValue)", logger: logger)
+                "SELECT size_bytes, sha256, duration_seconds, mime FROM audio WHERE video_id = \(id.rawValue)",
+                logger: logger
+            )
             for try await (size, sha, duration, mime) in rows.decode((Int, String, Double?, String).self) {
                 return AudioInfo(sizeBytes: size, sha256: sha, durationSeconds: duration, mime: mime)
             }

@@ -13,7 +13,9 @@ extension Store {
     public func settingRecord(_ key: String) async throws -> SettingRecord? {
         try await read { [self] connection in
             let rows = try await connection.query(
-                "SELECT value::text, updated_at, updated_by FROM settings WHERE key = \(key)", logger: logger)
+                "SELECT value::text, updated_at, updated_by FROM settings WHERE key = \(key)",
+                logger: logger
+            )
             for try await (json, at, by) in rows.decode((String, Date, String).self) {
                 return SettingRecord(json: json, updatedAt: at, updatedBy: by)
             }
@@ -34,6 +36,8 @@ extension Store {
             """
             INSERT INTO settings (key, value, updated_by) VALUES (\(key), \(json)::jsonb, \(actor))
             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = now()
-            """, logger: logger)
+            """,
+            logger: logger
+        )
     }
 }

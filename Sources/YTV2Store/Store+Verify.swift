@@ -30,33 +30,53 @@ extension Store {
                     coalesce(transcript_chars::text, ''), coalesce(content_type, ''), coalesce(complexity_level, ''),
                     coalesce(language, ''), key_topics::text, named_entities::text, categories::text, categorization_origin
                 FROM videos WHERE video_id = ANY(\(ids)::text[])
-                """, logger: logger)
+                """,
+                logger: logger
+            )
             for try await row in rows {
-                let cells = try row.decode((String, String, String, String, String, String, String, String, String, String, String, String, String, String, String, String, String, String, String, String, String?).self)
+                let cells = try row.decode(
+                    (
+                        String, String, String, String, String, String, String, String, String, String, String, String, String, String, String,
+                        String, String, String, String, String, String?
+                    ).self
+                )
                 let columns = VideoState.fieldNames
-                let values = [cells.1, cells.2, cells.3, cells.4, cells.5, cells.6, cells.7, cells.8, cells.9, cells.10, cells.11, cells.12, cells.13, cells.14, cells.15, cells.16, cells.17, cells.18]
+                let values = [
+                    cells.1, cells.2, cells.3, cells.4, cells.5, cells.6, cells.7, cells.8, cells.9, cells.10, cells.11, cells.12, cells.13, cells.14,
+                    cells.15, cells.16, cells.17, cells.18,
+                ]
                 let categories = (try? JSONDecoder().decode([CategoryEntry].self, from: Data(cells.19.utf8))) ?? []
                 states[cells.0] = VideoState(
-                    fields: Dictionary(uniqueKeysWithValues: zip(columns, values)), categories: categories,
-                    categorizationOrigin: cells.20, latestSHA256: [:], revisionCounts: [:], audioSHA256: nil, aliases: [])
+                    fields: Dictionary(uniqueKeysWithValues: zip(columns, values)),
+                    categories: categories,
+                    categorizationOrigin: cells.20,
+                    latestSHA256: [:],
+                    revisionCounts: [:],
+                    audioSHA256: nil,
+                    aliases: []
+                )
             }
             let summaries = try await connection.query(
                 """
                 SELECT video_id::text, variant, count(*)::int, encode(sha256(convert_to(max(text) FILTER (WHERE is_latest), 'UTF8')), 'hex')
                 FROM summaries WHERE video_id = ANY(\(ids)::text[]) GROUP BY 1, 2
-                """, logger: logger)
+                """,
+                logger: logger
+            )
             for try await (id, variant, count, sha) in summaries.decode((String, String, Int, String?).self) {
                 states[id]?.revisionCounts[variant] = count
                 states[id]?.latestSHA256[variant] = sha ?? ""
             }
             for try await (id, sha, duration) in try await connection.query(
-                "SELECT video_id::text, sha256, duration_seconds FROM audio WHERE video_id = ANY(\(ids)::text[])", logger: logger
+                "SELECT video_id::text, sha256, duration_seconds FROM audio WHERE video_id = ANY(\(ids)::text[])",
+                logger: logger
             ).decode((String, String, Double?).self) {
                 states[id]?.audioSHA256 = sha
                 states[id]?.audioDurationSeconds = duration
             }
             for try await (id, alias) in try await connection.query(
-                "SELECT video_id::text, alias FROM video_aliases WHERE video_id = ANY(\(ids)::text[])", logger: logger
+                "SELECT video_id::text, alias FROM video_aliases WHERE video_id = ANY(\(ids)::text[])",
+                logger: logger
             ).decode((String, String).self) {
                 states[id]?.aliases.insert(alias)
             }
@@ -69,7 +89,8 @@ extension Store {
         try await read { [self] connection in
             var result = Set<String>()
             for try await id in try await connection.query(
-                "SELECT video_id::text FROM tombstones WHERE video_id = ANY(\(ids)::text[])", logger: logger
+                "SELECT video_id::text FROM tombstones WHERE video_id = ANY(\(ids)::text[])",
+                logger: logger
             ).decode(String.self) {
                 result.insert(id)
             }
@@ -82,7 +103,8 @@ extension Store {
         try await read { [self] connection in
             var result = Set<String>()
             for try await (file, table, key) in try await connection.query(
-                "SELECT source_file, source_table, source_key FROM quarantine WHERE source_file = ANY(\(files))", logger: logger
+                "SELECT source_file, source_table, source_key FROM quarantine WHERE source_file = ANY(\(files))",
+                logger: logger
             ).decode((String, String, String).self) {
                 result.insert(Self.ledgerKey(file, table, key))
             }
@@ -95,7 +117,8 @@ extension Store {
         try await read { [self] connection in
             var result: [String: String] = [:]
             for try await (alias, id) in try await connection.query(
-                "SELECT alias, video_id::text FROM video_aliases WHERE alias = ANY(\(aliases))", logger: logger
+                "SELECT alias, video_id::text FROM video_aliases WHERE alias = ANY(\(aliases))",
+                logger: logger
             ).decode((String, String).self) {
                 result[alias] = id
             }
@@ -109,32 +132,50 @@ extension Store {
         try await read { [self] connection in
             var findings: [String] = []
             let checks: [(String, String)] = [
-                ("summary revisions of a video that does not exist",
-                 "SELECT DISTINCT s.video_id::text FROM summaries s LEFT JOIN videos v USING (video_id) WHERE v.video_id IS NULL LIMIT 50"),
-                ("videos without any summary (half-written)",
-                 "SELECT v.video_id::text FROM videos v WHERE NOT EXISTS (SELECT 1 FROM summaries s WHERE s.video_id = v.video_id) LIMIT 50"),
-                ("audio of a video that does not exist",
-                 "SELECT a.video_id::text FROM audio a LEFT JOIN videos v USING (video_id) WHERE v.video_id IS NULL LIMIT 50"),
-                ("aliases of a video that does not exist",
-                 "SELECT DISTINCT a.video_id::text FROM video_aliases a LEFT JOIN videos v USING (video_id) WHERE v.video_id IS NULL LIMIT 50"),
-                ("variants without exactly one latest revision",
-                 "SELECT video_id::text || ' ' || variant FROM summaries GROUP BY video_id, variant HAVING count(*) FILTER (WHERE is_latest) <> 1 LIMIT 50"),
-                ("variants whose revision numbers have gaps",
-                 "SELECT video_id::text || ' ' || variant FROM summaries GROUP BY video_id, variant HAVING max(revision) <> count(*) LIMIT 50"),
-                ("a revision stored twice (equal to the one before it)",
-                 """
-                 SELECT a.video_id::text || ' ' || a.variant || ' r' || b.revision FROM summaries a
-                 JOIN summaries b ON b.video_id = a.video_id AND b.variant = a.variant AND b.revision = a.revision + 1 AND b.text = a.text LIMIT 50
-                 """),
-                ("tombstoned videos still stored",
-                 "SELECT video_id::text FROM videos JOIN tombstones USING (video_id) LIMIT 50"),
-                ("ledger lines pointing at a video neither stored nor tombstoned",
-                 """
-                 SELECT DISTINCT l.target_video_id::text FROM migration_ledger l
-                 WHERE l.outcome IN ('imported', 'merged', 'duplicate') AND l.target_video_id IS NOT NULL
-                   AND NOT EXISTS (SELECT 1 FROM videos v WHERE v.video_id = l.target_video_id)
-                   AND NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.video_id = l.target_video_id) LIMIT 50
-                 """),
+                (
+                    "summary revisions of a video that does not exist",
+                    "SELECT DISTINCT s.video_id::text FROM summaries s LEFT JOIN videos v USING (video_id) WHERE v.video_id IS NULL LIMIT 50"
+                ),
+                (
+                    "videos without any summary (half-written)",
+                    "SELECT v.video_id::text FROM videos v WHERE NOT EXISTS (SELECT 1 FROM summaries s WHERE s.video_id = v.video_id) LIMIT 50"
+                ),
+                (
+                    "audio of a video that does not exist",
+                    "SELECT a.video_id::text FROM audio a LEFT JOIN videos v USING (video_id) WHERE v.video_id IS NULL LIMIT 50"
+                ),
+                (
+                    "aliases of a video that does not exist",
+                    "SELECT DISTINCT a.video_id::text FROM video_aliases a LEFT JOIN videos v USING (video_id) WHERE v.video_id IS NULL LIMIT 50"
+                ),
+                (
+                    "variants without exactly one latest revision",
+                    "SELECT video_id::text || ' ' || variant FROM summaries GROUP BY video_id, variant HAVING count(*) FILTER (WHERE is_latest) <> 1 LIMIT 50"
+                ),
+                (
+                    "variants whose revision numbers have gaps",
+                    "SELECT video_id::text || ' ' || variant FROM summaries GROUP BY video_id, variant HAVING max(revision) <> count(*) LIMIT 50"
+                ),
+                (
+                    "a revision stored twice (equal to the one before it)",
+                    """
+                    SELECT a.video_id::text || ' ' || a.variant || ' r' || b.revision FROM summaries a
+                    JOIN summaries b ON b.video_id = a.video_id AND b.variant = a.variant AND b.revision = a.revision + 1 AND b.text = a.text LIMIT 50
+                    """
+                ),
+                (
+                    "tombstoned videos still stored",
+                    "SELECT video_id::text FROM videos JOIN tombstones USING (video_id) LIMIT 50"
+                ),
+                (
+                    "ledger lines pointing at a video neither stored nor tombstoned",
+                    """
+                    SELECT DISTINCT l.target_video_id::text FROM migration_ledger l
+                    WHERE l.outcome IN ('imported', 'merged', 'duplicate') AND l.target_video_id IS NOT NULL
+                      AND NOT EXISTS (SELECT 1 FROM videos v WHERE v.video_id = l.target_video_id)
+                      AND NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.video_id = l.target_video_id) LIMIT 50
+                    """
+                ),
             ]
             for (problem, sql) in checks {
                 var ids: [String] = []
@@ -162,7 +203,9 @@ extension Store {
             let ids = try await read { [self, after] connection in
                 var ids: [String] = []
                 let rows = try await connection.query(
-                    "SELECT video_id::text FROM videos WHERE video_id::text > \(after) ORDER BY video_id::text LIMIT \(size)", logger: logger)
+                    "SELECT video_id::text FROM videos WHERE video_id::text > \(after) ORDER BY video_id::text LIMIT \(size)",
+                    logger: logger
+                )
                 for try await id in rows.decode(String.self) { ids.append(id) }
                 return ids
             }
@@ -180,7 +223,9 @@ extension Store {
                 """
                 SELECT video_id::text, variant, text FROM summaries
                 WHERE is_latest AND video_id = ANY(\(ids)::text[]) ORDER BY video_id, variant
-                """, logger: logger)
+                """,
+                logger: logger
+            )
             for try await (id, variant, text) in rows.decode((String, String, String).self) { result[id, default: []].append((variant, text)) }
             return result
         }

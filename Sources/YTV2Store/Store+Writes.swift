@@ -29,14 +29,22 @@ extension Store {
             for alias in write.aliases where alias != write.videoID.rawValue {
                 try await connection.query(
                     "INSERT INTO video_aliases (alias, video_id) VALUES (\(alias), \(write.videoID.rawValue)) ON CONFLICT (alias) DO NOTHING",
-                    logger: logger)
+                    logger: logger
+                )
             }
             let outcome = WriteOutcome(
-                videoID: write.videoID, created: created, revisionsAdded: revisions, audioStored: audioStored,
-                audioSHA256: audioSHA256, categorizationWritten: categorizationWritten, revived: revived)
+                videoID: write.videoID,
+                created: created,
+                revisionsAdded: revisions,
+                audioStored: audioStored,
+                audioSHA256: audioSHA256,
+                categorizationWritten: categorizationWritten,
+                revived: revived
+            )
             try await connection.notifyChange(
                 ChangeEvent(videoID: write.videoID, op: created ? .added : .updated, summaryTypes: revisions.keys.map(\.id).sorted()),
-                logger: logger)
+                logger: logger
+            )
             return outcome
         }
         return outcome
@@ -92,14 +100,19 @@ extension Store {
 
     private func clearTombstone(_ id: VideoID, actor: String, reason: String, on connection: PostgresConnection) async throws -> Bool {
         let rows = try await connection.query(
-            "DELETE FROM tombstones WHERE video_id = \(id.rawValue) RETURNING deleted_at, deleted_by", logger: logger)
+            "DELETE FROM tombstones WHERE video_id = \(id.rawValue) RETURNING deleted_at, deleted_by",
+            logger: logger
+        )
         var cleared: (Date, String)?
         for try await row in rows.decode((Date, String).self) { cleared = row }
         guard let cleared else { return false }
         try await appendAudit(
-            actor: actor, action: "video.tombstone_cleared", subject: id.rawValue,
+            actor: actor,
+            action: "video.tombstone_cleared",
+            subject: id.rawValue,
             details: ["reason": reason, "deleted_at": ISO8601DateFormatter().string(from: cleared.0), "deleted_by": cleared.1],
-            on: connection)
+            on: connection
+        )
         return true
     }
 
@@ -154,7 +167,9 @@ extension Store {
                     THEN \(origin)::text ELSE v.categorization_origin END,
                 updated_at = now()
             RETURNING (xmax = 0) AS created, categories = coalesce(\(categories)::jsonb, 'null'::jsonb) AND categorization_origin IS NOT DISTINCT FROM \(origin)::text
-            """, logger: logger)
+            """,
+            logger: logger
+        )
         for try await (created, written) in rows.decode((Bool, Bool).self) { return (created, written) }
         throw StoreError.unavailable("upsert returned no row")
     }
@@ -164,11 +179,13 @@ extension Store {
     private func addRevision(_ draft: SummaryDraft, for id: VideoID, on connection: PostgresConnection) async throws -> Int? {
         let latest = try await connection.query(
             "SELECT text FROM summaries WHERE video_id = \(id.rawValue) AND variant = \(draft.variant.id) AND is_latest",
-            logger: logger)
+            logger: logger
+        )
         for try await text in latest.decode(String.self) where text == draft.text { return nil }
         try await connection.query(
             "UPDATE summaries SET is_latest = false WHERE video_id = \(id.rawValue) AND variant = \(draft.variant.id) AND is_latest",
-            logger: logger)
+            logger: logger
+        )
         let rows = try await connection.query(
             """
             INSERT INTO summaries (video_id, variant, revision, is_latest, text, html, headline, language, proficiency,
@@ -177,7 +194,9 @@ extension Store {
                    \(draft.headline), \(draft.language), \(draft.proficiency?.rawValue), \(draft.rawValue), \(draft.generatedAt)
             FROM summaries WHERE video_id = \(id.rawValue) AND variant = \(draft.variant.id)
             RETURNING revision
-            """, logger: logger)
+            """,
+            logger: logger
+        )
         for try await revision in rows.decode(Int.self) { return revision }
         throw StoreError.unavailable("revision insert returned no row")
     }
@@ -194,7 +213,9 @@ extension Store {
                 duration_seconds = coalesce(EXCLUDED.duration_seconds, a.duration_seconds), mime = EXCLUDED.mime, updated_at = now()
             WHERE a.sha256 <> EXCLUDED.sha256 OR a.duration_seconds IS DISTINCT FROM coalesce(EXCLUDED.duration_seconds, a.duration_seconds)
             RETURNING 1
-            """, logger: logger)
+            """,
+            logger: logger
+        )
         for try await _ in rows { return true }
         return false
     }

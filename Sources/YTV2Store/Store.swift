@@ -138,7 +138,8 @@ public final class Store: Sendable, Service {
     public func databaseConnections() async throws -> Int {
         try await read { [self] connection in
             for try await count in try await connection.query(
-                "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database()", logger: logger
+                "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database()",
+                logger: logger
             ).decode(Int.self) {
                 return count
             }

@@ -14,8 +14,14 @@ public struct SummaryDraft: Sendable, Equatable {
     public var generatedAt: Date?
 
     public init(
-        variant: SummaryVariant, text: String, html: String? = nil, headline: String? = nil, language: String? = nil,
-        proficiency: ProficiencyLevel? = nil, rawValue: String? = nil, generatedAt: Date? = nil
+        variant: SummaryVariant,
+        text: String,
+        html: String? = nil,
+        headline: String? = nil,
+        language: String? = nil,
+        proficiency: ProficiencyLevel? = nil,
+        rawValue: String? = nil,
+        generatedAt: Date? = nil
     ) {
         self.variant = variant
         self.text = text
@@ -57,8 +63,13 @@ public struct VideoWrite: Sendable {
     public var actor: String
 
     public init(
-        videoID: VideoID, metadata: VideoMetadata = VideoMetadata(), categorization: Categorization? = nil,
-        summaries: [SummaryDraft] = [], audio: AudioDraft? = nil, aliases: [String] = [], revive: Bool = false,
+        videoID: VideoID,
+        metadata: VideoMetadata = VideoMetadata(),
+        categorization: Categorization? = nil,
+        summaries: [SummaryDraft] = [],
+        audio: AudioDraft? = nil,
+        aliases: [String] = [],
+        revive: Bool = false,
         actor: String
     ) {
         self.videoID = videoID

@@ -10,7 +10,9 @@ import YTV2Core
     }
 
     @Test func jsonDictPicksTheVariantKey() {
-        #expect(LegacySummaryText.normalize(#"{"comprehensive": "Full text", "bullet_points": "- a"}"#, variant: .comprehensive).normalized == "Full text")
+        #expect(
+            LegacySummaryText.normalize(#"{"comprehensive": "Full text", "bullet_points": "- a"}"#, variant: .comprehensive).normalized == "Full text"
+        )
         #expect(LegacySummaryText.normalize(#"{"comprehensive": "Full text", "bullet_points": "- a"}"#, variant: .bulletPoints).normalized == "- a")
         #expect(LegacySummaryText.normalize(#"{"key_points": ["a", "b"]}"#, variant: .bulletPoints).normalized == "• a\n• b")
     }
@@ -29,7 +31,10 @@ import YTV2Core
 
     @Test func literalBackslashNOnlyWithoutRealNewlines() {
         #expect(LegacySummaryText.normalize(#"One\nTwo"#, variant: .comprehensive).normalized == "One\nTwo")
-        #expect(LegacySummaryText.normalize("Real\nnewline and a literal \\n kept", variant: .comprehensive).normalized == "Real\nnewline and a literal \\n kept")
+        #expect(
+            LegacySummaryText.normalize("Real\nnewline and a literal \\n kept", variant: .comprehensive).normalized
+                == "Real\nnewline and a literal \\n kept"
+        )
     }
 
     @Test func textThatOnlyLooksLikeADictIsKept() {
@@ -38,9 +43,12 @@ import YTV2Core
     }
 
     @Test func looseValueParsesBothNotations() {
-        #expect(LooseValue.parse(#"{'a': [1, 2.5, 'x'], "b": None, 'c': False}"#) == .object([
-            ("a", .array([.number(1), .number(2.5), .string("x")])), ("b", .null), ("c", .bool(false)),
-        ]))
+        #expect(
+            LooseValue.parse(#"{'a': [1, 2.5, 'x'], "b": None, 'c': False}"#)
+                == .object([
+                    ("a", .array([.number(1), .number(2.5), .string("x")])), ("b", .null), ("c", .bool(false)),
+                ])
+        )
         #expect(LooseValue.parse("{'a': ") == nil)
         #expect(LooseValue.parse(String(repeating: "[", count: 500)) == nil)
     }

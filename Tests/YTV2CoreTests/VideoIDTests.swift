@@ -67,7 +67,9 @@ import YTV2Core
         #expect(!Categorization(entries: [CategoryEntry(category: "", subcategories: ["X"])], origin: .curated).isCategorized)
         #expect(!Categorization(entries: [CategoryEntry(category: "History", subcategories: [""])], origin: .curated).isCategorized)
         let curated = Categorization(
-            entries: [CategoryEntry(category: "History", subcategories: ["Modern History", ""])], origin: .legacyDashboard)
+            entries: [CategoryEntry(category: "History", subcategories: ["Modern History", ""])],
+            origin: .legacyDashboard
+        )
         #expect(curated.isCategorized)
         #expect(curated.pairs == [CategoryPair(category: "History", subcategory: "Modern History")])
     }
@@ -79,17 +81,25 @@ import YTV2Core
                 CategoryEntry(category: "", subcategories: ["Orphan"]),
                 CategoryEntry(category: "History", subcategories: ["Modern History", "Biographies"]),
                 CategoryEntry(category: "Education"),
-            ], origin: .legacyDashboard)
+            ],
+            origin: .legacyDashboard
+        )
         #expect(
             messy.normalized
                 == Categorization(
                     entries: [
                         CategoryEntry(category: "History", subcategories: ["Biographies", "Modern History"]),
                         CategoryEntry(category: "Education"),
-                    ], origin: .legacyDashboard))
-        #expect(messy.normalized.pairs == messy.pairs.filter { $0.category != " History " }.union([
-            CategoryPair(category: "History", subcategory: "Biographies"), CategoryPair(category: "History", subcategory: "Modern History"),
-        ]))
+                    ],
+                    origin: .legacyDashboard
+                )
+        )
+        #expect(
+            messy.normalized.pairs
+                == messy.pairs.filter { $0.category != " History " }.union([
+                    CategoryPair(category: "History", subcategory: "Biographies"), CategoryPair(category: "History", subcategory: "Modern History"),
+                ])
+        )
     }
 
     @Test func originsRankCurationHighest() {

@@ -26,7 +26,8 @@ import YTV2Core
 
     @Test(arguments: [
         "", "dQw4w9WgXc", "dQw4w9WgXcQQ", "https://vimeo.com/123456789", "https://www.youtube.com/watch?v=short",
-        "https://www.youtube.com/watch?list=PL123", "https://evil.example/watch?v=dQw4w9WgXcQ", "https://youtube.com.evil.example/watch?v=dQw4w9WgXcQ",
+        "https://www.youtube.com/watch?list=PL123", "https://evil.example/watch?v=dQw4w9WgXcQ",
+        "https://youtube.com.evil.example/watch?v=dQw4w9WgXcQ",
         "javascript:alert(1)", "https://www.youtube.com/channel/UCxxxxxxxxxxxx", "dQw4w9WgXc'", "<script>", String(repeating: "a", count: 10_000),
         "https://www.youtube.com/watch?v=dQw4w9WgXc%27",
     ])

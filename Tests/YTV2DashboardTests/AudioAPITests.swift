@@ -14,7 +14,8 @@ import YTV2TestSupport
     static func seed(_ store: Store) async throws -> [UInt8] {
         let audio = Harness.mp3(size)
         try await store.commit(
-            VideoWrite(videoID: Harness.id("dQw4w9WgXcQ"), metadata: VideoMetadata(title: "Audio"), audio: AudioDraft(bytes: audio), actor: "test"))
+            VideoWrite(videoID: Harness.id("dQw4w9WgXcQ"), metadata: VideoMetadata(title: "Audio"), audio: AudioDraft(bytes: audio), actor: "test")
+        )
         return audio
     }
 

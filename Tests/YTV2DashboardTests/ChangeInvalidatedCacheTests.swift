@@ -7,7 +7,12 @@ import Testing
 @Suite struct ChangeInvalidatedCacheTests {
     final class Counter: Sendable {
         let value = Mutex(0)
-        func next() -> Int { value.withLock { $0 += 1; return $0 } }
+        func next() -> Int {
+            value.withLock {
+                $0 += 1
+                return $0
+            }
+        }
     }
 
     @Test func concurrentMissesShareOneComputation() async throws {

@@ -14,14 +14,17 @@ enum Harness {
 
     /// A dashboard over real HTTP on a fresh database; `seed` runs through the store before the first request.
     static func withDashboard(
-        adminToken: String? = Harness.adminToken, ingestToken: String? = Harness.ingestToken,
+        adminToken: String? = Harness.adminToken,
+        ingestToken: String? = Harness.ingestToken,
         _ body: @Sendable (any TestClientProtocol, Store) async throws -> Void
     ) async throws {
         let configuration = try await TestPostgres.shared.makeDatabase()
         let store = Store(configuration: configuration, logger: TestPostgres.logger)
         let app = buildApplication(
-            configuration: DashboardConfiguration(port: 0, adminToken: adminToken, ingestToken: ingestToken), store: store,
-            logger: TestPostgres.logger)
+            configuration: DashboardConfiguration(port: 0, adminToken: adminToken, ingestToken: ingestToken),
+            store: store,
+            logger: TestPostgres.logger
+        )
         do {
             try await app.test(.live) { client in try await body(client, store) }
             try await TestPostgres.shared.dropDatabase(configuration)
@@ -51,15 +54,22 @@ enum Harness {
                     channelName: index % 2 == 0 ? "Tom Scott" : "Veritasium",
                     publishedAt: index % 4 == 3 ? nil : Date(timeIntervalSince1970: 1_600_000_000 + Double((index * 37) % 50) * 86_400),
                     indexedAt: Date(timeIntervalSince1970: 1_700_000_000 + Double((index * 7) % 12) * 3600),
-                    durationSeconds: index % 4 == 2 ? nil : 60 * ((index * 5) % 13), contentType: index % 2 == 0 ? "Tutorial" : "Discussion",
-                    complexityLevel: index % 3 == 0 ? "Beginner" : "Advanced", language: index % 2 == 0 ? "en-US" : "fr"),
-                categorization: Categorization(entries: [CategoryEntry(category: parent, subcategories: index % 2 == 0 ? [sub] : [])], origin: .processor),
+                    durationSeconds: index % 4 == 2 ? nil : 60 * ((index * 5) % 13),
+                    contentType: index % 2 == 0 ? "Tutorial" : "Discussion",
+                    complexityLevel: index % 3 == 0 ? "Beginner" : "Advanced",
+                    language: index % 2 == 0 ? "en-US" : "fr"
+                ),
+                categorization: Categorization(
+                    entries: [CategoryEntry(category: parent, subcategories: index % 2 == 0 ? [sub] : [])],
+                    origin: .processor
+                ),
                 summaries: index % 5 == 4
                     ? [SummaryDraft(variant: .audio, text: "Narration \(index)")]
                     : [SummaryDraft(variant: .comprehensive, text: "**Summary:** 100% of_\(index)\n• point")],
                 audio: index % 3 == 0 ? AudioDraft(bytes: mp3(2000 + index), durationSeconds: 61) : nil,
                 aliases: ["yt:" + String(format: "vid%08d", index).lowercased()],
-                actor: "test")
+                actor: "test"
+            )
             writes.append(write)
             try await store.commit(write)
         }
@@ -70,7 +80,10 @@ enum Harness {
 extension TestClientProtocol {
     /// GET `uri` and decode the JSON body as `T`, expecting `status`.
     func getJSON<T: Decodable>(
-        _ uri: String, as type: T.Type, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:],
+        _ uri: String,
+        as type: T.Type,
+        status: HTTPResponse.Status = .ok,
+        headers: HTTPFields = [:],
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> T {
         try await execute(uri: uri, method: .get, headers: headers) { response in

@@ -6,11 +6,13 @@ import YTV2Core
 
 /// Thousands of mutated ingest bodies: each is a write or a clean 400-class error, never a crash.
 @Suite struct IngestFuzzTests {
-    static let valid = #"{"id": "yt:dQw4w9WgXcQ", "title": "T", "duration_seconds": 61, "published_at": "2024-01-01T10:00:00Z", "source_metadata": {"youtube": {"video_id": "dQw4w9WgXcQ", "channel_name": "C"}}, "analysis": {"categories": [{"category": "History", "subcategories": ["Modern History"]}], "language": "en", "key_topics": ["a"]}, "summary": {"summary_type": "comprehensive", "variants": [{"variant": "comprehensive", "text": "**x**"}, {"variant": "audio_fr:advanced", "text": "y"}]}}"#
+    static let valid =
+        #"{"id": "yt:dQw4w9WgXcQ", "title": "T", "duration_seconds": 61, "published_at": "2024-01-01T10:00:00Z", "source_metadata": {"youtube": {"video_id": "dQw4w9WgXcQ", "channel_name": "C"}}, "analysis": {"categories": [{"category": "History", "subcategories": ["Modern History"]}], "language": "en", "key_topics": ["a"]}, "summary": {"summary_type": "comprehensive", "variants": [{"variant": "comprehensive", "text": "**x**"}, {"variant": "audio_fr:advanced", "text": "y"}]}}"#
 
     @Test func mutatedIngestBodiesEndInAWriteOrACleanError() {
         var random = SplitMix64(seed: 99)
-        var writes = 0, refused = 0
+        var writes = 0
+        var refused = 0
         for _ in 0..<5_000 {
             var bytes = Array(Self.valid.utf8)
             for _ in 0..<(1 + Int(random.next() % 5)) {
@@ -36,4 +38,3 @@ import YTV2Core
         #expect(writes > 50 && refused > 500)
     }
 }
-

@@ -112,11 +112,17 @@ import YTV2TestSupport
                     try await store.delete(Harness.id("vid00000000"), actor: "admin")
                     try await store.commit(
                         VideoWrite(
-                            videoID: Harness.id("dQw4w9WgXcQ"), metadata: VideoMetadata(title: "new"),
-                            summaries: [SummaryDraft(variant: .comprehensive, text: "x")], actor: "processor"))
+                            videoID: Harness.id("dQw4w9WgXcQ"),
+                            metadata: VideoMetadata(title: "new"),
+                            summaries: [SummaryDraft(variant: .comprehensive, text: "x")],
+                            actor: "processor"
+                        )
+                    )
                 }
                 // Only complete events (a chunk may end inside one).
-                let complete = received.hasSuffix("\n\n") ? received : String(received[..<(received.range(of: "\n\n", options: .backwards)?.upperBound ?? received.startIndex)])
+                let complete =
+                    received.hasSuffix("\n\n")
+                    ? received : String(received[..<(received.range(of: "\n\n", options: .backwards)?.upperBound ?? received.startIndex)])
                 seen = Harness.serverSentEvents(complete).compactMap { event in
                     (try? JSONDecoder().decode(EventData.self, from: Data(event.data.utf8))).map { (event.name, $0) }
                 }

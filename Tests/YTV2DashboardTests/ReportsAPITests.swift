@@ -94,10 +94,14 @@ import YTV2TestSupport
             // Incompressible: pseudo-random CJK characters, 3 bytes each.
             var state: UInt64 = 42
             func cjk(_ count: Int) -> String {
-                String(String.UnicodeScalarView((0..<count).map { _ in
-                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                    return Unicode.Scalar(0x4E00 + UInt32((state >> 33) % 20_000))!
-                }))
+                String(
+                    String.UnicodeScalarView(
+                        (0..<count).map { _ in
+                            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                            return Unicode.Scalar(0x4E00 + UInt32((state >> 33) % 20_000))!
+                        }
+                    )
+                )
             }
             let shared = cjk(200)
             let titles = [
@@ -113,9 +117,15 @@ import YTV2TestSupport
                     VideoWrite(
                         videoID: try VideoID(id),
                         metadata: VideoMetadata(
-                            title: title, channelName: long ? longChannel : "Channel", indexedAt: Date(timeIntervalSince1970: 1_700_000_000),
-                            language: long ? longLanguage : "en"),
-                        summaries: [SummaryDraft(variant: .comprehensive, text: "text")], actor: "test"))
+                            title: title,
+                            channelName: long ? longChannel : "Channel",
+                            indexedAt: Date(timeIntervalSince1970: 1_700_000_000),
+                            language: long ? longLanguage : "en"
+                        ),
+                        summaries: [SummaryDraft(variant: .comprehensive, text: "text")],
+                        actor: "test"
+                    )
+                )
             }
             var byChannel = ReportQuery()
             byChannel.channels = [longChannel]
@@ -148,9 +158,10 @@ import YTV2TestSupport
             #expect(try await client.getJSON("/api/reports?size=5&page=9", as: ListBody.self).reports.isEmpty)
             #expect(try await client.getJSON("/api/reports?size=0", as: ListBody.self).pagination.size == 1)
             #expect(try await client.getJSON("/api/reports?size=1000", as: ListBody.self).pagination.size == 50)
-            for bad in ["page=0", "page=-1", "page=abc", "size=ten", "sort=random", "has_audio=maybe", "summary_type=%3Cscript%3E",
-                "source=ftp", "q=" + String(repeating: "a", count: 201)]
-            {
+            for bad in [
+                "page=0", "page=-1", "page=abc", "size=ten", "sort=random", "has_audio=maybe", "summary_type=%3Cscript%3E",
+                "source=ftp", "q=" + String(repeating: "a", count: 201),
+            ] {
                 let error = try await client.getJSON("/api/reports?\(bad)", as: APIErrorBody.self, status: .badRequest)
                 #expect(error.error == "bad_parameter")
                 #expect(error.message.contains(String(bad.prefix { $0 != "=" })))
@@ -241,7 +252,8 @@ import YTV2TestSupport
             #expect(try await videos() == 3)  // served from the cache
             // A write through the store (as the processor makes it) must show up without a restart.
             try await store.commit(
-                VideoWrite(videoID: Harness.id("dQw4w9WgXcQ"), metadata: VideoMetadata(title: "New"), actor: "processor"))
+                VideoWrite(videoID: Harness.id("dQw4w9WgXcQ"), metadata: VideoMetadata(title: "New"), actor: "processor")
+            )
             var seen = 0
             for _ in 0..<50 {
                 seen = try await videos()
@@ -294,8 +306,13 @@ import YTV2TestSupport
             }
             try await store.commit(
                 VideoWrite(
-                    videoID: Harness.id("dQw4w9WgXcQ"), metadata: VideoMetadata(title: "Mixed case"),
-                    summaries: [SummaryDraft(variant: .comprehensive, text: "x")], aliases: ["yt:dqw4w9wgxcq"], actor: "test"))
+                    videoID: Harness.id("dQw4w9WgXcQ"),
+                    metadata: VideoMetadata(title: "Mixed case"),
+                    summaries: [SummaryDraft(variant: .comprehensive, text: "x")],
+                    aliases: ["yt:dqw4w9wgxcq"],
+                    actor: "test"
+                )
+            )
             for form in ["dQw4w9WgXcQ", "yt:dQw4w9WgXcQ", "yt:dqw4w9wgxcq"] {
                 #expect(try await client.getJSON("/api/reports/\(form)", as: Single.self).id == "yt:dQw4w9WgXcQ")
             }

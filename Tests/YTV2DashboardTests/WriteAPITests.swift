@@ -81,7 +81,9 @@ import YTV2TestSupport
     @Test func unconfiguredTokensDisableTheRoutes() async throws {
         try await Harness.withDashboard(adminToken: nil, ingestToken: nil) { client, store in
             try await Harness.seed(store, count: 1)
-            try await client.execute(uri: "/api/delete/vid00000000", method: .delete, headers: Self.bearer("")) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/api/delete/vid00000000", method: .delete, headers: Self.bearer("")) {
+                #expect($0.status == .unauthorized)
+            }
             try await client.execute(uri: "/ingest/report", method: .post, headers: Self.ingest(""), body: Self.report("dQw4w9WgXcQ")) {
                 #expect($0.status == .unauthorized)
             }
@@ -97,7 +99,10 @@ import YTV2TestSupport
                 }
             }
             let first = try await client.execute(
-                uri: "/ingest/report", method: .post, headers: Self.ingest(Harness.ingestToken), body: Self.report("dQw4w9WgXcQ")
+                uri: "/ingest/report",
+                method: .post,
+                headers: Self.ingest(Harness.ingestToken),
+                body: Self.report("dQw4w9WgXcQ")
             ) {
                 #expect($0.status == .ok)
                 return try JSONDecoder().decode(IngestBody.self, from: $0.body)
@@ -110,22 +115,34 @@ import YTV2TestSupport
             // Same report again: nothing new. Curated categories survive a re-ingest.
             let curated = [CategoryEntry(category: "History", subcategories: ["Biographies"])]
             try await store.commit(
-                VideoWrite(videoID: Harness.id("dQw4w9WgXcQ"), categorization: Categorization(entries: curated, origin: .curated), actor: "admin"))
+                VideoWrite(videoID: Harness.id("dQw4w9WgXcQ"), categorization: Categorization(entries: curated, origin: .curated), actor: "admin")
+            )
             let second = try await client.execute(
-                uri: "/ingest/report", method: .post, headers: Self.ingest(Harness.ingestToken), body: Self.report("dQw4w9WgXcQ")
+                uri: "/ingest/report",
+                method: .post,
+                headers: Self.ingest(Harness.ingestToken),
+                body: Self.report("dQw4w9WgXcQ")
             ) { try JSONDecoder().decode(IngestBody.self, from: $0.body) }
             #expect(second.summaries_added == 0)
             #expect(second.item.analysis.categories == curated)
 
             try await store.delete(Harness.id("dQw4w9WgXcQ"), actor: "admin")
-            try await client.execute(uri: "/ingest/report", method: .post, headers: Self.ingest(Harness.ingestToken), body: Self.report("dQw4w9WgXcQ")) {
+            try await client.execute(
+                uri: "/ingest/report",
+                method: .post,
+                headers: Self.ingest(Harness.ingestToken),
+                body: Self.report("dQw4w9WgXcQ")
+            ) {
                 #expect($0.status == .conflict)
                 let error = try JSONDecoder().decode(APIErrorBody.self, from: $0.body)
                 #expect(error.error == "deleted")
             }
             #expect(try await store.videoCount() == 0)
             try await client.execute(
-                uri: "/ingest/report?force=true", method: .post, headers: Self.ingest(Harness.ingestToken), body: Self.report("dQw4w9WgXcQ")
+                uri: "/ingest/report?force=true",
+                method: .post,
+                headers: Self.ingest(Harness.ingestToken),
+                body: Self.report("dQw4w9WgXcQ")
             ) { #expect($0.status == .ok) }
             #expect(try await store.videoCount() == 1)
         }
@@ -158,14 +175,21 @@ import YTV2TestSupport
 
     @Test func audioIngestChecksTheFileAndServesIt() async throws {
         try await Harness.withDashboard { client, store in
-            try await client.execute(uri: "/ingest/report", method: .post, headers: Self.ingest(Harness.ingestToken), body: Self.report("dQw4w9WgXcQ")) {
+            try await client.execute(
+                uri: "/ingest/report",
+                method: .post,
+                headers: Self.ingest(Harness.ingestToken),
+                body: Self.report("dQw4w9WgXcQ")
+            ) {
                 #expect($0.status == .ok)
             }
             func multipart(_ id: String, _ audio: [UInt8]) -> (HTTPFields, ByteBuffer) {
                 let boundary = "----ytv2boundary"
                 var body = ByteBuffer()
                 body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"video_id\"\r\n\r\n\(id)\r\n")
-                body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"a.mp3\"\r\nContent-Type: audio/mpeg\r\n\r\n")
+                body.writeString(
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"a.mp3\"\r\nContent-Type: audio/mpeg\r\n\r\n"
+                )
                 body.writeBytes(audio)
                 body.writeString("\r\n--\(boundary)--\r\n")
                 var headers = Self.ingest(Harness.ingestToken)

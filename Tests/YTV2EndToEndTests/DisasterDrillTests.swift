@@ -19,17 +19,27 @@ import YTV2TestSupport
         let env = ["DATABASE_URL": database.url, "LOG_LEVEL": "warning"]
 
         // Migrate generated legacy data through the CLI, as an operator would.
-        let legacy = folder.appendingPathComponent("legacy").path, snapshot = folder.appendingPathComponent("snapshot").path
+        let legacy = folder.appendingPathComponent("legacy").path
+        let snapshot = folder.appendingPathComponent("snapshot").path
         let generated = try await EndToEnd.cli(["fixtures", "legacy", "--rows", "120", "--seed", "9", "--out", legacy, "--json"], environment: env)
         let expected = try JSONDecoder().decode(LegacyFixtures.Expectations.self, from: Data(generated.utf8))
-        try await EndToEnd.cli(["migrate", "snapshot", "--dashboard", legacy + "/dashboard.db", "--nas", legacy + "/nas.db", "--reports", legacy + "/reports",
-                          "--audio", legacy + "/audio", "--out", snapshot], environment: env)
+        try await EndToEnd.cli(
+            [
+                "migrate", "snapshot", "--dashboard", legacy + "/dashboard.db", "--nas", legacy + "/nas.db", "--reports", legacy + "/reports",
+                "--audio", legacy + "/audio", "--out", snapshot,
+            ],
+            environment: env
+        )
         try await EndToEnd.cli(["migrate", "import", snapshot], environment: env)
         try await EndToEnd.cli(["migrate", "verify", snapshot], environment: env)
 
         let port = EndToEnd.freePort()
         let dashboard = "http://127.0.0.1:\(port)"
-        let serve = try EndToEnd.Running(["serve", "--port", String(port)], environment: env.merging(["YTV2_ADMIN_TOKEN": EndToEnd.adminToken]) { $1 }, logFolder: folder)
+        let serve = try EndToEnd.Running(
+            ["serve", "--port", String(port)],
+            environment: env.merging(["YTV2_ADMIN_TOKEN": EndToEnd.adminToken]) { $1 },
+            logFolder: folder
+        )
         try await EndToEnd.waitForHealth(dashboard)
         let totalBefore = try await Self.total(dashboard)
 
@@ -77,7 +87,9 @@ import YTV2TestSupport
                 for batch in stride(from: 0, to: survivors.count, by: 4).map({ Array(survivors[$0..<min($0 + 4, survivors.count)]) }) {
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         for id in batch {
-                            group.addTask { try await EndToEnd.cli(["process", "https://www.youtube.com/watch?v=\(id)", "--force"], environment: processorEnv) }
+                            group.addTask {
+                                try await EndToEnd.cli(["process", "https://www.youtube.com/watch?v=\(id)", "--force"], environment: processorEnv)
+                            }
                         }
                         try await group.waitForAll()
                     }
@@ -136,10 +148,20 @@ import YTV2TestSupport
         for log in [serve.output] { #expect(!log.contains(EndToEnd.adminToken)) }
 
         await serve.stop()
-        EndToEnd.report("sync disaster", iterations: 1, operations: 10 + 5 + 2, failures: resurrections + missingNew,
-                        figures: "resurrections \(resurrections), new videos missing \(missingNew)")
-        EndToEnd.report("categorization loss", iterations: reprocessed, operations: reprocessed + 1, failures: lostPairs,
-                        figures: "curated pairs lost \(lostPairs) of \(expected.curated.values.map(\.count).reduce(0, +))")
+        EndToEnd.report(
+            "sync disaster",
+            iterations: 1,
+            operations: 10 + 5 + 2,
+            failures: resurrections + missingNew,
+            figures: "resurrections \(resurrections), new videos missing \(missingNew)"
+        )
+        EndToEnd.report(
+            "categorization loss",
+            iterations: reprocessed,
+            operations: reprocessed + 1,
+            failures: lostPairs,
+            figures: "curated pairs lost \(lostPairs) of \(expected.curated.values.map(\.count).reduce(0, +))"
+        )
         try? await TestPostgres.shared.dropDatabase(database)
     }
 

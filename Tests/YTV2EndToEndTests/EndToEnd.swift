@@ -9,7 +9,7 @@ import YTV2Store
 import YTV2TestSupport
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Real `ytv2` processes (serve, worker, bot, migrate, process) against a real database and the local fakes, driven
@@ -77,7 +77,8 @@ enum EndToEnd {
         for (key, value) in environment { merged[key] = value }
         process.environment = merged
         let folder = FileManager.default.temporaryDirectory
-        let out = folder.appendingPathComponent("ytv2-e2e-out-\(UUID().uuidString)"), err = folder.appendingPathComponent("ytv2-e2e-err-\(UUID().uuidString)")
+        let out = folder.appendingPathComponent("ytv2-e2e-out-\(UUID().uuidString)")
+        let err = folder.appendingPathComponent("ytv2-e2e-err-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: out.path, contents: nil)
         FileManager.default.createFile(atPath: err.path, contents: nil)
         defer {
@@ -99,9 +100,16 @@ enum EndToEnd {
     /// folders when asked) and imports them, all through the CLI as an operator would; returns the two paths.
     @discardableResult
     static func migrateFixtures(
-        rows: Int, seed: Int, folder: URL, environment: [String: String], reports: Bool = false, audio: Bool = false, importing: Bool = true
+        rows: Int,
+        seed: Int,
+        folder: URL,
+        environment: [String: String],
+        reports: Bool = false,
+        audio: Bool = false,
+        importing: Bool = true
     ) async throws -> (legacy: String, snapshot: String) {
-        let legacy = folder.appendingPathComponent("legacy").path, snapshot = folder.appendingPathComponent("snapshot").path
+        let legacy = folder.appendingPathComponent("legacy").path
+        let snapshot = folder.appendingPathComponent("snapshot").path
         try await cli(["fixtures", "legacy", "--rows", String(rows), "--seed", String(seed), "--out", legacy], environment: environment)
         var arguments = ["migrate", "snapshot", "--dashboard", legacy + "/dashboard.db", "--nas", legacy + "/nas.db", "--out", snapshot]
         if reports { arguments += ["--reports", legacy + "/reports"] }
@@ -132,7 +140,9 @@ enum EndToEnd {
             "analysis": ["categories": [["category": "Technology", "subcategories": ["Web Development"]]], "language": "en"],
             "summary": [
                 "summary_type": "comprehensive", "language": "en",
-                "variants": [["variant": "comprehensive", "kind": "text", "text": text], ["variant": "key_points", "kind": "text", "text": "- one\n- two"]],
+                "variants": [
+                    ["variant": "comprehensive", "kind": "text", "text": text], ["variant": "key_points", "kind": "text", "text": "- one\n- two"],
+                ],
             ],
         ]
         return Array(try! JSONSerialization.data(withJSONObject: json))
@@ -195,7 +205,8 @@ enum EndToEnd {
 
     /// One line of the summary table (scenario, iterations, operations, failures, figures).
     static func report(_ scenario: String, iterations: Int, operations: Int, failures: Int, figures: String) {
-        let line = "\(scenario.padding(toLength: 24, withPad: " ", startingAt: 0)) \(String(iterations).leftPad(10)) \(String(operations).leftPad(10)) \(String(failures).leftPad(8))  \(figures)"
+        let line =
+            "\(scenario.padding(toLength: 24, withPad: " ", startingAt: 0)) \(String(iterations).leftPad(10)) \(String(operations).leftPad(10)) \(String(failures).leftPad(8))  \(figures)"
         print("E2E | " + line)
         // scripts/test collects the lines of every test process and prints them as one table at the end.
         if let path = ProcessInfo.processInfo.environment["YTV2_E2E_REPORT"], let handle = FileHandle(forWritingAtPath: path) {

@@ -9,7 +9,7 @@ import YTV2Store
 import YTV2TestSupport
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Drill 4: faults. PostgreSQL crashes (`pg_ctl stop -m immediate`) under a read/write load while workers commit; a
@@ -62,7 +62,9 @@ import YTV2TestSupport
         let dashboard = "http://127.0.0.1:\(port)"
         let serve = try EndToEnd.Running(
             ["serve", "--port", String(port)],
-            environment: env.merging(["YTV2_ADMIN_TOKEN": EndToEnd.adminToken, "YTV2_INGEST_TOKEN": EndToEnd.ingestToken]) { $1 }, logFolder: folder)
+            environment: env.merging(["YTV2_ADMIN_TOKEN": EndToEnd.adminToken, "YTV2_INGEST_TOKEN": EndToEnd.ingestToken]) { $1 },
+            logFolder: folder
+        )
         try await EndToEnd.waitForHealth(dashboard)
         let listed = EndToEnd.json(try await EndToEnd.http(.GET, dashboard + "/api/reports?size=50").1)
         let victims = Array((listed["reports"] as? [[String: Any]] ?? []).compactMap { $0["video_id"] as? String }.shuffled().prefix(25))
@@ -91,7 +93,10 @@ import YTV2TestSupport
                 group.addTask {
                     try await Task.sleep(for: .seconds(2))
                     // More jobs just before the crash, so some are mid-way when the server goes.
-                    try await EndToEnd.cli(["process", "--queue-only"] + jobVideos.suffix(10).map { "https://youtu.be/\($0)" }, environment: processorEnv)
+                    try await EndToEnd.cli(
+                        ["process", "--queue-only"] + jobVideos.suffix(10).map { "https://youtu.be/\($0)" },
+                        environment: processorEnv
+                    )
                     try await Task.sleep(for: .seconds(1))
                     // The crash: no shutdown checkpoint, connections cut mid-transaction.
                     load.phase.withLock { $0 = "during" }
@@ -158,9 +163,14 @@ import YTV2TestSupport
         let duplicates = findings.filter { $0.hasPrefix("a revision stored twice") }.count
         let halfWritten = findings.filter { $0.contains("half-written") || $0.hasPrefix("summary revisions of a video") }.count
         EndToEnd.report(
-            "faults: database crash", iterations: 1, operations: result.requests, failures: result.unexpected.count + lost + failedJobs.count,
-            figures: "outage \(outage.components.seconds) s, 503 answers \(result.unavailable), lost writes \(lost), duplicate revisions \(duplicates), "
-                + "half-written videos \(halfWritten), jobs retried \(retried)/\(jobs.count), restarts 0")
+            "faults: database crash",
+            iterations: 1,
+            operations: result.requests,
+            failures: result.unexpected.count + lost + failedJobs.count,
+            figures:
+                "outage \(outage.components.seconds) s, 503 answers \(result.unavailable), lost writes \(lost), duplicate revisions \(duplicates), "
+                + "half-written videos \(halfWritten), jobs retried \(retried)/\(jobs.count), restarts 0"
+        )
     }
 
     @Test func killedWorkerAndKilledImportComplete() async throws {
@@ -185,7 +195,11 @@ import YTV2TestSupport
             kill(doomed.process.processIdentifier, SIGKILL)
             await doomed.stop()
             await services.gate.open()
-            let rescuer = try EndToEnd.Running(["worker", "--concurrency", "2", "--lease-seconds", "3"], environment: processorEnv, logFolder: folder)
+            let rescuer = try EndToEnd.Running(
+                ["worker", "--concurrency", "2", "--lease-seconds", "3"],
+                environment: processorEnv,
+                logFolder: folder
+            )
             let jobs = try await EndToEnd.drainedJobs(database, limit: 10, timeout: .seconds(90))
             let result = try await store.withRunning { store in
                 var revisions = 0
@@ -220,8 +234,13 @@ import YTV2TestSupport
         try await EndToEnd.cli(["migrate", "verify", snapshot], environment: env)
         try? await TestPostgres.shared.dropDatabase(database)
         EndToEnd.report(
-            "faults: kill -9", iterations: 2, operations: videos.count + 1, failures: (jobs.count == 4 && revisions == 4 ? 0 : 1),
-            figures: "worker: 2 jobs interrupted, stored once each (\(revisions) revisions for \(videos.count) videos); import killed after \(ledgerAtKill) ledger lines, rerun verified")
+            "faults: kill -9",
+            iterations: 2,
+            operations: videos.count + 1,
+            failures: (jobs.count == 4 && revisions == 4 ? 0 : 1),
+            figures:
+                "worker: 2 jobs interrupted, stored once each (\(revisions) revisions for \(videos.count) videos); import killed after \(ledgerAtKill) ledger lines, rerun verified"
+        )
     }
 
     /// One request of the mixed load: reads, a delete or an ingest. Writes refused while the database is down stay
@@ -244,7 +263,9 @@ import YTV2TestSupport
             } else if roll < 4, let id = load.pendingIngests.withLock({ $0.popLast() }) {
                 label = "ingest \(id)"
                 status = try await EndToEnd.ingest(
-                    EndToEnd.ingestBody(id: id, title: "Fault drill \(id)", text: "Ingested during the fault drill \(id)."), dashboard: dashboard)
+                    EndToEnd.ingestBody(id: id, title: "Fault drill \(id)", text: "Ingested during the fault drill \(id)."),
+                    dashboard: dashboard
+                )
                 if status == 200 {
                     load.tally.withLock { $0.ackedIngests.append(id) }
                 } else {

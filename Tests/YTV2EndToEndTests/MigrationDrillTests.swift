@@ -29,8 +29,13 @@ import YTV2TestSupport
         let serve = try EndToEnd.Running(
             ["serve", "--port", String(port)],
             environment: env.merging(["YTV2_ADMIN_TOKEN": EndToEnd.adminToken, "YTV2_LEGACY_DASHBOARD": path("legacy-dashboard.db")]) { $1 },
-            logFolder: folder)
-        let mirror = try EndToEnd.Running(["migrate", "mirror", "--legacy", path("legacy-dashboard.db"), "--retry-seconds", "1"], environment: env, logFolder: folder)
+            logFolder: folder
+        )
+        let mirror = try EndToEnd.Running(
+            ["migrate", "mirror", "--legacy", path("legacy-dashboard.db"), "--retry-seconds", "1"],
+            environment: env,
+            logFolder: folder
+        )
         try await EndToEnd.waitForHealth(dashboard)
         try await Task.sleep(for: .seconds(1))  // the mirror is listening
 
@@ -87,15 +92,24 @@ import YTV2TestSupport
         let store = Store(configuration: database, logger: TestPostgres.logger)
         let mismatch = try await store.withRunning { try await $0.shadowMismatches() }
         #expect(mismatch.count == 1)
-        #expect(mismatch.first?.controlBody?.contains("tampered in the legacy copy") == true && mismatch.first?.candidateBody?.contains("tampered") == false)
+        #expect(
+            mismatch.first?.controlBody?.contains("tampered in the legacy copy") == true
+                && mismatch.first?.candidateBody?.contains("tampered") == false
+        )
 
         // Cutover (1,003 of 1,004 = 99.9 %), reads from PostgreSQL at once; rollback, reads from the legacy copy again.
         #expect(try await EndToEnd.cli(["migrate", "advance"], environment: env).contains("advanced to Live"))
         try await Task.sleep(for: .milliseconds(1_100))
-        #expect(EndToEnd.json(try await EndToEnd.http(.GET, dashboard + "/api/reports/yt:\(tampered)").1)["title"] as? String != "tampered in the legacy copy")
+        #expect(
+            EndToEnd.json(try await EndToEnd.http(.GET, dashboard + "/api/reports/yt:\(tampered)").1)["title"] as? String
+                != "tampered in the legacy copy"
+        )
         #expect(try await EndToEnd.cli(["migrate", "rollback", "--reason", "drill"], environment: env).contains("rolled back to Shadow"))
         try await Task.sleep(for: .milliseconds(1_100))
-        #expect(EndToEnd.json(try await EndToEnd.http(.GET, dashboard + "/api/reports/yt:\(tampered)").1)["title"] as? String == "tampered in the legacy copy")
+        #expect(
+            EndToEnd.json(try await EndToEnd.http(.GET, dashboard + "/api/reports/yt:\(tampered)").1)["title"] as? String
+                == "tampered in the legacy copy"
+        )
         #expect(try await EndToEnd.cli(["migrate", "export-legacy", "--out", path("rollback.db")], environment: env).contains("verified in reverse"))
         for round in 0..<1_000 {
             _ = try await EndToEnd.http(.GET, dashboard + "/api/reports/yt:\(survivors[1 + round % (survivors.count - 1)])")
@@ -106,16 +120,27 @@ import YTV2TestSupport
         // Archive and Complete; afterwards nothing writes a legacy file.
         await mirror.stop()
         try await EndToEnd.cli(
-            ["migrate", "archive", "--dashboard", path("legacy") + "/dashboard.db", "--nas", path("legacy") + "/nas.db", "--reports",
-             path("legacy") + "/reports", "--to", path("archive")], environment: env)
+            [
+                "migrate", "archive", "--dashboard", path("legacy") + "/dashboard.db", "--nas", path("legacy") + "/nas.db", "--reports",
+                path("legacy") + "/reports", "--to", path("archive"),
+            ],
+            environment: env
+        )
         #expect(try await EndToEnd.cli(["migrate", "advance"], environment: env).contains("advanced to Complete"))
         let (refused, _, message) = try await EndToEnd.run(["migrate", "export-legacy", "--out", path("after.db")], environment: env)
         #expect(refused != 0 && message.contains("refusing to open"))
-        #expect(try await EndToEnd.cli(["doctor", "--dashboard-url", dashboard], environment: env).contains("ok   retired POST /api/upload-database"))
+        #expect(
+            try await EndToEnd.cli(["doctor", "--dashboard-url", dashboard], environment: env).contains("ok   retired POST /api/upload-database")
+        )
         await serve.stop()
         EndToEnd.report(
-            "migration drill", iterations: 1, operations: processed.count + deleted.count + 2_003, failures: 0,
-            figures: "parity 0 differences, shadow 1003/1003 consistent (single reports, lists, filters, search, facets) then 1 injected difference caught with both payloads, cutover/rollback/cutover, export verified, Complete, legacy write refused")
+            "migration drill",
+            iterations: 1,
+            operations: processed.count + deleted.count + 2_003,
+            failures: 0,
+            figures:
+                "parity 0 differences, shadow 1003/1003 consistent (single reports, lists, filters, search, facets) then 1 injected difference caught with both payloads, cutover/rollback/cutover, export verified, Complete, legacy write refused"
+        )
         for archived in (try? FileManager.default.subpathsOfDirectory(atPath: path("archive"))) ?? [] {
             try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path("archive") + "/" + archived)
         }

@@ -22,10 +22,15 @@ import YTV2TestSupport
         #expect(try await EndToEnd.cli(["migrate", "advance"], environment: env).contains("advanced to Imported"))
         #expect(try await EndToEnd.cli(["migrate", "advance"], environment: env).contains("advanced to DualWrite"))
         let status = try await EndToEnd.cli(["migrate", "status"], environment: env)
-        #expect(status.contains("phase: DualWrite") && status.contains("FAIL parity records: needs ≥ 1 mirrored write(s) in the dual-write window, has 0"))
+        #expect(
+            status.contains("phase: DualWrite") && status.contains("FAIL parity records: needs ≥ 1 mirrored write(s) in the dual-write window, has 0")
+        )
 
         // The rollback drill: PostgreSQL written back in the legacy format and verified in reverse.
-        let exported = try await EndToEnd.cli(["migrate", "export-legacy", "--out", folder.appendingPathComponent("export.db").path], environment: env)
+        let exported = try await EndToEnd.cli(
+            ["migrate", "export-legacy", "--out", folder.appendingPathComponent("export.db").path],
+            environment: env
+        )
         #expect(exported.contains("verified in reverse"))
         #expect(try await EndToEnd.cli(["migrate", "rollback", "--reason", "drill"], environment: env).contains("rolled back to Imported"))
 
@@ -36,7 +41,10 @@ import YTV2TestSupport
             try await store.changePhase(from: "Imported", to: "Complete", actor: "e2e", action: "migration.advance", details: ["test": "jump"])
         }
         #expect(jumped)
-        let (status2, _, message) = try await EndToEnd.run(["migrate", "export-legacy", "--out", folder.appendingPathComponent("late.db").path], environment: env)
+        let (status2, _, message) = try await EndToEnd.run(
+            ["migrate", "export-legacy", "--out", folder.appendingPathComponent("late.db").path],
+            environment: env
+        )
         #expect(status2 != 0)
         #expect(message.contains("refusing to open") && message.contains("the migration is Complete"), "\(message)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("late.db").path))
@@ -44,8 +52,13 @@ import YTV2TestSupport
         #expect(rollbackStatus != 0 && rollbackMessage.contains("Complete cannot be rolled back"))
         let doctor = try await EndToEnd.cli(["doctor"], environment: env)
         #expect(doctor.contains("ok   no legacy writer") && doctor.contains("migration phase: Complete"))
-        EndToEnd.report("phases (CLI)", iterations: 1, operations: 10, failures: 0,
-                        figures: "gate refusals named, export-legacy verified in reverse, legacy write after Complete refused")
+        EndToEnd.report(
+            "phases (CLI)",
+            iterations: 1,
+            operations: 10,
+            failures: 0,
+            figures: "gate refusals named, export-legacy verified in reverse, legacy write after Complete refused"
+        )
         try? await TestPostgres.shared.dropDatabase(database)
     }
 }

@@ -21,7 +21,11 @@ import YTV2TestSupport
 
         let port = EndToEnd.freePort()
         let dashboard = "http://127.0.0.1:\(port)"
-        let serve = try EndToEnd.Running(["serve", "--port", String(port)], environment: env.merging(["YTV2_ADMIN_TOKEN": EndToEnd.adminToken]) { $1 }, logFolder: folder)
+        let serve = try EndToEnd.Running(
+            ["serve", "--port", String(port)],
+            environment: env.merging(["YTV2_ADMIN_TOKEN": EndToEnd.adminToken]) { $1 },
+            logFolder: folder
+        )
         try await EndToEnd.waitForHealth(dashboard)
         var existing: [String] = []
         for page in 1...6 {
@@ -61,7 +65,9 @@ import YTV2TestSupport
                     tally.withLock { $0[status == 200 ? "deletes" : "errors", default: 0] += 1 }
                 }
             }
-            if !pendingNew.isEmpty { try await EndToEnd.cli(["process", "--queue-only"] + pendingNew.map { "https://youtu.be/\($0)" }, environment: processorEnv) }
+            if !pendingNew.isEmpty {
+                try await EndToEnd.cli(["process", "--queue-only"] + pendingNew.map { "https://youtu.be/\($0)" }, environment: processorEnv)
+            }
             // Let the workers drain the queue.
             _ = try await EndToEnd.drainedJobs(database, limit: 1000, timeout: .seconds(60))
             for worker in workers { await worker.stop() }
@@ -92,8 +98,14 @@ import YTV2TestSupport
         #expect(lost == 0)
         #expect(findings.isEmpty, "\(findings)")
         #expect(elapsed >= .seconds(seconds))
-        EndToEnd.report("race (2 workers)", iterations: rounds, operations: deletes + newVideos.count + victims.count / 2, failures: deleteErrors + lost,
-                        figures: "resurrections \(resurrections), lost writes \(lost), duplicate revisions \(duplicates), revision gaps \(gaps), jobs cancelled: deleted \(cancelled), \(elapsed.components.seconds) s")
+        EndToEnd.report(
+            "race (2 workers)",
+            iterations: rounds,
+            operations: deletes + newVideos.count + victims.count / 2,
+            failures: deleteErrors + lost,
+            figures:
+                "resurrections \(resurrections), lost writes \(lost), duplicate revisions \(duplicates), revision gaps \(gaps), jobs cancelled: deleted \(cancelled), \(elapsed.components.seconds) s"
+        )
         try? await TestPostgres.shared.dropDatabase(database)
     }
 }

@@ -74,12 +74,14 @@ import YTV2TestSupport
         let serve = try EndToEnd.Running(
             ["serve", "--port", String(port)],
             environment: env.merging(["YTV2_ADMIN_TOKEN": EndToEnd.adminToken, "YTV2_INGEST_TOKEN": EndToEnd.ingestToken]) { $1 },
-            logFolder: folder)
+            logFolder: folder
+        )
         try await EndToEnd.waitForHealth(dashboard)
         let pid = serve.process.processIdentifier
 
         // What there is to read: every video id, and those with audio.
-        var ids: [String] = [], withAudio: [String] = []
+        var ids: [String] = []
+        var withAudio: [String] = []
         for page in 1...20 {
             let body = EndToEnd.json(try await EndToEnd.http(.GET, dashboard + "/api/reports?size=50&page=\(page)").1)
             let items = body["reports"] as? [[String: Any]] ?? []
@@ -118,8 +120,17 @@ import YTV2TestSupport
                         while recorder.running {
                             counter += 1
                             try await Self.oneRequest(
-                                client: client, dashboard: dashboard, random: &random, recorder: recorder, ids: allIDs, withAudio: audioIDs, audioSizes: sizes,
-                                categories: categories, newID: String(format: "Soak%d%06d", index, counter), traffic: traffic)
+                                client: client,
+                                dashboard: dashboard,
+                                random: &random,
+                                recorder: recorder,
+                                ids: allIDs,
+                                withAudio: audioIDs,
+                                audioSizes: sizes,
+                                categories: categories,
+                                newID: String(format: "Soak%d%06d", index, counter),
+                                traffic: traffic
+                            )
                         }
                     }
                 }
@@ -128,8 +139,12 @@ import YTV2TestSupport
                         var random = SplitMix64(seed: UInt64(900 + index))
                         while recorder.running {
                             try await Self.sseVisit(
-                                client: client, dashboard: dashboard, stay: .milliseconds(300 + Int(random.next() % 2700)), recorder: recorder,
-                                traffic: traffic)
+                                client: client,
+                                dashboard: dashboard,
+                                stay: .milliseconds(300 + Int(random.next() % 2700)),
+                                recorder: recorder,
+                                traffic: traffic
+                            )
                         }
                     }
                 }
@@ -157,14 +172,18 @@ import YTV2TestSupport
         let memoryChecked = Double(seconds) >= warmUp + 60
         let steady = samples.filter { $0.at >= warmUp }
         let median: ([Int]) -> Int = { values in values.isEmpty ? 0 : values.sorted()[values.count / 2] }
-        let residentAtWarmUp = median(steady.prefix(3).map(\.residentKiB)), residentAtEnd = median(steady.suffix(3).map(\.residentKiB))
+        let residentAtWarmUp = median(steady.prefix(3).map(\.residentKiB))
+        let residentAtEnd = median(steady.suffix(3).map(\.residentKiB))
         let growth = residentAtWarmUp == 0 ? 0 : Double(residentAtEnd - residentAtWarmUp) / Double(residentAtWarmUp) * 100
-        let descriptorsAtWarmUp = median(steady.prefix(3).map(\.descriptors)), descriptorsAtEnd = median(steady.suffix(3).map(\.descriptors))
+        let descriptorsAtWarmUp = median(steady.prefix(3).map(\.descriptors))
+        let descriptorsAtEnd = median(steady.suffix(3).map(\.descriptors))
         let maxConnections = samples.map(\.databaseConnections).max() ?? 0
         let latencies = recorder.latencies.withLock { $0 }
-        let firstSteady = latencies[2], last = latencies[latencies.count - 1]
+        let firstSteady = latencies[2]
+        let last = latencies[latencies.count - 1]
         let all = latencies.flatMap { $0 }
-        let p99First = Self.percentile(firstSteady, 0.99), p99Last = Self.percentile(last, 0.99)
+        let p99First = Self.percentile(firstSteady, 0.99)
+        let p99Last = Self.percentile(last, 0.99)
         let failures = recorder.failures.withLock { $0 }
         let operations = recorder.operations.withLock { $0 }
         let rate = Double(all.count) / Double(seconds)
@@ -183,13 +202,33 @@ import YTV2TestSupport
         let summary = operations.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         print("SOAK | \(seconds) s, \(all.count) requests (\(summary)); SSE: \(sseVisits) clients came and went, \(sseEvents) events received")
         print("SOAK | p99 per segment (ms): " + latencies.map { String(format: "%.1f", Self.percentile($0, 0.99)) }.joined(separator: " "))
-        print("SOAK | samples (s: RSS KiB / fds / db connections): " + samples.map { String(format: "%.0f: %d/%d/%d", $0.at, $0.residentKiB, $0.descriptors, $0.databaseConnections) }.joined(separator: ", "))
+        print(
+            "SOAK | samples (s: RSS KiB / fds / db connections): "
+                + samples.map { String(format: "%.0f: %d/%d/%d", $0.at, $0.residentKiB, $0.descriptors, $0.databaseConnections) }.joined(
+                    separator: ", "
+                )
+        )
         EndToEnd.report(
-            "soak (\(seconds) s)", iterations: Self.clients + Self.sseClients, operations: all.count, failures: failures.count,
+            "soak (\(seconds) s)",
+            iterations: Self.clients + Self.sseClients,
+            operations: all.count,
+            failures: failures.count,
             figures: String(
                 format: "%.0f req/s, p50 %.1f ms, p99 %.1f → %.1f ms, RSS %d → %d KiB (%+.1f %%), fds %d → %d (idle %d → %d), db connections ≤ %d",
-                rate, Self.percentile(all, 0.5), p99First, p99Last, residentAtWarmUp, residentAtEnd, growth, descriptorsAtWarmUp, descriptorsAtEnd,
-                baseline.descriptors, after.descriptors, maxConnections) + (memoryChecked ? "" : " (too short to judge memory growth)"))
+                rate,
+                Self.percentile(all, 0.5),
+                p99First,
+                p99Last,
+                residentAtWarmUp,
+                residentAtEnd,
+                growth,
+                descriptorsAtWarmUp,
+                descriptorsAtEnd,
+                baseline.descriptors,
+                after.descriptors,
+                maxConnections
+            ) + (memoryChecked ? "" : " (too short to judge memory growth)")
+        )
         try? await TestPostgres.shared.dropDatabase(database)
     }
 
@@ -201,7 +240,8 @@ import YTV2TestSupport
 
     static func sample(pid: Int32, store: Store, at: Double) async throws -> Sample {
         let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-        let resident = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+        let resident =
+            status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
             .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
         let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? 0
         // The test's own connection, running this count, is not the server's.
@@ -211,8 +251,16 @@ import YTV2TestSupport
 
     /// One request of the mix; anything but the intended answer is a failure.
     static func oneRequest(
-        client: HTTPClient, dashboard: String, random: inout SplitMix64, recorder: Recorder, ids: [String], withAudio: [String], audioSizes: [String: Int],
-        categories: [String], newID: String, traffic: Traffic
+        client: HTTPClient,
+        dashboard: String,
+        random: inout SplitMix64,
+        recorder: Recorder,
+        ids: [String],
+        withAudio: [String],
+        audioSizes: [String: Int],
+        categories: [String],
+        newID: String,
+        traffic: Traffic
     ) async throws {
         let roll = Int(random.next() % 100)
         let pick = { (list: [String], random: inout SplitMix64) in list[Int(random.next() % UInt64(list.count))] }
@@ -230,7 +278,9 @@ import YTV2TestSupport
             request = HTTPClientRequest(url: url)
         case 25..<40:
             operation = "search"
-            request = HTTPClientRequest(url: dashboard + "/api/reports?size=12&q=\(pick(["the", "swift", "history", "how", "video", "zzz"], &random))")
+            request = HTTPClientRequest(
+                url: dashboard + "/api/reports?size=12&q=\(pick(["the", "swift", "history", "how", "video", "zzz"], &random))"
+            )
         case 40..<48:
             operation = "filters"
             request = HTTPClientRequest(url: dashboard + "/api/filters")
@@ -271,8 +321,11 @@ import YTV2TestSupport
             let status = Int(response.status.code)
             // Deletable once stored, not before: a delete racing its own ingest would rightly answer 404.
             if operation == "ingest", status == 200 { traffic.ingested.withLock { $0.append(newID) } }
-            recorder.record(operation, milliseconds: (ContinuousClock.now - started).inSeconds * 1000,
-                            failure: expected.contains(status) ? nil : "HTTP \(status) for \(request.url)")
+            recorder.record(
+                operation,
+                milliseconds: (ContinuousClock.now - started).inSeconds * 1000,
+                failure: expected.contains(status) ? nil : "HTTP \(status) for \(request.url)"
+            )
         } catch {
             recorder.record(operation, milliseconds: (ContinuousClock.now - started).inSeconds * 1000, failure: "\(error) for \(request.url)")
         }

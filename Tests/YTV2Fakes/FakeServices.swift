@@ -12,7 +12,8 @@ public final class FakeServices: Sendable {
 
     public struct Behavior: Sendable {
         /// The analyzer's answer (a JSON object string, or anything else to test validation).
-        public var analysis = #"{"categories": [{"category": "Technology", "subcategories": ["Web Development", "Not A Subcategory"]}], "key_topics": ["swift"], "named_entities": ["Apple"], "content_type": "tutorial", "complexity_level": "beginner", "language": "en"}"#
+        public var analysis =
+            #"{"categories": [{"category": "Technology", "subcategories": ["Web Development", "Not A Subcategory"]}], "key_topics": ["swift"], "named_entities": ["Apple"], "content_type": "tutorial", "complexity_level": "beginner", "language": "en"}"#
         /// How many speech requests fail with 503 before they succeed.
         public var speechFailures = 0
         /// Videos whose watch page has no caption tracks.
@@ -47,23 +48,29 @@ public final class FakeServices: Sendable {
             self.bump("oembed")
             let url = request.uri.queryParameters.get("url") ?? ""
             let id = (try? VideoID(url: url))?.rawValue ?? "unknown"
-            return Self.json(#"{"title": "Video \#(id)", "author_name": "Channel of \#(id)", "thumbnail_url": "https://i.ytimg.com/vi/\#(id)/hqdefault.jpg", "type": "video"}"#)
+            return Self.json(
+                #"{"title": "Video \#(id)", "author_name": "Channel of \#(id)", "thumbnail_url": "https://i.ytimg.com/vi/\#(id)/hqdefault.jpg", "type": "video"}"#
+            )
         }
         router.get("watch") { request, _ -> Response in
             self.bump("watch")
             let id = request.uri.queryParameters.get("v") ?? ""
             let port = self.port.withLock { $0 }
-            let captions = self.state.withLock { $0.withoutCaptions.contains(id) }
+            let captions =
+                self.state.withLock { $0.withoutCaptions.contains(id) }
                 ? ""
                 : #", "captions": {"playerCaptionsTracklistRenderer": {"captionTracks": [{"baseUrl": "http://127.0.0.1:\#(port)/api/timedtext?v=\#(id)&lang=fr", "languageCode": "fr", "kind": "asr"}, {"baseUrl": "http://127.0.0.1:\#(port)/api/timedtext?v=\#(id)&lang=en", "languageCode": "en"}]}}"#
-            let player = #"{"playabilityStatus": {"status": "OK"}, "videoDetails": {"videoId": "\#(id)", "title": "Video \#(id)", "author": "Channel of \#(id)", "channelId": "UC123", "lengthSeconds": "754", "viewCount": "12345", "shortDescription": "A \"quoted\" description {with braces}"}, "microformat": {"playerMicroformatRenderer": {"publishDate": "2025-03-04"}}\#(captions)}"#
+            let player =
+                #"{"playabilityStatus": {"status": "OK"}, "videoDetails": {"videoId": "\#(id)", "title": "Video \#(id)", "author": "Channel of \#(id)", "channelId": "UC123", "lengthSeconds": "754", "viewCount": "12345", "shortDescription": "A \"quoted\" description {with braces}"}, "microformat": {"playerMicroformatRenderer": {"publishDate": "2025-03-04"}}\#(captions)}"#
             let html = "<!DOCTYPE html><html><head><script>var ytInitialPlayerResponse = \(player);var meta = {};</script></head><body></body></html>"
             return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
         }
         router.get("api/timedtext") { request, _ -> Response in
             let language = request.uri.queryParameters.get("lang") ?? "en"
             self.bump("timedtext-\(language)")
-            return Self.json(#"{"events": [{"tStartMs": 0, "segs": [{"utf8": "Hello and welcome."}]}, {"tStartMs": 1000}, {"segs": [{"utf8": "Today we talk about "}, {"utf8": "Swift (\#(language))."}]}]}"#)
+            return Self.json(
+                #"{"events": [{"tStartMs": 0, "segs": [{"utf8": "Hello and welcome."}]}, {"tStartMs": 1000}, {"segs": [{"utf8": "Today we talk about "}, {"utf8": "Swift (\#(language))."}]}]}"#
+            )
         }
         router.post("v1/chat/completions") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 1 << 22)
@@ -77,14 +84,20 @@ public final class FakeServices: Sendable {
             if isAnalysis {
                 content = behavior.analysis
             } else {
-                let variant = ["narration script in French": "audio-fr", "narration script in Spanish": "audio-es", "narration script summarizing": "audio",
-                               "bullet points": "bullet-points", "key insights": "key-insights", "executive summary": "executive"]
+                let variant =
+                    [
+                        "narration script in French": "audio-fr", "narration script in Spanish": "audio-es", "narration script summarizing": "audio",
+                        "bullet points": "bullet-points", "key insights": "key-insights", "executive summary": "executive",
+                    ]
                     .first { text.contains($0.key) }?.value ?? "comprehensive"
-                content = "\(behavior.summaryPrefix)**Summary (\(variant)):** The video explains Swift. It shows examples.\n• First point\n• Second point"
+                content =
+                    "\(behavior.summaryPrefix)**Summary (\(variant)):** The video explains Swift. It shows examples.\n• First point\n• Second point"
             }
             var answer = ""
             JSONText.appendString(content, to: &answer)
-            return Self.json(#"{"id": "chatcmpl-1", "object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant", "content": \#(answer)}, "finish_reason": "stop"}]}"#)
+            return Self.json(
+                #"{"id": "chatcmpl-1", "object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant", "content": \#(answer)}, "finish_reason": "stop"}]}"#
+            )
         }
         router.post("v1/audio/speech") { request, _ -> Response in
             _ = try await request.body.collect(upTo: 1 << 20)

@@ -31,7 +31,8 @@ public final class FakeTelegram: Sendable {
 
     public func pushMessage(chat: Int64, user: Int64, text: String) {
         state.withLock { state in
-            let json = #"{"update_id": \#(state.nextUpdate), "message": {"message_id": \#(state.nextMessage), "from": {"id": \#(user), "is_bot": false, "first_name": "U"}, "chat": {"id": \#(chat), "type": "private"}, "date": 1700000000, "text": \#(JSONText.string(text))}}"#
+            let json =
+                #"{"update_id": \#(state.nextUpdate), "message": {"message_id": \#(state.nextMessage), "from": {"id": \#(user), "is_bot": false, "first_name": "U"}, "chat": {"id": \#(chat), "type": "private"}, "date": 1700000000, "text": \#(JSONText.string(text))}}"#
             state.nextUpdate += 1
             state.nextMessage += 1
             state.updates.append(json)
@@ -40,7 +41,8 @@ public final class FakeTelegram: Sendable {
 
     public func pushCallback(chat: Int64, user: Int64, message: Int64, data: String) {
         state.withLock { state in
-            let json = #"{"update_id": \#(state.nextUpdate), "callback_query": {"id": "cb\#(state.nextUpdate)", "from": {"id": \#(user), "is_bot": false, "first_name": "U"}, "message": {"message_id": \#(message), "chat": {"id": \#(chat), "type": "private"}, "date": 1700000000, "text": "x"}, "data": \#(JSONText.string(data))}}"#
+            let json =
+                #"{"update_id": \#(state.nextUpdate), "callback_query": {"id": "cb\#(state.nextUpdate)", "from": {"id": \#(user), "is_bot": false, "first_name": "U"}, "message": {"message_id": \#(message), "chat": {"id": \#(chat), "type": "private"}, "date": 1700000000, "text": "x"}, "data": \#(JSONText.string(data))}}"#
             state.nextUpdate += 1
             state.updates.append(json)
         }
@@ -62,7 +64,9 @@ public final class FakeTelegram: Sendable {
     public func run(_ body: @Sendable (String) async throws -> Void) async throws {
         let router = Router()
         router.post(":bot/:method") { request, context -> Response in
-            guard context.parameters.get("bot") == "bot" + Self.token else { return Self.json(#"{"ok": false, "error_code": 401}"#, status: .unauthorized) }
+            guard context.parameters.get("bot") == "bot" + Self.token else {
+                return Self.json(#"{"ok": false, "error_code": 401}"#, status: .unauthorized)
+            }
             let method = context.parameters.get("method") ?? ""
             if method == "sendAudio" {
                 let body = try await request.body.collect(upTo: 1 << 24)
@@ -94,10 +98,18 @@ public final class FakeTelegram: Sendable {
                         buttons.append(items.map { ($0["text"]?.stringValue ?? "", $0["callback_data"]?.stringValue ?? "") })
                     }
                 }
-                for row in buttons { for button in row where button.data.utf8.count > 64 { return Self.json(#"{"ok": false, "description": "BUTTON_DATA_INVALID"}"#, status: .badRequest) } }
+                for row in buttons {
+                    for button in row where button.data.utf8.count > 64 {
+                        return Self.json(#"{"ok": false, "description": "BUTTON_DATA_INVALID"}"#, status: .badRequest)
+                    }
+                }
                 let id: Int64 = self.state.withLock { state in
                     var id = state.nextMessage
-                    if method == "editMessageText", case .number(let existing)? = value["message_id"] { id = Int64(existing) } else { state.nextMessage += 1 }
+                    if method == "editMessageText", case .number(let existing)? = value["message_id"] {
+                        id = Int64(existing)
+                    } else {
+                        state.nextMessage += 1
+                    }
                     state.messages[id] = Message(chat: Int64(chat), id: id, text: text, buttons: buttons)
                     return id
                 }

@@ -13,7 +13,8 @@ import YTV2Legacy
 
     @Test func mutatedReportsEndInARecordOrACleanError() {
         var random = SplitMix64(seed: 2026)
-        var records = 0, errors = 0
+        var records = 0
+        var errors = 0
         for round in 0..<4_000 {
             var bytes = Array(Self.seeds[round % Self.seeds.count].utf8)
             for _ in 0..<(1 + Int(random.next() % 6)) {
@@ -42,10 +43,14 @@ import YTV2Legacy
 
     @Test func randomValuesInEveryContentColumnEndInARecordOrACleanError() {
         var random = SplitMix64(seed: 7)
-        let columns = ["id", "title", "video_id", "canonical_url", "published_at", "indexed_at", "duration_seconds", "has_audio", "category",
-                       "subcategory", "subcategories_json", "key_topics", "named_entities", "analysis", "summary", "view_count", "language"]
-        let texts = ["", " ", "null", "[]", "{}", "[\"a\"", "{'categories': [", "20241301", "-5", "1e400", "NaN", "yt:abc", "true",
-                     "{\"categories\": [{\"category\": 5}]}", "[{\"name\": null}]", "\u{0}", "🎬", "https://youtu.be/", "9999999999999999999"]
+        let columns = [
+            "id", "title", "video_id", "canonical_url", "published_at", "indexed_at", "duration_seconds", "has_audio", "category",
+            "subcategory", "subcategories_json", "key_topics", "named_entities", "analysis", "summary", "view_count", "language",
+        ]
+        let texts = [
+            "", " ", "null", "[]", "{}", "[\"a\"", "{'categories': [", "20241301", "-5", "1e400", "NaN", "yt:abc", "true",
+            "{\"categories\": [{\"category\": 5}]}", "[{\"name\": null}]", "\u{0}", "🎬", "https://youtu.be/", "9999999999999999999",
+        ]
         var failures = 0
         for _ in 0..<3_000 {
             let values: [LegacyValue] = columns.map { _ in

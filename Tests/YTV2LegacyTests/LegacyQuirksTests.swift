@@ -57,12 +57,18 @@ import YTV2Legacy
     }
 
     @Test func identityComesFromTheVideoIDColumnThenTheURLAndNeverFromTheLowerCasedID() throws {
-        let withColumn = try LegacyRecord(contentRow: Self.content(["id": .text("yt:abcdefghijk"), "video_id": .text("AbCdEfGhIjK")]), file: Self.dashboard)
+        let withColumn = try LegacyRecord(
+            contentRow: Self.content(["id": .text("yt:abcdefghijk"), "video_id": .text("AbCdEfGhIjK")]),
+            file: Self.dashboard
+        )
         #expect(withColumn.exactVideoID?.rawValue == "AbCdEfGhIjK")
         #expect(withColumn.groupKey == "yt:abcdefghijk")
         let withURL = try LegacyRecord(
-            contentRow: Self.content(["id": .text("yt:abcdefghijk"), "canonical_url": .text("https://m.youtube.com/watch?feature=share&v=AbCdEfGhIjK&t=42s")]),
-            file: Self.dashboard)
+            contentRow: Self.content([
+                "id": .text("yt:abcdefghijk"), "canonical_url": .text("https://m.youtube.com/watch?feature=share&v=AbCdEfGhIjK&t=42s"),
+            ]),
+            file: Self.dashboard
+        )
         #expect(withURL.exactVideoID?.rawValue == "AbCdEfGhIjK")
         let lowerOnly = try LegacyRecord(contentRow: Self.content(["id": .text("yt:abcdefghijk")]), file: Self.dashboard)
         #expect(lowerOnly.exactVideoID == nil)
@@ -86,13 +92,20 @@ import YTV2Legacy
         #expect(plain.categories == [CategoryEntry(category: "Technology"), CategoryEntry(category: "Education")])
         #expect(!plain.isCategorized)
         let analysis = try LegacyRecord(
-            contentRow: Self.content(["analysis": .text(#"{"categories": [{"category": "Technology", "subcategories": ["Web Development"]}], "language": "fr"}"#)]),
-            file: Self.dashboard)
+            contentRow: Self.content([
+                "analysis": .text(#"{"categories": [{"category": "Technology", "subcategories": ["Web Development"]}], "language": "fr"}"#)
+            ]),
+            file: Self.dashboard
+        )
         #expect(analysis.categories == expected)
         #expect(analysis.fields.language == "fr")
         let columns = try LegacyRecord(
-            contentRow: Self.content(["category": .text(#"["Technology", "Education"]"#), "subcategory": .text("Web Development")]), file: Self.dashboard)
-        #expect(columns.categories == [CategoryEntry(category: "Technology", subcategories: ["Web Development"]), CategoryEntry(category: "Education")])
+            contentRow: Self.content(["category": .text(#"["Technology", "Education"]"#), "subcategory": .text("Web Development")]),
+            file: Self.dashboard
+        )
+        #expect(
+            columns.categories == [CategoryEntry(category: "Technology", subcategories: ["Web Development"]), CategoryEntry(category: "Education")]
+        )
         #expect(columns.isCategorized)
         let empty = try LegacyRecord(contentRow: Self.content(["category": .text("[]"), "subcategories_json": .text("")]), file: Self.dashboard)
         #expect(empty.categories == nil)
@@ -111,8 +124,12 @@ import YTV2Legacy
 
     @Test func summaryValuesAreNormalizedAndTheRawValueKept() throws {
         func summary(_ text: String, type: String = "comprehensive") -> LegacySummary? {
-            let row = LegacyRow(table: "content_summaries", rowid: 1, columns: ["content_id", "summary_text", "summary_type"],
-                                values: [.text("yt:abcdefghijk"), .text(text), .text(type)])
+            let row = LegacyRow(
+                table: "content_summaries",
+                rowid: 1,
+                columns: ["content_id", "summary_text", "summary_type"],
+                values: [.text("yt:abcdefghijk"), .text(text), .text(type)]
+            )
             return LegacyRecord(summaryRow: row, file: Self.dashboard).summaries.first
         }
         #expect(summary("**Heading:**\n• one")?.text == "**Heading:**\n• one")
@@ -146,7 +163,10 @@ import YTV2Legacy
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("d.db").path
-        try sqlite(path, "CREATE TABLE content (id TEXT PRIMARY KEY, title TEXT, view_count); INSERT INTO content VALUES ('yt:abcdefghijk', CAST(x'43616691e9' AS TEXT), '12'), ('yt:bbcdefghijk', '東京 🎬', 5.0);")
+        try sqlite(
+            path,
+            "CREATE TABLE content (id TEXT PRIMARY KEY, title TEXT, view_count); INSERT INTO content VALUES ('yt:abcdefghijk', CAST(x'43616691e9' AS TEXT), '12'), ('yt:bbcdefghijk', '東京 🎬', 5.0);"
+        )
         var rows: [LegacyRow] = []
         try LegacySQLiteFile(path: path).forEachRow(of: "content") { rows.append($0) }
         #expect(rows.count == 2)
@@ -163,9 +183,12 @@ import YTV2Legacy
     }
 
     @Test func reportsOfAllThreeShapes() throws {
-        let v1 = #"{"metadata": {"schema_version": "1.0.0"}, "video": {"video_id": "AbCdEfGhIjK", "title": "T1", "channel": "C", "upload_date": "20240301", "duration": 61}, "summary": {"content": {"summary": "S1", "summary_type": "key_points", "generated_at": "2024-03-02T00:00:00Z"}, "analysis": {"category": ["Technology"]}}, "indexed_at": "2024-03-02T00:00:00Z"}"#
-        let processor = #"{"url": "https://youtu.be/AbCdEfGhIjK", "metadata": {"title": "T2", "uploader": "U", "upload_date": "20240301"}, "transcript": "abc", "summary": {"summary": "S2", "summary_type": "audio"}, "processed_at": "2024-03-03 00:00:00"}"#
-        let universal = #"{"id": "yt:AbCdEfGhIjK", "title": "T3", "media": {"has_audio": true}, "analysis": {"categories": [{"category": "Technology", "subcategories": ["Web Development"]}]}, "summary": {"variants": [{"variant": "comprehensive", "text": "S3"}, {"variant": "key_insights", "text": "I3"}]}, "processed_at": 1709424000}"#
+        let v1 =
+            #"{"metadata": {"schema_version": "1.0.0"}, "video": {"video_id": "AbCdEfGhIjK", "title": "T1", "channel": "C", "upload_date": "20240301", "duration": 61}, "summary": {"content": {"summary": "S1", "summary_type": "key_points", "generated_at": "2024-03-02T00:00:00Z"}, "analysis": {"category": ["Technology"]}}, "indexed_at": "2024-03-02T00:00:00Z"}"#
+        let processor =
+            #"{"url": "https://youtu.be/AbCdEfGhIjK", "metadata": {"title": "T2", "uploader": "U", "upload_date": "20240301"}, "transcript": "abc", "summary": {"summary": "S2", "summary_type": "audio"}, "processed_at": "2024-03-03 00:00:00"}"#
+        let universal =
+            #"{"id": "yt:AbCdEfGhIjK", "title": "T3", "media": {"has_audio": true}, "analysis": {"categories": [{"category": "Technology", "subcategories": ["Web Development"]}]}, "summary": {"variants": [{"variant": "comprehensive", "text": "S3"}, {"variant": "key_insights", "text": "I3"}]}, "processed_at": 1709424000}"#
         let first = try LegacyRecord(report: Array(v1.utf8), file: "reports/AbCdEfGhIjK_20240302_000000.json")
         #expect(LegacyRecord.shape(of: LooseValue.parse(v1)!) == .v1)
         #expect(first.exactVideoID?.rawValue == "AbCdEfGhIjK")

@@ -8,9 +8,11 @@ import YTV2Legacy
 @Suite struct LegacyReadDepthTests {
     /// Every column the readers look at, per table, plus one they do not.
     static let columns: [String: [String]] = [
-        "content": ["id", "title", "video_id", "canonical_url", "published_at", "indexed_at", "created_at", "updated_at",
-                    "duration_seconds", "has_audio", "category", "subcategory", "subcategories_json", "key_topics",
-                    "named_entities", "analysis", "summary", "view_count", "language", "unrelated"],
+        "content": [
+            "id", "title", "video_id", "canonical_url", "published_at", "indexed_at", "created_at", "updated_at",
+            "duration_seconds", "has_audio", "category", "subcategory", "subcategories_json", "key_topics",
+            "named_entities", "analysis", "summary", "view_count", "language", "unrelated",
+        ],
         "content_summaries": ["content_id", "summary_text", "summary_type", "created_at", "unrelated"],
         "summary_variants": ["video_id", "variant_type", "content", "created_at", "updated_at", "unrelated"],
         "content_files": ["content_id", "file_path", "created_at", "processed_at", "unrelated"],
@@ -27,7 +29,8 @@ import YTV2Legacy
         var random = SplitMix64(seed: 31)
         let columns = try #require(Self.columns[table])
         let identityColumns = try #require(LegacyRecord.identityColumns(of: table))
-        var errors = 0, ids = 0
+        var errors = 0
+        var ids = 0
         for rowid in Int64(1)...3_000 {
             let values: [LegacyValue] = columns.map { _ in
                 switch random.next() % 5 {

@@ -83,8 +83,10 @@ import YTV2TestSupport
 
     @Test func malformedJSONInAColumnStopsTheImportBeforeAnyWriteAndDropQuarantinesTheRow() async throws {
         let fixture = try MigrationFixture.make(rows: 40) { legacy in
-            try Self.sqlite(legacy.appendingPathComponent(LegacyFixtures.dashboardFile),
-                            "UPDATE content SET key_topics = '[\"unterminated' WHERE rowid = 3;")
+            try Self.sqlite(
+                legacy.appendingPathComponent(LegacyFixtures.dashboardFile),
+                "UPDATE content SET key_topics = '[\"unterminated' WHERE rowid = 3;"
+            )
         }
         defer { fixture.cleanUp() }
         let rows = try LegacySQLiteFile(path: fixture.snapshot.dashboardPath!)
@@ -105,7 +107,10 @@ import YTV2TestSupport
 
             let options = PlanOptions(drop: [brokenID])
             _ = try await fixture.importAll(into: store, options: options)
-            let quarantined = try await sql(store, "SELECT reason, row_data->>'key_topics' FROM quarantine WHERE source_key = '\(brokenID)' AND source_table = 'content'")
+            let quarantined = try await sql(
+                store,
+                "SELECT reason, row_data->>'key_topics' FROM quarantine WHERE source_key = '\(brokenID)' AND source_table = 'content'"
+            )
             #expect(quarantined.first?[0] == "dropped by the operator (--drop)")
             #expect(quarantined.first?[1] == "[\"unterminated")
             #expect(try await fixture.verify(store, options: options).passed)
@@ -126,7 +131,10 @@ import YTV2TestSupport
             #expect(try await sql(store, "SELECT count(*)::text FROM videos").first?.first == "0")
             // The operator can keep it whole in quarantine instead.
             _ = try await fixture.importAll(into: store, options: PlanOptions(drop: ["reports/broken_report.json"]))
-            let row = try await sql(store, "SELECT row_data->>'unreadable_report_text' FROM quarantine WHERE source_file = 'reports/broken_report.json'")
+            let row = try await sql(
+                store,
+                "SELECT row_data->>'unreadable_report_text' FROM quarantine WHERE source_file = 'reports/broken_report.json'"
+            )
             #expect(row.first?.first == "<html>502 Bad Gateway</html>")
         }
     }
@@ -135,16 +143,21 @@ import YTV2TestSupport
     /// quarantine key their rows by it, and an index entry over it cannot exceed ~2,700 bytes.
     @Test func anOverlongLegacyIDIsAccountedForAndDoesNotStopTheImport() async throws {
         let fixture = try MigrationFixture.make(rows: 30) { legacy in
-            try Self.sqlite(legacy.appendingPathComponent(LegacyFixtures.dashboardFile),
-                            "UPDATE content SET id = 'yt:' || lower(hex(randomblob(5000))) WHERE rowid = 3;")
+            try Self.sqlite(
+                legacy.appendingPathComponent(LegacyFixtures.dashboardFile),
+                "UPDATE content SET id = 'yt:' || lower(hex(randomblob(5000))) WHERE rowid = 3;"
+            )
         }
         defer { fixture.cleanUp() }
         try await withTestStore { store in
             _ = try await fixture.importAll(into: store)
-            let entry = try await sql(store, """
+            let entry = try await sql(
+                store,
+                """
                 SELECT outcome, warnings::text FROM migration_ledger
                 WHERE source_file = 'dashboard.sqlite' AND source_table = 'content' AND source_key = 'rowid 3'
-                """)
+                """
+            )
             #expect(entry.count == 1)
             #expect(entry.first?[1]?.contains("10003 bytes long; the row is keyed by its rowid") == true)
             #expect(try await fixture.verify(store).passed)
@@ -163,30 +176,42 @@ import YTV2TestSupport
         let fixture = try MigrationFixture.make(rows: 30) { legacy in
             let nas = legacy.appendingPathComponent(LegacyFixtures.nasFile)
             let dashboard = legacy.appendingPathComponent(LegacyFixtures.dashboardFile)
-            picked = try Self.sqlite(nas, """
+            picked = try Self.sqlite(
+                nas,
+                """
                 ATTACH '\(dashboard.path)' AS d;
                 SELECT c.video_id FROM content c JOIN d.content dc ON dc.id = c.id
                 WHERE c.video_id = dc.video_id AND length(c.video_id) = 11 AND c.id = 'yt:' || lower(c.video_id)
                   AND c.id IN (SELECT content_id FROM content_summaries) AND dc.id IN (SELECT content_id FROM d.content_summaries)
                 ORDER BY c.rowid LIMIT 1;
-                """)
+                """
+            )
             let oldID = "yt:" + picked.lowercased()
             if !newID.isEmpty {
-                try Self.sqlite(dashboard, """
+                try Self.sqlite(
+                    dashboard,
+                    """
                     UPDATE content SET id = '\(newID)' WHERE id = '\(oldID)';
                     UPDATE content_summaries SET content_id = '\(newID)' WHERE content_id = '\(oldID)';
-                    """)
-                try Self.sqlite(nas, """
+                    """
+                )
+                try Self.sqlite(
+                    nas,
+                    """
                     UPDATE content SET id = '\(newID)' WHERE id = '\(oldID)';
                     UPDATE content_summaries SET content_id = '\(newID)' WHERE content_id = '\(oldID)';
                     UPDATE content_files SET content_id = '\(newID)' WHERE content_id = '\(oldID)';
                     UPDATE migration_log SET content_id = '\(newID)' WHERE content_id = '\(oldID)';
-                    """)
+                    """
+                )
             }
-            try Self.sqlite(nas, """
+            try Self.sqlite(
+                nas,
+                """
                 UPDATE content SET video_id = '\(other)', canonical_url = NULL, indexed_at = '2030-01-01T00:00:00Z'
                 WHERE video_id = '\(picked)'
-                """)
+                """
+            )
         }
         defer { fixture.cleanUp() }
         let original = picked
@@ -197,10 +222,13 @@ import YTV2TestSupport
             // The dashboard's video keeps its summary rows and its legacy id; the NAS row's video has the NAS rows.
             #expect(try await store.resolve(legacyID)?.rawValue == original)
             #expect(try await store.report(id: other) != nil)
-            let targets = try await sql(store, """
+            let targets = try await sql(
+                store,
+                """
                 SELECT source_file, target_video_id FROM migration_ledger
                 WHERE source_table = 'content_summaries' AND target_video_id IN ('\(original)', '\(other)') ORDER BY 1
-                """)
+                """
+            )
             #expect(targets == [["dashboard.sqlite", original], ["nas.sqlite", other]])
             let latest = try await sql(store, "SELECT count(*)::text FROM summaries WHERE video_id = '\(original)' AND is_latest")
             #expect(latest.first?.first != "0")

@@ -22,11 +22,20 @@ import YTV2TestSupport
             metadata.title = "New after cutover"
             metadata.channelName = "Channel"
             metadata.indexedAt = Date(timeIntervalSince1970: 1_800_000_000.123)
-            _ = try await store.commit(VideoWrite(
-                videoID: try VideoID("NewAfterCut"), metadata: metadata,
-                categorization: Categorization(entries: [CategoryEntry(category: "Technology", subcategories: ["Web Development"])], origin: .processor),
-                summaries: [SummaryDraft(variant: .comprehensive, text: "**Main:** point"), SummaryDraft(variant: .bulletPoints, text: "- a\n- b")],
-                actor: "processor"))
+            _ = try await store.commit(
+                VideoWrite(
+                    videoID: try VideoID("NewAfterCut"),
+                    metadata: metadata,
+                    categorization: Categorization(
+                        entries: [CategoryEntry(category: "Technology", subcategories: ["Web Development"])],
+                        origin: .processor
+                    ),
+                    summaries: [
+                        SummaryDraft(variant: .comprehensive, text: "**Main:** point"), SummaryDraft(variant: .bulletPoints, text: "- a\n- b"),
+                    ],
+                    actor: "processor"
+                )
+            )
 
             let path = fixture.folder.appendingPathComponent("export.db").path
             let report = try await LegacyExporter(store: store).export(to: path)

@@ -55,8 +55,14 @@ import YTV2TestSupport
             for raw in expected.deletedOnDashboard {
                 let id = try VideoID(raw)
                 #expect(try await store.report(id: raw) == nil, "\(raw) came back")
-                #expect(try await sql(store, "SELECT reason FROM tombstones WHERE video_id = '\(raw)'").first?.first??.contains("deleted on the dashboard") == true)
-                await #expect(throws: StoreError.self) { try await store.commit(VideoWrite(videoID: id, metadata: VideoMetadata(title: "again"), actor: "processor")) }
+                #expect(
+                    try await sql(store, "SELECT reason FROM tombstones WHERE video_id = '\(raw)'").first?.first??.contains(
+                        "deleted on the dashboard"
+                    ) == true
+                )
+                await #expect(throws: StoreError.self) {
+                    try await store.commit(VideoWrite(videoID: id, metadata: VideoMetadata(title: "again"), actor: "processor"))
+                }
             }
             // Processed after the last sync: on the NAS only, newer than the dashboard's mark, imported.
             for raw in expected.newerOnNAS { #expect(try await store.report(id: raw) != nil, "\(raw) is missing") }
@@ -69,7 +75,10 @@ import YTV2TestSupport
             }
             // The rows that cannot be placed are quarantined whole, with the reason.
             for (key, reason) in expected.quarantined {
-                let rows = try await sql(store, "SELECT reason, row_data->>'id' FROM quarantine WHERE source_table = 'content' AND source_key = '\(key)'")
+                let rows = try await sql(
+                    store,
+                    "SELECT reason, row_data->>'id' FROM quarantine WHERE source_table = 'content' AND source_key = '\(key)'"
+                )
                 #expect(!rows.isEmpty, "\(key) not quarantined")
                 #expect(rows.allSatisfy { $0[0] == reason && $0[1] == key })
             }
@@ -90,7 +99,9 @@ import YTV2TestSupport
             let rows = try await sql(store, "SELECT text, html, raw_value, variant FROM summaries WHERE raw_value IS NOT NULL")
             #expect(rows.count > 5)
             for row in rows {
-                let text = row[0]!, html = row[1]!, raw = row[2]!
+                let text = row[0]!
+                let html = row[1]!
+                let raw = row[2]!
                 #expect(!text.hasPrefix("{") && !text.contains("\\n"))
                 #expect(html == SummaryHTML.render(text))
                 #expect(LegacySummaryText.normalize(raw, variant: try SummaryVariant(row[3]!)).normalized == text)

@@ -21,8 +21,10 @@ struct MigrationFixture {
         let snapshot = try MigrationSnapshot.create(
             dashboard: legacy.appendingPathComponent(LegacyFixtures.dashboardFile).path,
             nas: legacy.appendingPathComponent(LegacyFixtures.nasFile).path,
-            reports: legacy.appendingPathComponent("reports").path, audio: legacy.appendingPathComponent("audio").path,
-            out: folder.appendingPathComponent("snapshot"))
+            reports: legacy.appendingPathComponent("reports").path,
+            audio: legacy.appendingPathComponent("audio").path,
+            out: folder.appendingPathComponent("snapshot")
+        )
         return MigrationFixture(folder: folder, expectations: expectations, snapshot: snapshot)
     }
 
@@ -67,7 +69,9 @@ func sql(_ store: Store, _ text: String) async throws -> [[String?]] {
 
 /// A checksum of everything the migration writes, without the columns that record when it was written.
 func contentChecksum(_ store: Store) async throws -> String {
-    let rows = try await sql(store, """
+    let rows = try await sql(
+        store,
+        """
         SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
             SELECT 'v' || row(video_id, title, channel_name, channel_id, thumbnail_url, published_at, indexed_at, duration_seconds,
                 word_count, view_count, like_count, comment_count, has_transcript, transcript_chars, content_type, complexity_level,
@@ -79,6 +83,7 @@ func contentChecksum(_ store: Store) async throws -> String {
             UNION ALL SELECT 'q' || row(source_file, source_table, source_key, reason, row_data)::text FROM quarantine
             UNION ALL SELECT 'g' || row(source_file, source_table, source_key, row_sha256, outcome, target_video_id, reason, warnings)::text FROM migration_ledger
         ) t
-        """)
+        """
+    )
     return rows.first?.first.flatMap { $0 } ?? ""
 }

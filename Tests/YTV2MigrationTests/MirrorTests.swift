@@ -36,9 +36,14 @@ import YTV2TestSupport
             // A processor result and a dashboard delete, committed to PostgreSQL only.
             var metadata = VideoMetadata()
             metadata.title = "Processed during dual-write"
-            _ = try await store.commit(VideoWrite(
-                videoID: try VideoID("DualWrite01"), metadata: metadata, summaries: [SummaryDraft(variant: .comprehensive, text: "Mirrored.")],
-                actor: "processor"))
+            _ = try await store.commit(
+                VideoWrite(
+                    videoID: try VideoID("DualWrite01"),
+                    metadata: metadata,
+                    summaries: [SummaryDraft(variant: .comprehensive, text: "Mirrored.")],
+                    actor: "processor"
+                )
+            )
             let victim = try #require(fixture.expectations.curated.keys.sorted().last)
             _ = try await store.delete(try VideoID(victim), actor: "dashboard:admin", reason: "test")
             #expect(try await Self.waitFor { try await store.parityFigures(since: .distantPast).matches >= 2 })
@@ -61,9 +66,14 @@ import YTV2TestSupport
             defer { release.signal() }  // never leave the lock held when an expectation fails
             #expect(try await Self.waitFor { holding.withLock { $0 } })
             metadata.title = "Processed while the legacy file was locked"
-            _ = try await store.commit(VideoWrite(
-                videoID: try VideoID("DualWrite02"), metadata: metadata, summaries: [SummaryDraft(variant: .comprehensive, text: "Later.")],
-                actor: "processor"))
+            _ = try await store.commit(
+                VideoWrite(
+                    videoID: try VideoID("DualWrite02"),
+                    metadata: metadata,
+                    summaries: [SummaryDraft(variant: .comprehensive, text: "Later.")],
+                    actor: "processor"
+                )
+            )
             #expect(try await Self.waitFor { try await store.parityFigures(since: .distantPast).unresolvedMirrorFailures == 1 })
             #expect(try await store.report(id: "DualWrite02") != nil)
             let refused = try await MigrationPhases(store: store).status()

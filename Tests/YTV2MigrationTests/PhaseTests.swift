@@ -48,21 +48,56 @@ import YTV2TestSupport
 
             // Shadow: needs mirrored writes in the dual-write window and no unexplained mismatch.
             #expect(Self.failed(try await Self.refusal(phases)) == ["parity records": "0"])
-            try await store.recordParity(operation: "commit", videoID: "aaaaaaaaaaa", primarySHA256: "1", mirrorSHA256: "1", outcome: "match", detail: nil)
-            try await store.recordParity(operation: "delete", videoID: "bbbbbbbbbbb", primarySHA256: "2", mirrorSHA256: "3", outcome: "mismatch", detail: "title")
+            try await store.recordParity(
+                operation: "commit",
+                videoID: "aaaaaaaaaaa",
+                primarySHA256: "1",
+                mirrorSHA256: "1",
+                outcome: "match",
+                detail: nil
+            )
+            try await store.recordParity(
+                operation: "delete",
+                videoID: "bbbbbbbbbbb",
+                primarySHA256: "2",
+                mirrorSHA256: "3",
+                outcome: "mismatch",
+                detail: "title"
+            )
             #expect(Self.failed(try await Self.refusal(phases)) == ["unexplained parity mismatches": "1"])
             // Back and forth opens a new window (the mismatch stays in the old one, and in the audit of the rollback).
             #expect(try await phases.rollback(actor: "test", reason: "mismatch on bbbbbbbbbbb").phase == .imported)
             try await Task.sleep(for: .milliseconds(20))
             #expect(try await phases.advance(actor: "test").phase == .dualWrite)
-            try await store.recordParity(operation: "commit", videoID: "ccccccccccc", primarySHA256: "4", mirrorSHA256: "4", outcome: "match", detail: nil)
+            try await store.recordParity(
+                operation: "commit",
+                videoID: "ccccccccccc",
+                primarySHA256: "4",
+                mirrorSHA256: "4",
+                outcome: "match",
+                detail: nil
+            )
             #expect(try await phases.advance(actor: "test").phase == .shadow)
 
             // Live: needs enough compared reads, the consistency, and a verified rollback drill.
             for _ in 0..<9 {
-                try await store.recordShadowRead(route: "/api/reports", matched: true, controlMilliseconds: 2, candidateMilliseconds: 1, controlBody: nil, candidateBody: nil)
+                try await store.recordShadowRead(
+                    route: "/api/reports",
+                    matched: true,
+                    controlMilliseconds: 2,
+                    candidateMilliseconds: 1,
+                    controlBody: nil,
+                    candidateBody: nil
+                )
             }
-            try await store.recordShadowRead(route: "/api/filters", matched: false, controlMilliseconds: 3, candidateMilliseconds: 2, controlBody: "{\"a\":1}", candidateBody: "{\"a\":2}")
+            try await store.recordShadowRead(
+                route: "/api/filters",
+                matched: false,
+                controlMilliseconds: 3,
+                candidateMilliseconds: 2,
+                controlBody: "{\"a\":1}",
+                candidateBody: "{\"a\":2}"
+            )
             let live = Self.failed(try await Self.refusal(phases))
             #expect(live["shadow consistency"] == "90.00 % (9 of 10)")
             #expect(live["rollback drill"] == "none")
@@ -82,7 +117,9 @@ import YTV2TestSupport
             let legacy = fixture.folder.appendingPathComponent("legacy")
             let record = try await LegacyArchiver(phases: phases).archive(
                 [legacy.appendingPathComponent("dashboard.db"), legacy.appendingPathComponent("nas.db"), legacy.appendingPathComponent("reports")],
-                into: parent, actor: "test")
+                into: parent,
+                actor: "test"
+            )
             #expect(!FileManager.default.fileExists(atPath: legacy.appendingPathComponent("dashboard.db").path))
             #expect(record.files.count > 2)
             #expect(LegacyArchiver.check(record).isEmpty)

@@ -9,7 +9,8 @@ import YTV2Migration
         let fixture = try MigrationFixture.make(rows: 150)
         defer { fixture.cleanUp() }
         func plan(batchSize: Int) async throws -> (keys: [String], plans: [String], summary: PlanSummary) {
-            var keys: [String] = [], plans: [String] = []
+            var keys: [String] = []
+            var plans: [String] = []
             let summary = try await fixture.planner(batchSize: batchSize).run { batch in
                 #expect(batch.count <= batchSize)
                 keys += batch.map(\.key)

@@ -6,7 +6,7 @@ import YTV2Store
 import YTV2TestSupport
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// `kill -9` of `ytv2 migrate import` at several points: the next run completes, and the result is identical to an
@@ -71,9 +71,12 @@ import YTV2TestSupport
             let partial = Int(try await sql(store, "SELECT count(*)::text FROM migration_ledger").first?.first??.description ?? "0") ?? 0
             #expect(partial < totalRows)
             // Whole batches only: every ledger line's video is fully there (no video without its revisions).
-            let halfWritten = try await sql(store, """
+            let halfWritten = try await sql(
+                store,
+                """
                 SELECT v.video_id FROM videos v WHERE NOT EXISTS (SELECT 1 FROM summaries s WHERE s.video_id = v.video_id)
-                """)
+                """
+            )
             #expect(halfWritten.isEmpty)
 
             let final = try Self.importProcess(fixture.snapshot.directory, database: store.configuration)

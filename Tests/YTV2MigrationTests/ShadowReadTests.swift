@@ -20,7 +20,8 @@ extension LegacyControlReader: ControlReads {}
 @Suite struct ShadowReadTests {
     /// A migrated database, its legacy copy (written back by export-legacy), phase Shadow, and the dashboard over it.
     static func withShadowDashboard(
-        rows: Int, candidateTimeout: Duration = .seconds(5),
+        rows: Int,
+        candidateTimeout: Duration = .seconds(5),
         _ body: @Sendable (any TestClientProtocol, Store, _ legacy: String) async throws -> Void
     ) async throws {
         let fixture = try MigrationFixture.make(rows: rows, seed: 14)
@@ -85,8 +86,10 @@ extension LegacyControlReader: ControlReads {}
                     uris.append("/api/reports?subcategory=\(encoded(sub))&size=50&sort=duration_asc")
                 }
             }
-            for (key, parameter) in [("channels", "channel"), ("languages", "language"), ("content_type", "content_type"),
-                                     ("complexity_level", "complexity"), ("summary_type", "summary_type"), ("source", "source")] {
+            for (key, parameter) in [
+                ("channels", "channel"), ("languages", "language"), ("content_type", "content_type"),
+                ("complexity_level", "complexity"), ("summary_type", "summary_type"), ("source", "source"),
+            ] {
                 for value in values(key).prefix(4) {
                     uris.append("/api/reports?\(parameter)=\(encoded(value))&size=50&sort=newest")
                     uris.append("/api/filters?\(parameter)=\(encoded(value))")
@@ -95,7 +98,8 @@ extension LegacyControlReader: ControlReads {}
             uris += ["/api/reports?has_audio=true&size=50", "/api/reports?has_audio=false&size=50&sort=oldest", "/api/filters?has_audio=false"]
             let firstPage = try await Self.get(client, "/api/reports?size=50")
             let items = firstPage["reports"] as? [[String: Any]] ?? []
-            let words = items.prefix(8).compactMap { ($0["title"] as? String)?.split(separator: " ").first.map(String.init) }
+            let words =
+                items.prefix(8).compactMap { ($0["title"] as? String)?.split(separator: " ").first.map(String.init) }
                 + items.prefix(3).compactMap { $0["channel_name"] as? String }
             for word in words {
                 uris.append("/api/reports?q=\(encoded(word.lowercased()))&size=50")
@@ -116,7 +120,10 @@ extension LegacyControlReader: ControlReads {}
             let figures = try await Self.figures(store, atLeast: expected)
             #expect(figures.compared == expected)
             let mismatches = try await store.shadowMismatches()
-            #expect(figures.matched == figures.compared, "\(mismatches.prefix(5).map { Self.firstDifference($0.route, $0.controlBody, $0.candidateBody) })")
+            #expect(
+                figures.matched == figures.compared,
+                "\(mismatches.prefix(5).map { Self.firstDifference($0.route, $0.controlBody, $0.candidateBody) })"
+            )
             #expect(nonEmpty > uris.count / 2, "most queries find videos (\(nonEmpty) of \(uris.count))")
 
             // A difference injected into the legacy copy shows in the list that contains the video, with both payloads.
@@ -130,7 +137,10 @@ extension LegacyControlReader: ControlReads {}
             _ = try await Self.figures(store, atLeast: expected + 1)
             let caught = try await store.shadowMismatches().filter { $0.route == "/api/reports" }
             #expect(caught.count == 1)
-            #expect(caught.first?.controlBody?.contains("Tampered in the legacy copy") == true && caught.first?.candidateBody?.contains("Tampered") == false)
+            #expect(
+                caught.first?.controlBody?.contains("Tampered in the legacy copy") == true
+                    && caught.first?.candidateBody?.contains("Tampered") == false
+            )
 
             // Live: reads come from PostgreSQL again within a second.
             #expect(try await store.changePhase(from: "Shadow", to: "Live", actor: "test", action: "migration.advance", details: ["test": true]))

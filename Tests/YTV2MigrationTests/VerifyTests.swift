@@ -16,7 +16,9 @@ import YTV2TestSupport
             #expect(try await fixture.verify(store).passed)
 
             // An altered row.
-            let victim = try #require(try await sql(store, "SELECT video_id FROM videos WHERE video_id <> '\(curated.key)' ORDER BY video_id LIMIT 1").first?.first ?? nil)
+            let victim = try #require(
+                try await sql(store, "SELECT video_id FROM videos WHERE video_id <> '\(curated.key)' ORDER BY video_id LIMIT 1").first?.first ?? nil
+            )
             _ = try await sql(store, "UPDATE videos SET channel_name = 'Someone Else' WHERE video_id = '\(victim)'")
             var report = try await fixture.verify(store)
             #expect(!report.passed)
@@ -24,14 +26,24 @@ import YTV2TestSupport
 
             // A curated pair removed.
             let pair = curated.value[0]
-            _ = try await sql(store, "UPDATE videos SET categories = '[{\"category\": \"\(pair.category)\", \"subcategories\": []}]' WHERE video_id = '\(curated.key)'")
+            _ = try await sql(
+                store,
+                "UPDATE videos SET categories = '[{\"category\": \"\(pair.category)\", \"subcategories\": []}]' WHERE video_id = '\(curated.key)'"
+            )
             report = try await fixture.verify(store)
-            #expect(report.differences.contains { $0.contains(curated.key) && $0.contains("\(pair.category) / \(pair.subcategory)") && $0.contains("missing") })
+            #expect(
+                report.differences.contains {
+                    $0.contains(curated.key) && $0.contains("\(pair.category) / \(pair.subcategory)") && $0.contains("missing")
+                }
+            )
             #expect(report.checks.first { $0.name.hasPrefix("categorized") }?.passed == false)
 
             // An orphan: a revision of a video that does not exist (written with the foreign keys switched off).
             _ = try await sql(store, "ALTER TABLE summaries DISABLE TRIGGER ALL")
-            _ = try await sql(store, "INSERT INTO summaries (video_id, variant, revision, is_latest, text) VALUES ('ZZZZZZZZZZZ', 'comprehensive', 1, true, 'orphan')")
+            _ = try await sql(
+                store,
+                "INSERT INTO summaries (video_id, variant, revision, is_latest, text) VALUES ('ZZZZZZZZZZZ', 'comprehensive', 1, true, 'orphan')"
+            )
             _ = try await sql(store, "ALTER TABLE summaries ENABLE TRIGGER ALL")
             report = try await fixture.verify(store)
             #expect(report.differences.contains { $0.contains("summary revisions of a video that does not exist") && $0.contains("ZZZZZZZZZZZ") })

@@ -1,8 +1,8 @@
 import Foundation
-import YTV2Fakes
 import Logging
 import Testing
 import YTV2Core
+import YTV2Fakes
 import YTV2Processor
 import YTV2Store
 import YTV2TestSupport
@@ -20,8 +20,13 @@ import YTV2TestSupport
     static func worker(_ store: Store, _ base: String, speech: Bool = true) -> Worker {
         let logger = TestPostgres.logger
         return Worker(
-            store: store, pipeline: configuration(base, speech: speech).pipeline(store: store, logger: logger), concurrency: 1,
-            lease: .seconds(30), retryBase: .milliseconds(1), logger: logger)
+            store: store,
+            pipeline: configuration(base, speech: speech).pipeline(store: store, logger: logger),
+            concurrency: 1,
+            lease: .seconds(30),
+            retryBase: .milliseconds(1),
+            logger: logger
+        )
     }
 
     static func runJob(_ store: Store, _ worker: Worker, _ variants: [String], force: Bool = false, video: VideoID = video) async throws -> Job {
@@ -91,7 +96,10 @@ import YTV2TestSupport
         }
     }
 
-    @Test(arguments: ["Sure! Here is the analysis you asked for.", #"{"categories": [{"category": "Cooking Shows", "subcategories": ["Pies"]}], "language": "en"}"#, "{\"categories\": ["])
+    @Test(arguments: [
+        "Sure! Here is the analysis you asked for.", #"{"categories": [{"category": "Cooking Shows", "subcategories": ["Pies"]}], "language": "en"}"#,
+        "{\"categories\": [",
+    ])
     func malformedOrUnknownAnalysisGivesAWarningNotACrash(answer: String) async throws {
         let fakes = FakeServices()
         fakes.update { $0.analysis = answer }

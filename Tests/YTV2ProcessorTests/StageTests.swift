@@ -1,7 +1,7 @@
 import Foundation
-import YTV2Fakes
 import Testing
 import YTV2Core
+import YTV2Fakes
 
 @testable import YTV2Processor
 
@@ -31,15 +31,18 @@ import YTV2Core
     }
 
     @Test func captionsInJSON3AndWebVTT() throws {
-        let json3 = #"{"events": [{"segs": [{"utf8": "Hello "}, {"utf8": "world"}]}, {"tStartMs": 5}, {"segs": [{"utf8": "\n"}]}, {"segs": [{"utf8": "Bye."}]}]}"#
+        let json3 =
+            #"{"events": [{"segs": [{"utf8": "Hello "}, {"utf8": "world"}]}, {"tStartMs": 5}, {"segs": [{"utf8": "\n"}]}, {"segs": [{"utf8": "Bye."}]}]}"#
         #expect(try YouTubeCaptionSource.textFromJSON3(json3) == "Hello world\nBye.")
-        let vtt = "WEBVTT\nKind: captions\nLanguage: en\n\n1\n00:00:00.000 --> 00:00:01.000\n<c>Hello</c> there\n\n00:00:01.000 --> 00:00:02.000\nHello there\nGeneral Kenobi\n"
+        let vtt =
+            "WEBVTT\nKind: captions\nLanguage: en\n\n1\n00:00:00.000 --> 00:00:01.000\n<c>Hello</c> there\n\n00:00:01.000 --> 00:00:02.000\nHello there\nGeneral Kenobi\n"
         #expect(YouTubeCaptionSource.textFromVTT(vtt) == "Hello there\nGeneral Kenobi")
         #expect(throws: ProcessorError.self) { try YouTubeCaptionSource.textFromJSON3("<html>") }
     }
 
     @Test func theWatchPageObjectIsFoundDespiteBracesInStrings() throws {
-        let html = #"<script>var ytInitialPlayerResponse = {"videoDetails": {"title": "a } tricky { \"title\""}, "x": [1, {"y": 2}]};var other = {};</script>"#
+        let html =
+            #"<script>var ytInitialPlayerResponse = {"videoDetails": {"title": "a } tricky { \"title\""}, "x": [1, {"y": 2}]};var other = {};</script>"#
         let page = try YouTubeWatchPage(html: html)
         #expect(page.details["title"]?.stringValue == #"a } tricky { "title""#)
         #expect(throws: ProcessorError.self) { try YouTubeWatchPage(html: "<html>consent page</html>") }
@@ -96,7 +99,11 @@ import YTV2Core
             let summarizer = ChatSummarizer(chat: chat, chunkCharacters: 1_000)
             let text = (1...200).map { "Sentence \($0) of a long talk." }.joined(separator: " ")
             let info = VideoInfo(id: try VideoID("dQw4w9WgXcQ"), metadata: .init(title: "Long"), description: nil, captionTracks: [])
-            let summary = try await summarizer.summarize(Transcript(text: text, language: "en"), info: info, request: VariantRequest(variant: .comprehensive))
+            let summary = try await summarizer.summarize(
+                Transcript(text: text, language: "en"),
+                info: info,
+                request: VariantRequest(variant: .comprehensive)
+            )
             let chunks = ChatSummarizer.chunks(text, size: 1_000)
             #expect(chunks.count >= 6)
             #expect(chunks.joined() == text)

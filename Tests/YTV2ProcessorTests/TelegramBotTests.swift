@@ -1,7 +1,7 @@
 import Foundation
-import YTV2Fakes
 import Testing
 import YTV2Core
+import YTV2Fakes
 import YTV2Processor
 import YTV2Store
 import YTV2TestSupport
@@ -20,10 +20,20 @@ import YTV2TestSupport
                         "DASHBOARD_URL": "https://dash.example",
                     ])
                     let http = HTTPFetcher()
-                    let worker = Worker(store: store, pipeline: configuration.pipeline(store: store, http: http, logger: logger), concurrency: 1, logger: logger)
+                    let worker = Worker(
+                        store: store,
+                        pipeline: configuration.pipeline(store: store, http: http, logger: logger),
+                        concurrency: 1,
+                        logger: logger
+                    )
                     var bot = TelegramBot(
-                        client: TelegramClient(baseURL: telegramBase, token: FakeTelegram.token, http: http), store: store, worker: worker,
-                        allowedUsers: [1, 2], dashboardURL: configuration.dashboardURL, logger: logger)
+                        client: TelegramClient(baseURL: telegramBase, token: FakeTelegram.token, http: http),
+                        store: store,
+                        worker: worker,
+                        allowedUsers: [1, 2],
+                        dashboardURL: configuration.dashboardURL,
+                        logger: logger
+                    )
                     bot.pollTimeout = 1
                     let running = Task { [bot] in try await bot.run() }
                     defer { running.cancel() }
@@ -45,8 +55,12 @@ import YTV2TestSupport
 
     @Test func twoChatsAtOnceEachGetTheirOwnStoredVideoLinkAndAudio() async throws {
         try await Self.withBot { telegram, store in
-            let chats: [(chat: Int64, user: Int64, video: String, variant: String)] = [(10, 1, "AAAAAAAAAA1", "audio"), (20, 2, "BBBBBBBBBB2", "comprehensive")]
-            for chat in chats { telegram.pushMessage(chat: chat.chat, user: chat.user, text: "look at this https://www.youtube.com/watch?v=\(chat.video)&t=3s please") }
+            let chats: [(chat: Int64, user: Int64, video: String, variant: String)] = [
+                (10, 1, "AAAAAAAAAA1", "audio"), (20, 2, "BBBBBBBBBB2", "comprehensive"),
+            ]
+            for chat in chats {
+                telegram.pushMessage(chat: chat.chat, user: chat.user, text: "look at this https://www.youtube.com/watch?v=\(chat.video)&t=3s please")
+            }
             var prompts: [(Int64, Int64, String)] = []
             for chat in chats {
                 let prompt = try #require(try await telegram.waitForMessage(chat: chat.chat) { !$0.buttons.isEmpty })
@@ -55,7 +69,9 @@ import YTV2TestSupport
                 prompts.append((chat.chat, prompt.id, data))
             }
             // Both buttons pressed at the same time.
-            for (index, chat) in chats.enumerated() { telegram.pushCallback(chat: chat.chat, user: chat.user, message: prompts[index].1, data: prompts[index].2) }
+            for (index, chat) in chats.enumerated() {
+                telegram.pushCallback(chat: chat.chat, user: chat.user, message: prompts[index].1, data: prompts[index].2)
+            }
             for chat in chats {
                 let done = try #require(try await telegram.waitForMessage(chat: chat.chat) { $0.text.hasPrefix("✅") })
                 #expect(done.text.contains(chat.video))

@@ -1,13 +1,13 @@
 import Foundation
-import YTV2Fakes
 import Testing
 import YTV2Core
+import YTV2Fakes
 import YTV2Processor
 import YTV2Store
 import YTV2TestSupport
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A real `ytv2 worker` process killed with SIGKILL mid-job: its lease runs out and another worker stores the result

@@ -13,7 +13,14 @@ import YTV2TestSupport
         let backup = DatabaseBackup(logger: TestPostgres.logger)
 
         let (manifest, before) = try await Store(configuration: configuration, logger: TestPostgres.logger).withRunning { store in
-            try await store.commit(Fixture.write("dQw4w9WgXcQ", categories: [CategoryEntry(category: "History", subcategories: ["Biographies"])], origin: .curated, audio: Fixture.mp3(100_000)))
+            try await store.commit(
+                Fixture.write(
+                    "dQw4w9WgXcQ",
+                    categories: [CategoryEntry(category: "History", subcategories: ["Biographies"])],
+                    origin: .curated,
+                    audio: Fixture.mp3(100_000)
+                )
+            )
             try await store.commit(Fixture.write("AAAAAAAAAAA", summaries: [(.comprehensive, "héllo 👋"), (.audioFrench, "bonjour")]))
             try await store.commit(Fixture.write("BBBBBBBBBBB"))
             try await store.delete(Fixture.id("BBBBBBBBBBB"), actor: "admin")

@@ -26,7 +26,8 @@ import YTV2TestSupport
             // Kill the listener's connection from the server side.
             let database = store.configuration.database
             let killed = try await store.scalar(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '\(database)' AND query ILIKE 'LISTEN%'")
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '\(database)' AND query ILIKE 'LISTEN%'"
+            )
             #expect(killed == 1)
             try await events.waitFor(within: .seconds(10)) { $0 == .reconnected }
 

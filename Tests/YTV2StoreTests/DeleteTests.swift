@@ -9,7 +9,10 @@ import YTV2TestSupport
     @Test func deleteCascadesAndLeavesATombstone() async throws {
         try await withTestStore { store in
             let write = Fixture.write(
-                "dQw4w9WgXcQ", summaries: [(.comprehensive, "One."), (.bulletPoints, "- two")], audio: Fixture.mp3())
+                "dQw4w9WgXcQ",
+                summaries: [(.comprehensive, "One."), (.bulletPoints, "- two")],
+                audio: Fixture.mp3()
+            )
             try await store.commit(write)
             try await store.commit(Fixture.write("dQw4w9WgXcQ", summaries: [(.comprehensive, "One, revised.")]))
             #expect(try await store.scalar("SELECT count(*) FROM summaries") == 3)

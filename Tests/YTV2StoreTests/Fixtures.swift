@@ -8,17 +8,27 @@ enum Fixture {
     static func id(_ raw: String) -> VideoID { try! VideoID(raw) }
 
     static func write(
-        _ raw: String, title: String = "A title", categories: [CategoryEntry]? = nil, origin: CategorizationOrigin = .processor,
-        summaries: [(SummaryVariant, String)] = [(.comprehensive, "A summary.")], audio: [UInt8]? = nil,
-        metadata: VideoMetadata? = nil, actor: String = "processor", revive: Bool = false
+        _ raw: String,
+        title: String = "A title",
+        categories: [CategoryEntry]? = nil,
+        origin: CategorizationOrigin = .processor,
+        summaries: [(SummaryVariant, String)] = [(.comprehensive, "A summary.")],
+        audio: [UInt8]? = nil,
+        metadata: VideoMetadata? = nil,
+        actor: String = "processor",
+        revive: Bool = false
     ) -> VideoWrite {
         var meta = metadata ?? VideoMetadata()
         if meta.title == nil { meta.title = title }
         return VideoWrite(
-            videoID: id(raw), metadata: meta,
+            videoID: id(raw),
+            metadata: meta,
             categorization: categories.map { Categorization(entries: $0, origin: origin) },
             summaries: summaries.map { SummaryDraft(variant: $0.0, text: $0.1) },
-            audio: audio.map { AudioDraft(bytes: $0, durationSeconds: 12.5) }, revive: revive, actor: actor)
+            audio: audio.map { AudioDraft(bytes: $0, durationSeconds: 12.5) },
+            revive: revive,
+            actor: actor
+        )
     }
 
     /// A fake but well-formed MP3 frame header followed by payload bytes.

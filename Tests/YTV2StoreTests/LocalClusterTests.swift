@@ -5,7 +5,7 @@ import YTV2TestSupport
 @testable import YTV2Store
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 @Suite struct LocalClusterTests {
@@ -37,7 +37,8 @@ import YTV2TestSupport
         let store = Store(configuration: third, logger: TestPostgres.logger)
         #expect(try await store.withRunning { try await $0.ping() } >= 0)
         // The state file holds the password: only its owner may read it.
-        let mode = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(".ytv2/cluster.json").path)[.posixPermissions] as? Int
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(".ytv2/cluster.json").path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
     }
 

@@ -24,7 +24,10 @@ import YTV2TestSupport
         defer { try? FileManager.default.removeItem(at: directory) }
         try "CREATE TABLE one (id int);".write(to: directory.appendingPathComponent("0001_one.sql"), atomically: true, encoding: .utf8)
         try "CREATE TABLE two (id int);\nINSERT INTO two VALUES (1);".write(
-            to: directory.appendingPathComponent("0002_two.sql"), atomically: true, encoding: .utf8)
+            to: directory.appendingPathComponent("0002_two.sql"),
+            atomically: true,
+            encoding: .utf8
+        )
 
         try await withTestStore(migrated: false) { store in
             let migrator = try SchemaMigrator(directory: directory, logger: TestPostgres.logger)
@@ -47,7 +50,10 @@ import YTV2TestSupport
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try "CREATE TABLE good (id int);\nCREATE TABLE bad (id nosuchtype);".write(
-            to: directory.appendingPathComponent("0001_broken.sql"), atomically: true, encoding: .utf8)
+            to: directory.appendingPathComponent("0001_broken.sql"),
+            atomically: true,
+            encoding: .utf8
+        )
         try await withTestStore(migrated: false) { store in
             let migrator = try SchemaMigrator(directory: directory, logger: TestPostgres.logger)
             await #expect(throws: StoreError.self) { try await migrator.migrate(client: store.client) }

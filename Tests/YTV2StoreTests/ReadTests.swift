@@ -14,7 +14,8 @@ import YTV2TestSupport
             let raw = String(format: "vid%08d", index)
             let (parent, sub) = parents[index % 3]
             var write = Fixture.write(
-                raw, title: ["Zebra", "apple", "Mango", "banana"][index % 4] + " \(index)",
+                raw,
+                title: ["Zebra", "apple", "Mango", "banana"][index % 4] + " \(index)",
                 categories: [CategoryEntry(category: parent, subcategories: index % 2 == 0 ? [sub] : [])],
                 summaries: index % 5 == 4 ? [(.audio, "Narration \(index)")] : [(.comprehensive, "Summary 100% of_\(index)")],
                 audio: index % 3 == 0 ? Fixture.mp3(1000 + index) : nil,
@@ -22,8 +23,11 @@ import YTV2TestSupport
                     channelName: index % 2 == 0 ? "Tom Scott" : "Veritasium",
                     publishedAt: index % 4 == 3 ? nil : Date(timeIntervalSince1970: 1_600_000_000 + Double(index * 86_400 * 7 % 50) * 86_400),
                     indexedAt: Date(timeIntervalSince1970: 1_700_000_000 + Double((index * 7) % 12) * 3600),
-                    durationSeconds: index % 4 == 2 ? nil : 60 * ((index * 5) % 13), language: index % 2 == 0 ? "en-US" : "fr",
-                    keyTopics: ["topic \(index)"]))
+                    durationSeconds: index % 4 == 2 ? nil : 60 * ((index * 5) % 13),
+                    language: index % 2 == 0 ? "en-US" : "fr",
+                    keyTopics: ["topic \(index)"]
+                )
+            )
             write.categorization?.origin = .processor
             writes.append(write)
             try await store.commit(write)
@@ -112,7 +116,11 @@ import YTV2TestSupport
 
             query = ReportQuery()
             query.subcategories = [SubcategoryFilter(subcategory: "Web Development", parent: "Technology")]
-            #expect(try await Self.all(store, query).allSatisfy { $0.categorization?.pairs.contains(CategoryPair(category: "Technology", subcategory: "Web Development")) == true })
+            #expect(
+                try await Self.all(store, query).allSatisfy {
+                    $0.categorization?.pairs.contains(CategoryPair(category: "Technology", subcategory: "Web Development")) == true
+                }
+            )
             query.subcategories = [SubcategoryFilter(subcategory: "Web Development", parent: "History")]
             #expect(try await Self.all(store, query).isEmpty)
             query.subcategories = [SubcategoryFilter(subcategory: "Web Development")]
@@ -153,12 +161,16 @@ import YTV2TestSupport
                     categories: [
                         CategoryEntry(category: "History", subcategories: ["Biographies"]),
                         CategoryEntry(category: "History", subcategories: ["Biographies", "Modern History"]),
-                    ]))
+                    ]
+                )
+            )
             let stored = try await store.report(id: "dQw4w9WgXcQ")?.categorization?.entries
             #expect(stored == [CategoryEntry(category: "History", subcategories: ["Biographies", "Modern History"])])
             let facets = try await store.facets(ReportQuery())
             #expect(facets.categories.map(\.count) == [1])
-            #expect(facets.categories.first?.subcategories == [FacetCount(value: "Biographies", count: 1), FacetCount(value: "Modern History", count: 1)])
+            #expect(
+                facets.categories.first?.subcategories == [FacetCount(value: "Biographies", count: 1), FacetCount(value: "Modern History", count: 1)]
+            )
         }
     }
 

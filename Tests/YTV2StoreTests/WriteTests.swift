@@ -38,12 +38,18 @@ import YTV2TestSupport
         try await withTestStore { store in
             let curated = [CategoryEntry(category: "History", subcategories: ["Modern History"])]
             try await store.commit(
-                Fixture.write("dQw4w9WgXcQ", categories: curated, origin: .curated, audio: Fixture.mp3(), actor: "admin"))
+                Fixture.write("dQw4w9WgXcQ", categories: curated, origin: .curated, audio: Fixture.mp3(), actor: "admin")
+            )
             let processorCategories = [CategoryEntry(category: "Technology", subcategories: ["Web Development"])]
             let outcome = try await store.commit(
                 Fixture.write(
-                    "dQw4w9WgXcQ", title: "New title", categories: processorCategories, origin: .processor,
-                    summaries: [(.bulletPoints, "- point")]))
+                    "dQw4w9WgXcQ",
+                    title: "New title",
+                    categories: processorCategories,
+                    origin: .processor,
+                    summaries: [(.bulletPoints, "- point")]
+                )
+            )
             #expect(!outcome.categorizationWritten)
             let report = try #require(try await store.report(id: "dQw4w9WgXcQ"))
             #expect(report.categorization == Categorization(entries: curated, origin: .curated))
@@ -60,7 +66,8 @@ import YTV2TestSupport
             let legacy = [CategoryEntry(category: "Education", subcategories: ["Online Learning"])]
             try await store.commit(Fixture.write("dQw4w9WgXcQ", categories: legacy, origin: .legacyDashboard, actor: "migration"))
             try await store.commit(
-                Fixture.write("dQw4w9WgXcQ", categories: [CategoryEntry(category: "Business", subcategories: ["Industry Analysis"])]))
+                Fixture.write("dQw4w9WgXcQ", categories: [CategoryEntry(category: "Business", subcategories: ["Industry Analysis"])])
+            )
             #expect(try await store.report(id: "dQw4w9WgXcQ")?.categorization?.entries == legacy)
 
             // The processor fills what is empty.
@@ -83,8 +90,15 @@ import YTV2TestSupport
                 Fixture.write(
                     "dQw4w9WgXcQ",
                     metadata: VideoMetadata(
-                        title: "Kept", channelName: "Tom Scott", publishedAt: published, durationSeconds: 300, language: "en-US",
-                        keyTopics: ["maps"])))
+                        title: "Kept",
+                        channelName: "Tom Scott",
+                        publishedAt: published,
+                        durationSeconds: 300,
+                        language: "en-US",
+                        keyTopics: ["maps"]
+                    )
+                )
+            )
             try await store.commit(VideoWrite(videoID: Fixture.id("dQw4w9WgXcQ"), metadata: VideoMetadata(wordCount: 42), actor: "processor"))
             let report = try #require(try await store.report(id: "yt:dQw4w9WgXcQ"))
             #expect(report.title == "Kept")
@@ -121,7 +135,9 @@ import YTV2TestSupport
             // forced past validation through raw SQL) leaves nothing behind.
             try await store.commit(Fixture.write("dQw4w9WgXcQ", summaries: [(.comprehensive, "ok")]))
             await #expect(throws: (any Error).self) {
-                try await store.execute("INSERT INTO summaries (video_id, variant, revision, is_latest, text) VALUES ('dQw4w9WgXcQ', 'comprehensive', 2, true, 'x')")
+                try await store.execute(
+                    "INSERT INTO summaries (video_id, variant, revision, is_latest, text) VALUES ('dQw4w9WgXcQ', 'comprehensive', 2, true, 'x')"
+                )
             }
             #expect(try await store.scalar("SELECT count(*) FROM summaries WHERE is_latest") == 1)
         }

@@ -4,7 +4,7 @@ import PostgresNIO
 import YTV2Store
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// One PostgreSQL server per test run, started with the same zero-configuration code `ytv2` uses
@@ -82,7 +82,10 @@ public actor TestPostgres {
     /// Runs one statement on the server's maintenance database. Names come from the harness, never from input.
     public static func execute(_ sql: String, on server: DatabaseConfiguration) async throws {
         let connection = try await PostgresConnection.connect(
-            configuration: try server.connectionConfiguration(), id: 1, logger: logger)
+            configuration: try server.connectionConfiguration(),
+            id: 1,
+            logger: logger
+        )
         do {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
             try await connection.close()

@@ -5,7 +5,9 @@ import YTV2Store
 /// Builds the dashboard: the router with every route, and the store's pool and the change broadcaster as services of
 /// the application. `ytv2 serve` and the tests both call this, so the tests exercise exactly what runs.
 public func buildApplication(
-    configuration: DashboardConfiguration, store: Store, logger: Logger
+    configuration: DashboardConfiguration,
+    store: Store,
+    logger: Logger
 ) -> some ApplicationProtocol {
     let registry = DashboardMetrics.registry
     let caches = ReadCaches()

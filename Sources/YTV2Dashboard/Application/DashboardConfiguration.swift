@@ -19,7 +19,11 @@ public struct DashboardConfiguration: Sendable {
     public var shadow: ShadowConfiguration?
 
     public init(
-        host: String = "127.0.0.1", port: Int = 10000, version: String = YTV2Version.current, adminToken: String? = nil, ingestToken: String? = nil,
+        host: String = "127.0.0.1",
+        port: Int = 10000,
+        version: String = YTV2Version.current,
+        adminToken: String? = nil,
+        ingestToken: String? = nil,
         migrateOnStart: Bool = true,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {

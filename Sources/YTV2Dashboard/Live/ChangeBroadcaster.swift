@@ -27,7 +27,10 @@ final class ChangeBroadcaster: Service, Sendable {
     private let invalidate: @Sendable (_ feedIsListening: Bool) async -> Void
 
     init(
-        store: Store, heartbeat: Duration = .seconds(15), clientBuffer: Int = 256, logger: Logger,
+        store: Store,
+        heartbeat: Duration = .seconds(15),
+        clientBuffer: Int = 256,
+        logger: Logger,
         invalidate: @escaping @Sendable (_ feedIsListening: Bool) async -> Void = { _ in }
     ) {
         self.store = store

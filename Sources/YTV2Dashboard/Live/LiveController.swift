@@ -21,14 +21,16 @@ struct LiveController: Sendable {
             headers[.cacheControl] = "no-store"
             headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
             return Response(
-                status: .ok, headers: headers,
+                status: .ok,
+                headers: headers,
                 body: ResponseBody { writer in
                     try await writer.write(ByteBuffer(string: ": connected\nretry: 3000\n\n"))
                     for await message in messages {
                         try await writer.write(ByteBuffer(string: Self.frame(message)))
                     }
                     try await writer.finish(nil)
-                })
+                }
+            )
         }
     }
 

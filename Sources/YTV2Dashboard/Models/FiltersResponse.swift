@@ -32,7 +32,11 @@ struct FiltersResponse: ResponseEncodableJSON {
     init(_ facets: ReportFacets) {
         source = facets.sources.map { Value(value: $0.value, label: ReportItem.sourceLabel($0.value), count: $0.count) }
         categories = facets.categories.map { category in
-            Category(value: category.value, count: category.count, subcategories: category.subcategories.map { Value(value: $0.value, count: $0.count) })
+            Category(
+                value: category.value,
+                count: category.count,
+                subcategories: category.subcategories.map { Value(value: $0.value, count: $0.count) }
+            )
         }
         channels = facets.channels.map { Value(value: $0.value, count: $0.count) }
         languages = facets.languages.map { Value(value: $0.value, label: LanguageNames.name(of: $0.value), count: $0.count) }

@@ -108,16 +108,28 @@ enum IngestReport {
                 if text.utf8.count > 1_000_000 { problems.append("summary.variants[\(index)].text is longer than 1 MB") }
                 summaries.append(
                     SummaryDraft(
-                        variant: parsed, text: text, headline: variant["headline"] as? String, language: language,
-                        proficiency: level, generatedAt: date("generated_at", in: summary)))
+                        variant: parsed,
+                        text: text,
+                        headline: variant["headline"] as? String,
+                        language: language,
+                        proficiency: level,
+                        generatedAt: date("generated_at", in: summary)
+                    )
+                )
             }
             if summaries.isEmpty, let text = summary["summary"] as? String, !text.isEmpty {
                 let name = summary["summary_type"] as? String ?? "comprehensive"
                 if let (parsed, level) = try? SummaryVariant.parse(name) {
                     summaries.append(
                         SummaryDraft(
-                            variant: parsed, text: text, headline: summary["headline"] as? String, language: language,
-                            proficiency: level, generatedAt: date("generated_at", in: summary)))
+                            variant: parsed,
+                            text: text,
+                            headline: summary["headline"] as? String,
+                            language: language,
+                            proficiency: level,
+                            generatedAt: date("generated_at", in: summary)
+                        )
+                    )
                 } else {
                     problems.append("summary.summary_type \"\(name.prefix(40))\" is not a variant id")
                 }
@@ -130,7 +142,12 @@ enum IngestReport {
             throw APIError(.badRequest, code: "invalid_fields", message: "invalid fields: " + problems.joined(separator: "; "))
         }
         return VideoWrite(
-            videoID: videoID, metadata: metadata, categorization: categorization, summaries: summaries, actor: "dashboard:ingest")
+            videoID: videoID,
+            metadata: metadata,
+            categorization: categorization,
+            summaries: summaries,
+            actor: "dashboard:ingest"
+        )
     }
 
     /// `[{"category", "subcategories"}]`, a `{"categories": [...]}` object, `name` for `category`, or plain strings.

@@ -1,5 +1,4 @@
 import Foundation
-
 import YTV2Core
 import YTV2Store
 
@@ -26,7 +25,8 @@ enum ReportHTMLPage {
                 <div class="summary">\(SummaryHTML.render(summary.text))</div></section>
                 """
         }
-        let player = record.hasAudio
+        let player =
+            record.hasAudio
             ? "<audio controls preload=\"none\" src=\"\(e(ReportItem.audioURL(id)))\"></audio>" : ""
         return """
             <!doctype html>

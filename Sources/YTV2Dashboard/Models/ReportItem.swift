@@ -1,10 +1,10 @@
 import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 import YTV2Core
 import YTV2Store
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The one ITEM shape of API.md, used by the list, the single report and the ingest echo.
 /// Optional fields are written as `null`, never omitted: the legacy UI reads every key.
@@ -52,7 +52,10 @@ struct ReportItem: Encodable, Sendable {
         try c.encode(Analysis(record: r, entries: entries), forKey: .analysis)
         try c.encode(String(decoding: try Self.sortedEncoder.encode(["categories": entries]), as: UTF8.self), forKey: .subcategories_json)
         try c.encode(Media(record: r), forKey: .media)
-        try c.encode(MediaMetadata(video_duration_seconds: r.durationSeconds, mp3_duration_seconds: r.audio?.durationSeconds), forKey: .media_metadata)
+        try c.encode(
+            MediaMetadata(video_duration_seconds: r.durationSeconds, mp3_duration_seconds: r.audio?.durationSeconds),
+            forKey: .media_metadata
+        )
         let preferred = r.preferredSummary
         // Rendered once per summary here and reused by the variants list and the single-report summary.
         let html = r.summaries.map { SummaryHTML.render($0.text) }

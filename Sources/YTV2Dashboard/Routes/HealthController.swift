@@ -25,14 +25,22 @@ struct HealthController: Sendable {
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/health") { _, _ in
             Liveness(
-                status: "healthy", timestamp: ISO8601DateFormatter().string(from: Date()), service: "ytv2-dashboard", version: version)
+                status: "healthy",
+                timestamp: ISO8601DateFormatter().string(from: Date()),
+                service: "ytv2-dashboard",
+                version: version
+            )
         }
         router.get("/health/db") { _, _ in
             do {
                 let latency = try await store.ping()
                 return DatabaseHealth(
-                    status: "healthy", database_type: "postgresql", latency_ms: (latency * 100).rounded() / 100,
-                    record_count: try await store.videoCount(), schema_version: try await store.schemaVersion())
+                    status: "healthy",
+                    database_type: "postgresql",
+                    latency_ms: (latency * 100).rounded() / 100,
+                    record_count: try await store.videoCount(),
+                    schema_version: try await store.schemaVersion()
+                )
             } catch {
                 throw APIError.unavailable("the database is unreachable")
             }

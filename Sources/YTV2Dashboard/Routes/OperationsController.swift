@@ -45,8 +45,12 @@ struct OperationsController: Sendable {
                 let since = phase.since ?? .distantPast
                 let shadow = try await store.shadowFigures(since: since)
                 return MigrationHealth(
-                    phase: phase.phase, since: phase.since.map(APIDate.string), shadow: shadow,
-                    parity: try await store.parityFigures(since: since), consistency: shadow.consistency)
+                    phase: phase.phase,
+                    since: phase.since.map(APIDate.string),
+                    shadow: shadow,
+                    parity: try await store.parityFigures(since: since),
+                    consistency: shadow.consistency
+                )
             } catch {
                 throw APIError.unavailable("the database is unreachable")
             }
@@ -59,8 +63,10 @@ struct OperationsController: Sendable {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
         let retired = APIError(
-            .gone, code: "gone",
-            message: "whole-database sync is retired: the processor and the dashboard share one PostgreSQL database; nothing is overwritten")
+            .gone,
+            code: "gone",
+            message: "whole-database sync is retired: the processor and the dashboard share one PostgreSQL database; nothing is overwritten"
+        )
         for route in retiredSyncRoutes {
             router.on(RouterPath(route.path), method: route.method) { _, _ -> Response in throw retired }
         }

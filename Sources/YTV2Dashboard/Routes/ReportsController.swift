@@ -32,8 +32,15 @@ struct ReportsController: Sendable {
         init(_ result: ReportPage, sort: ReportSort, filters: [String: [String]]) {
             reports = result.reports.map { ReportItem($0) }
             pagination = .init(
-                page: result.page, size: result.size, total: result.total, total_count: result.total, pages: result.pages,
-                total_pages: result.pages, has_next: result.hasNext, has_prev: result.hasPrevious)
+                page: result.page,
+                size: result.size,
+                total: result.total,
+                total_count: result.total,
+                pages: result.pages,
+                total_pages: result.pages,
+                has_next: result.hasNext,
+                has_prev: result.hasPrevious
+            )
             self.sort = sort.rawValue
             self.filters = filters
         }
@@ -57,27 +64,38 @@ struct ReportsController: Sendable {
         let query = try ReportQuery(parameters: request.uri.queryParameters)
         let filters = ReportQuery.activeFilters(request.uri.queryParameters)
         return try await respond(
-            request, route: "/api/reports", control: { try await $0.reports(query) },
+            request,
+            route: "/api/reports",
+            control: { try await $0.reports(query) },
             candidate: { [store, caches] in
                 let total = try await caches.totals.value(for: ChangeInvalidatedCache<Int>.key(query)) { try await store.reportCount(query) }
                 return try await store.reports(query, knownTotal: total)
-            }, encode: { try JSONBody.bytes(ListResponse($0, sort: query.sort, filters: filters)) })
+            },
+            encode: { try JSONBody.bytes(ListResponse($0, sort: query.sort, filters: filters)) }
+        )
     }
 
     func filters(_ request: Request) async throws -> Response {
         let query = try ReportQuery(parameters: request.uri.queryParameters)
         return try await respond(
-            request, route: "/api/filters", control: { try await $0.facets(query) },
+            request,
+            route: "/api/filters",
+            control: { try await $0.facets(query) },
             candidate: { [store, caches] in
                 try await caches.facets.value(for: ChangeInvalidatedCache<ReportFacets>.key(query)) { try await store.facets(query) }
-            }, encode: { try JSONBody.bytes(FiltersResponse($0)) })
+            },
+            encode: { try JSONBody.bytes(FiltersResponse($0)) }
+        )
     }
 
     /// A read route's answer: from PostgreSQL through the response cache (keyed by route and query string), or, in
     /// phase Shadow, from the legacy copy with PostgreSQL compared beside it.
     private func respond<Value: Sendable>(
-        _ request: Request, route: String, control: @escaping @Sendable (any ControlReads) async throws -> Value,
-        candidate: @escaping @Sendable () async throws -> Value, encode: @escaping @Sendable (Value) throws -> ByteBuffer
+        _ request: Request,
+        route: String,
+        control: @escaping @Sendable (any ControlReads) async throws -> Value,
+        candidate: @escaping @Sendable () async throws -> Value,
+        encode: @escaping @Sendable (Value) throws -> ByteBuffer
     ) async throws -> Response {
         guard await shadow.active() else {
             let body = try await caches.responses.value(for: route + "?" + (request.uri.query ?? "")) { try encode(try await candidate()) }
@@ -89,8 +107,11 @@ struct ReportsController: Sendable {
     func single(_ id: String) async throws -> Response {
         if await shadow.active(), let videoID = try? VideoID(apiID: id) {
             let compared = try await shadow.compare(
-                route: "/api/reports/{id}", control: { try await $0.report(videoID) }, candidate: { [store] in try await store.report(id: videoID.rawValue) }
-            ) { record in try record.map { try JSONBody.bytes(ReportItem($0, includeSummary: true)) } ?? ByteBuffer(string: "null") }
+                route: "/api/reports/{id}",
+                control: { try await $0.report(videoID) },
+                candidate: { [store] in try await store.report(id: videoID.rawValue) },
+                encode: { record in try record.map { try JSONBody.bytes(ReportItem($0, includeSummary: true)) } ?? ByteBuffer(string: "null") }
+            )
             guard compared.value != nil else { throw APIError.notFound("no report with id \(id.prefix(64))") }
             return JSONBody.response(compared.body)
         }

@@ -69,16 +69,22 @@ struct WriteController: Sendable {
             await caches.invalidate()
         } catch StoreError.videoDeleted(let id, let deletedAt) {
             throw APIError(
-                .conflict, code: "deleted",
-                message: "video \(id) was deleted at \(APIDate.string(deletedAt)); send ?force=true to bring it back")
+                .conflict,
+                code: "deleted",
+                message: "video \(id) was deleted at \(APIDate.string(deletedAt)); send ?force=true to bring it back"
+            )
         }
         guard let record = try await store.report(id: write.videoID.rawValue) else {
             throw APIError(.internalServerError, code: "internal_error", message: "the report was stored but cannot be read back")
         }
         return try JSONBody.response(
             IngestResponse(
-                upserted: true, video_id: write.videoID.rawValue, summaries_added: outcome.summariesAdded,
-                item: ReportItem(record)))
+                upserted: true,
+                video_id: write.videoID.rawValue,
+                summaries_added: outcome.summariesAdded,
+                item: ReportItem(record)
+            )
+        )
     }
 
     func ingestAudio(_ request: Request) async throws -> AudioResponse {
@@ -114,7 +120,11 @@ struct WriteController: Sendable {
             throw APIError(.conflict, code: "deleted", message: "video \(id) was deleted at \(APIDate.string(deletedAt))")
         }
         return AudioResponse(
-            saved: true, public_url: ReportItem.audioURL(videoID), bytes: bytes.count, sha256: outcome.audioSHA256 ?? "")
+            saved: true,
+            public_url: ReportItem.audioURL(videoID),
+            bytes: bytes.count,
+            sha256: outcome.audioSHA256 ?? ""
+        )
     }
 }
 

@@ -72,7 +72,9 @@ final class ShadowReads: Sendable {
     /// route sends; the comparison reads those same bytes, so it sees exactly what a client would, and the body comes
     /// back with the answer so the route does not encode it again.
     func compare<Value: Sendable>(
-        route: String, control: @Sendable (any ControlReads) async throws -> Value, candidate: @escaping @Sendable () async throws -> Value,
+        route: String,
+        control: @Sendable (any ControlReads) async throws -> Value,
+        candidate: @escaping @Sendable () async throws -> Value,
         encode: (Value) throws -> ByteBuffer
     ) async throws -> (value: Value, body: ByteBuffer) {
         guard let configuration else {
@@ -103,17 +105,24 @@ final class ShadowReads: Sendable {
         case nil: candidateJSON = "candidate timed out after \(timeout)"
         }
         let matched = controlJSON == candidateJSON
-        let keepBodies = !matched && storedMismatches.withLock { count in
-            count += 1
-            return count <= configuration.mismatchCap
-        }
+        let keepBodies =
+            !matched
+            && storedMismatches.withLock { count in
+                count += 1
+                return count <= configuration.mismatchCap
+            }
         let (store, logger, candidateMilliseconds) = (self.store, self.logger, candidateRun.milliseconds)
         // Recorded beside the response, never in its way.
         Task {
             do {
                 try await store.recordShadowRead(
-                    route: route, matched: matched, controlMilliseconds: controlMilliseconds, candidateMilliseconds: candidateMilliseconds,
-                    controlBody: keepBodies ? controlJSON : nil, candidateBody: keepBodies ? candidateJSON : nil)
+                    route: route,
+                    matched: matched,
+                    controlMilliseconds: controlMilliseconds,
+                    candidateMilliseconds: candidateMilliseconds,
+                    controlBody: keepBodies ? controlJSON : nil,
+                    candidateBody: keepBodies ? candidateJSON : nil
+                )
             } catch {
                 logger.warning("cannot record a shadow read", metadata: ["error": "\(error)"])
             }
@@ -123,7 +132,8 @@ final class ShadowReads: Sendable {
 
     /// The candidate's result and how long it took, or no result when it took longer than `timeout`.
     static func timed<Value: Sendable>(
-        _ timeout: Duration, _ body: @escaping @Sendable () async throws -> Value
+        _ timeout: Duration,
+        _ body: @escaping @Sendable () async throws -> Value
     ) async -> (result: Result<Value, any Error>?, milliseconds: Double?) {
         let started = ContinuousClock.now
         let result = await withTimeout(timeout, body)
@@ -152,7 +162,8 @@ final class ShadowReads: Sendable {
 
     /// The candidate's result, or nil when it took longer than `timeout` (it is then cancelled and left behind).
     static func withTimeout<Value: Sendable>(
-        _ timeout: Duration, _ body: @escaping @Sendable () async throws -> Value
+        _ timeout: Duration,
+        _ body: @escaping @Sendable () async throws -> Value
     ) async -> Result<Value, any Error>? {
         let outcome = try? await withAbandonableTask { () -> Result<Value, any Error>? in
             do { return .success(try await body()) } catch { return .failure(error) }

@@ -47,8 +47,13 @@ public struct LegacyExporter: Sendable {
         return ids.compactMap { id in
             guard let state = states[id], let videoID = try? VideoID(id) else { return nil }
             return LegacyDashboardVideo(
-                id: videoID, metadata: metadata(state), categories: state.categories, hasAudio: state.audioSHA256 != nil,
-                audioDurationSeconds: state.audioDurationSeconds, summaries: mainFirst(summaries[id] ?? []))
+                id: videoID,
+                metadata: metadata(state),
+                categories: state.categories,
+                hasAudio: state.audioSHA256 != nil,
+                audioDurationSeconds: state.audioDurationSeconds,
+                summaries: mainFirst(summaries[id] ?? [])
+            )
         }
     }
 

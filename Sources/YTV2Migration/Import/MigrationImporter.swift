@@ -51,11 +51,23 @@ public struct MigrationImporter: Sendable {
         report.plan = summary
         let elapsed = ContinuousClock.now - started
         report.seconds = elapsed.inSeconds
-        let record = ImportRecord(snapshot: snapshot.id, snapshotPath: snapshot.directory.path, options: planner.options,
-                                  finishedAt: Date(), changes: report.changes, outcomes: summary.outcomes,
-                                  sourceRows: summary.totalSourceRows, manifestFiles: snapshot.manifest.files.count)
+        let record = ImportRecord(
+            snapshot: snapshot.id,
+            snapshotPath: snapshot.directory.path,
+            options: planner.options,
+            finishedAt: Date(),
+            changes: report.changes,
+            outcomes: summary.outcomes,
+            sourceRows: summary.totalSourceRows,
+            manifestFiles: snapshot.manifest.files.count
+        )
         try await store.recordSetting(
-            Self.settingsKey, json: try Self.json(record), actor: Self.actor, auditAction: "migration.import", details: record)
+            Self.settingsKey,
+            json: try Self.json(record),
+            actor: Self.actor,
+            auditAction: "migration.import",
+            details: record
+        )
         return report
     }
 

@@ -56,7 +56,9 @@ public struct LegacyMirror: Sendable {
     }
 
     public enum Outcome: String, Sendable, Equatable {
-        case match, mismatch, mirrorFailed = "mirror_failed", skipped
+        case match, mismatch
+        case mirrorFailed = "mirror_failed"
+        case skipped
     }
 
     /// Makes the legacy file hold what PostgreSQL holds for `id` and records the parity of that write. Skipped
@@ -83,15 +85,25 @@ public struct LegacyMirror: Sendable {
             let mirrored = try writer.checksum(of: videoID)
             let outcome: Outcome = mirrored == primary ? .match : .mismatch
             try await store.recordParity(
-                operation: operation, videoID: id, primarySHA256: primary, mirrorSHA256: mirrored, outcome: outcome.rawValue,
-                detail: outcome == .match ? nil : "the legacy file holds something else than was written")
+                operation: operation,
+                videoID: id,
+                primarySHA256: primary,
+                mirrorSHA256: mirrored,
+                outcome: outcome.rawValue,
+                detail: outcome == .match ? nil : "the legacy file holds something else than was written"
+            )
             try await store.resolveMirrorFailures(id)
             return outcome
         } catch {
             logger.warning("mirror write failed; will retry", metadata: ["video": "\(id)", "error": "\(error)"])
             try? await store.recordParity(
-                operation: operation, videoID: id, primarySHA256: primary, mirrorSHA256: nil, outcome: Outcome.mirrorFailed.rawValue,
-                detail: String(describing: error))
+                operation: operation,
+                videoID: id,
+                primarySHA256: primary,
+                mirrorSHA256: nil,
+                outcome: Outcome.mirrorFailed.rawValue,
+                detail: String(describing: error)
+            )
             return .mirrorFailed
         }
     }

@@ -108,7 +108,13 @@ public struct MigrationPhases: Sendable {
         guard let phase = MigrationPhase(rawValue: record.phase) else { throw PhaseError.unknownPhase(record.phase) }
         let since = record.since ?? .distantPast
         var status = MigrationStatus(
-            phase: phase, since: record.since, by: record.by, next: phase.next, gate: [], rollbackTo: phase.previous)
+            phase: phase,
+            since: record.since,
+            by: record.by,
+            next: phase.next,
+            gate: [],
+            rollbackTo: phase.previous
+        )
         if phase == .dualWrite || phase == .shadow { status.parity = try await store.parityFigures(since: since) }
         if phase == .shadow || phase == .live { status.shadow = try await store.shadowFigures(since: since) }
         if let next = phase.next { status.gate = try await gate(for: next, current: status) }
@@ -135,7 +141,12 @@ public struct MigrationPhases: Sendable {
 
     /// Records the transition with the figures it was made on, unless another operator moved the phase meanwhile.
     private func move(
-        from status: MigrationStatus, to target: MigrationPhase, action: String, gate: [GateCheck], actor: String, reason: String?
+        from status: MigrationStatus,
+        to target: MigrationPhase,
+        action: String,
+        gate: [GateCheck],
+        actor: String,
+        reason: String?
     ) async throws -> MigrationStatus {
         let details = Transition(from: status.phase, to: target, gate: gate, parity: status.parity, shadow: status.shadow, reason: reason)
         guard try await store.changePhase(from: status.phase.rawValue, to: target.rawValue, actor: actor, action: action, details: details)
@@ -162,16 +173,24 @@ public struct MigrationPhases: Sendable {
             let verified = try await record(VerifyRecord.self, VerifyRecord.settingsKey)
             var checks = [
                 GateCheck(
-                    name: "import", requirement: "a finished `migrate import`",
-                    actual: imported.map { "snapshot \($0.value.snapshot.prefix(12)) at \(Self.format($0.at))" } ?? "none", passed: imported != nil)
+                    name: "import",
+                    requirement: "a finished `migrate import`",
+                    actual: imported.map { "snapshot \($0.value.snapshot.prefix(12)) at \(Self.format($0.at))" } ?? "none",
+                    passed: imported != nil
+                )
             ]
-            let matching = imported.flatMap { imported in verified.map { $0.value.snapshot == imported.value.snapshot && $0.at >= imported.at } } ?? false
+            let matching =
+                imported.flatMap { imported in verified.map { $0.value.snapshot == imported.value.snapshot && $0.at >= imported.at } } ?? false
             checks.append(
                 GateCheck(
-                    name: "verify", requirement: "a passing `migrate verify` of the imported snapshot, after the import",
+                    name: "verify",
+                    requirement: "a passing `migrate verify` of the imported snapshot, after the import",
                     actual: verified.map {
                         "\($0.value.passed ? "passed" : "failed with \($0.value.differences) difference(s)") for snapshot \($0.value.snapshot.prefix(12)) at \(Self.format($0.at))"
-                    } ?? "none", passed: matching && verified?.value.passed == true))
+                    } ?? "none",
+                    passed: matching && verified?.value.passed == true
+                )
+            )
             return checks
         case .dualWrite:
             return []
@@ -180,13 +199,23 @@ public struct MigrationPhases: Sendable {
             let parity = current.parity ?? ParityFigures()
             return [
                 GateCheck(
-                    name: "parity records", requirement: "≥ \(thresholds.minimumParityRecords) mirrored write(s) in the dual-write window",
-                    actual: "\(parity.records)", passed: parity.records >= thresholds.minimumParityRecords),
+                    name: "parity records",
+                    requirement: "≥ \(thresholds.minimumParityRecords) mirrored write(s) in the dual-write window",
+                    actual: "\(parity.records)",
+                    passed: parity.records >= thresholds.minimumParityRecords
+                ),
                 GateCheck(
-                    name: "unexplained parity mismatches", requirement: "0", actual: "\(parity.mismatches)", passed: parity.mismatches == 0),
+                    name: "unexplained parity mismatches",
+                    requirement: "0",
+                    actual: "\(parity.mismatches)",
+                    passed: parity.mismatches == 0
+                ),
                 GateCheck(
-                    name: "unresolved mirror failures", requirement: "0", actual: "\(parity.unresolvedMirrorFailures)",
-                    passed: parity.unresolvedMirrorFailures == 0),
+                    name: "unresolved mirror failures",
+                    requirement: "0",
+                    actual: "\(parity.unresolvedMirrorFailures)",
+                    passed: parity.unresolvedMirrorFailures == 0
+                ),
             ]
         case .live:
             // status() has read the figures of the current (Shadow) window.
@@ -194,23 +223,33 @@ public struct MigrationPhases: Sendable {
             let drill = try await record(RollbackDrillRecord.self, RollbackDrillRecord.settingsKey)
             return [
                 GateCheck(
-                    name: "compared shadow reads", requirement: "≥ \(thresholds.minimumShadowReads)", actual: "\(shadow.compared)",
-                    passed: shadow.compared >= thresholds.minimumShadowReads),
+                    name: "compared shadow reads",
+                    requirement: "≥ \(thresholds.minimumShadowReads)",
+                    actual: "\(shadow.compared)",
+                    passed: shadow.compared >= thresholds.minimumShadowReads
+                ),
                 GateCheck(
-                    name: "shadow consistency", requirement: "≥ \(Self.percent(thresholds.shadowConsistency))",
+                    name: "shadow consistency",
+                    requirement: "≥ \(Self.percent(thresholds.shadowConsistency))",
                     actual: "\(Self.percent(shadow.consistency)) (\(shadow.matched) of \(shadow.compared))",
-                    passed: shadow.compared > 0 && shadow.consistency >= thresholds.shadowConsistency),
+                    passed: shadow.compared > 0 && shadow.consistency >= thresholds.shadowConsistency
+                ),
                 GateCheck(
-                    name: "rollback drill", requirement: "a verified `migrate export-legacy` recorded",
+                    name: "rollback drill",
+                    requirement: "a verified `migrate export-legacy` recorded",
                     actual: drill.map { "\($0.value.verified ? "verified" : "NOT verified") at \(Self.format($0.at))" } ?? "none",
-                    passed: drill?.value.verified == true),
+                    passed: drill?.value.verified == true
+                ),
             ]
         case .complete:
             let archive = try await record(ArchiveRecord.self, ArchiveRecord.settingsKey)
             return [
                 GateCheck(
-                    name: "legacy files archived", requirement: "`migrate archive` done",
-                    actual: archive.map { "\($0.value.files.count) file(s) in \($0.value.folder)" } ?? "none", passed: archive != nil)
+                    name: "legacy files archived",
+                    requirement: "`migrate archive` done",
+                    actual: archive.map { "\($0.value.files.count) file(s) in \($0.value.folder)" } ?? "none",
+                    passed: archive != nil
+                )
             ]
         }
     }

@@ -46,7 +46,9 @@ public struct PlanSummary: Codable, Sendable, Equatable {
         for conflict in plan.conflicts {
             conflictsPerField[conflict.field, default: 0] += 1
             if conflictExamples.count < 10, let id = plan.videoID {
-                conflictExamples.append("\(id) \(conflict.field): \(conflict.chosenSource) \"\(conflict.chosen)\" over \(conflict.otherSource) \"\(conflict.other)\"")
+                conflictExamples.append(
+                    "\(id) \(conflict.field): \(conflict.chosenSource) \"\(conflict.chosen)\" over \(conflict.otherSource) \"\(conflict.other)\""
+                )
             }
         }
     }
@@ -81,7 +83,9 @@ public struct MigrationPlanner: Sendable {
     /// Runs the plan, handing each batch of video plans to `handle` in key order. With `only`, plans just that video.
     @discardableResult
     public func run(
-        only: String? = nil, progress: ProgressReporter = .silent, _ handle: ([VideoPlan]) async throws -> Void
+        only: String? = nil,
+        progress: ProgressReporter = .silent,
+        _ handle: ([VideoPlan]) async throws -> Void
     ) async throws -> PlanSummary {
         let files = try openFiles()
         let index = try SourceIndex.build(snapshot, files: files, progress: progress)
@@ -90,8 +94,13 @@ public struct MigrationPlanner: Sendable {
         if !errors.isEmpty { throw UnreadableRowsError(errors: errors.sorted { $0.source < $1.source }) }
         let mark = options.deletedBefore ?? index.dashboardHighWaterMark
         let reconciler = Reconciler(
-            mark: mark, keep: options.keepKeys, drop: dropKeys, audioByVideo: index.audioByVideo, audioFiles: index.audioFiles,
-            contestedAliases: index.contestedAliases)
+            mark: mark,
+            keep: options.keepKeys,
+            drop: dropKeys,
+            audioByVideo: index.audioByVideo,
+            audioFiles: index.audioFiles,
+            contestedAliases: index.contestedAliases
+        )
         var summary = PlanSummary(snapshot: snapshot.id, highWaterMark: mark, options: options, sourceRows: index.rowsPerTable)
         var keys = index.sortedKeys
         if let only {
@@ -147,7 +156,8 @@ public struct MigrationPlanner: Sendable {
     /// batch into database work (nil for none), at most one such work runs at a time, and `collect` receives the results
     /// in order. Import and verify both work this way.
     public func runOverlapping<T: Sendable>(
-        progress: ProgressReporter = .silent, prepare: ([VideoPlan]) async throws -> (@Sendable () async throws -> T)?,
+        progress: ProgressReporter = .silent,
+        prepare: ([VideoPlan]) async throws -> (@Sendable () async throws -> T)?,
         collect: (T) -> Void
     ) async throws -> PlanSummary {
         var pending: Task<T, any Error>?

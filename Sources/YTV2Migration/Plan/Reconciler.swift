@@ -28,7 +28,10 @@ struct Reconciler: Sendable {
             why.append("identity: \(id) (case-exact id found in the sources)")
         case 0:
             let reason = group.key.hasPrefix("yt:") && VideoID.isValid(String(group.key.dropFirst(3))) ? "video id case unknown" : "no video id"
-            return (.quarantine(reason: reason), ["identity: \(reason) for \(group.key): no video_id column, canonical URL or report gives the case-exact id"])
+            return (
+                .quarantine(reason: reason),
+                ["identity: \(reason) for \(group.key): no video_id column, canonical URL or report gives the case-exact id"]
+            )
         default:
             let ids = group.exactIDs.map(\.rawValue).joined(separator: ", ")
             return (.quarantine(reason: "conflicting video ids: \(ids)"), ["identity: the sources disagree about the id (\(ids))"])
@@ -67,8 +70,15 @@ struct Reconciler: Sendable {
         case .quarantine(let reason):
             for record in records {
                 plan.ledger.append(entry(record, .quarantined, target: nil, reason: reason))
-                plan.quarantine.append(QuarantineEntry(sourceFile: record.source.file, sourceTable: record.source.table,
-                                                       sourceKey: record.source.key, reason: reason, rowJSON: record.rowJSON))
+                plan.quarantine.append(
+                    QuarantineEntry(
+                        sourceFile: record.source.file,
+                        sourceTable: record.source.table,
+                        sourceKey: record.source.key,
+                        reason: reason,
+                        rowJSON: record.rowJSON
+                    )
+                )
                 plan.explanation.append("\(record.source): quarantined (\(reason))")
             }
         case .tombstone(let id, let reason):
@@ -83,8 +93,16 @@ struct Reconciler: Sendable {
     }
 
     private func entry(_ record: LegacyRecord, _ outcome: LedgerEntry.Outcome, target: String?, reason: String?) -> LedgerEntry {
-        LedgerEntry(sourceFile: record.source.file, sourceTable: record.source.table, sourceKey: record.source.key,
-                    rowSHA256: record.rowSHA256, outcome: outcome, targetVideoID: target, reason: reason, warnings: record.warnings)
+        LedgerEntry(
+            sourceFile: record.source.file,
+            sourceTable: record.source.table,
+            sourceKey: record.source.key,
+            rowSHA256: record.rowSHA256,
+            outcome: outcome,
+            targetVideoID: target,
+            reason: reason,
+            warnings: record.warnings
+        )
     }
 
     static func sourceName(_ record: LegacyRecord) -> String {
@@ -109,9 +127,18 @@ struct Reconciler: Sendable {
             for record in ordered {
                 guard let value = record.fields[keyPath: path] else { continue }
                 if let (current, from) = chosen {
-                    if current != value, plan.conflicts.count < 50, !plan.conflicts.contains(where: { $0.field == name && $0.otherSource == Self.sourceName(record) }) {
-                        plan.conflicts.append(VideoPlan.Conflict(field: name, chosenSource: Self.sourceName(from), chosen: String(describe(current).prefix(80)),
-                                                                 otherSource: Self.sourceName(record), other: String(describe(value).prefix(80))))
+                    if current != value, plan.conflicts.count < 50,
+                        !plan.conflicts.contains(where: { $0.field == name && $0.otherSource == Self.sourceName(record) })
+                    {
+                        plan.conflicts.append(
+                            VideoPlan.Conflict(
+                                field: name,
+                                chosenSource: Self.sourceName(from),
+                                chosen: String(describe(current).prefix(80)),
+                                otherSource: Self.sourceName(record),
+                                other: String(describe(value).prefix(80))
+                            )
+                        )
                     }
                 } else {
                     chosen = (value, record)
@@ -140,7 +167,9 @@ struct Reconciler: Sendable {
         take("named_entities", \.namedEntities) { $0.joined(separator: ", ") }
         metadata.indexedAt = ordered.compactMap(\.indexedAt).min()
         for conflict in plan.conflicts {
-            plan.explanation.append("\(conflict.field): \(conflict.chosenSource) \"\(conflict.chosen)\" kept over \(conflict.otherSource) \"\(conflict.other)\"")
+            plan.explanation.append(
+                "\(conflict.field): \(conflict.chosenSource) \"\(conflict.chosen)\" kept over \(conflict.otherSource) \"\(conflict.other)\""
+            )
         }
         for (field, value) in Self.sanitize(&metadata) { plan.explanation.append("\(field): \(value) is out of range; left empty") }
 
@@ -150,7 +179,8 @@ struct Reconciler: Sendable {
             categorization = Categorization(entries: entries, origin: .legacyDashboard)
             plan.explanation.append("categorization: from the dashboard (curated): \(Self.describe(entries))")
         } else if let row = ordered.sorted(by: { ($0.seenAt ?? .distantPast) > ($1.seenAt ?? .distantPast) })
-                    .first(where: { !($0.categories ?? []).isEmpty }), let entries = row.categories {
+            .first(where: { !($0.categories ?? []).isEmpty }), let entries = row.categories
+        {
             let origin: CategorizationOrigin = row.source.file == Self.dashboard ? .legacyDashboard : .processor
             categorization = Categorization(entries: entries, origin: origin)
             plan.explanation.append("categorization: from \(Self.sourceName(row)) (newest that has one): \(Self.describe(entries))")
@@ -159,7 +189,8 @@ struct Reconciler: Sendable {
         // Summaries: the union of variants; identical texts once; different texts as revisions in time order.
         let indexed = records.enumerated().flatMap { index, record in record.summaries.map { (index, $0) } }
         let sorted = indexed.sorted { lhs, rhs in
-            let l = lhs.1.at ?? .distantPast, r = rhs.1.at ?? .distantPast
+            let l = lhs.1.at ?? .distantPast
+            let r = rhs.1.at ?? .distantPast
             return l == r ? lhs.0 < rhs.0 : l < r
         }
         var seen: [String: Set<String>] = [:]
@@ -168,9 +199,18 @@ struct Reconciler: Sendable {
         for (index, summary) in sorted {
             guard seen[summary.variant.id, default: []].insert(summary.text).inserted else { continue }
             contributed.insert(index)
-            revisions.append(SummaryDraft(
-                variant: summary.variant, text: summary.text, html: nil, headline: summary.headline,
-                language: summary.language, proficiency: summary.proficiency, rawValue: summary.rawValue, generatedAt: summary.at))
+            revisions.append(
+                SummaryDraft(
+                    variant: summary.variant,
+                    text: summary.text,
+                    html: nil,
+                    headline: summary.headline,
+                    language: summary.language,
+                    proficiency: summary.proficiency,
+                    rawValue: summary.rawValue,
+                    generatedAt: summary.at
+                )
+            )
         }
         for variant in Set(revisions.map(\.variant.id)).sorted() {
             let count = revisions.filter { $0.variant.id == variant }.count
@@ -190,9 +230,11 @@ struct Reconciler: Sendable {
             plan.explanation.append("audio: a source says has_audio but no audio file was found in the snapshot")
         }
 
-        var aliases = Set(records.compactMap(\.legacyID).filter {
-            $0 != id.rawValue && !$0.isEmpty && $0.utf8.count <= Store.maximumAliasLength
-        })
+        var aliases = Set(
+            records.compactMap(\.legacyID).filter {
+                $0 != id.rawValue && !$0.isEmpty && $0.utf8.count <= Store.maximumAliasLength
+            }
+        )
         // A legacy id that names another video stays that video's alias: a `yt:` id of another video (a row whose id
         // and video_id disagree), or an id whose dashboard row belongs to another video.
         for alias in aliases.sorted() {
@@ -206,8 +248,13 @@ struct Reconciler: Sendable {
         }
         aliases.insert(id.legacyID)
         plan.video = ImportedVideo(
-            id: id, metadata: metadata, categorization: categorization, revisions: revisions, audio: nil,
-            aliases: aliases.sorted())
+            id: id,
+            metadata: metadata,
+            categorization: categorization,
+            revisions: revisions,
+            audio: nil,
+            aliases: aliases.sorted()
+        )
 
         // Outcomes: the first authoritative row is imported, other rows merge into it; byte-identical copies and rows
         // whose texts were all already counted are duplicates.
@@ -230,14 +277,19 @@ struct Reconciler: Sendable {
                 outcome = .merged
             }
             hashes.insert(record.rowSHA256)
-            let reason: String? = switch outcome {
-            case .merged: "merged into \(id)"
-            case .duplicate: "identical to a row already counted"
-            default: nil
-            }
+            let reason: String? =
+                switch outcome {
+                case .merged: "merged into \(id)"
+                case .duplicate: "identical to a row already counted"
+                default: nil
+                }
             plan.ledger.append(entry(record, outcome, target: id.rawValue, reason: reason))
         }
-        for entry in plan.ledger { plan.explanation.append("\(LegacySource(file: entry.sourceFile, table: entry.sourceTable, key: entry.sourceKey)): \(entry.outcome.rawValue)") }
+        for entry in plan.ledger {
+            plan.explanation.append(
+                "\(LegacySource(file: entry.sourceFile, table: entry.sourceTable, key: entry.sourceKey)): \(entry.outcome.rawValue)"
+            )
+        }
     }
 
     /// Drops values the schema's checks would refuse (negative counts, absurd durations), naming them.

@@ -98,7 +98,10 @@ struct SourceIndex {
     private mutating func add(_ read: SourceReader.Read, rowid: Int64?, primary: Bool, dashboard: Bool, groupKey: String? = nil) {
         let record = read.record
         let key = groupKey ?? record.groupKey
-        rowsPerTable[record.source.file.hasPrefix(SnapshotManifest.reportsFolder + "/") ? SnapshotManifest.reportsFolder : record.source.file, default: [:]][record.source.table, default: 0] += 1
+        rowsPerTable[
+            record.source.file.hasPrefix(SnapshotManifest.reportsFolder + "/") ? SnapshotManifest.reportsFolder : record.source.file,
+            default: [:]
+        ][record.source.table, default: 0] += 1
         var group = groups[key] ?? Group(key: key)
         group.members.append(Member(source: record.source, rowid: rowid, isPrimary: primary, isDashboardContent: dashboard, seenAt: record.seenAt))
         if let id = record.exactVideoID, !group.exactIDs.contains(id) { group.exactIDs.append(id) }

@@ -36,8 +36,10 @@ extension LegacyControlReader {
         }
         let categories = parents.map { parent in
             CategoryFacet(
-                value: parent.value, count: parent.count,
-                subcategories: FacetCount.sortedByCount((subcategories[parent.value] ?? [:]).map { FacetCount(value: $0.key, count: $0.value) }))
+                value: parent.value,
+                count: parent.count,
+                subcategories: FacetCount.sortedByCount((subcategories[parent.value] ?? [:]).map { FacetCount(value: $0.key, count: $0.value) })
+            )
         }
         var audio: [Bool: Int] = [:]
         for record in all where Self.matches(record, query.removing(.hasAudio)) { audio[record.hasAudio, default: 0] += 1 }
@@ -50,7 +52,8 @@ extension LegacyControlReader {
             complexities: counting(.complexity) { [$0.complexityLevel] },
             summaryTypes: counting(.summaryType) { $0.summaries.map(\.variant.id) },
             // By count, then `true` first: the order of the API.
-            hasAudio: audio.sorted { ($0.value, $0.key ? 1 : 0) > ($1.value, $1.key ? 1 : 0) }.map { (value: $0.key, count: $0.value) })
+            hasAudio: audio.sorted { ($0.value, $0.key ? 1 : 0) > ($1.value, $1.key ? 1 : 0) }.map { (value: $0.key, count: $0.value) }
+        )
     }
 
     /// Whether `record` passes every filter and the search of `query`: values of one field OR-ed, fields AND-ed.
@@ -108,7 +111,9 @@ extension LegacyControlReader {
         switch sort {
         case .addedDesc, .addedAsc:
             let ascending = sort == .addedAsc
-            return { a, b in a.indexedAt == b.indexedAt ? byID(a, b, ascending: ascending) : (ascending ? a.indexedAt < b.indexedAt : a.indexedAt > b.indexedAt) }
+            return { a, b in
+                a.indexedAt == b.indexedAt ? byID(a, b, ascending: ascending) : (ascending ? a.indexedAt < b.indexedAt : a.indexedAt > b.indexedAt)
+            }
         case .newest, .oldest:
             let ascending = sort == .oldest
             return { a, b in nullsLast(a.publishedAt, b.publishedAt, ascending: ascending) { byID(a, b, ascending: ascending) } }

@@ -56,7 +56,12 @@ public struct LegacyControlReader: Sendable {
             guard let id = content.exactVideoID else { return }
             records.append(
                 Self.reportRecord(
-                    id, content: content, variantRows: variantsByVideo[id.rawValue] ?? [], summaryRows: summariesByContent[id.legacyID] ?? []))
+                    id,
+                    content: content,
+                    variantRows: variantsByVideo[id.rawValue] ?? [],
+                    summaryRows: summariesByContent[id.legacyID] ?? []
+                )
+            )
         }
         everything.cached.withLock { $0 = (version, records) }
         return records
@@ -76,13 +81,24 @@ public struct LegacyControlReader: Sendable {
             .sorted { ($0.variant.preferenceRank, $0.variant.id) < ($1.variant.preferenceRank, $1.variant.id) }
             .map {
                 StoredSummary(
-                    variant: $0.variant, revision: 1, isLatest: true, text: $0.text, headline: $0.headline, language: $0.language,
-                    createdAt: indexed)
+                    variant: $0.variant,
+                    revision: 1,
+                    isLatest: true,
+                    text: $0.text,
+                    headline: $0.headline,
+                    language: $0.language,
+                    createdAt: indexed
+                )
             }
         return ReportRecord(
-            videoID: id, metadata: m, indexedAt: indexed,
+            videoID: id,
+            metadata: m,
+            indexedAt: indexed,
             categorization: content.categories.map { Categorization(entries: $0, origin: .legacyDashboard) },
-            audio: content.hasAudio == true ? AudioInfo(sizeBytes: 0, sha256: "", durationSeconds: content.audioDurationSeconds, mime: "audio/mpeg") : nil,
-            summaries: summaries, updatedAt: content.updatedAt ?? indexed)
+            audio: content.hasAudio == true
+                ? AudioInfo(sizeBytes: 0, sha256: "", durationSeconds: content.audioDurationSeconds, mime: "audio/mpeg") : nil,
+            summaries: summaries,
+            updatedAt: content.updatedAt ?? indexed
+        )
     }
 }

@@ -38,7 +38,9 @@ public struct MigrationSnapshot: Sendable {
             let url = directory.appendingPathComponent(file.path)
             guard let (sha, bytes) = try? FileChecksum.sha256(of: url) else { throw Problem("snapshot file \(file.path) is missing") }
             guard sha == file.sha256, bytes == file.bytes else {
-                throw Problem("snapshot file \(file.path) changed since the snapshot (sha256 \(sha.prefix(12))…, expected \(file.sha256.prefix(12))…); make a new snapshot")
+                throw Problem(
+                    "snapshot file \(file.path) changed since the snapshot (sha256 \(sha.prefix(12))…, expected \(file.sha256.prefix(12))…); make a new snapshot"
+                )
             }
         }
         return snapshot
@@ -57,7 +59,12 @@ public struct MigrationSnapshot: Sendable {
 
     /// Copies the legacy data into `out` (which must not exist or be empty) and writes the manifest and baseline.
     public static func create(
-        dashboard: String, nas: String?, reports: String?, audio: String?, out: URL, progress: ProgressReporter = .silent
+        dashboard: String,
+        nas: String?,
+        reports: String?,
+        audio: String?,
+        out: URL,
+        progress: ProgressReporter = .silent
     ) throws -> MigrationSnapshot {
         let manager = FileManager.default
         if let existing = try? manager.contentsOfDirectory(atPath: out.path), !existing.isEmpty {
@@ -93,7 +100,10 @@ public struct MigrationSnapshot: Sendable {
             try manager.createDirectory(at: out.appendingPathComponent(folder), withIntermediateDirectories: true)
             let names = try manager.contentsOfDirectory(atPath: source).filter { $0.lowercased().hasSuffix(suffix) }.sorted()
             for name in names {
-                try manager.copyItem(atPath: (source as NSString).appendingPathComponent(name), toPath: out.appendingPathComponent(folder).appendingPathComponent(name).path)
+                try manager.copyItem(
+                    atPath: (source as NSString).appendingPathComponent(name),
+                    toPath: out.appendingPathComponent(folder).appendingPathComponent(name).path
+                )
                 copied.append(folder + "/" + name)
             }
         }

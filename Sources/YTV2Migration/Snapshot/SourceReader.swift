@@ -27,7 +27,10 @@ enum SourceReader {
             case "content_files", "migration_log": return Read(record: LegacyRecord(fileRow: row, file: file, depth: depth))
             default:
                 let record = LegacyRecord(unreadableRow: row, file: file)
-                return Read(record: record, error: LegacyRowError(source: record.source, problem: "table \(row.table) is not part of the legacy format"))
+                return Read(
+                    record: record,
+                    error: LegacyRowError(source: record.source, problem: "table \(row.table) is not part of the legacy format")
+                )
             }
         } catch {
             return Read(record: LegacyRecord(unreadableRow: row, file: file), error: error)

@@ -65,13 +65,19 @@ public struct MigrationVerifier: Sendable {
                         continue
                     }
                     if recorded.sha != entry.rowSHA256 {
-                        ledgerProblems.append("\(entry.sourceFile) \(entry.sourceTable) \(entry.sourceKey): ledger checksum differs from the snapshot row")
+                        ledgerProblems.append(
+                            "\(entry.sourceFile) \(entry.sourceTable) \(entry.sourceKey): ledger checksum differs from the snapshot row"
+                        )
                     }
                     if !entry.agrees(withRecorded: recorded.outcome) {
-                        ledgerProblems.append("\(entry.sourceFile) \(entry.sourceTable) \(entry.sourceKey): ledger says \(recorded.outcome), the plan says \(entry.outcome.rawValue)")
+                        ledgerProblems.append(
+                            "\(entry.sourceFile) \(entry.sourceTable) \(entry.sourceKey): ledger says \(recorded.outcome), the plan says \(entry.outcome.rawValue)"
+                        )
                     }
                     if entry.outcome == .quarantined, !quarantined.contains(key) {
-                        quarantineProblems.append("\(entry.sourceFile) \(entry.sourceTable) \(entry.sourceKey): quarantined in the ledger but its row is not stored in quarantine")
+                        quarantineProblems.append(
+                            "\(entry.sourceFile) \(entry.sourceTable) \(entry.sourceKey): quarantined in the ledger but its row is not stored in quarantine"
+                        )
                     }
                 }
                 switch plan.decision {
@@ -95,14 +101,26 @@ public struct MigrationVerifier: Sendable {
         let rows = summary.totalSourceRows
         let counted = summary.totalOutcomes
         if rows != counted { ledgerProblems.append("the plan accounts for \(counted) of \(rows) source rows") }
-        report.check("ledger accounts for every source row", ledgerProblems,
-                     detail: "\(rows) source rows, \(ledgerCount) ledger entries; outcomes " + summary.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        report.check(
+            "ledger accounts for every source row",
+            ledgerProblems,
+            detail: "\(rows) source rows, \(ledgerCount) ledger entries; outcomes "
+                + summary.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        )
         report.check("migrated fields hash the same", fieldProblems, detail: "\(report.videosCompared) videos compared field by field")
         report.check("tombstones for rows the dashboard deleted", tombstoneProblems, detail: "\(summary.videosTombstoned) tombstoned")
         report.check("quarantined rows stored whole", quarantineProblems, detail: "\(quarantined.count) rows in quarantine")
-        report.check("categorized set and pairs identical", try await categorizedProblems(expectedCategorized, snapshot: snapshot, quarantined: quarantined),
-                     detail: "\(expectedCategorized.count) categorized videos; dashboard baseline \(snapshot.manifest.baseline.categorizedCount[SnapshotManifest.dashboardFile] ?? 0) rows")
-        report.check("no orphans, one latest revision per variant, tombstoned ids absent", try await store.integrityFindings(), detail: "structural checks")
+        report.check(
+            "categorized set and pairs identical",
+            try await categorizedProblems(expectedCategorized, snapshot: snapshot, quarantined: quarantined),
+            detail:
+                "\(expectedCategorized.count) categorized videos; dashboard baseline \(snapshot.manifest.baseline.categorizedCount[SnapshotManifest.dashboardFile] ?? 0) rows"
+        )
+        report.check(
+            "no orphans, one latest revision per variant, tombstoned ids absent",
+            try await store.integrityFindings(),
+            detail: "structural checks"
+        )
         let elapsed = ContinuousClock.now - started
         report.seconds = elapsed.inSeconds
         return report
@@ -136,7 +154,9 @@ public struct MigrationVerifier: Sendable {
     /// The 67-record check: the categorized set recorded in the snapshot's baseline (computed when the snapshot was
     /// taken) must be categorized in PostgreSQL with exactly the same pairs; so must every video the plan categorizes.
     private func categorizedProblems(
-        _ expected: [String: Set<CategoryPair>], snapshot: MigrationSnapshot, quarantined: Set<String>
+        _ expected: [String: Set<CategoryPair>],
+        snapshot: MigrationSnapshot,
+        quarantined: Set<String>
     ) async throws -> [String] {
         var problems: [String] = []
         let baseline = snapshot.manifest.baseline.categorized[SnapshotManifest.dashboardFile] ?? [:]
@@ -154,8 +174,12 @@ public struct MigrationVerifier: Sendable {
             let actual = states[id].map { Categorization(entries: $0.categories, origin: .curated).pairs } ?? []
             let wanted = Set(pairs)
             let actualText = Set(actual.map { "\($0.category) / \($0.subcategory)" })
-            for missing in wanted.subtracting(actualText).sorted() { problems.append("\(id) (dashboard row \(key)): curated pair \"\(missing)\" is missing") }
-            for added in actualText.subtracting(wanted).sorted() { problems.append("\(id) (dashboard row \(key)): pair \"\(added)\" was not curated") }
+            for missing in wanted.subtracting(actualText).sorted() {
+                problems.append("\(id) (dashboard row \(key)): curated pair \"\(missing)\" is missing")
+            }
+            for added in actualText.subtracting(wanted).sorted() {
+                problems.append("\(id) (dashboard row \(key)): pair \"\(added)\" was not curated")
+            }
         }
         for (id, pairs) in expected.sorted(by: { $0.key < $1.key }) {
             let actual = states[id].map { Categorization(entries: $0.categories, origin: .curated).pairs } ?? []
@@ -171,13 +195,21 @@ public struct MigrationVerifier: Sendable {
     }
 
     /// Compares the expected video (from the snapshot) with PostgreSQL's, naming each field that differs.
-    static func compare(_ video: ImportedVideo, audioPath: String?, snapshot: MigrationSnapshot, with state: VideoState, aliases: Bool = true) -> [String] {
+    static func compare(
+        _ video: ImportedVideo,
+        audioPath: String?,
+        snapshot: MigrationSnapshot,
+        with state: VideoState,
+        aliases: Bool = true
+    ) -> [String] {
         var problems: [String] = []
         let expected = expectedFields(video.metadata)
         for name in VideoState.fieldNames {
             guard let want = expected[name] else { continue }
             let have = canonical(name, state.fields[name] ?? "")
-            if want != have { problems.append("\(video.id) \(name): expected \(want.prefix(60).debugDescription), stored \(have.prefix(60).debugDescription)") }
+            if want != have {
+                problems.append("\(video.id) \(name): expected \(want.prefix(60).debugDescription), stored \(have.prefix(60).debugDescription)")
+            }
         }
         var latest: [String: String] = [:]
         var counts: [String: Int] = [:]

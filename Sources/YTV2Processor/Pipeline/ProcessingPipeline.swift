@@ -24,8 +24,13 @@ public struct ProcessingPipeline: Sendable {
     public let logger: Logger
 
     public init(
-        store: Store, metadata: any MetadataSource, transcripts: any TranscriptSource, summarizer: any Summarizer,
-        analyzer: any Analyzer, speech: (any SpeechSynthesizer)?, logger: Logger
+        store: Store,
+        metadata: any MetadataSource,
+        transcripts: any TranscriptSource,
+        summarizer: any Summarizer,
+        analyzer: any Analyzer,
+        speech: (any SpeechSynthesizer)?,
+        logger: Logger
     ) {
         self.store = store
         self.metadata = metadata
@@ -75,9 +80,16 @@ public struct ProcessingPipeline: Sendable {
         var drafts: [SummaryDraft] = []
         for request in todo {
             let text = try await summarizer.summarize(transcript, info: info, request: request)
-            drafts.append(SummaryDraft(
-                variant: request.variant, text: text, html: SummaryHTML.render(text), language: Self.language(of: request, transcript),
-                proficiency: request.proficiency, generatedAt: Date()))
+            drafts.append(
+                SummaryDraft(
+                    variant: request.variant,
+                    text: text,
+                    html: SummaryHTML.render(text),
+                    language: Self.language(of: request, transcript),
+                    proficiency: request.proficiency,
+                    generatedAt: Date()
+                )
+            )
         }
         let analysis = try await analyzer.analyze(transcript, info: info)
         warnings += analysis.warnings
@@ -103,9 +115,18 @@ public struct ProcessingPipeline: Sendable {
         metadata.complexityLevel = analysis.complexityLevel
         metadata.language = analysis.language ?? transcript.language
         // One transaction: the store takes the video's lock and refuses the write if it was deleted meanwhile.
-        let outcome = try await store.commit(VideoWrite(
-            videoID: job.videoID, metadata: metadata, categorization: analysis.categorization, summaries: drafts, audio: audio,
-            aliases: [job.videoID.legacyID], revive: false, actor: "processor"))
+        let outcome = try await store.commit(
+            VideoWrite(
+                videoID: job.videoID,
+                metadata: metadata,
+                categorization: analysis.categorization,
+                summaries: drafts,
+                audio: audio,
+                aliases: [job.videoID.legacyID],
+                revive: false,
+                actor: "processor"
+            )
+        )
         logger.info("stored \(job.videoID)", metadata: ["job": "\(job.id)", "variants": "\(drafts.map(\.variant.id))"])
         if let speechFailure, speechFailure.isRetryable {
             return .retry(speechFailure.description, warnings: warnings)

@@ -16,8 +16,15 @@ public struct Worker: Sendable {
     public var retryBase: Duration
     public let logger: Logger
 
-    public init(store: Store, pipeline: ProcessingPipeline, concurrency: Int = 2, lease: Duration = .seconds(60),
-                pollInterval: Duration = .seconds(1), retryBase: Duration = .seconds(10), logger: Logger) {
+    public init(
+        store: Store,
+        pipeline: ProcessingPipeline,
+        concurrency: Int = 2,
+        lease: Duration = .seconds(60),
+        pollInterval: Duration = .seconds(1),
+        retryBase: Duration = .seconds(10),
+        logger: Logger
+    ) {
         self.store = store
         self.pipeline = pipeline
         self.owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"

@@ -41,7 +41,8 @@ public struct ChatAnalyzer: Analyzer {
     static func validate(_ answer: String, taxonomy: Taxonomy, transcriptLanguage: String?) -> Analysis {
         var analysis = Analysis()
         // Models sometimes wrap the object in a code fence or a sentence: take the outermost braces.
-        let start = answer.firstIndex(of: "{"), end = answer.lastIndex(of: "}")
+        let start = answer.firstIndex(of: "{")
+        let end = answer.lastIndex(of: "}")
         guard let start, let end, start < end, let value = LooseValue.parse(String(answer[start...end])), case .object = value else {
             analysis.warnings.append("the analyzer's answer was not a JSON object; the video is left uncategorized")
             analysis.language = transcriptLanguage
@@ -58,7 +59,9 @@ public struct ChatAnalyzer: Analyzer {
                 var subs: [String] = []
                 if case .array(let names) = item["subcategories"] ?? .null {
                     for sub in names.compactMap(\.stringValue) {
-                        if known.contains(sub) { subs.append(sub) } else {
+                        if known.contains(sub) {
+                            subs.append(sub)
+                        } else {
                             analysis.warnings.append("subcategory \"\(sub.prefix(60))\" is not under \(name); dropped")
                         }
                     }

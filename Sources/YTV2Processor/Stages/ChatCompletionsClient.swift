@@ -31,8 +31,11 @@ public struct ChatCompletionsClient: Sendable {
     /// The assistant's answer to `system` + `user`; with `json`, the API is asked for a JSON object.
     public func complete(system: String, user: String, json: Bool = false) async throws(ProcessorError) -> String {
         let request = Request(
-            model: model, messages: [.init(role: "system", content: system), .init(role: "user", content: user)],
-            temperature: 0.3, response_format: json ? .init(type: "json_object") : nil)
+            model: model,
+            messages: [.init(role: "system", content: system), .init(role: "user", content: user)],
+            temperature: 0.3,
+            response_format: json ? .init(type: "json_object") : nil
+        )
         let body: Data
         do { body = try JSONEncoder().encode(request) } catch {
             throw .invalidResponse(service: "chat completions", problem: "cannot encode the request: \(error)")

@@ -22,7 +22,8 @@ public struct LocalSpeech: SpeechSynthesizer {
     public func speak(_ text: String, language: String?) async throws(ProcessorError) -> AudioDraft {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-speech-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let input = folder.appendingPathComponent("text.txt"), wav = folder.appendingPathComponent("speech.wav")
+        let input = folder.appendingPathComponent("text.txt")
+        let wav = folder.appendingPathComponent("speech.wav")
         let mp3 = folder.appendingPathComponent("speech.mp3")
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -33,7 +34,11 @@ public struct LocalSpeech: SpeechSynthesizer {
         let voice = ["fr": "fr", "es": "es", "de": "de"][language ?? "en"] ?? "en"
         try Self.execute(espeak, ["-v", voice, "-f", input.path, "-w", wav.path], service: "espeak-ng")
         if (encoder as NSString).lastPathComponent == "ffmpeg" {
-            try Self.execute(encoder, ["-loglevel", "error", "-y", "-i", wav.path, "-codec:a", "libmp3lame", "-q:a", "5", mp3.path], service: "ffmpeg")
+            try Self.execute(
+                encoder,
+                ["-loglevel", "error", "-y", "-i", wav.path, "-codec:a", "libmp3lame", "-q:a", "5", mp3.path],
+                service: "ffmpeg"
+            )
         } else {
             try Self.execute(encoder, ["--quiet", wav.path, mp3.path], service: "lame")
         }
@@ -54,7 +59,10 @@ public struct LocalSpeech: SpeechSynthesizer {
         let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw .invalidResponse(service: service, problem: "exit \(process.terminationStatus): \(String(decoding: message.prefix(300), as: UTF8.self))")
+            throw .invalidResponse(
+                service: service,
+                problem: "exit \(process.terminationStatus): \(String(decoding: message.prefix(300), as: UTF8.self))"
+            )
         }
     }
 }

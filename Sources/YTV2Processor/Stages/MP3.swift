@@ -41,7 +41,9 @@ public enum MP3 {
         guard b0 == 0xFF, b1 & 0xE0 == 0xE0 else { return nil }
         let version = (b1 >> 3) & 0x3  // 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5, 1: reserved
         let layerBits = (b1 >> 1) & 0x3  // 3: Layer I, 2: Layer II, 1: Layer III, 0: reserved
-        let bitrateIndex = Int(b2 >> 4), rateIndex = Int((b2 >> 2) & 0x3), padding = Int((b2 >> 1) & 0x1)
+        let bitrateIndex = Int(b2 >> 4)
+        let rateIndex = Int((b2 >> 2) & 0x3)
+        let padding = Int((b2 >> 1) & 0x1)
         guard version != 1, layerBits != 0, bitrateIndex != 0, bitrateIndex != 15, rateIndex != 3 else { return nil }
         let layer = 4 - Int(layerBits)
         let mpeg1 = version == 3

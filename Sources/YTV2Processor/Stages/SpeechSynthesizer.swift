@@ -56,7 +56,10 @@ public struct OpenAISpeech: SpeechSynthesizer {
             var sentence = sentence
             while sentence.count > max {
                 let cut = sentence.prefix(max).lastIndex(of: " ") ?? sentence.index(sentence.startIndex, offsetBy: max)
-                if !current.isEmpty { pieces.append(current); current = "" }
+                if !current.isEmpty {
+                    pieces.append(current)
+                    current = ""
+                }
                 pieces.append(String(sentence[..<cut]))
                 sentence = String(sentence[cut...])
             }

@@ -89,7 +89,8 @@ public enum Prompts {
 
     static func fill(_ template: String, info: VideoInfo, request: VariantRequest, part: String?) -> String {
         let level = request.proficiency?.rawValue ?? "intermediate"
-        return template
+        return
+            template
             .replacingOccurrences(of: "{{title}}", with: info.metadata.title ?? "")
             .replacingOccurrences(of: "{{channel}}", with: info.metadata.channelName ?? "")
             .replacingOccurrences(of: "{{level}}", with: level)

@@ -59,7 +59,9 @@ public struct YouTubeCaptionSource: TranscriptSource {
         var lines: [String] = []
         for raw in body.split(separator: "\n", omittingEmptySubsequences: true) {
             let line = raw.trimmingASCIIWhitespace
-            if line.hasPrefix("WEBVTT") || line.contains("-->") || line.hasPrefix("NOTE") || line.hasPrefix("Kind:") || line.hasPrefix("Language:") { continue }
+            if line.hasPrefix("WEBVTT") || line.contains("-->") || line.hasPrefix("NOTE") || line.hasPrefix("Kind:") || line.hasPrefix("Language:") {
+                continue
+            }
             if line.allSatisfy(\.isNumber) { continue }
             let stripped = line.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
             if !stripped.isEmpty, lines.last != stripped { lines.append(stripped) }

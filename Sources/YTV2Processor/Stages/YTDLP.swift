@@ -43,7 +43,8 @@ public struct YTDLP: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
-        let output = Pipe(), errors = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
         do { try process.run() } catch { throw .invalidResponse(service: "yt-dlp", problem: "cannot start: \(error)") }
@@ -51,7 +52,10 @@ public struct YTDLP: Sendable {
         let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw .invalidResponse(service: "yt-dlp", problem: "exit \(process.terminationStatus): \(String(decoding: message.prefix(300), as: UTF8.self))")
+            throw .invalidResponse(
+                service: "yt-dlp",
+                problem: "exit \(process.terminationStatus): \(String(decoding: message.prefix(300), as: UTF8.self))"
+            )
         }
         return data
     }

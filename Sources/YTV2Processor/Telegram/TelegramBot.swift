@@ -54,7 +54,9 @@ public struct TelegramBot: Sendable {
         do {
             guard allowedUsers.contains(update.userID) else {
                 logger.notice("refused Telegram user \(update.userID)")
-                if let callback = update.callbackID { try await client.answer(callback: callback, text: "Not authorized") } else if update.chatID != 0 {
+                if let callback = update.callbackID {
+                    try await client.answer(callback: callback, text: "Not authorized")
+                } else if update.chatID != 0 {
                     try await client.send(chat: update.chatID, text: "Sorry, this bot only works for its owners.")
                 }
                 return
@@ -83,7 +85,9 @@ public struct TelegramBot: Sendable {
         }
         if command == "/status" {
             let jobs = try await store.recentJobs(limit: 5)
-            let lines = jobs.map { "#\($0.id) \($0.videoID) \($0.variants.joined(separator: ",")): \($0.status.rawValue)\($0.reason.map { " (\($0))" } ?? "")" }
+            let lines = jobs.map {
+                "#\($0.id) \($0.videoID) \($0.variants.joined(separator: ",")): \($0.status.rawValue)\($0.reason.map { " (\($0))" } ?? "")"
+            }
             try await client.send(chat: chat, text: lines.isEmpty ? "No jobs yet." : lines.joined(separator: "\n"))
             return
         }
@@ -122,9 +126,17 @@ public struct TelegramBot: Sendable {
             let finished = try await worker.runToEnd(job.id)
             try await report(finished, variant: variant, id: id, chat: chat, message: message)
         case "d":
-            try await client.edit(chat: chat, message: message, text: "Delete \(id) from the dashboard?", buttons: [[
-                TelegramClient.Button(text: "Yes, delete", data: "D|\(id.rawValue)"), TelegramClient.Button(text: "Cancel", data: "x|\(id.rawValue)"),
-            ]])
+            try await client.edit(
+                chat: chat,
+                message: message,
+                text: "Delete \(id) from the dashboard?",
+                buttons: [
+                    [
+                        TelegramClient.Button(text: "Yes, delete", data: "D|\(id.rawValue)"),
+                        TelegramClient.Button(text: "Cancel", data: "x|\(id.rawValue)"),
+                    ]
+                ]
+            )
         case "D":
             do {
                 try await store.delete(id, actor: "telegram:\(user)", reason: "deleted from Telegram")
@@ -147,11 +159,20 @@ public struct TelegramBot: Sendable {
                 try await client.sendAudio(chat: chat, bytes: bytes, fileName: "\(id.rawValue).mp3", title: "Summary of \(id.rawValue)")
             }
             let link = "\(dashboardURL)/#report=yt:\(id.rawValue)"
-            try await client.edit(chat: chat, message: message, text: "✅ \(variant) for \(id) is ready: \(link)", buttons: try await keyboard(for: id))
+            try await client.edit(
+                chat: chat,
+                message: message,
+                text: "✅ \(variant) for \(id) is ready: \(link)",
+                buttons: try await keyboard(for: id)
+            )
         case .cancelled:
             try await client.edit(chat: chat, message: message, text: "🗑 \(id) was deleted while it was being processed; nothing was stored.")
         case .queued:
-            try await client.edit(chat: chat, message: message, text: "⏳ \(variant) for \(id): will be retried (\(job.reason ?? "temporary failure"))")
+            try await client.edit(
+                chat: chat,
+                message: message,
+                text: "⏳ \(variant) for \(id): will be retried (\(job.reason ?? "temporary failure"))"
+            )
         default:
             try await client.edit(chat: chat, message: message, text: "❌ \(variant) for \(id) failed: \(job.reason ?? "unknown reason")")
         }

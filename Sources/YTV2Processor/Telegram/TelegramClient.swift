@@ -52,8 +52,15 @@ public struct TelegramClient: Sendable {
         {
             var messageID: Int64?
             if case .number(let number)? = query["message"]?["message_id"] { messageID = Int64(number) }
-            return Update(id: Int64(id), chatID: Int64(chat), userID: Int64(user), messageID: messageID, text: nil,
-                          callbackID: query["id"]?.stringValue, callbackData: query["data"]?.stringValue)
+            return Update(
+                id: Int64(id),
+                chatID: Int64(chat),
+                userID: Int64(user),
+                messageID: messageID,
+                text: nil,
+                callbackID: query["id"]?.stringValue,
+                callbackData: query["data"]?.stringValue
+            )
         }
         return Update(id: Int64(id), chatID: 0, userID: 0, messageID: nil, text: nil)
     }
@@ -88,7 +95,9 @@ public struct TelegramClient: Sendable {
         }
         field("chat_id", String(chat))
         field("title", title)
-        body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"\(fileName)\"\r\nContent-Type: audio/mpeg\r\n\r\n".utf8)
+        body += Array(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"\(fileName)\"\r\nContent-Type: audio/mpeg\r\n\r\n".utf8
+        )
         body += bytes
         body += Array("\r\n--\(boundary)--\r\n".utf8)
         var request = HTTPClientRequest(url: "\(baseURL)/bot\(token)/sendAudio")
@@ -115,7 +124,8 @@ public struct TelegramClient: Sendable {
         json.add("text", text)
         json.add("disable_web_page_preview", true)
         let keyboard = buttons.map { row in
-            "[" + row.map { "{\"text\":" + JSONText.string($0.text) + ",\"callback_data\":" + JSONText.string($0.data) + "}" }.joined(separator: ",") + "]"
+            "[" + row.map { "{\"text\":" + JSONText.string($0.text) + ",\"callback_data\":" + JSONText.string($0.data) + "}" }.joined(separator: ",")
+                + "]"
         }
         json.addRaw("reply_markup", "{\"inline_keyboard\":[" + keyboard.joined(separator: ",") + "]}")
         return json.finished()
@@ -138,7 +148,8 @@ public struct TelegramClient: Sendable {
     static func redacted(_ error: ProcessorError, token: String) -> ProcessorError {
         switch error {
         case .network(let service, let message): .network(service: service, message: message.replacingOccurrences(of: token, with: "<token>"))
-        case .http(let service, let status, let body): .http(service: service, status: status, body: body.replacingOccurrences(of: token, with: "<token>"))
+        case .http(let service, let status, let body):
+            .http(service: service, status: status, body: body.replacingOccurrences(of: token, with: "<token>"))
         default: error
         }
     }

@@ -41,8 +41,15 @@ struct DatabaseCommand: AsyncParsableCommand {
             case .privateCluster(let cluster):
                 let status = try cluster.status()
                 report = Report(
-                    mode: "private", location: cluster.root.path, running: status.running, pid: status.pid, port: status.port,
-                    data_directory: status.dataDirectory, system_user: status.systemUser, reachable: false)
+                    mode: "private",
+                    location: cluster.root.path,
+                    running: status.running,
+                    pid: status.pid,
+                    port: status.port,
+                    data_directory: status.dataDirectory,
+                    system_user: status.systemUser,
+                    reachable: false
+                )
                 configuration = status.running ? try cluster.configuration() : nil
             }
             if let configuration {
@@ -68,12 +75,20 @@ struct DatabaseCommand: AsyncParsableCommand {
                 if let data = report.data_directory { print("data:     \(data)") }
                 if let port = report.port { print("address:  127.0.0.1:\(port)") }
                 if let user = report.system_user { print("runs as:  \(user)") }
-                print("server:   " + (report.running ? "running (pid \(report.pid.map(String.init) ?? "?"))" : (report.port == nil ? "not initialized (ytv2 db start creates it)" : "stopped")))
+                print(
+                    "server:   "
+                        + (report.running
+                            ? "running (pid \(report.pid.map(String.init) ?? "?"))"
+                            : (report.port == nil ? "not initialized (ytv2 db start creates it)" : "stopped"))
+                )
             }
             if report.running {
                 if report.reachable {
                     let pending = report.pending_migrations ?? []
-                    print("schema:   version \(report.schema_version ?? 0)" + (pending.isEmpty ? ", up to date" : ", pending: \(pending.joined(separator: ", "))"))
+                    print(
+                        "schema:   version \(report.schema_version ?? 0)"
+                            + (pending.isEmpty ? ", up to date" : ", pending: \(pending.joined(separator: ", "))")
+                    )
                     print("videos:   \(report.videos ?? 0)")
                 } else {
                     print("reachable: no")
@@ -135,7 +150,8 @@ struct DatabaseCommand: AsyncParsableCommand {
 
     struct Backup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write a pg_dump (custom format) and a manifest with its sha256 and per-table row counts into DIR.")
+            abstract: "Write a pg_dump (custom format) and a manifest with its sha256 and per-table row counts into DIR."
+        )
         @Argument(help: "Folder to write the backup into (created when missing).") var directory: String
         @Flag(help: "Print the manifest as JSON.") var json = false
         @OptionGroup var global: GlobalOptions
@@ -160,7 +176,8 @@ struct DatabaseCommand: AsyncParsableCommand {
 
     struct Restore: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Restore a backup from DIR, replacing the database's content; verifies the checksum first and the row counts after.")
+            abstract: "Restore a backup from DIR, replacing the database's content; verifies the checksum first and the row counts after."
+        )
         @Argument(help: "Folder written by `ytv2 db backup`.") var directory: String
         @OptionGroup var global: GlobalOptions
 
@@ -173,7 +190,9 @@ struct DatabaseCommand: AsyncParsableCommand {
                 let configuration = try await DatabaseLocation.fromEnvironment().connect(logger: logger)
                 let manifest = try await backup.restore(from: url, into: configuration)
                 let rows = manifest.tables.values.reduce(0) { $0 + $1.rows }
-                print("restored \(url.path) (backup of \(ISO8601DateFormatter().string(from: manifest.createdAt))): \(manifest.tables.count) tables, \(rows) rows, all counts and checksums match")
+                print(
+                    "restored \(url.path) (backup of \(ISO8601DateFormatter().string(from: manifest.createdAt))): \(manifest.tables.count) tables, \(rows) rows, all counts and checksums match"
+                )
             } catch let error as StoreError {
                 throw CLIError(error.description)
             }
@@ -182,7 +201,8 @@ struct DatabaseCommand: AsyncParsableCommand {
 
     struct URL: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the connection URL, password included, for psql and other tools: psql \"$(ytv2 db url)\".")
+            abstract: "Print the connection URL, password included, for psql and other tools: psql \"$(ytv2 db url)\"."
+        )
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -197,7 +217,9 @@ struct DatabaseCommand: AsyncParsableCommand {
 
     struct VerifyAudit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "verify-audit", abstract: "Recompute the audit log's hash chain; exit 1 when an entry was altered or removed.")
+            commandName: "verify-audit",
+            abstract: "Recompute the audit log's hash chain; exit 1 when an entry was altered or removed."
+        )
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {

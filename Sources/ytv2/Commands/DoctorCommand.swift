@@ -9,7 +9,8 @@ import YTV2Store
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check the installation: database reachable, schema current, migration phase, no legacy writer, retired sync routes gone.")
+        abstract: "Check the installation: database reachable, schema current, migration phase, no legacy writer, retired sync routes gone."
+    )
 
     @Option(help: "A running dashboard to check (its retired sync routes must answer 410), e.g. http://127.0.0.1:10000.")
     var dashboardURL: String?
@@ -31,26 +32,46 @@ struct DoctorCommand: AsyncParsableCommand {
                 let latency = try await store.ping()
                 found.append(Check(name: "database reachable", passed: true, detail: String(format: "round trip %.1f ms", latency)))
                 let (version, pending) = try await SchemaMigrator(logger: logger).status(client: store.client)
-                found.append(Check(
-                    name: "schema current", passed: pending.isEmpty,
-                    detail: pending.isEmpty ? "version \(version)" : "version \(version), pending \(pending.joined(separator: ", ")): run `ytv2 db migrate`"))
+                found.append(
+                    Check(
+                        name: "schema current",
+                        passed: pending.isEmpty,
+                        detail: pending.isEmpty
+                            ? "version \(version)" : "version \(version), pending \(pending.joined(separator: ", ")): run `ytv2 db migrate`"
+                    )
+                )
                 guard version >= 3 else { return found }  // the phase tables come with schema 3
                 let phases = MigrationPhases(store: store)
                 let status = try await phases.status()
-                found.append(Check(
-                    name: "migration phase", passed: true,
-                    detail: status.phase.rawValue + (status.next.map { ", next \($0.rawValue): gate \(status.gatePassed ? "passes" : "not met")" } ?? "")))
+                found.append(
+                    Check(
+                        name: "migration phase",
+                        passed: true,
+                        detail: status.phase.rawValue
+                            + (status.next.map { ", next \($0.rawValue): gate \(status.gatePassed ? "passes" : "not met")" } ?? "")
+                    )
+                )
                 if status.phase == .complete {
                     let mirror = ProcessInfo.processInfo.environment["YTV2_LEGACY_MIRROR"] ?? ""
-                    found.append(Check(
-                        name: "no legacy writer", passed: mirror.isEmpty,
-                        detail: mirror.isEmpty ? "none configured; legacy writes are sealed" : "YTV2_LEGACY_MIRROR is set (\(mirror)) after Complete: unset it"))
+                    found.append(
+                        Check(
+                            name: "no legacy writer",
+                            passed: mirror.isEmpty,
+                            detail: mirror.isEmpty
+                                ? "none configured; legacy writes are sealed" : "YTV2_LEGACY_MIRROR is set (\(mirror)) after Complete: unset it"
+                        )
+                    )
                     if let archive = try await phases.record(ArchiveRecord.self, ArchiveRecord.settingsKey)?.value {
                         let problems = LegacyArchiver.check(archive)
-                        found.append(Check(
-                            name: "archive intact", passed: problems.isEmpty,
-                            detail: problems.isEmpty ? "\(archive.files.count) file(s) read-only with matching checksums in \(archive.folder)"
-                                : problems.prefix(5).joined(separator: "; ")))
+                        found.append(
+                            Check(
+                                name: "archive intact",
+                                passed: problems.isEmpty,
+                                detail: problems.isEmpty
+                                    ? "\(archive.files.count) file(s) read-only with matching checksums in \(archive.folder)"
+                                    : problems.prefix(5).joined(separator: "; ")
+                            )
+                        )
                     }
                 }
                 return found
@@ -60,7 +81,9 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         if let dashboardURL { checks += await Self.retiredRouteChecks(dashboardURL) }
 
-        if json { try printJSON(checks) } else {
+        if json {
+            try printJSON(checks)
+        } else {
             for check in checks { print("\(check.passed ? "ok  " : "FAIL") \(check.name): \(check.detail)") }
         }
         if checks.contains(where: { !$0.passed }) { throw ExitCode(1) }
@@ -75,7 +98,13 @@ struct DoctorCommand: AsyncParsableCommand {
             do {
                 let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
                 _ = try? await response.body.collect(upTo: 1 << 16)
-                checks.append(Check(name: name, passed: response.status.code == 410, detail: "answers \(response.status.code)\(response.status.code == 410 ? "" : ", expected 410")"))
+                checks.append(
+                    Check(
+                        name: name,
+                        passed: response.status.code == 410,
+                        detail: "answers \(response.status.code)\(response.status.code == 410 ? "" : ", expected 410")"
+                    )
+                )
             } catch {
                 checks.append(Check(name: name, passed: false, detail: "no answer: \(error)"))
             }

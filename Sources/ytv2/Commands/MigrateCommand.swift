@@ -1,21 +1,28 @@
 import ArgumentParser
 import Foundation
 import Logging
+import YTV2Core
 import YTV2Legacy
 import YTV2Migration
-import YTV2Core
 import YTV2Store
 
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
         abstract: "Move the legacy SQLite files and JSON reports into PostgreSQL: snapshot, plan, import, verify, then the gated phases.",
-        subcommands: [Snapshot.self, Plan.self, Import.self, Verify.self, Status.self, Advance.self, Rollback.self, Mirror.self, Parity.self, ExportLegacy.self, Archive.self]
+        subcommands: [
+            Snapshot.self, Plan.self, Import.self, Verify.self, Status.self, Advance.self, Rollback.self, Mirror.self, Parity.self, ExportLegacy.self,
+            Archive.self,
+        ]
     )
 
     /// The operator overrides shared by plan, import and verify.
     struct Overrides: ParsableArguments {
-        @Option(name: .long, parsing: .upToNextOption, help: "Import these videos even where the rules would tombstone them (ids, yt: ids or legacy ids).")
+        @Option(
+            name: .long,
+            parsing: .upToNextOption,
+            help: "Import these videos even where the rules would tombstone them (ids, yt: ids or legacy ids)."
+        )
         var keep: [String] = []
         @Option(name: .long, parsing: .upToNextOption, help: "Do not import these videos; their rows are quarantined whole.")
         var drop: [String] = []
@@ -55,7 +62,8 @@ struct MigrateCommand: AsyncParsableCommand {
 
     struct Snapshot: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Copy the legacy files consistently (SQLite online backup), check them, and record checksums and the baseline.")
+            abstract: "Copy the legacy files consistently (SQLite online backup), check them, and record checksums and the baseline."
+        )
         @Option(help: "The legacy dashboard SQLite file.") var dashboard: String
         @Option(help: "The legacy NAS (processor) SQLite file.") var nas: String?
         @Option(help: "The folder of JSON reports.") var reports: String?
@@ -66,8 +74,13 @@ struct MigrateCommand: AsyncParsableCommand {
         func run() async throws {
             let snapshot = try await reportingErrors {
                 try MigrationSnapshot.create(
-                    dashboard: dashboard, nas: nas, reports: reports, audio: audio, out: URL(fileURLWithPath: out),
-                    progress: .forTerminal())
+                    dashboard: dashboard,
+                    nas: nas,
+                    reports: reports,
+                    audio: audio,
+                    out: URL(fileURLWithPath: out),
+                    progress: .forTerminal()
+                )
             }
             if json { return try printJSON(snapshot.manifest) }
             let baseline = snapshot.manifest.baseline
@@ -83,7 +96,8 @@ struct MigrateCommand: AsyncParsableCommand {
 
     struct Plan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Dry run: apply the reconciliation rules to a snapshot and report every outcome. Writes nothing.")
+            abstract: "Dry run: apply the reconciliation rules to a snapshot and report every outcome. Writes nothing."
+        )
         @Argument(help: "The snapshot folder.") var snapshot: String
         @Option(help: "Show every decision about one video (id, yt: id or legacy id).") var explain: String?
         @OptionGroup var overrides: Overrides
@@ -111,7 +125,8 @@ struct MigrateCommand: AsyncParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Execute the plan into PostgreSQL in batches; idempotent and resumable after an interruption.")
+            abstract: "Execute the plan into PostgreSQL in batches; idempotent and resumable after an interruption."
+        )
         @Argument(help: "The snapshot folder.") var snapshot: String
         @OptionGroup var overrides: Overrides
         @Option(help: "Videos per transaction.") var batchSize = 500
@@ -131,17 +146,24 @@ struct MigrateCommand: AsyncParsableCommand {
             }
             if json { return try printJSON(report) }
             printSummary(report.plan)
-            print("Import: \(report.changes) ledger entries written in \(report.batchesWritten) batches (\(report.videosUnchanged) videos already done)")
+            print(
+                "Import: \(report.changes) ledger entries written in \(report.batchesWritten) batches (\(report.videosUnchanged) videos already done)"
+            )
             let written = report.written
-            print("  videos written \(written.videosWritten), revisions \(written.revisionsAdded), audio \(written.audioStored), tombstones \(written.tombstonesAdded), quarantined rows \(written.quarantined)")
-            if !written.deletedSinceImport.isEmpty { print("  deleted in YTV2 since an earlier import, left deleted: \(written.deletedSinceImport.count)") }
+            print(
+                "  videos written \(written.videosWritten), revisions \(written.revisionsAdded), audio \(written.audioStored), tombstones \(written.tombstonesAdded), quarantined rows \(written.quarantined)"
+            )
+            if !written.deletedSinceImport.isEmpty {
+                print("  deleted in YTV2 since an earlier import, left deleted: \(written.deletedSinceImport.count)")
+            }
             print(String(format: "  %.1f s (%.0f source rows/s)", report.seconds, Double(report.plan.totalSourceRows) / max(report.seconds, 0.001)))
         }
     }
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Recompute the migration from the snapshot and compare with PostgreSQL; exit 0 only when everything matches.")
+            abstract: "Recompute the migration from the snapshot and compare with PostgreSQL; exit 0 only when everything matches."
+        )
         @Argument(help: "The snapshot folder.") var snapshot: String
         @OptionGroup var overrides: Overrides
         @Flag(help: "Print JSON instead of text.") var json = false
@@ -156,7 +178,8 @@ struct MigrateCommand: AsyncParsableCommand {
                     var options = try overrides.options()
                     // Without overrides on the command line, verify with the ones the import used.
                     if options == PlanOptions(), let record = try await phases.record(ImportRecord.self, MigrationImporter.settingsKey)?.value,
-                       record.snapshot == snapshot.id {
+                        record.snapshot == snapshot.id
+                    {
                         options = record.options
                     }
                     let report = try await MigrationVerifier(store: store, planner: MigrationPlanner(snapshot: snapshot, options: options))
@@ -183,9 +206,13 @@ func printSummary(_ summary: PlanSummary) {
         print("  \(file): " + tables.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     }
     print("Dashboard high-water mark: \(summary.highWaterMark.map { $0.formatted(.iso8601) } ?? "none")")
-    print("Outcomes: " + LedgerEntry.Outcome.allCases.map { "\($0.rawValue) \(summary.outcomes[$0.rawValue] ?? 0)" }.joined(separator: ", ")
-          + " (total \(summary.totalOutcomes))")
-    print("Videos: \(summary.videosImported) imported (\(summary.categorizedVideos) categorized, \(summary.revisions) revisions, \(summary.audioFiles) with audio), \(summary.videosTombstoned) tombstoned, \(summary.groupsQuarantined) quarantined")
+    print(
+        "Outcomes: " + LedgerEntry.Outcome.allCases.map { "\($0.rawValue) \(summary.outcomes[$0.rawValue] ?? 0)" }.joined(separator: ", ")
+            + " (total \(summary.totalOutcomes))"
+    )
+    print(
+        "Videos: \(summary.videosImported) imported (\(summary.categorizedVideos) categorized, \(summary.revisions) revisions, \(summary.audioFiles) with audio), \(summary.videosTombstoned) tombstoned, \(summary.groupsQuarantined) quarantined"
+    )
     for (reason, count) in summary.quarantineReasons.sorted(by: { $0.key < $1.key }) { print("  quarantined: \(reason): \(count)") }
     if !summary.conflictsPerField.isEmpty {
         print("Conflicts resolved: " + summary.conflictsPerField.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
@@ -196,11 +223,15 @@ func printSummary(_ summary: PlanSummary) {
 
 struct FixturesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "fixtures", abstract: "Generate test data.", subcommands: [Legacy.self])
+        commandName: "fixtures",
+        abstract: "Generate test data.",
+        subcommands: [Legacy.self]
+    )
 
     struct Legacy: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write realistic legacy dashboard and NAS files, reports and MP3s, with the divergence and quirks of the legacy era.")
+            abstract: "Write realistic legacy dashboard and NAS files, reports and MP3s, with the divergence and quirks of the legacy era."
+        )
         @Option(help: "Rows of the dashboard file.") var rows = 400
         @Option(help: "Random seed: the same seed writes the same files.") var seed: UInt64 = 1
         @Option(help: "The folder to write (dashboard.db, nas.db, reports/, audio/).") var out: String
@@ -212,8 +243,12 @@ struct FixturesCommand: AsyncParsableCommand {
                 try LegacyFixtures(rows: rows, seed: seed).write(to: URL(fileURLWithPath: out))
             }
             if json { return try printJSON(expectations) }
-            print("Wrote \(out): dashboard \(expectations.dashboardRows) rows, NAS \(expectations.nasRows) rows, \(expectations.reports) reports, \(expectations.audioFiles) MP3s")
-            print("  curated on the dashboard \(expectations.curated.count), deleted on the dashboard \(expectations.deletedOnDashboard.count), newer on the NAS \(expectations.newerOnNAS.count), to quarantine \(expectations.quarantined.count)")
+            print(
+                "Wrote \(out): dashboard \(expectations.dashboardRows) rows, NAS \(expectations.nasRows) rows, \(expectations.reports) reports, \(expectations.audioFiles) MP3s"
+            )
+            print(
+                "  curated on the dashboard \(expectations.curated.count), deleted on the dashboard \(expectations.deletedOnDashboard.count), newer on the NAS \(expectations.newerOnNAS.count), to quarantine \(expectations.quarantined.count)"
+            )
         }
     }
 }

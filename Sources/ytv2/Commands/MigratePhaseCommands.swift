@@ -28,7 +28,8 @@ extension MigrateCommand {
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Where the migration stands: the phase, since when, what the next gate needs, the way back.")
+            abstract: "Where the migration stands: the phase, since when, what the next gate needs, the way back."
+        )
         @OptionGroup var thresholds: Thresholds
         @Flag(help: "Print JSON instead of text.") var json = false
         @OptionGroup var global: GlobalOptions
@@ -41,7 +42,8 @@ extension MigrateCommand {
 
     struct Advance: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Move to the next phase when its gate passes; otherwise name each figure that falls short (exit 1).")
+            abstract: "Move to the next phase when its gate passes; otherwise name each figure that falls short (exit 1)."
+        )
         @OptionGroup var thresholds: Thresholds
         @Flag(help: "Print JSON instead of text.") var json = false
         @OptionGroup var global: GlobalOptions
@@ -54,7 +56,8 @@ extension MigrateCommand {
 
     struct Rollback: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Go back one phase at once (no gate). Complete cannot be rolled back.")
+            abstract: "Go back one phase at once (no gate). Complete cannot be rolled back."
+        )
         @Option(help: "Why, for the audit log.") var reason: String?
         @Flag(help: "Print JSON instead of text.") var json = false
         @OptionGroup var global: GlobalOptions
@@ -67,7 +70,8 @@ extension MigrateCommand {
 
     struct Archive: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Phase Live: move the legacy files into an archive folder, read-only, with checksums (the gate of Complete).")
+            abstract: "Phase Live: move the legacy files into an archive folder, read-only, with checksums (the gate of Complete)."
+        )
         @Option(help: "The legacy dashboard SQLite file.") var dashboard: String?
         @Option(help: "The legacy NAS (processor) SQLite file.") var nas: String?
         @Option(help: "The folder of JSON reports.") var reports: String?
@@ -86,7 +90,9 @@ extension MigrateCommand {
                     throw CLIError(problem.description)
                 }
             }
-            if json { try printJSON(record) } else {
+            if json {
+                try printJSON(record)
+            } else {
                 print("archived \(record.files.count) file(s) into \(record.folder) (read-only, checksums in \(LegacyArchiver.checksumFile))")
                 print("next: `ytv2 migrate advance` to Complete")
             }
@@ -96,7 +102,8 @@ extension MigrateCommand {
     struct ExportLegacy: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "export-legacy",
-            abstract: "Write PostgreSQL back as a legacy dashboard SQLite file and verify it in reverse (the rollback drill of the Live gate).")
+            abstract: "Write PostgreSQL back as a legacy dashboard SQLite file and verify it in reverse (the rollback drill of the Live gate)."
+        )
         @Option(help: "The new legacy dashboard file (must not exist).") var out: String
         @Flag(help: "Print JSON instead of text.") var json = false
         @OptionGroup var global: GlobalOptions
@@ -115,10 +122,18 @@ extension MigrateCommand {
                 try await MigrationPhases(store: store).recordRollbackDrill(report, actor: MigrateCommand.operatorName)
                 return report
             }
-            if json { try printJSON(report) } else {
-                print("exported \(report.videos) video(s) and \(report.summaries) summaries to \(report.file) in \(String(format: "%.1f", report.seconds)) s")
+            if json {
+                try printJSON(report)
+            } else {
+                print(
+                    "exported \(report.videos) video(s) and \(report.summaries) summaries to \(report.file) in \(String(format: "%.1f", report.seconds)) s"
+                )
                 for difference in report.differences.prefix(50) { print("  - \(difference)") }
-                print(report.verified ? "verified in reverse: the file migrates back to exactly what PostgreSQL holds" : "NOT verified: \(report.differences.count) difference(s)")
+                print(
+                    report.verified
+                        ? "verified in reverse: the file migrates back to exactly what PostgreSQL holds"
+                        : "NOT verified: \(report.differences.count) difference(s)"
+                )
             }
             if !report.verified { throw ExitCode(1) }
         }
@@ -126,7 +141,8 @@ extension MigrateCommand {
 
     struct Mirror: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Phases DualWrite and Shadow: keep the legacy dashboard file in step with PostgreSQL (runs until stopped).")
+            abstract: "Phases DualWrite and Shadow: keep the legacy dashboard file in step with PostgreSQL (runs until stopped)."
+        )
         @Option(help: "The legacy dashboard SQLite file the legacy dashboard serves.") var legacy: String
         @Option(help: "Seconds between retries of failed mirror writes.") var retrySeconds = 5
         @OptionGroup var global: GlobalOptions
@@ -151,7 +167,8 @@ extension MigrateCommand {
 
     struct Parity: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Compare the legacy dashboard file with PostgreSQL row by row and explain every difference (exit 1 if any).")
+            abstract: "Compare the legacy dashboard file with PostgreSQL row by row and explain every difference (exit 1 if any)."
+        )
         @Option(help: "The legacy dashboard SQLite file.") var legacy: String
         @Flag(help: "Print JSON instead of text.") var json = false
         @OptionGroup var global: GlobalOptions
@@ -167,12 +184,18 @@ extension MigrateCommand {
             let report = try await withStore(logger: logger) { store in
                 let since = try await store.phaseRecord().since ?? .distantPast
                 return Report(
-                    figures: try await store.parityFigures(since: since), unresolvedMirrorFailures: try await store.unresolvedMirrorFailures(),
-                    differences: try await LegacyExporter(store: store).verify(legacy))
+                    figures: try await store.parityFigures(since: since),
+                    unresolvedMirrorFailures: try await store.unresolvedMirrorFailures(),
+                    differences: try await LegacyExporter(store: store).verify(legacy)
+                )
             }
-            if json { try printJSON(report) } else {
+            if json {
+                try printJSON(report)
+            } else {
                 let f = report.figures
-                print("parity records this phase: \(f.records) (\(f.matches) match, \(f.explained) explained, \(f.mismatches) mismatch, \(f.unresolvedMirrorFailures) unresolved mirror failure(s))")
+                print(
+                    "parity records this phase: \(f.records) (\(f.matches) match, \(f.explained) explained, \(f.mismatches) mismatch, \(f.unresolvedMirrorFailures) unresolved mirror failure(s))"
+                )
                 for id in report.unresolvedMirrorFailures { print("  mirror write pending for \(id) (retried by `ytv2 migrate mirror`)") }
                 for difference in report.differences.prefix(200) { print("  - \(difference)") }
                 print(report.differences.isEmpty ? "the legacy file and PostgreSQL agree row by row" : "\(report.differences.count) difference(s)")
@@ -188,7 +211,9 @@ extension MigrateCommand {
 
 /// Runs `body` with the phases of the database the options name; a refused transition becomes the CLI's error line.
 func withPhases<T: Sendable>(
-    _ global: GlobalOptions, _ thresholds: GateThresholds = GateThresholds(), _ body: @escaping @Sendable (MigrationPhases) async throws -> T
+    _ global: GlobalOptions,
+    _ thresholds: GateThresholds = GateThresholds(),
+    _ body: @escaping @Sendable (MigrationPhases) async throws -> T
 ) async throws -> T {
     let logger = try global.makeLogger("ytv2.migrate")
     return try await MigrateCommand.phaseErrors {
@@ -206,12 +231,22 @@ func printStatus(_ status: MigrationStatus) {
     let since = status.since.map { " since \($0.formatted(.iso8601))" + (status.by.map { " (by \($0))" } ?? "") } ?? ""
     print("phase: \(status.phase.rawValue)\(since)")
     if let parity = status.parity {
-        print("parity: \(parity.records) mirrored write(s): \(parity.matches) match, \(parity.explained) explained, \(parity.mismatches) unexplained mismatch(es), \(parity.unresolvedMirrorFailures) unresolved mirror failure(s)")
+        print(
+            "parity: \(parity.records) mirrored write(s): \(parity.matches) match, \(parity.explained) explained, \(parity.mismatches) unexplained mismatch(es), \(parity.unresolvedMirrorFailures) unresolved mirror failure(s)"
+        )
     }
     if let shadow = status.shadow {
-        print(String(
-            format: "shadow reads: %d compared, %.2f %% consistent; control p50 %.1f ms p99 %.1f ms; candidate p50 %.1f ms p99 %.1f ms",
-            shadow.compared, shadow.consistency * 100, shadow.controlP50, shadow.controlP99, shadow.candidateP50, shadow.candidateP99))
+        print(
+            String(
+                format: "shadow reads: %d compared, %.2f %% consistent; control p50 %.1f ms p99 %.1f ms; candidate p50 %.1f ms p99 %.1f ms",
+                shadow.compared,
+                shadow.consistency * 100,
+                shadow.controlP50,
+                shadow.controlP99,
+                shadow.candidateP50,
+                shadow.candidateP99
+            )
+        )
     }
     if let next = status.next {
         print("next: \(next.rawValue) — gate \(status.gatePassed ? "passes: `ytv2 migrate advance`" : "not met")")

@@ -8,11 +8,16 @@ import YTV2Store
 struct ProcessCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "process",
-        abstract: "Summarize YouTube videos: queue a job for each and run it here (a `ytv2 worker` may also pick it up).")
+        abstract: "Summarize YouTube videos: queue a job for each and run it here (a `ytv2 worker` may also pick it up)."
+    )
 
     @Argument(help: "YouTube URLs (watch, youtu.be, shorts, live, embed, m./music. hosts) or bare video ids.")
     var urls: [String]
-    @Option(name: .long, parsing: .upToNextOption, help: "Variants: comprehensive, bullet-points, key-insights, executive, audio, audio-fr[:level], audio-es[:level].")
+    @Option(
+        name: .long,
+        parsing: .upToNextOption,
+        help: "Variants: comprehensive, bullet-points, key-insights, executive, audio, audio-fr[:level], audio-es[:level]."
+    )
     var variant: [String] = ["comprehensive"]
     @Flag(help: "Redo variants that are already stored.") var force = false
     @Flag(help: "Only queue the jobs; `ytv2 worker` runs them.") var queueOnly = false
@@ -52,7 +57,15 @@ struct ProcessCommand: AsyncParsableCommand {
                 let job = try await store.enqueueJob(id, variants: requests.map(\.description), force: force, requestedBy: "cli")
                 // Run the job here; if a worker holds it, wait for that worker to finish it.
                 let current = queueOnly ? job : try await worker.runToEnd(job.id)
-                reports.append(Report(job: current.id, video_id: id.rawValue, status: current.status.rawValue, reason: current.reason, warnings: current.warnings))
+                reports.append(
+                    Report(
+                        job: current.id,
+                        video_id: id.rawValue,
+                        status: current.status.rawValue,
+                        reason: current.reason,
+                        warnings: current.warnings
+                    )
+                )
             }
             return reports
         }
@@ -72,7 +85,9 @@ struct ProcessCommand: AsyncParsableCommand {
 
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "worker", abstract: "Run queued processing jobs until stopped (Ctrl-C), with leases and retries.")
+        commandName: "worker",
+        abstract: "Run queued processing jobs until stopped (Ctrl-C), with leases and retries."
+    )
 
     @Option(help: "Jobs run at the same time.") var concurrency = 2
     @Option(help: "Seconds a job's lease lasts without renewal (a crashed worker's job is picked up after this).") var leaseSeconds = 60
@@ -83,8 +98,12 @@ struct WorkerCommand: AsyncParsableCommand {
         let configuration = ProcessorConfiguration()
         try await withStore(logger: logger) { store in
             let worker = Worker(
-                store: store, pipeline: configuration.pipeline(store: store, logger: logger), concurrency: concurrency,
-                lease: .seconds(max(3, leaseSeconds)), logger: logger)
+                store: store,
+                pipeline: configuration.pipeline(store: store, logger: logger),
+                concurrency: concurrency,
+                lease: .seconds(max(3, leaseSeconds)),
+                logger: logger
+            )
             logger.notice("worker \(worker.owner) running \(worker.concurrency) jobs at a time")
             try await worker.run()
         }
@@ -93,7 +112,9 @@ struct WorkerCommand: AsyncParsableCommand {
 
 struct BotCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bot", abstract: "Run the Telegram bot (long polling) for the users in TELEGRAM_ALLOWED_USERS.")
+        commandName: "bot",
+        abstract: "Run the Telegram bot (long polling) for the users in TELEGRAM_ALLOWED_USERS."
+    )
 
     @OptionGroup var global: GlobalOptions
 
@@ -108,10 +129,20 @@ struct BotCommand: AsyncParsableCommand {
         }
         try await withStore(logger: logger) { store in
             let http = HTTPFetcher()
-            let worker = Worker(store: store, pipeline: configuration.pipeline(store: store, http: http, logger: logger), concurrency: 1, logger: logger)
+            let worker = Worker(
+                store: store,
+                pipeline: configuration.pipeline(store: store, http: http, logger: logger),
+                concurrency: 1,
+                logger: logger
+            )
             let bot = TelegramBot(
-                client: TelegramClient(baseURL: configuration.telegramBaseURL, token: token, http: http), store: store, worker: worker,
-                allowedUsers: configuration.telegramAllowedUsers, dashboardURL: configuration.dashboardURL, logger: logger)
+                client: TelegramClient(baseURL: configuration.telegramBaseURL, token: token, http: http),
+                store: store,
+                worker: worker,
+                allowedUsers: configuration.telegramAllowedUsers,
+                dashboardURL: configuration.dashboardURL,
+                logger: logger
+            )
             logger.notice("Telegram bot running for \(configuration.telegramAllowedUsers.count) user(s)")
             try await bot.run()
         }

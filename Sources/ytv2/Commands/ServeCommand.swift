@@ -12,7 +12,9 @@ extension LegacyControlReader: ControlReads {}
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Run the dashboard on the shared database (applies pending migrations first).")
+        commandName: "serve",
+        abstract: "Run the dashboard on the shared database (applies pending migrations first)."
+    )
 
     @Option(help: "Address to listen on.") var host: String = ProcessInfo.processInfo.environment["HOST"] ?? "127.0.0.1"
     @Option(help: "Port to listen on.") var port: Int = Int(ProcessInfo.processInfo.environment["PORT"] ?? "") ?? 10000
@@ -30,14 +32,20 @@ struct ServeCommand: AsyncParsableCommand {
         let store = Store(configuration: databaseConfiguration, logger: logger)
         let environment = ProcessInfo.processInfo.environment
         var configuration = DashboardConfiguration(
-            host: host, port: port, adminToken: environment["YTV2_ADMIN_TOKEN"], ingestToken: environment["YTV2_INGEST_TOKEN"])
+            host: host,
+            port: port,
+            adminToken: environment["YTV2_ADMIN_TOKEN"],
+            ingestToken: environment["YTV2_INGEST_TOKEN"]
+        )
         if let legacy = environment["YTV2_LEGACY_DASHBOARD"], !legacy.isEmpty {
             // Phase Shadow serves the read routes from this legacy copy and compares PostgreSQL beside them.
             let control: LegacyControlReader
             do { control = try LegacyControlReader(path: legacy) } catch { throw CLIError("YTV2_LEGACY_DASHBOARD: \(error)") }
             configuration.shadow = ShadowConfiguration(
-                control: control, samplePercent: Double(environment["YTV2_SHADOW_SAMPLE_PERCENT"] ?? "") ?? 100,
-                candidateTimeout: .milliseconds(Int(environment["YTV2_SHADOW_TIMEOUT_MS"] ?? "") ?? 500))
+                control: control,
+                samplePercent: Double(environment["YTV2_SHADOW_SAMPLE_PERCENT"] ?? "") ?? 100,
+                candidateTimeout: .milliseconds(Int(environment["YTV2_SHADOW_TIMEOUT_MS"] ?? "") ?? 500)
+            )
         }
         configuration.onServerRunning = { port in
             // Written straight to the descriptor: stdout to a pipe or file is buffered, and this line must show at once.
