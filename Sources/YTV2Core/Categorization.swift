@@ -41,7 +41,7 @@ public struct Categorization: Hashable, Sendable, Codable {
         self.origin = origin
     }
 
-    /// LEGACY.md §5: at least one entry with a non-empty category and a non-empty subcategory name.
+    /// docs/legacy.md, "Categorized": at least one entry with a non-empty category and a non-empty subcategory name.
     public var isCategorized: Bool {
         entries.contains { entry in
             !entry.category.isEmpty && entry.subcategories.contains { !$0.isEmpty }

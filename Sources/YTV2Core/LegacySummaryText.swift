@@ -1,6 +1,6 @@
 import Foundation
 
-/// Normalizes a legacy summary value into the text of one variant (LEGACY.md §4).
+/// Normalizes a legacy summary value into the text of one variant (docs/legacy.md, "Value quirks").
 ///
 /// The value is markdown-like text, or a dict serialized as a string (JSON or a Python literal), possibly nested:
 /// the text is picked by variant (comprehensive → `comprehensive`, `summary`; bullet variants → `bullet_points`,

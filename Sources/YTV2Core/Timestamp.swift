@@ -1,6 +1,6 @@
 import Foundation
 
-/// Parses the timestamp forms found in reports and legacy files (LEGACY.md §4): ISO-8601 with an offset or `Z`, with
+/// Parses the timestamp forms found in reports and legacy files (docs/legacy.md, "Value quirks"): ISO-8601 with an offset or `Z`, with
 /// or without fractional seconds; `YYYY-MM-DD HH:MM:SS` (UTC); `YYYY-MM-DD`; `YYYYMMDD`; Unix seconds or milliseconds.
 /// Anything else is nil: callers record a warning, they never reject the row for it.
 public enum Timestamp {

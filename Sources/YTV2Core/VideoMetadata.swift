@@ -21,6 +21,14 @@ public struct VideoMetadata: Sendable, Equatable {
     public var language: String?
     public var keyTopics: [String]?
     public var namedEntities: [String]?
+    /// The video's spoken language, its summaries' and its narration's, as the legacy processor's reports name them
+    /// (two-letter codes).
+    public var originalLanguage: String?
+    public var summaryLanguage: String?
+    public var audioLanguage: String?
+    /// Analysis fields without a column of their own (`sentiment`, `target_audience`, ...), as a JSON object's text;
+    /// merged key by key into what is stored.
+    public var analysisExtra: String?
 
     public init(
         title: String? = nil,

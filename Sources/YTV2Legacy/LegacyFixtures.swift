@@ -4,7 +4,7 @@ import YTV2Core
 
 /// Writes realistic legacy data: a dashboard file, a NAS file, JSON reports of all three shapes and a few MP3s, with
 /// the divergence of the disaster era (rows deleted on the dashboard but still on the NAS, rows newer on the NAS,
-/// curation only on the dashboard) and the value quirks of LEGACY.md §4. Deterministic for a seed.
+/// curation only on the dashboard) and the value quirks of docs/legacy.md, "Value quirks". Deterministic for a seed.
 public struct LegacyFixtures {
     /// What was generated, so tests can check outcomes against the generator's own knowledge.
     public struct Expectations: Codable, Sendable, Equatable {
@@ -22,6 +22,17 @@ public struct LegacyFixtures {
         public var quarantined: [String: String] = [:]
         /// Rows whose only case-exact id comes from a report.
         public var caseFromReport: [String] = []
+        /// Videos no source gives a summary (the legacy processor failed, or never made one).
+        public var withoutSummary: [String] = []
+        /// Videos whose dashboard row holds placeholders (`Untitled`, `Unknown`, a lower-cased handle, `0`) while
+        /// their report holds the real values: video id → field → the real value the import must keep.
+        public var placeholdersReplaced: [String: [String: String]] = [:]
+        /// Videos whose only title is a placeholder (no source knows better): kept as it is.
+        public var placeholdersKept: [String: String] = [:]
+        /// Report file stems (the legacy processor's ids for its reports) and the video each names.
+        public var reportStems: [String: String] = [:]
+        /// Dashboard rows whose legacy id is a report stem (`<video_id>_<YYYYMMDD_HHMMSS>`), and their video.
+        public var stemIDs: [String: String] = [:]
     }
 
     public let rows: Int
@@ -55,6 +66,9 @@ public struct LegacyFixtures {
         let step = 3_600.0 * 6
         let mark = base.addingTimeInterval(step * Double(max(rows - 1, 0)))
         var reportSubjects: [(VideoID, Int, Date)] = []
+        /// Report subjects whose dashboard row holds placeholders, and those whose legacy id is their report's stem.
+        var placeholderSubjects = Set<String>()
+        var stemSubjects = Set<String>()
 
         try dashboard.inTransaction { dashboardDB in
             try nas.inTransaction { nasDB in
@@ -99,16 +113,35 @@ public struct LegacyFixtures {
                         }
                     }
                     if index % 9 == 4 { row["summary"] = Self.summaryValue(index: index + 1, variant: "comprehensive", random: &random) }
+                    // The real world's rows: placeholders where the report knows better, a report's stem as the legacy
+                    // id, and videos whose summary never came (no summary row anywhere, no report).
+                    let reportSubject = quirk == .regular && index % 10 == 3
+                    if reportSubject, (index / 10) % 4 < 2 {
+                        Self.writePlaceholders(into: &row, index: index)
+                        placeholderSubjects.insert(id.rawValue)
+                    } else if reportSubject, (index / 10) % 4 == 2 {
+                        row["id"] = "\(id.rawValue)_\(Self.compactStamp(indexed))"
+                        stemSubjects.insert(id.rawValue)
+                        expectations.stemIDs[row["id"] as! String] = id.rawValue
+                    } else if quirk == .regular, index % 10 == 6, (index / 10) % 3 == 0 {
+                        row["title"] = "Untitled"
+                        expectations.placeholdersKept[id.rawValue] = "Untitled"
+                    }
+                    let withoutSummary =
+                        quirk == .regular && index % 3 == 1 && !reportSubject && index % 10 != 7 && index % 9 != 4
+                    if withoutSummary { expectations.withoutSummary.append(id.rawValue) }
                     try Self.insert(row, into: "content", db: dashboardDB)
                     let legacyKey = row["id"] as! String
                     let dashboardSummary = Self.summaryValue(index: index, variant: "comprehensive", random: &random)
-                    try dashboardDB.execute(
-                        sql: "INSERT INTO content_summaries (content_id, summary_text, summary_type, created_at) VALUES (?, ?, ?, ?)",
-                        arguments: [
-                            legacyKey, dashboardSummary,
-                            index % 17 == 5 ? "summary" : "comprehensive", Self.sqliteTimestamp(indexed),
-                        ]
-                    )
+                    if !withoutSummary {
+                        try dashboardDB.execute(
+                            sql: "INSERT INTO content_summaries (content_id, summary_text, summary_type, created_at) VALUES (?, ?, ?, ?)",
+                            arguments: [
+                                legacyKey, dashboardSummary,
+                                index % 17 == 5 ? "summary" : "comprehensive", Self.sqliteTimestamp(indexed),
+                            ]
+                        )
+                    }
                     if index % 10 == 7, quirk != .caseUnknown {
                         for revision in 1...2 {
                             try dashboardDB.execute(
@@ -137,10 +170,12 @@ public struct LegacyFixtures {
                         let text =
                             variant == "comprehensive"
                             ? dashboardSummary : Self.summaryValue(index: index + 7, variant: variant, random: &random)
-                        try nasDB.execute(
-                            sql: "INSERT INTO content_summaries (content_id, summary_text, summary_type) VALUES (?, ?, ?)",
-                            arguments: [legacyKey, text, variant]
-                        )
+                        if !withoutSummary {
+                            try nasDB.execute(
+                                sql: "INSERT INTO content_summaries (content_id, summary_text, summary_type) VALUES (?, ?, ?)",
+                                arguments: [legacyKey, text, variant]
+                            )
+                        }
                         if index % 25 == 1 {
                             try nasDB.execute(
                                 sql:
@@ -207,17 +242,25 @@ public struct LegacyFixtures {
             let json = Self.report(shape: shape, id: id, index: index, indexed: indexed, random: &random)
             let name: String
             switch position % 3 {
+            case _ where stemSubjects.contains(id.rawValue): name = "\(id.rawValue)_\(Self.compactStamp(indexed)).json"
             case 0: name = "\(id.rawValue)_\(Self.compactStamp(indexed)).json"
             case 1: name = "video-\(index)-summary_\(id.rawValue).json"
             default: name = "unknown_video_\(Int(indexed.timeIntervalSince1970)).json"
             }
+            if placeholderSubjects.contains(id.rawValue) {
+                expectations.placeholdersReplaced[id.rawValue] = [
+                    "title": Self.reportTitle(index: index), "channel_name": Self.reportChannel(shape),
+                ]
+            }
             // `unknown_video_` files carry the id only inside; the processor shape has it in metadata.
             try Data(json.utf8).write(to: directory.appendingPathComponent("reports").appendingPathComponent(name))
             expectations.reports += 1
+            expectations.reportStems[String(name.dropLast(5))] = id.rawValue
             if position % 11 == 4 {
                 let copy = name.replacingOccurrences(of: ".json", with: "_1.json")
                 try Data(json.utf8).write(to: directory.appendingPathComponent("reports").appendingPathComponent(copy))
                 expectations.reports += 1
+                expectations.reportStems[String(copy.dropLast(5))] = id.rawValue
             }
         }
         return expectations
@@ -341,8 +384,29 @@ public struct LegacyFixtures {
         }
     }
 
+    /// What the legacy processor wrote when it lacked metadata: `Untitled` or `Video` for the title, `Unknown` or a
+    /// lower-cased handle for the channel, `0` for counts.
+    static func writePlaceholders(into row: inout [String: (any DatabaseValueConvertible)?], index: Int) {
+        row["title"] = (index / 10) % 8 < 4 ? "Untitled" : "Video"
+        row["channel_name"] = (index / 10) % 2 == 0 ? "Unknown" : "tested"
+        row["view_count"] = 0
+        row["like_count"] = 0
+        row["word_count"] = 0
+    }
+
+    static func reportTitle(index: Int) -> String { "Report \(index): " + (index % 2 == 0 ? "Ünïcode ✓ 東京" : "plain") }
+
+    /// The channel each report shape names.
+    static func reportChannel(_ shape: LegacyReportShape) -> String {
+        switch shape {
+        case .v1: "Report Channel"
+        case .processor: "Proc Channel"
+        case .universal: "Adam Savage’s Tested"
+        }
+    }
+
     static func report(shape: LegacyReportShape, id: VideoID, index: Int, indexed: Date, random: inout SplitMix64) -> String {
-        let title = JSONText.string("Report \(index): " + (index % 2 == 0 ? "Ünïcode ✓ 東京" : "plain"))
+        let title = JSONText.string(reportTitle(index: index))
         let summary = JSONText.string(summaryValue(index: index * 3 + 5, variant: "comprehensive", random: &random))
         let processed = isoTimestamp(indexed.addingTimeInterval(30))
         let parent = parents[index % parents.count]
@@ -350,7 +414,7 @@ public struct LegacyFixtures {
         case .v1:
             return """
                 {"metadata": {"schema_version": "1.0.0"}, "video": {"url": "https://youtu.be/\(id.rawValue)", "video_id": "\(id.rawValue)",
-                 "title": \(title), "channel": "Report Channel", "duration": 321, "view_count": 1000, "upload_date": "20240301",
+                 "title": \(title), "channel": \(JSONText.string(reportChannel(.v1))), "duration": 321, "view_count": 1000, "upload_date": "20240301",
                  "tags": ["a"], "thumbnail": "https://i.ytimg.com/vi/\(id.rawValue)/hqdefault.jpg", "language": "en"},
                  "summary": {"content": {"summary": \(summary), "headline": "Headline \(index)", "summary_type": "key_points",
                  "generated_at": "\(processed)"}, "type": "key_points", "analysis": {"category": ["\(parent)"], "complexity_level": "beginner",
@@ -359,7 +423,7 @@ public struct LegacyFixtures {
                 """
         case .processor:
             return """
-                {"url": "https://www.youtube.com/watch?v=\(id.rawValue)", "metadata": {"title": \(title), "uploader": "Proc Channel",
+                {"url": "https://www.youtube.com/watch?v=\(id.rawValue)", "metadata": {"title": \(title), "uploader": \(JSONText.string(reportChannel(.processor))),
                  "upload_date": "20240302", "duration": 222, "view_count": 55, "video_id": "\(id.rawValue)", "tags": []},
                  "transcript": "hello world", "summary": {"summary": \(summary), "headline": "H\(index)", "summary_type": "audio",
                  "generated_at": "\(processed)"}, "analysis": {"category": ["\(parent)"], "complexity_level": "advanced", "key_topics": []},
@@ -371,7 +435,7 @@ public struct LegacyFixtures {
                 {"id": "yt:\(id.rawValue)", "content_source": "youtube", "title": \(title), "canonical_url": "https://www.youtube.com/watch?v=\(id.rawValue)",
                  "thumbnail_url": "https://i.ytimg.com/vi/\(id.rawValue)/hqdefault.jpg", "published_at": "2024-03-03T10:00:00Z",
                  "duration_seconds": 333, "word_count": 500, "media": {"has_audio": false, "has_transcript": true, "transcript_chars": 900},
-                 "source_metadata": {"youtube": {"video_id": "\(id.rawValue)", "channel_name": "Universal Channel", "view_count": 77}},
+                 "source_metadata": {"youtube": {"video_id": "\(id.rawValue)", "channel_name": \(JSONText.string(reportChannel(.universal))), "view_count": 77}},
                  "analysis": {"categories": [{"category": "\(parent)", "subcategories": [\(JSONText.string(sub))]}], "category": ["\(parent)"],
                  "schema_version": 2, "language": "en", "key_topics": ["u"], "named_entities": ["E"]},
                  "summary": {"summary": \(summary), "summary_type": "comprehensive", "language": "en", "generated_at": "\(processed)",
@@ -424,7 +488,7 @@ public struct LegacyFixtures {
         return try! VideoID(text)
     }
 
-    /// The timestamp spellings of LEGACY.md §4, rotating by `form`; a few are empty, NULL or unparseable.
+    /// The timestamp spellings of docs/legacy.md, "Value quirks", rotating by `form`; a few are empty, NULL or unparseable.
     static func timestamp(_ date: Date, form: Int) -> (any DatabaseValueConvertible)? {
         switch form % 9 {
         case 0: return isoTimestamp(date)

@@ -1,7 +1,7 @@
 import Foundation
 import YTV2Core
 
-/// The three shapes of legacy JSON reports (LEGACY.md §3).
+/// The three shapes of legacy JSON reports (docs/legacy.md, "The JSON reports").
 public enum LegacyReportShape: String, Sendable, Codable {
     case v1, processor, universal
 }
@@ -58,18 +58,9 @@ extension LegacyRecord {
         return .processor
     }
 
-    /// `<video_id>_<YYYYMMDD_HHMMSS>.json` or `<title slug>_<video_id>[_1].json`.
+    /// The id in a report's file name (``VideoID/candidates(inReportStem:)``, most likely first).
     static func videoID(inFileName name: String) -> VideoID? {
-        let stem = name.hasSuffix(".json") ? String(name.dropLast(5)) : name
-        if stem.utf8.count >= 27, let id = try? VideoID(String(stem.prefix(11))), stem.dropFirst(11).first == "_",
-            stem.dropFirst(12).prefix(8).allSatisfy(\.isNumber)
-        {
-            return id
-        }
-        var trimmed = stem
-        if trimmed.hasSuffix("_1") { trimmed = String(trimmed.dropLast(2)) }
-        guard trimmed.utf8.count >= 11 else { return nil }
-        return try? VideoID(String(trimmed.suffix(11)))
+        VideoID.candidates(inReportStem: name).first
     }
 
     private mutating func readV1(_ value: LooseValue, warnings: inout [String]) {

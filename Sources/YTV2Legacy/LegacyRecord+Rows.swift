@@ -1,7 +1,7 @@
 import Foundation
 import YTV2Core
 
-/// Reads the columns of legacy rows the way LEGACY.md §4 says: any type in any column, several timestamp and boolean
+/// Reads the columns of legacy rows the way docs/legacy.md, "Value quirks" says: any type in any column, several timestamp and boolean
 /// spellings, JSON in text columns. Unreadable scalars become nil with a warning; malformed JSON is a row error.
 struct LegacyColumnReader {
     let row: LegacyRow
@@ -233,7 +233,7 @@ extension LegacyRecord {
     }
 }
 
-/// Categorization and list values in their legacy shapes (LEGACY.md §4).
+/// Categorization and list values in their legacy shapes (docs/legacy.md, "Value quirks").
 public enum LegacyCategories {
     /// `{"categories": [...]}`, a bare list of `{category|name, subcategories|subcategory}`, or plain strings.
     public static func entries(in value: LooseValue) -> [CategoryEntry]? {

@@ -35,7 +35,7 @@ public struct LegacyRowError: Error, CustomStringConvertible, Sendable {
     public var description: String { "\(source): \(problem)" }
 }
 
-/// One summary text found in a source, normalized as LEGACY.md §4 says; the raw value is kept when it differed.
+/// One summary text found in a source, normalized as docs/legacy.md, "Value quirks" says; the raw value is kept when it differed.
 public struct LegacySummary: Sendable, Equatable {
     public var variant: SummaryVariant
     public var proficiency: ProficiencyLevel?

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import YTV2Store
 
-/// Where the processor's external services are, read from the environment (ARCHITECTURE.md, Configuration).
+/// Where the processor's external services are, read from the environment (docs/operations.md, "Configuration").
 /// Every base URL is configurable so tests can point it at a local fake that speaks the same protocol.
 public struct ProcessorConfiguration: Sendable, Equatable {
     public var youtubeBaseURL: String

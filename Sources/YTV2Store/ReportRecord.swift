@@ -26,6 +26,23 @@ public struct ReportRecord: Sendable, Equatable {
     /// The latest revision of each variant, in ``SummaryVariant/preferenceOrder`` (unknown variants last, by id).
     public var summaries: [StoredSummary]
     public var updatedAt: Date
+    /// The video's, its summaries' and its narration's languages as a report named them (nil where none did).
+    public var originalLanguage: String? = nil
+    public var summaryLanguage: String? = nil
+    public var audioLanguage: String? = nil
+    /// Analysis fields without a column of their own, as a JSON object's text (`{}` when there are none).
+    public var analysisExtra: String = "{}"
+    /// Whether ``summaries`` hold whole texts or, as list reads fetch them, each text's first characters only.
+    public var summaryTexts: SummaryTexts = .whole
+
+    /// How much of each summary a read fetched.
+    public enum SummaryTexts: Sendable, Equatable {
+        /// Every text whole, with its stored HTML.
+        case whole
+        /// Each text's first ``SummaryPreview/sourcePrefixLength`` characters (Unicode scalars), no HTML: enough for
+        /// a list item's preview.
+        case prefix
+    }
 
     public var hasAudio: Bool { audio != nil }
 
@@ -67,9 +84,19 @@ extension ReportRecord {
             categorization: categorization,
             audio: audio,
             summaries: summaries,
-            updatedAt: updatedAt
+            updatedAt: updatedAt,
+            originalLanguage: m.originalLanguage,
+            summaryLanguage: m.summaryLanguage,
+            audioLanguage: m.audioLanguage,
+            analysisExtra: m.analysisExtra ?? "{}"
         )
     }
+}
+
+extension StoredSummary {
+    /// The HTML the store rendered when it stored this revision, or, for revisions stored before it kept HTML, rendered
+    /// now by the same renderer (``SummaryHTML``).
+    public var renderedHTML: String { html ?? SummaryHTML.render(text) }
 }
 
 /// Facts about stored audio, without its bytes.

@@ -493,7 +493,7 @@ private struct RevisionRecord {
         json.add("revision", revision)
         json.add("is_latest", is_latest)
         json.add("text", draft.text)
-        json.add("html", draft.html)
+        json.add("html", SummaryHTML.render(draft.text))
         json.add("headline", draft.headline)
         json.add("language", draft.language)
         json.add("proficiency", draft.proficiency?.rawValue)

@@ -27,7 +27,7 @@ extension Store {
         let total: Int
         if let knownTotal { total = knownTotal } else { total = try await reportCount(query) }
         return try await read { [self] connection in
-            let records = try await fetchReports(pageQuery, on: connection)
+            let records = try await fetchReports(pageQuery, summaryTexts: .prefix, on: connection)
             return ReportPage(reports: records, total: total, page: page, size: size)
         }
     }
@@ -42,7 +42,7 @@ extension Store {
         }
     }
 
-    /// One report by video id, `yt:<id>`, or a legacy id that resolves through the alias table.
+    /// One report with its whole summaries, by any id ``resolve(_:)`` accepts.
     public func report(id: String) async throws -> ReportRecord? {
         try await read { [self] connection in
             guard let videoID = try await resolve(id, on: connection) else { return nil }
@@ -50,29 +50,39 @@ extension Store {
             binds.append(videoID.rawValue)
             return try await fetchReports(
                 PostgresQuery(unsafeSQL: "\(Self.reportColumns) WHERE v.video_id = $1", binds: binds),
+                summaryTexts: .whole,
                 on: connection
             ).first
         }
     }
 
-    /// The video an id refers to: an exact stored id first, then an alias (as given, then lower-cased).
+    /// The video an id refers to, trying in turn: a stored video id (`dQw4w9WgXcQ`, `yt:dQw4w9WgXcQ`); an alias, as
+    /// given and lower-cased (legacy `yt:<lower-cased>` and `hash:` ids, report file stems recorded at import and
+    /// ingest); and the shapes the legacy processor named its report files with, `<id>_<YYYYMMDD_HHMMSS>` and
+    /// `<title slug>_<id>` (with a `_1` copy suffix), when the id they hold is stored.
     public func resolve(_ id: String) async throws -> VideoID? {
         try await read { [self] connection in try await resolve(id, on: connection) }
     }
 
     private func resolve(_ id: String, on connection: PostgresConnection) async throws -> VideoID? {
         guard !id.isEmpty, id.utf8.count <= Self.maximumAliasLength else { return nil }
-        if let candidate = try? VideoID(apiID: id) {
-            let rows = try await connection.query("SELECT 1 FROM videos WHERE video_id = \(candidate.rawValue)", logger: logger)
-            for try await _ in rows { return candidate }
-        }
+        if let candidate = try? VideoID(apiID: id), try await videoExists(candidate, on: connection) { return candidate }
         let aliases = [id, id.lowercased()]
         let rows = try await connection.query(
             "SELECT video_id FROM video_aliases WHERE alias = ANY(\(aliases)) ORDER BY alias = \(id) DESC LIMIT 1",
             logger: logger
         )
         for try await videoID in rows.decode(String.self) { return try VideoID(videoID) }
+        for candidate in VideoID.candidates(inReportStem: id) where try await videoExists(candidate, on: connection) {
+            return candidate
+        }
         return nil
+    }
+
+    private func videoExists(_ id: VideoID, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query("SELECT 1 FROM videos WHERE video_id = \(id.rawValue)", logger: logger)
+        for try await _ in rows { return true }
+        return false
     }
 
     /// Every revision of one variant, oldest first (for history views and tests).
@@ -111,11 +121,19 @@ extension Store {
                v.indexed_at, v.duration_seconds, v.word_count, v.view_count, v.has_transcript, v.transcript_chars,
                v.content_type, v.complexity_level, v.language, v.key_topics::text, v.named_entities::text,
                v.categories::text, v.categorization_origin, v.updated_at,
-               a.size_bytes, a.sha256, a.duration_seconds, a.mime
+               a.size_bytes, a.sha256, a.duration_seconds, a.mime,
+               v.original_language, v.summary_language, v.audio_language, v.analysis_extra::text
         FROM videos v LEFT JOIN audio a ON a.video_id = v.video_id
         """
 
-    private func fetchReports(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> [ReportRecord] {
+    /// The records of `query` (which selects ``reportColumns``) with the latest revision of each of their variants:
+    /// whole texts and HTML, or for lists only each text's first characters (a list item carries a preview, never a
+    /// summary body).
+    private func fetchReports(
+        _ query: PostgresQuery,
+        summaryTexts: ReportRecord.SummaryTexts,
+        on connection: PostgresConnection
+    ) async throws -> [ReportRecord] {
         var records: [ReportRecord] = []
         let rows = try await connection.query(query, logger: logger)
         for try await row in rows {
@@ -145,6 +163,10 @@ extension Store {
             let audioSHA = try cells[22].decode(String?.self)
             let audioDuration = try cells[23].decode(Double?.self)
             let audioMime = try cells[24].decode(String?.self)
+            let originalLanguage = try cells[25].decode(String?.self)
+            let summaryLanguage = try cells[26].decode(String?.self)
+            let audioLanguage = try cells[27].decode(String?.self)
+            let analysisExtra = try cells[28].decode(String.self)
 
             let entries = try JSONDecoder().decode([CategoryEntry].self, from: Data(categories.utf8))
             records.append(
@@ -172,17 +194,30 @@ extension Store {
                         AudioInfo(sizeBytes: $0, sha256: audioSHA ?? "", durationSeconds: audioDuration, mime: audioMime ?? "audio/mpeg")
                     },
                     summaries: [],
-                    updatedAt: updatedAt
+                    updatedAt: updatedAt,
+                    originalLanguage: originalLanguage,
+                    summaryLanguage: summaryLanguage,
+                    audioLanguage: audioLanguage,
+                    analysisExtra: analysisExtra,
+                    summaryTexts: summaryTexts
                 )
             )
         }
         guard !records.isEmpty else { return records }
         let ids = records.map(\.videoID.rawValue)
+        let texts = summaryTexts == .whole ? "text, html" : "left(text, \(SummaryPreview.sourcePrefixLength)), NULL::text"
         let summaryRows = try await connection.query(
-            """
-            SELECT video_id, variant, revision, is_latest, text, html, headline, language, proficiency, generated_at, created_at
-            FROM summaries WHERE is_latest AND video_id = ANY(\(ids))
-            """,
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT video_id, variant, revision, is_latest, \(texts), headline, language, proficiency, generated_at, created_at
+                    FROM summaries WHERE is_latest AND video_id = ANY($1)
+                    """,
+                binds: {
+                    var binds = PostgresBindings()
+                    binds.append(ids)
+                    return binds
+                }()
+            ),
             logger: logger
         )
         var byVideo: [String: [StoredSummary]] = [:]

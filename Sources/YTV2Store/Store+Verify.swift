@@ -128,6 +128,10 @@ extension Store {
 
     /// Structural problems, each a sentence naming the rows: orphans, half-written videos, variants without exactly one latest revision,
     /// tombstoned videos still present, ledger lines pointing at videos that are neither stored nor tombstoned.
+    ///
+    /// A video without any summary is half-written unless the migration imported it from legacy rows: a processor result
+    /// carries its summaries in the same transaction, while a legacy video whose summary failed or was never made is
+    /// imported without one (verify compares each such video with its sources instead).
     public func integrityFindings() async throws -> [String] {
         try await read { [self] connection in
             var findings: [String] = []
@@ -138,7 +142,11 @@ extension Store {
                 ),
                 (
                     "videos without any summary (half-written)",
-                    "SELECT v.video_id::text FROM videos v WHERE NOT EXISTS (SELECT 1 FROM summaries s WHERE s.video_id = v.video_id) LIMIT 50"
+                    """
+                    SELECT v.video_id::text FROM videos v WHERE NOT EXISTS (SELECT 1 FROM summaries s WHERE s.video_id = v.video_id)
+                      AND NOT EXISTS (SELECT 1 FROM migration_ledger l WHERE l.target_video_id = v.video_id AND l.outcome = 'imported')
+                    LIMIT 50
+                    """
                 ),
                 (
                     "audio of a video that does not exist",

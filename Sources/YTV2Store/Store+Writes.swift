@@ -117,6 +117,10 @@ extension Store {
     }
 
     /// Inserts or merges the video row. Returns (created, categorization written).
+    ///
+    /// Fields the write does not carry stay as they are. A placeholder the legacy processor wrote for what it did not
+    /// know (``Placeholder``: `Untitled`, `Unknown`, a lower-cased handle, `0`) fills an empty field but never replaces
+    /// a stored value. Analysis fields without a column merge key by key into `analysis_extra`.
     private func upsertVideo(_ write: VideoWrite, on connection: PostgresConnection) async throws -> (Bool, Bool) {
         let m = write.metadata
         let id = write.videoID.rawValue
@@ -124,34 +128,45 @@ extension Store {
         let entities = try m.namedEntities.map(jsonText)
         let categories = try write.categorization.map { try jsonText($0.normalized.entries) }
         let origin = write.categorization?.origin.rawValue
+        let titleIsPlaceholder = m.title.map(Placeholder.isTitle) ?? false
+        let channelIsPlaceholder = m.channelName.map(Placeholder.isChannelName) ?? false
         // Replace categorization only when the stored one is empty or does not outrank the new origin.
         let rows = try await connection.query(
             """
             INSERT INTO videos AS v (
                 video_id, content_source, title, channel_name, channel_id, thumbnail_url, published_at, indexed_at,
                 duration_seconds, word_count, view_count, like_count, comment_count, has_transcript, transcript_chars,
-                content_type, complexity_level, language, key_topics, named_entities, categories, categorization_origin)
+                content_type, complexity_level, language, key_topics, named_entities, categories, categorization_origin,
+                original_language, summary_language, audio_language, analysis_extra)
             VALUES (
                 \(id), coalesce(\(m.contentSource), 'youtube'), coalesce(\(m.title), ''), \(m.channelName), \(m.channelID),
                 \(m.thumbnailURL), \(m.publishedAt), coalesce(\(m.indexedAt), now()), \(m.durationSeconds), \(m.wordCount),
                 \(m.viewCount), \(m.likeCount), \(m.commentCount), coalesce(\(m.hasTranscript), false), \(m.transcriptChars),
                 \(m.contentType), \(m.complexityLevel), \(m.language), coalesce(\(topics)::jsonb, '[]'),
-                coalesce(\(entities)::jsonb, '[]'), coalesce(\(categories)::jsonb, '[]'), \(origin))
+                coalesce(\(entities)::jsonb, '[]'), coalesce(\(categories)::jsonb, '[]'), \(origin),
+                \(m.originalLanguage), \(m.summaryLanguage), \(m.audioLanguage), coalesce(\(m.analysisExtra)::jsonb, '{}'))
             ON CONFLICT (video_id) DO UPDATE SET
                 content_source = coalesce(\(m.contentSource), v.content_source),
-                title = coalesce(\(m.title), v.title),
-                channel_name = coalesce(\(m.channelName), v.channel_name),
+                title = CASE WHEN \(titleIsPlaceholder) AND v.title <> '' THEN v.title ELSE coalesce(\(m.title), v.title) END,
+                channel_name = CASE WHEN \(channelIsPlaceholder) AND v.channel_name IS NOT NULL THEN v.channel_name
+                    ELSE coalesce(\(m.channelName), v.channel_name) END,
                 channel_id = coalesce(\(m.channelID), v.channel_id),
                 thumbnail_url = coalesce(\(m.thumbnailURL), v.thumbnail_url),
                 published_at = coalesce(\(m.publishedAt), v.published_at),
                 indexed_at = coalesce(\(m.indexedAt), v.indexed_at),
-                duration_seconds = coalesce(\(m.durationSeconds), v.duration_seconds),
-                word_count = coalesce(\(m.wordCount), v.word_count),
-                view_count = coalesce(\(m.viewCount), v.view_count),
-                like_count = coalesce(\(m.likeCount), v.like_count),
-                comment_count = coalesce(\(m.commentCount), v.comment_count),
+                duration_seconds = CASE WHEN \(m.durationSeconds) = 0 AND v.duration_seconds > 0 THEN v.duration_seconds
+                    ELSE coalesce(\(m.durationSeconds), v.duration_seconds) END,
+                word_count = CASE WHEN \(m.wordCount) = 0 AND v.word_count > 0 THEN v.word_count
+                    ELSE coalesce(\(m.wordCount), v.word_count) END,
+                view_count = CASE WHEN \(m.viewCount) = 0 AND v.view_count > 0 THEN v.view_count
+                    ELSE coalesce(\(m.viewCount), v.view_count) END,
+                like_count = CASE WHEN \(m.likeCount) = 0 AND v.like_count > 0 THEN v.like_count
+                    ELSE coalesce(\(m.likeCount), v.like_count) END,
+                comment_count = CASE WHEN \(m.commentCount) = 0 AND v.comment_count > 0 THEN v.comment_count
+                    ELSE coalesce(\(m.commentCount), v.comment_count) END,
                 has_transcript = coalesce(\(m.hasTranscript), v.has_transcript),
-                transcript_chars = coalesce(\(m.transcriptChars), v.transcript_chars),
+                transcript_chars = CASE WHEN \(m.transcriptChars) = 0 AND v.transcript_chars > 0 THEN v.transcript_chars
+                    ELSE coalesce(\(m.transcriptChars), v.transcript_chars) END,
                 content_type = coalesce(\(m.contentType), v.content_type),
                 complexity_level = coalesce(\(m.complexityLevel), v.complexity_level),
                 language = coalesce(\(m.language), v.language),
@@ -165,6 +180,10 @@ extension Store {
                         OR array_position(ARRAY['processor', 'legacy_dashboard', 'curated'], \(origin)::text)
                            >= array_position(ARRAY['processor', 'legacy_dashboard', 'curated'], v.categorization_origin))
                     THEN \(origin)::text ELSE v.categorization_origin END,
+                original_language = coalesce(\(m.originalLanguage), v.original_language),
+                summary_language = coalesce(\(m.summaryLanguage), v.summary_language),
+                audio_language = coalesce(\(m.audioLanguage), v.audio_language),
+                analysis_extra = v.analysis_extra || coalesce(\(m.analysisExtra)::jsonb, '{}'),
                 updated_at = now()
             RETURNING (xmax = 0) AS created, categories = coalesce(\(categories)::jsonb, 'null'::jsonb) AND categorization_origin IS NOT DISTINCT FROM \(origin)::text
             """,
@@ -190,7 +209,7 @@ extension Store {
             """
             INSERT INTO summaries (video_id, variant, revision, is_latest, text, html, headline, language, proficiency,
                                    raw_value, generated_at)
-            SELECT \(id.rawValue), \(draft.variant.id), coalesce(max(revision), 0) + 1, true, \(draft.text), \(draft.html),
+            SELECT \(id.rawValue), \(draft.variant.id), coalesce(max(revision), 0) + 1, true, \(draft.text), \(SummaryHTML.render(draft.text)),
                    \(draft.headline), \(draft.language), \(draft.proficiency?.rawValue), \(draft.rawValue), \(draft.generatedAt)
             FROM summaries WHERE video_id = \(id.rawValue) AND variant = \(draft.variant.id)
             RETURNING revision
@@ -204,10 +223,12 @@ extension Store {
     /// Stores (or replaces) the video's audio. Returns false when the same bytes were already stored.
     private func storeAudio(_ audio: AudioDraft, for id: VideoID, on connection: PostgresConnection) async throws -> Bool {
         let sha = audio.bytes.sha256Hex
+        // Every stored MP3 has a duration when its frames can be walked (the legacy UI reads mp3_duration_seconds).
+        let duration = audio.durationSeconds ?? MP3.durationSeconds(audio.bytes)
         let rows = try await connection.query(
             """
             INSERT INTO audio AS a (video_id, bytes, size_bytes, sha256, duration_seconds, mime)
-            VALUES (\(id.rawValue), \(ByteBuffer(bytes: audio.bytes)), \(audio.bytes.count), \(sha), \(audio.durationSeconds), \(audio.mime))
+            VALUES (\(id.rawValue), \(ByteBuffer(bytes: audio.bytes)), \(audio.bytes.count), \(sha), \(duration), \(audio.mime))
             ON CONFLICT (video_id) DO UPDATE SET
                 bytes = EXCLUDED.bytes, size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256,
                 duration_seconds = coalesce(EXCLUDED.duration_seconds, a.duration_seconds), mime = EXCLUDED.mime, updated_at = now()

@@ -1,11 +1,11 @@
 import Foundation
 import YTV2Core
 
-/// A new summary text for one variant; stored as the next revision unless it equals the latest.
+/// A new summary text for one variant; stored as the next revision unless it equals the latest. The store renders its
+/// HTML itself (``SummaryHTML``) when it stores the revision: no HTML from any source is ever kept or served.
 public struct SummaryDraft: Sendable, Equatable {
     public var variant: SummaryVariant
     public var text: String
-    public var html: String?
     public var headline: String?
     public var language: String?
     public var proficiency: ProficiencyLevel?
@@ -16,7 +16,6 @@ public struct SummaryDraft: Sendable, Equatable {
     public init(
         variant: SummaryVariant,
         text: String,
-        html: String? = nil,
         headline: String? = nil,
         language: String? = nil,
         proficiency: ProficiencyLevel? = nil,
@@ -25,7 +24,6 @@ public struct SummaryDraft: Sendable, Equatable {
     ) {
         self.variant = variant
         self.text = text
-        self.html = html
         self.headline = headline
         self.language = language
         self.proficiency = proficiency
@@ -34,7 +32,8 @@ public struct SummaryDraft: Sendable, Equatable {
     }
 }
 
-/// Audio bytes for a video; the store computes size and sha256 itself.
+/// Audio bytes for a video; the store computes size and sha256 itself, and the duration from the MP3 frames when the
+/// draft does not give one.
 public struct AudioDraft: Sendable, Equatable {
     public var bytes: [UInt8]
     public var durationSeconds: Double?

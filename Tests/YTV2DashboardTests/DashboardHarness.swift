@@ -117,8 +117,9 @@ struct Item: Decodable {
         let variant: String
         let summary_type: String
         let kind: String
-        let text: String
-        let html: String
+        /// Only in full items (single report, ingest echo); list items carry no summary bodies.
+        let text: String?
+        let html: String?
         let revision: Int
         let audio_url: String?
     }
@@ -141,6 +142,7 @@ struct Item: Decodable {
     let media: Media
     let summary_text: String?
     let summary_html: String?
+    let summary_preview: String?
     let summary_variant: String?
     let summary_variants: [Variant]
 }

@@ -3,7 +3,7 @@ import Testing
 import YTV2Core
 import YTV2Legacy
 
-/// Every value quirk of LEGACY.md §4, read through the same readers the migration uses, with the expected value.
+/// Every value quirk of docs/legacy.md, "Value quirks", read through the same readers the migration uses, with the expected value.
 @Suite struct LegacyQuirksTests {
     static let dashboard = "dashboard.sqlite"
 

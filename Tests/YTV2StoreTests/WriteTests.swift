@@ -25,6 +25,33 @@ import YTV2TestSupport
         }
     }
 
+    @Test func placeholdersFillEmptyFieldsButNeverReplaceStoredValues() async throws {
+        try await withTestStore { store in
+            let id = Fixture.id("dQw4w9WgXcQ")
+            // A new video with only placeholders keeps them: that is all anyone knows.
+            try await store.commit(
+                VideoWrite(videoID: id, metadata: VideoMetadata(title: "Untitled", channelName: "Unknown", viewCount: 0), actor: "test")
+            )
+            var state = try #require(try await store.videoStates([id.rawValue])[id.rawValue])
+            #expect(state.fields["title"] == "Untitled" && state.fields["channel_name"] == "Unknown" && state.fields["view_count"] == "0")
+            // Real values replace placeholders.
+            let real = VideoMetadata(title: "Never Gonna Give You Up", channelName: "Rick Astley", durationSeconds: 213, viewCount: 1_500_000_000)
+            try await store.commit(VideoWrite(videoID: id, metadata: real, actor: "test"))
+            // A later write of placeholders (the legacy processor's `Untitled`, a lower-cased handle, `0`) changes nothing.
+            var placeholders = VideoMetadata(title: "Video", channelName: "rickastley", durationSeconds: 0, wordCount: 0, viewCount: 0)
+            placeholders.language = "en"
+            try await store.commit(VideoWrite(videoID: id, metadata: placeholders, actor: "test"))
+            state = try #require(try await store.videoStates([id.rawValue])[id.rawValue])
+            #expect(state.fields["title"] == "Never Gonna Give You Up")
+            #expect(state.fields["channel_name"] == "Rick Astley")
+            #expect(state.fields["duration_seconds"] == "213")
+            #expect(state.fields["view_count"] == "1500000000")
+            // Where nothing was stored, a placeholder still fills the field; real values of the same write are kept.
+            #expect(state.fields["word_count"] == "0")
+            #expect(state.fields["language"] == "en")
+        }
+    }
+
     @Test func sameTextAddsNoRevision() async throws {
         try await withTestStore { store in
             try await store.commit(Fixture.write("dQw4w9WgXcQ", summaries: [(.comprehensive, "Same.")]))

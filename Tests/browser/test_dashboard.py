@@ -199,6 +199,63 @@ def test_page_shows_cards_filters_searches_reads_plays_and_deletes(server, brows
     assert errors(browser) == []
 
 
+def test_two_word_search_is_sent_form_encoded_and_found(server, browser):
+    """The UI builds its query with URLSearchParams, which encodes a space as '+': the server must read it as one."""
+    browser.get(server + "/")
+    wait(browser, lambda d: len(cards(d)) > 0)
+    sent = browser.execute_script("return new URLSearchParams({q: 'Apple video'}).toString()")
+    assert sent == "q=Apple+video"
+    search = browser.find_element(By.ID, "search")
+    search.send_keys("Apple video")
+    wait(browser, lambda d: "5 summaries" in d.find_element(By.ID, "summary-line").text)
+    assert all(c.find_element(By.CSS_SELECTOR, ".title").text.startswith("Apple video") for c in cards(browser))
+    # List cards show a plain-text preview; Read fetches the full summaries (a skeleton shows meanwhile).
+    first = cards(browser)[0]
+    assert "Overview: Point one of video" in first.find_element(By.CSS_SELECTOR, ".preview").text
+    first.find_element(By.CSS_SELECTOR, ".read").click()
+    wait(browser, lambda d: "Point two" in first.find_element(By.CSS_SELECTOR, ".reader .summary").text)
+    assert first.find_elements(By.CSS_SELECTOR, ".reader .summary li")
+    assert errors(browser) == []
+
+
+# What the SQLite-era frontend did on load and on Read: URLSearchParams queries, the singular facet keys, the list,
+# and `summary.content` of the single report. Run in the page, against this server, exactly as that script would.
+LEGACY_FRONTEND = """
+const done = arguments[arguments.length - 1];
+(async () => {
+  const params = new URLSearchParams();
+  params.append("q", "Apple video");
+  params.append("channel", "Tom Scott");
+  const filters = await (await fetch("/api/filters?" + params)).json();
+  const list = await (await fetch("/api/reports?" + params)).json();
+  const report = await (await fetch("/" + list.reports[0].video_id + ".json")).json();
+  return {
+    query: params.toString(),
+    categories: filters.category.map((c) => c.value),
+    channels: filters.channel.map((c) => c.value),
+    languages: filters.language.map((c) => c.value),
+    total: list.pagination.total,
+    content: report.summary.content.summary,
+    language: report.language,
+  };
+})().then(done, (e) => done({error: String(e)}));
+"""
+
+
+def test_the_sqlite_era_frontend_reads_what_it_expects(server, browser):
+    browser.get(server + "/")
+    wait(browser, lambda d: len(cards(d)) > 0)
+    result = browser.execute_async_script(LEGACY_FRONTEND)
+    assert "error" not in result, result
+    assert result["query"] == "q=Apple+video&channel=Tom+Scott"
+    assert result["categories"] and result["languages"] == ["en"]
+    assert "Tom Scott" in result["channels"]
+    # Apple videos are 1, 4, 7, 10, 13; Tom Scott has the even ones: 4 and 10.
+    assert result["total"] == 2
+    assert result["content"].startswith("**Overview:**")
+    assert result["language"] == "en"
+
+
 def test_deep_link_opens_the_report(server, browser):
     browser.get(server + "/#report=yt:brw00000002")
     node = wait(browser, lambda d: d.find_element(By.ID, "card-brw00000002"))

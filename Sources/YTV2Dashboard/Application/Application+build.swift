@@ -15,7 +15,8 @@ public func buildApplication(
         await caches.invalidate(feedIsListening: listening)
     }
 
-    let router = Router(context: BasicRequestContext.self)
+    // HEAD answers what GET would, headers included, on every route.
+    let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: MetricsMiddleware())
@@ -23,7 +24,8 @@ public func buildApplication(
     router.add(middleware: PathGuardMiddleware())
     // Static files come only from the packaged assets folder; anything else under it is a 404.
     router.add(middleware: FileMiddleware(DashboardAssets.directory, searchForIndexHtml: true, logger: logger))
-    HealthController(store: store, version: configuration.version).addRoutes(to: router)
+    HealthController(store: store, version: configuration.version, ingestTokenSet: configuration.ingestToken?.isEmpty == false)
+        .addRoutes(to: router)
     let shadow = ShadowReads(configuration: configuration.shadow, store: store, logger: logger)
     OperationsController(store: store, registry: registry, shadow: shadow).addRoutes(to: router)
     ReportsController(store: store, caches: caches, shadow: shadow).addRoutes(to: router)

@@ -4,7 +4,7 @@ import Hummingbird
 import NIOCore
 import YTV2Store
 
-/// An error answered as `{"error": "<code>", "message": "<sentence>"}` with its status (API.md, Errors).
+/// An error answered as `{"error": "<code>", "message": "<sentence>"}` with its status (docs/api.md, "Errors").
 public struct APIError: HTTPResponseError, Sendable {
     public let status: HTTPResponse.Status
     public let code: String

@@ -1,7 +1,9 @@
 import YTV2Core
 import YTV2Store
 
-/// The body of `/api/filters`: every facet with its counts, sorted by count then value.
+/// The body of `/api/filters`: every facet with its counts, sorted by count then value. Categories, channels and
+/// languages are answered under the plural keys the current UIs read and the singular keys (`category`, `channel`,
+/// `language`) the SQLite-era UI reads.
 struct FiltersResponse: ResponseEncodableJSON {
     struct Value: Encodable {
         let value: String
@@ -46,6 +48,26 @@ struct FiltersResponse: ResponseEncodableJSON {
             Value(value: facet.value, label: (try? SummaryVariant(facet.value))?.label ?? facet.value, count: facet.count)
         }
         has_audio = facets.hasAudio.map { AudioValue(value: $0.value, count: $0.count) }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case source, categories, channels, languages, content_type, complexity_level, summary_type, has_audio
+        case category, channel, language
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(source, forKey: .source)
+        try c.encode(categories, forKey: .categories)
+        try c.encode(categories, forKey: .category)
+        try c.encode(channels, forKey: .channels)
+        try c.encode(channels, forKey: .channel)
+        try c.encode(languages, forKey: .languages)
+        try c.encode(languages, forKey: .language)
+        try c.encode(content_type, forKey: .content_type)
+        try c.encode(complexity_level, forKey: .complexity_level)
+        try c.encode(summary_type, forKey: .summary_type)
+        try c.encode(has_audio, forKey: .has_audio)
     }
 }
 

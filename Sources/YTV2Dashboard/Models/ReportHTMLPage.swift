@@ -22,7 +22,7 @@ enum ReportHTMLPage {
         for summary in record.summaries {
             variants += """
                 <section class="variant" id="variant-\(e(summary.variant.id))"><h2>\(e(summary.variant.label))</h2>\
-                <div class="summary">\(SummaryHTML.render(summary.text))</div></section>
+                <div class="summary">\(summary.renderedHTML)</div></section>
                 """
         }
         let player =

@@ -3,7 +3,7 @@ import YTV2Core
 import YTV2Store
 
 extension ReportQuery {
-    /// The filter parameters of `/api/reports` and `/api/filters` (API.md); each may repeat.
+    /// The filter parameters of `/api/reports` and `/api/filters` (docs/api.md); each may repeat.
     static let filterParameters = [
         "source", "category", "subcategory", "parentCategory", "channel", "language", "content_type", "complexity",
         "summary_type", "has_audio", "q",
@@ -11,7 +11,7 @@ extension ReportQuery {
 
     /// Reads the query string. A malformed value is a 400 naming the parameter and what it accepts; hostile but
     /// well-formed values (quotes, `%`, unicode, long strings) are data.
-    init(parameters: Parameters) throws(APIError) {
+    init(parameters: FormQuery) throws(APIError) {
         self.init()
         func all(_ name: String) -> [String] { parameters.getAll(name).filter { !$0.isEmpty } }
 
@@ -67,7 +67,7 @@ extension ReportQuery {
     }
 
     /// The active filters, echoed in the list response.
-    static func activeFilters(_ parameters: Parameters) -> [String: [String]] {
+    static func activeFilters(_ parameters: FormQuery) -> [String: [String]] {
         var result: [String: [String]] = [:]
         for name in filterParameters {
             let values = parameters.getAll(name).filter { !$0.isEmpty }

@@ -2,10 +2,20 @@ import Foundation
 import Hummingbird
 import YTV2Store
 
-/// `/health` (liveness, no database) and `/health/db` (a round trip and a few figures; 503 when unreachable).
+/// `/health` (liveness, no database), `/health/db` (a round trip and a few figures; 503 when unreachable) and
+/// `/health/ingest` (what the legacy processor's ingest client asks before each write).
 struct HealthController: Sendable {
     let store: Store
     let version: String
+    /// Whether `YTV2_INGEST_TOKEN` is configured (the ingest routes answer 401 to everything without it).
+    let ingestTokenSet: Bool
+
+    struct IngestHealth: ResponseEncodable {
+        let status: String
+        let token_set: Bool
+        /// The legacy client's name for "the database is configured"; it always is here.
+        let pg_dsn_set: Bool
+    }
 
     struct Liveness: ResponseEncodable {
         let status: String
@@ -30,6 +40,9 @@ struct HealthController: Sendable {
                 service: "ytv2-dashboard",
                 version: version
             )
+        }
+        router.get("/health/ingest") { _, _ in
+            IngestHealth(status: "ok", token_set: ingestTokenSet, pg_dsn_set: true)
         }
         router.get("/health/db") { _, _ in
             do {

@@ -30,7 +30,7 @@ struct ReportsController: Sendable {
         let filters: [String: [String]]
 
         init(_ result: ReportPage, sort: ReportSort, filters: [String: [String]]) {
-            reports = result.reports.map { ReportItem($0) }
+            reports = result.reports.map { ReportItem($0, form: .light) }
             pagination = .init(
                 page: result.page,
                 size: result.size,
@@ -54,15 +54,16 @@ struct ReportsController: Sendable {
         }
         router.get("/{id}.json") { request, context in
             let id = try context.parameters.decoded("id")
-            if request.uri.queryParameters.get("v") == "2" { return try await page(id) }
+            if try FormQuery(request).get("v") == "2" { return try await page(id) }
             return try await single(id)
         }
         router.get("/r/{id}") { _, context in try await page(context.parameters.decoded("id")) }
     }
 
     func list(_ request: Request) async throws -> Response {
-        let query = try ReportQuery(parameters: request.uri.queryParameters)
-        let filters = ReportQuery.activeFilters(request.uri.queryParameters)
+        let parameters = try FormQuery(request)
+        let query = try ReportQuery(parameters: parameters)
+        let filters = ReportQuery.activeFilters(parameters)
         return try await respond(
             request,
             route: "/api/reports",
@@ -76,7 +77,7 @@ struct ReportsController: Sendable {
     }
 
     func filters(_ request: Request) async throws -> Response {
-        let query = try ReportQuery(parameters: request.uri.queryParameters)
+        let query = try ReportQuery(parameters: FormQuery(request))
         return try await respond(
             request,
             route: "/api/filters",
@@ -110,13 +111,13 @@ struct ReportsController: Sendable {
                 route: "/api/reports/{id}",
                 control: { try await $0.report(videoID) },
                 candidate: { [store] in try await store.report(id: videoID.rawValue) },
-                encode: { record in try record.map { try JSONBody.bytes(ReportItem($0, includeSummary: true)) } ?? ByteBuffer(string: "null") }
+                encode: { record in try record.map { try JSONBody.bytes(ReportItem($0, form: .single)) } ?? ByteBuffer(string: "null") }
             )
             guard compared.value != nil else { throw APIError.notFound("no report with id \(id.prefix(64))") }
             return JSONBody.response(compared.body)
         }
         let body = try await caches.responses.value(for: "report " + id) { [self] in
-            try JSONBody.bytes(ReportItem(try await record(id), includeSummary: true))
+            try JSONBody.bytes(ReportItem(try await record(id), form: .single))
         }
         return JSONBody.response(body)
     }

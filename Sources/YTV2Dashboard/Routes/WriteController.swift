@@ -27,6 +27,10 @@ struct WriteController: Sendable {
         let video_id: String
         let summaries_added: Int
         let item: ReportItem
+        /// Fields of the payload that were not stored, by path (`summary_variants[].html`, `processor_info`, ...).
+        let ignored: [String]
+        /// Repairs made to stored values (NUL characters replaced).
+        let warnings: [String]
     }
 
     struct AudioResponse: ResponseEncodableJSON {
@@ -61,8 +65,9 @@ struct WriteController: Sendable {
         try Token.requireIngest(ingestToken, in: request)
         var request = request
         let body = try await request.collectBody(upTo: Self.maximumReportBytes)
-        var write = try IngestReport.parse(Array(buffer: body))
-        write.revive = request.uri.queryParameters.get("force") == "true"
+        let parsed = try IngestReport.parse(Array(buffer: body))
+        var write = parsed.write
+        write.revive = try FormQuery(request).get("force") == "true"
         let outcome: WriteOutcome
         do {
             outcome = try await store.commit(write)
@@ -82,7 +87,9 @@ struct WriteController: Sendable {
                 upserted: true,
                 video_id: write.videoID.rawValue,
                 summaries_added: outcome.summariesAdded,
-                item: ReportItem(record)
+                item: ReportItem(record, form: .full),
+                ignored: parsed.ignored,
+                warnings: parsed.warnings
             )
         )
     }
@@ -125,15 +132,5 @@ struct WriteController: Sendable {
             bytes: bytes.count,
             sha256: outcome.audioSHA256 ?? ""
         )
-    }
-}
-
-/// Just enough of MP3 to refuse files that are not audio.
-enum MP3 {
-    /// An ID3v2 tag, or an MPEG audio frame sync (11 set bits) at the start.
-    static func looksLikeMP3(_ bytes: [UInt8]) -> Bool {
-        guard bytes.count >= 4 else { return false }
-        if bytes[0] == UInt8(ascii: "I"), bytes[1] == UInt8(ascii: "D"), bytes[2] == UInt8(ascii: "3") { return true }
-        return bytes[0] == 0xFF && bytes[1] & 0xE0 == 0xE0
     }
 }

@@ -43,8 +43,9 @@ final class ShadowReads: Sendable {
     private let storedMismatches = Mutex(0)
 
     /// Fields that legitimately differ between the two sides: the legacy copy has no revision history and no
-    /// generation times, and its summary variants carry no language of their own.
-    static let ignoredKeys: Set<String> = ["revision", "generated_at", "updated_at"]
+    /// generation times, and its summary variants carry no language of their own (so neither do the item's summary and
+    /// narration languages, which are read from them).
+    static let ignoredKeys: Set<String> = ["revision", "generated_at", "updated_at", "summary_language", "audio_language"]
     static let ignoredVariantKeys: Set<String> = ["language"]
 
     init(configuration: ShadowConfiguration?, store: Store, logger: Logger) {

@@ -87,11 +87,11 @@ public struct MigrationImporter: Sendable {
             switch plan.decision {
             case .importVideo:
                 guard var video = plan.video else { continue }
-                // The dashboard's renderer; rendered here because only the import stores HTML.
-                for index in video.revisions.indices { video.revisions[index].html = SummaryHTML.render(video.revisions[index].text) }
                 if let path = plan.audioPath {
                     let bytes = try Array(Data(contentsOf: planner.snapshot.url(of: path)))
-                    if !bytes.isEmpty { video.audio = AudioDraft(bytes: bytes, durationSeconds: plan.audioDurationSeconds) }
+                    if !bytes.isEmpty {
+                        video.audio = AudioDraft(bytes: bytes, durationSeconds: plan.audioDurationSeconds ?? MP3.durationSeconds(bytes))
+                    }
                 }
                 batch.videos.append(video)
             case .tombstone(let id, let reason): batch.tombstones.append((id, reason))

@@ -22,6 +22,11 @@ public struct PlanSummary: Codable, Sendable, Equatable {
     /// Fields where the sources disagreed, with how often.
     public var conflictsPerField: [String: Int] = [:]
     public var conflictExamples: [String] = []
+    /// Placeholders that lost to a real value from another source, per field, with a few examples.
+    public var placeholdersReplaced: [String: Int] = [:]
+    public var placeholderExamples: [String] = []
+    /// Imported videos that no source gives a summary (faithful data: the summary failed or was never made).
+    public var videosWithoutSummary = 0
     public var rowsWithWarnings = 0
 
     public var totalSourceRows: Int { sourceRows.values.flatMap(\.values).reduce(0, +) }
@@ -37,6 +42,7 @@ public struct PlanSummary: Codable, Sendable, Equatable {
             videosImported += 1
             if plan.video?.categorization?.isCategorized == true { categorizedVideos += 1 }
             revisions += plan.video?.revisions.count ?? 0
+            if plan.video?.revisions.isEmpty == true { videosWithoutSummary += 1 }
             if plan.audioPath != nil { audioFiles += 1 }
         case .tombstone: videosTombstoned += 1
         case .quarantine(let reason):
@@ -50,6 +56,10 @@ public struct PlanSummary: Codable, Sendable, Equatable {
                     "\(id) \(conflict.field): \(conflict.chosenSource) \"\(conflict.chosen)\" over \(conflict.otherSource) \"\(conflict.other)\""
                 )
             }
+        }
+        for replacement in plan.placeholderReplacements {
+            placeholdersReplaced[replacement.field, default: 0] += 1
+            if placeholderExamples.count < 10, let id = plan.videoID { placeholderExamples.append("\(id) \(replacement)") }
         }
     }
 }
@@ -67,7 +77,7 @@ public struct UnreadableRowsError: Error, CustomStringConvertible {
     }
 }
 
-/// Applies LEGACY.md §6 to a snapshot: pass one indexes every row (``SourceIndex``), pass two reads the rows again batch
+/// Applies docs/legacy.md, "Reconciliation" to a snapshot: pass one indexes every row (``SourceIndex``), pass two reads the rows again batch
 /// by batch and reconciles each video (``PlanWorker``, two batches at a time). Writes nothing; `import` writes what
 /// this produces.
 public struct MigrationPlanner: Sendable {

@@ -1,7 +1,7 @@
 import Foundation
 import YTV2Core
 
-/// Operator overrides of the reconciliation rules (LEGACY.md §6.5).
+/// Operator overrides of the reconciliation rules (docs/legacy.md, "Reconciliation", rule 5).
 public struct PlanOptions: Sendable, Codable, Equatable {
     /// Videos to import even where the rules would tombstone them (video ids, `yt:` ids or legacy ids).
     public var keep: [String]

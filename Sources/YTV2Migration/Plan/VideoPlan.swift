@@ -20,6 +20,20 @@ public struct VideoPlan: Sendable {
         public var other: String
     }
 
+    /// A placeholder (`Untitled`, `Unknown`, `0`, ...) that lost to a real value from another source.
+    public struct PlaceholderReplacement: Sendable, Codable, Equatable, CustomStringConvertible {
+        public var field: String
+        public var placeholderSource: String
+        public var placeholder: String
+        public var source: String
+        public var value: String
+
+        /// `title: dashboard placeholder "Untitled" replaced by reports/x.json "The real title"`.
+        public var description: String {
+            "\(field): \(placeholderSource) placeholder \"\(placeholder)\" replaced by \(source) \"\(value)\""
+        }
+    }
+
     public var key: String
     public var decision: Decision
     public var video: ImportedVideo?
@@ -29,6 +43,7 @@ public struct VideoPlan: Sendable {
     public var ledger: [LedgerEntry] = []
     public var quarantine: [QuarantineEntry] = []
     public var conflicts: [Conflict] = []
+    public var placeholderReplacements: [PlaceholderReplacement] = []
     /// Every decision in words, for `plan --explain`.
     public var explanation: [String] = []
 

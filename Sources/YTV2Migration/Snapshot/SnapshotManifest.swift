@@ -15,7 +15,7 @@ public struct SnapshotManifest: Codable, Sendable, Equatable {
         public var rowsPerTable: [String: [String: Int]] = [:]
         /// Primary rows per source: content rows of each file, report files.
         public var rowsPerSource: [String: Int] = [:]
-        /// Per source, the categorized rows (LEGACY.md §5): row key → its sorted "category / subcategory" pairs.
+        /// Per source, the categorized rows (docs/legacy.md, "Categorized"): row key → its sorted "category / subcategory" pairs.
         public var categorized: [String: [String: [String]]] = [:]
         /// Summary texts per normalized variant per source.
         public var summariesPerVariant: [String: [String: Int]] = [:]

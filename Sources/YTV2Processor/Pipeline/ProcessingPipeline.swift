@@ -84,7 +84,6 @@ public struct ProcessingPipeline: Sendable {
                 SummaryDraft(
                     variant: request.variant,
                     text: text,
-                    html: SummaryHTML.render(text),
                     language: Self.language(of: request, transcript),
                     proficiency: request.proficiency,
                     generatedAt: Date()

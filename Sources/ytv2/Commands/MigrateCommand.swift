@@ -214,6 +214,16 @@ func printSummary(_ summary: PlanSummary) {
         "Videos: \(summary.videosImported) imported (\(summary.categorizedVideos) categorized, \(summary.revisions) revisions, \(summary.audioFiles) with audio), \(summary.videosTombstoned) tombstoned, \(summary.groupsQuarantined) quarantined"
     )
     for (reason, count) in summary.quarantineReasons.sorted(by: { $0.key < $1.key }) { print("  quarantined: \(reason): \(count)") }
+    if summary.videosWithoutSummary > 0 {
+        print("  without any summary in every source (imported as they are): \(summary.videosWithoutSummary)")
+    }
+    if !summary.placeholdersReplaced.isEmpty {
+        print(
+            "Placeholders replaced by a real value from another source: "
+                + summary.placeholdersReplaced.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        )
+        for example in summary.placeholderExamples { print("  e.g. \(example)") }
+    }
     if !summary.conflictsPerField.isEmpty {
         print("Conflicts resolved: " + summary.conflictsPerField.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         for example in summary.conflictExamples { print("  e.g. \(example)") }
@@ -248,6 +258,10 @@ struct FixturesCommand: AsyncParsableCommand {
             )
             print(
                 "  curated on the dashboard \(expectations.curated.count), deleted on the dashboard \(expectations.deletedOnDashboard.count), newer on the NAS \(expectations.newerOnNAS.count), to quarantine \(expectations.quarantined.count)"
+            )
+            print(
+                "  without any summary \(expectations.withoutSummary.count), placeholders a report replaces \(expectations.placeholdersReplaced.count), "
+                    + "placeholders kept \(expectations.placeholdersKept.count), report stems as legacy ids \(expectations.stemIDs.count)"
             )
         }
     }

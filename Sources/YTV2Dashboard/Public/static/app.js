@@ -129,6 +129,7 @@ function card(item) {
   thumb.src = item.thumbnail_url;
   node.querySelector(".title").textContent = item.title;
   node.querySelector(".meta").textContent = [item.channel_name, item.analysis.language, duration(item.duration_seconds)].filter(Boolean).join(" · ");
+  node.querySelector(".preview").textContent = item.summary_preview || "";
   const chips = node.querySelector(".chips");
   for (const entry of item.analysis.categories || []) {
     chips.append(chip(entry.category, "category", entry.category));
@@ -142,26 +143,45 @@ function card(item) {
   node.querySelector(".delete").addEventListener("click", () => remove(item, node));
   return node;
 }
-function toggleReader(node, item, open) {
+// List items carry a preview only; the full summaries of a card come from the single-report route when it is read.
+const fullItems = new Map();
+async function fullItem(item) {
+  if (item.summary_variants.every((v) => typeof v.html === "string")) return item;
+  if (!fullItems.has(item.id)) {
+    fullItems.set(item.id, getJSON(`/api/reports/${encodeURIComponent(item.id)}`).catch((e) => { fullItems.delete(item.id); throw e; }));
+  }
+  return fullItems.get(item.id);
+}
+function skeleton() {
+  const box = document.createElement("div");
+  box.className = "skeleton"; box.setAttribute("aria-busy", "true"); box.setAttribute("aria-label", "Loading the summary");
+  for (let i = 0; i < 3; i++) box.append(document.createElement("span"));
+  return box;
+}
+async function toggleReader(node, item, open) {
   const reader = node.querySelector(".reader");
   const show = open ?? reader.hidden;
   reader.hidden = !show;
   node.querySelector(".read").textContent = show ? "Collapse" : "Read";
   if (!show) return;
   const tabs = reader.querySelector(".variants"); tabs.textContent = "";
+  const summary = reader.querySelector(".summary");
+  summary.textContent = ""; summary.append(skeleton());
+  let full;
+  try { full = await fullItem(item); } catch (error) { summary.textContent = "⚠ " + error.message; return; }
   const select = (variant) => {
     // The server renders summary HTML from escaped text only (no markup from any source reaches the page).
-    reader.querySelector(".summary").innerHTML = variant.html;
+    summary.innerHTML = variant.html;
     for (const t of tabs.children) t.setAttribute("aria-selected", t.dataset.variant === variant.variant);
   };
-  for (const variant of item.summary_variants) {
+  for (const variant of full.summary_variants) {
     const tab = document.createElement("button");
     tab.type = "button"; tab.role = "tab"; tab.dataset.variant = variant.variant; tab.textContent = variant.summary_type;
     tab.addEventListener("click", () => select(variant));
     tabs.append(tab);
   }
-  if (item.summary_variants.length) select(item.summary_variants[0]);
-  else reader.querySelector(".summary").textContent = "No summary yet.";
+  if (full.summary_variants.length) select(full.summary_variants[0]);
+  else summary.textContent = "No summary yet.";
 }
 async function copyLink(item) {
   const url = `${location.origin}/${item.video_id}.json?v=2`;
@@ -246,7 +266,9 @@ function initPlayer() {
 function initLive() {
   if (!window.EventSource) return;
   const source = new EventSource("/api/report-events");
-  const announce = () => {
+  const announce = (event) => {
+    // A changed video's full summaries are fetched again when it is next read.
+    try { fullItems.delete("yt:" + JSON.parse(event.data).video_id); } catch { fullItems.clear(); }
     state.pendingChanges += 1;
     $("live-text").textContent = state.pendingChanges === 1 ? "A summary was added or changed." : `${state.pendingChanges} summaries were added or changed.`;
     $("live-banner").hidden = false;

@@ -1,6 +1,20 @@
-/// Just enough of the MP3 format to join parts into one file and to measure its duration: ID3 tags are skipped,
-/// MPEG audio frames are walked by their headers.
+/// Just enough of the MP3 format to refuse files that are not audio, to join parts into one file and to measure a
+/// file's duration: ID3 tags are skipped, MPEG audio frames are walked by their headers. The ingest route, the
+/// processor's speech stage and the migration all use this one type.
 public enum MP3 {
+    /// Whether `bytes` start like an MP3: an ID3v2 tag, or an MPEG audio frame sync (11 set bits). Cheap enough to
+    /// run on every upload before anything else.
+    public static func looksLikeMP3(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 4 else { return false }
+        if bytes[0] == UInt8(ascii: "I"), bytes[1] == UInt8(ascii: "D"), bytes[2] == UInt8(ascii: "3") { return true }
+        return bytes[0] == 0xFF && bytes[1] & 0xE0 == 0xE0
+    }
+
+    /// The playing time of `bytes` in seconds, from its frames; nil when no whole frame is found.
+    public static func durationSeconds(_ bytes: [UInt8]) -> Double? {
+        frames(bytes).map(\.durationSeconds)
+    }
+
     public struct Frames: Sendable, Equatable {
         /// The bytes of the frames, without tags.
         public var audio: ArraySlice<UInt8>
