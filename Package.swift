@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
     ],
     targets: [
         // Value types, normalization, rendering, URL parsing, taxonomy. No I/O.
@@ -34,14 +36,18 @@ let package = Package(
             resources: [.copy("Resources/taxonomy.json")],
             swiftSettings: swiftSettings
         ),
-        // glibc's GNU-only posix_spawn file actions (close inherited descriptors, change directory).
-        .target(name: "CYTV2Spawn"),
+        // Helper programs (pg_ctl, pg_dump, yt-dlp, espeak-ng, ...) run through swift-subprocess.
+        .target(
+            name: "YTV2Subprocess",
+            dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
+            swiftSettings: swiftSettings
+        ),
         // The shared PostgreSQL database: pool, migrations, writes, reads, change feed, audit, local cluster.
         .target(
             name: "YTV2Store",
             dependencies: [
                 "YTV2Core",
-                "CYTV2Spawn",
+                "YTV2Subprocess",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -65,7 +71,13 @@ let package = Package(
         // Snapshot, plan, import, verify and the migration phases.
         .target(
             name: "YTV2Migration",
-            dependencies: ["YTV2Core", "YTV2Store", "YTV2Legacy"],
+            dependencies: [
+                "YTV2Core",
+                "YTV2Store",
+                "YTV2Legacy",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The HTTP service.
@@ -75,6 +87,7 @@ let package = Package(
                 "YTV2Core",
                 "YTV2Store",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -88,8 +101,10 @@ let package = Package(
             dependencies: [
                 "YTV2Core",
                 "YTV2Store",
+                "YTV2Subprocess",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Resources/Prompts")],
             swiftSettings: swiftSettings
@@ -115,6 +130,7 @@ let package = Package(
             name: "YTV2TestSupport",
             dependencies: [
                 "YTV2Store",
+                "YTV2Subprocess",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

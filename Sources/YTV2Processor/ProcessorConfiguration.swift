@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import YTV2Core
 import YTV2Store
 
 /// Where the processor's external services are, read from the environment (docs/operations.md, "Configuration").
@@ -25,25 +26,39 @@ public struct ProcessorConfiguration: Sendable, Equatable {
     /// Whether espeak-ng may speak when no speech API is configured (`TTS_LOCAL=0` turns it off).
     public var localSpeech: Bool
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        youtubeBaseURL = environment["YOUTUBE_BASE_URL"] ?? "https://www.youtube.com"
-        llmBaseURL = environment["LLM_BASE_URL"] ?? "https://api.openai.com/v1"
-        llmAPIKey = environment["LLM_API_KEY"]
-        llmModel = environment["LLM_MODEL"] ?? "gpt-4o-mini"
-        ttsBaseURL = environment["TTS_BASE_URL"]
-        ttsAPIKey = environment["TTS_API_KEY"]
-        ttsModel = environment["TTS_MODEL"] ?? "tts-1"
-        ttsVoice = environment["TTS_VOICE"] ?? "alloy"
-        transcriptLanguages = (environment["TRANSCRIPT_LANGUAGES"] ?? "en,fr,es,de").split(separator: ",").map { String($0).trimmingASCIIWhitespace }
-        telegramBaseURL = environment["TELEGRAM_API_BASE_URL"] ?? "https://api.telegram.org"
-        telegramBotToken = environment["TELEGRAM_BOT_TOKEN"]
-        telegramAllowedUsers = Set(
-            (environment["TELEGRAM_ALLOWED_USERS"] ?? "").split(separator: ",").compactMap { Int64(String($0).trimmingASCIIWhitespace) }
-        )
-        dashboardURL = environment["DASHBOARD_URL"] ?? "http://127.0.0.1:10000"
-        localSpeech = environment["TTS_LOCAL"] != "0"
-        ytdlpEnabled = environment["YTDLP"] != "0"
-        searchPath = environment["PATH"] ?? ""
+    /// Reads and checks the processor's variables; a malformed one (a base URL that is not http(s), a user id that is
+    /// not a number, a flag that is not 0/1) stops the command naming it.
+    public init(environment: EnvironmentReader = EnvironmentReader()) throws(ConfigurationError) {
+        youtubeBaseURL = try environment.baseURL("YOUTUBE_BASE_URL", default: "https://www.youtube.com") ?? ""
+        llmBaseURL = try environment.baseURL("LLM_BASE_URL", default: "https://api.openai.com/v1") ?? ""
+        llmAPIKey = environment.string("LLM_API_KEY")
+        llmModel = environment.string("LLM_MODEL", default: "gpt-4o-mini")
+        ttsBaseURL = try environment.baseURL("TTS_BASE_URL", default: nil)
+        ttsAPIKey = environment.string("TTS_API_KEY")
+        ttsModel = environment.string("TTS_MODEL", default: "tts-1")
+        ttsVoice = environment.string("TTS_VOICE", default: "alloy")
+        transcriptLanguages = environment.list("TRANSCRIPT_LANGUAGES", default: ["en", "fr", "es", "de"])
+        telegramBaseURL = try environment.baseURL("TELEGRAM_API_BASE_URL", default: "https://api.telegram.org") ?? ""
+        telegramBotToken = environment.string("TELEGRAM_BOT_TOKEN")
+        var users = Set<Int64>()
+        for user in environment.list("TELEGRAM_ALLOWED_USERS", default: []) {
+            guard let id = Int64(user) else {
+                throw ConfigurationError(
+                    variable: "TELEGRAM_ALLOWED_USERS",
+                    problem: "must list numeric Telegram user ids (got \"\(user.prefix(30))\")"
+                )
+            }
+            users.insert(id)
+        }
+        telegramAllowedUsers = users
+        dashboardURL = try environment.baseURL("DASHBOARD_URL", default: "http://127.0.0.1:10000") ?? ""
+        localSpeech = try environment.flag("TTS_LOCAL", default: true)
+        ytdlpEnabled = try environment.flag("YTDLP", default: true)
+        searchPath = environment.string("PATH", default: "")
+    }
+
+    public init(environment values: [String: String]) throws(ConfigurationError) {
+        try self.init(environment: EnvironmentReader(values))
     }
 
     /// The pipeline with the real HTTP implementations of every stage.

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import YTV2Core
+import YTV2Subprocess
 
 /// Row count and content checksum of one table, the figures a restore must reproduce.
 public struct TableFigures: Codable, Sendable, Equatable {
@@ -51,7 +52,7 @@ public struct DatabaseBackup: Sendable {
         let bin = try LocalCluster.binDirectory()
         do {
             // --serializable-deferrable: the dump is one consistent snapshot even while services write.
-            try ExternalCommand.run(
+            try await ExternalCommand.run(
                 bin + "/pg_dump",
                 ["--format=custom", "--serializable-deferrable", "--no-owner", "--file", dump.path],
                 environment: store.configuration.libpqEnvironment
@@ -108,7 +109,7 @@ public struct DatabaseBackup: Sendable {
         // Lets the audit-log trigger keep the restored hash chain as it was.
         environment["PGOPTIONS"] = "-c ytv2.restoring=on"
         do {
-            try ExternalCommand.run(
+            try await ExternalCommand.run(
                 bin + "/pg_restore",
                 [
                     "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error",

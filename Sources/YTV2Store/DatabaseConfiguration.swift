@@ -26,19 +26,23 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
         self.tlsMode = tlsMode
     }
 
-    /// Parses `postgres://user:password@host:port/database?sslmode=require` (also `postgresql://`).
-    public init(url string: String) throws {
+    /// Parses `postgres://user:password@host:port/database?sslmode=require` (also `postgresql://`). Errors name
+    /// `variable`, the environment variable the URL came from.
+    public init(url string: String, variable: String = "DATABASE_URL") throws {
         guard let components = URLComponents(string: string), let scheme = components.scheme,
             scheme == "postgres" || scheme == "postgresql"
         else {
-            throw StoreError.invalidInput("DATABASE_URL must look like postgres://user:password@host:port/database")
+            throw StoreError.invalidInput("\(variable) must look like postgres://user:password@host:port/database")
         }
         guard let host = components.host, !host.isEmpty else {
-            throw StoreError.invalidInput("DATABASE_URL has no host")
+            throw StoreError.invalidInput("\(variable) has no host")
+        }
+        if let port = components.port, !(1...65_535).contains(port) {
+            throw StoreError.invalidInput("\(variable) port \(port) is not between 1 and 65535")
         }
         let database = String(components.path.drop(while: { $0 == "/" }))
-        guard !database.isEmpty else { throw StoreError.invalidInput("DATABASE_URL names no database") }
-        guard let user = components.user, !user.isEmpty else { throw StoreError.invalidInput("DATABASE_URL names no user") }
+        guard !database.isEmpty else { throw StoreError.invalidInput("\(variable) names no database") }
+        guard let user = components.user, !user.isEmpty else { throw StoreError.invalidInput("\(variable) names no user") }
         let sslmode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
         let mode: TLSMode
         switch sslmode {
@@ -46,7 +50,7 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
         case "allow", "prefer": mode = .prefer
         case "require", "verify-ca": mode = .require
         case "verify-full": mode = .verifyFull
-        default: throw StoreError.invalidInput("DATABASE_URL sslmode \"\(sslmode)\" is not one of disable, prefer, require, verify-full")
+        default: throw StoreError.invalidInput("\(variable) sslmode \"\(sslmode)\" is not one of disable, prefer, require, verify-full")
         }
         self.init(
             host: host,

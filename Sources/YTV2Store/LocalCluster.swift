@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import YTV2Core
+import YTV2Subprocess
 
 #if canImport(Glibc)
 import Glibc
@@ -50,8 +51,8 @@ public struct LocalCluster: Sendable {
     }
 
     /// `.ytv2/` in the current directory, or `YTV2_HOME` when set.
-    public static func defaultRoot() -> URL {
-        if let home = ProcessInfo.processInfo.environment["YTV2_HOME"], !home.isEmpty {
+    public static func defaultRoot(_ environment: EnvironmentReader = EnvironmentReader()) -> URL {
+        if let home = environment.string("YTV2_HOME") {
             return URL(fileURLWithPath: home)
         }
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".ytv2")
@@ -65,7 +66,7 @@ public struct LocalCluster: Sendable {
 
     /// The folder with initdb and pg_ctl: `YTV2_PG_BINDIR`, the newest `/usr/lib/postgresql/*/bin`, or PATH.
     public static func binDirectory() throws -> String {
-        if let configured = ProcessInfo.processInfo.environment["YTV2_PG_BINDIR"], !configured.isEmpty { return configured }
+        if let configured = EnvironmentReader().string("YTV2_PG_BINDIR") { return configured }
         let base = "/usr/lib/postgresql"
         let versions = ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []).compactMap(Int.init).sorted()
         for version in versions.reversed() {
@@ -86,8 +87,9 @@ public struct LocalCluster: Sendable {
     /// and returns how to connect. Calling it again while the server runs only reads the state.
     public func start(logger: Logger) async throws -> DatabaseConfiguration {
         let bin = try Self.binDirectory()
-        var state = try loadState() ?? initialize(bin: bin, logger: logger)
-        if try !isRunning(state: state, bin: bin) {
+        var state: State
+        if let existing = try loadState() { state = existing } else { state = try await initialize(bin: bin, logger: logger) }
+        if try await !isRunning(state: state, bin: bin) {
             // Another server may take the port between our check and the bind: then move to a new port and retry.
             var attempt = 1
             while true {
@@ -96,7 +98,7 @@ public struct LocalCluster: Sendable {
                     try saveState(state)
                 }
                 do {
-                    try startServer(state: state, bin: bin, logger: logger)
+                    try await startServer(state: state, bin: bin, logger: logger)
                     break
                 } catch StoreError.unavailable(let message) where message.contains("already in use") && attempt < 5 {
                     attempt += 1
@@ -119,15 +121,25 @@ public struct LocalCluster: Sendable {
 
     /// Stops the server (fast mode: open sessions are ended, committed data is safe). Returns false when it was not running.
     @discardableResult
-    public func stop(mode: String = "fast") throws -> Bool {
+    public func stop(mode: String = "fast") async throws -> Bool {
         guard let state = try loadState() else { return false }
         let bin = try Self.binDirectory()
-        guard try isRunning(state: state, bin: bin) else { return false }
-        try ExternalCommand.run(bin + "/pg_ctl", ["-D", state.dataDirectory, "-m", mode, "-w", "-t", "60", "stop"], asUser: state.systemUser)
+        guard try await isRunning(state: state, bin: bin) else { return false }
+        try await ExternalCommand.run(bin + "/pg_ctl", ["-D", state.dataDirectory, "-m", mode, "-w", "-t", "60", "stop"], asUser: state.systemUser)
         return true
     }
 
-    public func status() throws -> Status {
+    /// Stops the server at once without waiting (SIGQUIT to the postmaster: an immediate shutdown), for places that
+    /// cannot wait, such as an `atexit` handler of a test process. Committed data is safe; the next start recovers.
+    public func stopImmediately() {
+        guard let state = try? loadState(),
+            let text = try? String(contentsOfFile: state.dataDirectory + "/postmaster.pid", encoding: .utf8),
+            let pid = text.split(separator: "\n").first.flatMap({ Int32($0) })
+        else { return }
+        kill(pid, SIGQUIT)
+    }
+
+    public func status() async throws -> Status {
         guard let state = try loadState() else {
             return Status(
                 root: root.path,
@@ -141,7 +153,7 @@ public struct LocalCluster: Sendable {
             )
         }
         let bin = try Self.binDirectory()
-        let running = try isRunning(state: state, bin: bin)
+        let running = try await isRunning(state: state, bin: bin)
         let pidText = try? String(contentsOfFile: state.dataDirectory + "/postmaster.pid", encoding: .utf8)
         let pid = running ? pidText?.split(separator: "\n").first.flatMap { Int($0) } : nil
         return Status(
@@ -170,27 +182,27 @@ public struct LocalCluster: Sendable {
         }
     }
 
-    private func isRunning(state: State, bin: String) throws -> Bool {
+    private func isRunning(state: State, bin: String) async throws -> Bool {
         guard FileManager.default.fileExists(atPath: state.dataDirectory + "/PG_VERSION") else { return false }
-        let (status, _) = try ExternalCommand.run(
+        let status = try await ExternalCommand.run(
             bin + "/pg_ctl",
             ["-D", state.dataDirectory, "status"],
             asUser: state.systemUser,
             allowedStatuses: [0, 3, 4]
-        )
+        ).status
         return status == 0
     }
 
-    private func startServer(state: State, bin: String, logger: Logger) throws {
+    private func startServer(state: State, bin: String, logger: Logger) async throws {
         var options = ["-c listen_addresses=127.0.0.1", "-p \(state.port)", "-k \(state.socketDirectory)"]
         if !durable {
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=300"]
         }
         logger.info("starting private PostgreSQL", metadata: ["data": "\(state.dataDirectory)", "port": "\(state.port)"])
         let logFile = URL(fileURLWithPath: state.logFile ?? defaultLogFile.path)
-        if let user = state.systemUser { try Self.prepareLogFile(logFile, owner: user) }
+        if let user = state.systemUser { try await Self.prepareLogFile(logFile, owner: user) }
         do {
-            try ExternalCommand.run(
+            try await ExternalCommand.run(
                 bin + "/pg_ctl",
                 ["-D", state.dataDirectory, "-l", logFile.path, "-w", "-t", "60", "-o", options.joined(separator: " "), "start"],
                 asUser: state.systemUser
@@ -203,7 +215,7 @@ public struct LocalCluster: Sendable {
 
     // MARK: Initialization
 
-    private func initialize(bin: String, logger: Logger) throws -> State {
+    private func initialize(bin: String, logger: Logger) async throws -> State {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         var systemUser: String? = nil
         var dataDirectory = root.appendingPathComponent("data").path
@@ -212,11 +224,11 @@ public struct LocalCluster: Sendable {
         // Where initdb reads the password from: a folder the server's user can enter.
         var scratch = root
         if Self.isRoot {
-            let user = try Self.ensureSystemUser()
+            let user = try await Self.ensureSystemUser()
             systemUser = user
             // The server's user must be able to enter every folder above its data (not so under /root).
             try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path)
-            if !Self.canEnter(root.path, as: user) {
+            if await !Self.canEnter(root.path, as: user) {
                 let digest = String(root.path.utf8.sha256Hex.prefix(12))
                 let fallback = "/var/lib/ytv2/clusters/\(digest)"
                 logger.notice("the server's user cannot enter \(root.path); keeping the data in \(fallback)")
@@ -225,7 +237,7 @@ public struct LocalCluster: Sendable {
                 logFile = fallback + "/postgres.log"
                 scratch = URL(fileURLWithPath: fallback)
                 try FileManager.default.createDirectory(atPath: fallback, withIntermediateDirectories: true)
-                try Self.chown(user, "/var/lib/ytv2", recursive: true)
+                try await Self.chown(user, "/var/lib/ytv2", recursive: true)
             }
         }
         // A Unix socket path is limited to 107 bytes.
@@ -238,14 +250,14 @@ public struct LocalCluster: Sendable {
         for directory in [dataDirectory, socketDirectory] {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory)
-            if let systemUser { try Self.chown(systemUser, directory, recursive: false) }
+            if let systemUser { try await Self.chown(systemUser, directory, recursive: false) }
         }
 
         let password = Self.randomPassword()
         let passwordFile = scratch.appendingPathComponent(".initdb-password")
         try password.write(to: passwordFile, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: passwordFile.path)
-        if let systemUser { try Self.chown(systemUser, passwordFile.path, recursive: false) }
+        if let systemUser { try await Self.chown(systemUser, passwordFile.path, recursive: false) }
         defer { try? FileManager.default.removeItem(at: passwordFile) }
 
         logger.info("initializing private PostgreSQL cluster", metadata: ["data": "\(dataDirectory)"])
@@ -255,14 +267,14 @@ public struct LocalCluster: Sendable {
         ]
         if !durable { arguments.append("--no-sync") }
         do {
-            try ExternalCommand.run(bin + "/initdb", arguments + ["--locale=C.UTF-8"], asUser: systemUser)
+            try await ExternalCommand.run(bin + "/initdb", arguments + ["--locale=C.UTF-8"], asUser: systemUser)
         } catch {
             // Machines without the C.UTF-8 locale: fall back to plain C.
             try? FileManager.default.removeItem(atPath: dataDirectory)
             try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
             try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dataDirectory)
-            if let systemUser { try Self.chown(systemUser, dataDirectory, recursive: false) }
-            try ExternalCommand.run(bin + "/initdb", arguments + ["--no-locale"], asUser: systemUser)
+            if let systemUser { try await Self.chown(systemUser, dataDirectory, recursive: false) }
+            try await ExternalCommand.run(bin + "/initdb", arguments + ["--no-locale"], asUser: systemUser)
         }
         let state = State(
             port: try Self.freePort(),
@@ -297,10 +309,10 @@ public struct LocalCluster: Sendable {
 
     // MARK: System helpers
 
-    static func ensureSystemUser() throws -> String {
+    static func ensureSystemUser() async throws -> String {
         let user = systemUserName
         if getpwnam(user) == nil {
-            try ExternalCommand.run(
+            try await ExternalCommand.run(
                 try ExternalCommand.locate("useradd"),
                 ["--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", user]
             )
@@ -308,17 +320,17 @@ public struct LocalCluster: Sendable {
         return user
     }
 
-    static func canEnter(_ path: String, as user: String) -> Bool {
-        (try? ExternalCommand.run("/usr/bin/test", ["-x", path, "-a", "-r", path], asUser: user)) != nil
+    static func canEnter(_ path: String, as user: String) async -> Bool {
+        (try? await ExternalCommand.run("/usr/bin/test", ["-x", path, "-a", "-r", path], asUser: user)) != nil
     }
 
-    static func chown(_ user: String, _ path: String, recursive: Bool) throws {
-        try ExternalCommand.run(try ExternalCommand.locate("chown"), (recursive ? ["-R"] : []) + ["\(user):", path])
+    static func chown(_ user: String, _ path: String, recursive: Bool) async throws {
+        try await ExternalCommand.run(try ExternalCommand.locate("chown"), (recursive ? ["-R"] : []) + ["\(user):", path])
     }
 
-    static func prepareLogFile(_ url: URL, owner: String) throws {
+    static func prepareLogFile(_ url: URL, owner: String) async throws {
         if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
-        try chown(owner, url.path, recursive: false)
+        try await chown(owner, url.path, recursive: false)
     }
 
     static func randomPassword() -> String {

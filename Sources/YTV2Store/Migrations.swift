@@ -15,7 +15,7 @@ public struct Migration: Sendable, Equatable {
     public var fileName: String { String(format: "%04d", version) + "_" + name + ".sql" }
 }
 
-/// Applies the numbered SQL files in order, each in its own transaction, under an advisory lock.
+/// Applies the numbered SQL files in order, each in its own transaction under a transaction-scoped advisory lock.
 public struct SchemaMigrator: Sendable {
     /// The migrations shipped with the package.
     public static var bundledDirectory: URL {
@@ -25,7 +25,7 @@ public struct SchemaMigrator: Sendable {
         return url
     }
 
-    /// Held for the whole run so two processes starting at once do not both apply a file.
+    /// Taken by each migration's transaction, so two processes starting at once do not both apply a file.
     static let lockKey: (Int32, Int32) = (7_274_000, 1)
 
     public let migrations: [Migration]
@@ -62,54 +62,65 @@ public struct SchemaMigrator: Sendable {
         public var schemaVersion: Int
     }
 
-    /// Applies what is pending. Re-running is a no-op; a changed, already-applied file is refused by name.
+    /// Applies what is pending over `connection`, one file per transaction. Each transaction takes the migration lock
+    /// (`pg_advisory_xact_lock`, held until that transaction ends) and reads the applied files again inside it, so
+    /// two processes starting at once never both apply a file, and no lock outlives a transaction: the same code is
+    /// correct on a direct session and through a transaction-mode pooler, which cannot keep a session lock. Re-running
+    /// is a no-op; a changed, already-applied file is refused by name.
     @discardableResult
-    public func migrate(client: PostgresClient) async throws -> Report {
+    public func migrate(on connection: PostgresConnection) async throws -> Report {
         try await mappingErrors {
-            try await client.withConnection { connection in
-                try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey.0), \(Self.lockKey.1))", logger: logger)
-                do {
-                    let report = try await migrateLocked(connection)
-                    try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey.0), \(Self.lockKey.1))", logger: logger)
-                    return report
-                } catch {
-                    _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey.0), \(Self.lockKey.1))", logger: logger)
-                    throw error
-                }
-            }
-        }
-    }
-
-    private func migrateLocked(_ connection: PostgresConnection) async throws -> Report {
-        try await connection.query(
-            """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version    integer PRIMARY KEY,
-                name       text        NOT NULL,
-                checksum   text        NOT NULL,
-                applied_at timestamptz NOT NULL DEFAULT now()
-            )
-            """,
-            logger: logger
-        )
-        let applied = try await appliedMigrations(connection)
-        try check(applied: applied)
-        var report = Report(applied: [], alreadyApplied: applied.count, schemaVersion: applied.keys.max() ?? 0)
-        for migration in migrations where applied[migration.version] == nil {
-            logger.info("applying migration", metadata: ["file": "\(migration.fileName)"])
+            // The history table, created under the lock too: two first starts at once must not both create it.
             try await connection.withTransaction(logger: logger) { transaction in
-                for statement in SQLScript.statements(in: migration.sql) {
-                    try await transaction.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                }
+                try await transaction.query("SELECT pg_advisory_xact_lock(\(Self.lockKey.0), \(Self.lockKey.1))", logger: logger)
                 try await transaction.query(
-                    "INSERT INTO schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(migration.checksum))",
+                    """
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        version    integer PRIMARY KEY,
+                        name       text        NOT NULL,
+                        checksum   text        NOT NULL,
+                        applied_at timestamptz NOT NULL DEFAULT now()
+                    )
+                    """,
                     logger: logger
                 )
             }
-            report.applied.append(migration.fileName)
-            report.schemaVersion = migration.version
+            var report: Report?
+            for migration in migrations {
+                let (alreadyApplied, applied) = try await connection.withTransaction(logger: logger) { transaction in
+                    try await transaction.query("SELECT pg_advisory_xact_lock(\(Self.lockKey.0), \(Self.lockKey.1))", logger: logger)
+                    let applied = try await appliedMigrations(transaction)
+                    try check(applied: applied)
+                    guard applied[migration.version] == nil else { return (applied, false) }
+                    logger.info("applying migration", metadata: ["file": "\(migration.fileName)"])
+                    for statement in SQLScript.statements(in: migration.sql) {
+                        try await transaction.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    try await transaction.query(
+                        "INSERT INTO schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(migration.checksum))",
+                        logger: logger
+                    )
+                    return (applied, true)
+                }
+                var current = report ?? Report(applied: [], alreadyApplied: alreadyApplied.count, schemaVersion: alreadyApplied.keys.max() ?? 0)
+                if applied {
+                    current.applied.append(migration.fileName)
+                    current.schemaVersion = max(current.schemaVersion, migration.version)
+                }
+                report = current
+            }
+            if let report { return report }
+            let applied = try await appliedMigrations(connection)
+            try check(applied: applied)
+            return Report(applied: [], alreadyApplied: applied.count, schemaVersion: applied.keys.max() ?? 0)
         }
-        return report
+    }
+
+    /// ``migrate(on:)`` over a connection of `client`'s pool (the migrations hold no session state, so any connection
+    /// of the pool serves).
+    @discardableResult
+    public func migrate(client: PostgresClient) async throws -> Report {
+        try await mappingErrors { try await client.withConnection { try await migrate(on: $0) } }
     }
 
     private func appliedMigrations(_ connection: PostgresConnection) async throws -> [Int: (name: String, checksum: String)] {

@@ -7,7 +7,7 @@ extension Store {
     /// and an audit entry. Throws ``StoreError/videoNotFound(_:deletedAt:)`` for an unknown or already deleted video.
     @discardableResult
     public func delete(_ id: VideoID, actor: String, reason: String = "") async throws -> DeleteOutcome {
-        try await transaction { [self] connection in
+        var outcome = try await transaction { [self] connection in
             try await connection.lockVideo(id, logger: logger)
             let counts = try await connection.query(
                 """
@@ -40,6 +40,8 @@ extension Store {
             try await connection.notifyChange(ChangeEvent(videoID: id, op: .deleted, summaryTypes: []), logger: logger)
             return DeleteOutcome(videoID: id, summariesDeleted: summaries, audioDeleted: audio)
         }
+        outcome.commitPosition = await noteOwnCommit()
+        return outcome
     }
 
     /// When the video was deleted, or nil when it has no tombstone.

@@ -157,6 +157,23 @@ extension Store {
         }
     }
 
+    /// Hands a job back to the queue at once (its worker is stopping): claimable by another worker right away, and the
+    /// interrupted attempt does not count. False when the job is no longer this owner's.
+    @discardableResult
+    public func releaseJob(_ jobID: Int64, owner: String) async throws -> Bool {
+        try await transaction { [self] connection in
+            let rows = try await connection.query(
+                """
+                UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL, not_before = now(),
+                    attempts = greatest(attempts - 1, 0), updated_at = now()
+                WHERE id = \(jobID) AND status = 'running' AND lease_owner = \(owner) RETURNING id
+                """,
+                logger: logger
+            )
+            return try await rows.collect().count == 1
+        }
+    }
+
     public func job(_ jobID: Int64) async throws -> Job? {
         try await read { [self] connection in
             try await Self.decodeJobs(

@@ -26,7 +26,7 @@ extension Store {
         )
         let total: Int
         if let knownTotal { total = knownTotal } else { total = try await reportCount(query) }
-        return try await read { [self] connection in
+        return try await dashboardRead { [self] connection in
             let records = try await fetchReports(pageQuery, summaryTexts: .prefix, on: connection)
             return ReportPage(reports: records, total: total, page: page, size: size)
         }
@@ -36,7 +36,7 @@ extension Store {
     public func reportCount(_ query: ReportQuery) async throws -> Int {
         let filter = try ReportFilterSQL(query)
         let countQuery = PostgresQuery(unsafeSQL: "SELECT count(*) FROM videos v \(filter.whereClause)", binds: filter.binds)
-        return try await read { [self] connection in
+        return try await dashboardRead { [self] connection in
             for try await count in try await connection.query(countQuery, logger: logger).decode(Int.self) { return count }
             return 0
         }
@@ -44,7 +44,7 @@ extension Store {
 
     /// One report with its whole summaries, by any id ``resolve(_:)`` accepts.
     public func report(id: String) async throws -> ReportRecord? {
-        try await read { [self] connection in
+        try await dashboardRead { [self] connection in
             guard let videoID = try await resolve(id, on: connection) else { return nil }
             var binds = PostgresBindings()
             binds.append(videoID.rawValue)
@@ -101,7 +101,7 @@ extension Store {
 
     /// The stored audio bytes between `offset` and `offset + length` (the whole file when `length` is nil).
     public func audioBytes(for id: VideoID, offset: Int = 0, length: Int? = nil) async throws -> [UInt8]? {
-        try await read { [self] connection in
+        try await dashboardRead { [self] connection in
             let rows: PostgresRowSequence
             if let length {
                 rows = try await connection.query(
@@ -276,7 +276,7 @@ extension Store {
 extension Store {
     /// Size, sha256, duration and mime of a video's audio, without its bytes; nil when none is stored.
     public func audioInfo(for id: VideoID) async throws -> AudioInfo? {
-        try await read { [self] connection in
+        try await dashboardRead { [self] connection in
             let rows = try await connection.query(
                 "SELECT size_bytes, sha256, duration_seconds, mime FROM audio WHERE video_id = \(id.rawValue)",
                 logger: logger

@@ -11,7 +11,7 @@ extension Store {
     @discardableResult
     public func commit(_ write: VideoWrite) async throws -> WriteOutcome {
         try validate(write)
-        let outcome = try await transaction { [self] connection in
+        var outcome = try await transaction { [self] connection in
             try await connection.lockVideo(write.videoID, logger: logger)
             let revived = try await checkTombstone(write, on: connection)
             let (created, categorizationWritten) = try await upsertVideo(write, on: connection)
@@ -47,6 +47,7 @@ extension Store {
             )
             return outcome
         }
+        outcome.commitPosition = await noteOwnCommit()
         return outcome
     }
 

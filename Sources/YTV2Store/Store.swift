@@ -12,8 +12,19 @@ import YTV2Core
 /// is a method here. The store is a `Service`: run it (in a `ServiceGroup`, or with ``withRunning(_:)``) for the
 /// lifetime of the process, because it owns the connection pool.
 public final class Store: Sendable, Service {
+    /// The pool's database: `DATABASE_URL`, possibly through a transaction-mode pooler.
     public let configuration: DatabaseConfiguration
+    /// Where sessions go: the change feed's LISTEN (`DATABASE_DIRECT_URL`, else `configuration`).
+    public let sessionConfiguration: DatabaseConfiguration
+    /// Whether `sessionConfiguration` was given apart from the pool's.
+    public let hasDirectSession: Bool
     public let client: PostgresClient
+    /// The dashboard's read replica (`DATABASE_READ_URL`), if any.
+    let replica: ReadReplica?
+    /// The newest change this process knows of (replica reads and caches never answer from before it).
+    let freshness = ReadFreshness()
+    /// What the change feed is doing, for `/health/db` and `/metrics`.
+    let feedHealth = ChangeFeedHealth()
     let logger: Logger
     /// How long a caller waits for a pooled connection before the database counts as unavailable. While it is
     /// known to be unavailable, callers give up after ``unavailableLeaseTimeout`` so requests answer 503 quickly.
@@ -27,22 +38,42 @@ public final class Store: Sendable, Service {
     /// The longest alias `video_aliases` holds (its CHECK in 0001): longer ids are never stored or looked up as aliases.
     public static let maximumAliasLength = 200
 
-    public init(configuration: DatabaseConfiguration, logger: Logger, leaseTimeout: Duration = .seconds(10)) {
-        self.configuration = configuration
-        self.logger = logger
-        self.leaseTimeout = leaseTimeout
-        self.client = PostgresClient(configuration: configuration.clientConfiguration(), backgroundLogger: logger)
+    public convenience init(configuration: DatabaseConfiguration, logger: Logger, leaseTimeout: Duration = .seconds(10)) {
+        self.init(endpoints: DatabaseEndpoints(primary: configuration), logger: logger, leaseTimeout: leaseTimeout)
     }
 
-    /// Runs the pool until cancelled or gracefully shut down.
+    /// - Parameter replicaWait: how long a dashboard read may wait for the read replica to replay the newest change
+    ///   before it reads from the primary.
+    public init(endpoints: DatabaseEndpoints, logger: Logger, leaseTimeout: Duration = .seconds(10), replicaWait: Duration = .seconds(1)) {
+        self.configuration = endpoints.primary
+        self.sessionConfiguration = endpoints.session
+        self.hasDirectSession = endpoints.direct != nil
+        self.logger = logger
+        self.leaseTimeout = leaseTimeout
+        self.client = PostgresClient(configuration: endpoints.primary.clientConfiguration(), backgroundLogger: logger)
+        self.replica = endpoints.readReplica.map { ReadReplica(configuration: $0, maximumWait: replicaWait, logger: logger) }
+    }
+
+    /// Runs the pool (and the read replica's) until cancelled or gracefully shut down.
     public func run() async throws {
-        await client.run()
+        await runPools()
+    }
+
+    private func runPools() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.client.run() }
+            if let replica {
+                group.addTask { await replica.run { [self] in try await currentWALPosition() } }
+            }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     /// Runs the pool for the duration of `body` (CLI commands and tests).
     public func withRunning<T: Sendable>(_ body: @Sendable (Store) async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await self.client.run() }
+            group.addTask { await self.runPools() }
             // Let the pool's run loop start before the first lease (it warns about leases made before it runs).
             for _ in 0..<4 { await Task.yield() }
             defer { group.cancelAll() }
@@ -50,10 +81,60 @@ public final class Store: Sendable, Service {
         }
     }
 
-    /// Applies pending schema migrations.
+    /// Applies pending schema migrations over a session of their own on the direct URL (``sessionConfiguration``).
+    /// They hold no session state (see ``SchemaMigrator/migrate(on:)``), so they are safe through a pooler too.
     @discardableResult
     public func migrate() async throws -> SchemaMigrator.Report {
-        try await SchemaMigrator(logger: logger).migrate(client: client)
+        let migrator = try SchemaMigrator(logger: logger)
+        return try await mappingErrors {
+            let connection = try await PostgresConnection.connect(
+                configuration: try sessionConfiguration.connectionConfiguration(),
+                id: 0,
+                logger: logger
+            )
+            do {
+                let report = try await migrator.migrate(on: connection)
+                try await connection.close()
+                return report
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        }
+    }
+
+    /// Whether sessions to `DATABASE_URL` go through a transaction-mode pooler: two sessions opened one after the
+    /// other (the first still open) get the same server process only when a pooler hands its server connection from one
+    /// client to the next between transactions; a server gives each session its own process.
+    public func isBehindTransactionPooler() async throws -> Bool {
+        try await mappingErrors {
+            let options = try configuration.connectionConfiguration()
+            func pid(_ connection: PostgresConnection) async throws -> Int32? {
+                for try await pid in try await connection.query("SELECT pg_backend_pid()", logger: logger).decode(Int32.self) { return pid }
+                return nil
+            }
+            let first = try await PostgresConnection.connect(configuration: options, id: 0, logger: logger)
+            do {
+                let firstPID = try await pid(first)
+                let second = try await PostgresConnection.connect(configuration: options, id: 1, logger: logger)
+                let secondPID = try? await pid(second)
+                try? await second.close()
+                try? await first.close()
+                return firstPID != nil && firstPID == secondPID
+            } catch {
+                try? await first.close()
+                throw error
+            }
+        }
+    }
+
+    /// The sentence `ytv2 serve` and `ytv2 db migrate` say when `DATABASE_URL` is a transaction-mode pooler and no
+    /// `DATABASE_DIRECT_URL` is set; nil when all is well.
+    public func poolerWarning() async -> String? {
+        guard !hasDirectSession, (try? await isBehindTransactionPooler()) == true else { return nil }
+        return "DATABASE_URL goes through a transaction-mode pooler (two sessions shared one server connection): migrations "
+            + "run there with transaction-scoped locks only, but LISTEN cannot work through it, so the change feed hears "
+            + "nothing and the dashboard keeps no caches; set DATABASE_DIRECT_URL to the server itself (or a session-mode pool)"
     }
 
     /// Applies pending migrations, retrying with backoff while the database is unreachable (it may still be starting).
@@ -83,6 +164,29 @@ public final class Store: Sendable, Service {
 
     func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await withLease(body)
+    }
+
+    /// A read the dashboard answers users with: from the read replica when one is configured and it has replayed every
+    /// change this process knows of (and the reader's own requirement, ``readAfter``), else from the primary.
+    func dashboardRead<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        guard let replica else { return try await read(body) }
+        let known = freshness.snapshot
+        let required = max(known.required, Self.readAfter ?? .zero)
+        var fallback: ReplicaFallback? = known.feedIsLive && known.pending == 0 ? nil : .unknownFreshness
+        if fallback == nil { fallback = await replica.unavailability(for: required) }
+        if fallback == nil {
+            do {
+                let value = try await replica.withLease(body)
+                ReplicaMetrics.reads.increment()
+                return value
+            } catch let error as StoreError {
+                guard case .unavailable = error else { throw error }
+                replica.markDown()
+                fallback = .down
+            }
+        }
+        ReplicaMetrics.fallbacks(fallback ?? .down).increment()
+        return try await read(body)
     }
 
     /// Leases a pooled connection for `body`, watched on two counts. While the server is down the pool would wait for a

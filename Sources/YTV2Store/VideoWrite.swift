@@ -93,6 +93,8 @@ public struct WriteOutcome: Sendable, Equatable {
     public var audioSHA256: String?
     public var categorizationWritten: Bool
     public var revived: Bool
+    /// The primary's WAL position just after the commit: a reader that waits for it (on any replica) sees this write.
+    public var commitPosition: WALPosition? = nil
 
     public var summariesAdded: Int { revisionsAdded.count }
 }
@@ -102,4 +104,6 @@ public struct DeleteOutcome: Sendable, Equatable {
     public var videoID: VideoID
     public var summariesDeleted: Int
     public var audioDeleted: Int
+    /// The primary's WAL position just after the delete committed (see ``WriteOutcome/commitPosition``).
+    public var commitPosition: WALPosition? = nil
 }

@@ -272,7 +272,7 @@ import YTV2TestSupport
                 let head = try await client.execute(uri: route, method: .head) { $0 }
                 #expect(head.status == get.status, "HEAD \(route)")
                 #expect(head.headers[.contentType] == get.headers[.contentType], "HEAD \(route): content type")
-                if get.headers[.contentLength] != nil, route != "/health" {
+                if get.headers[.contentLength] != nil, !route.hasPrefix("/health") {  // health figures change between calls
                     #expect(head.headers[.contentLength] == get.headers[.contentLength], "HEAD \(route): length")
                 }
                 #expect(head.body.readableBytes == 0, "HEAD \(route) sends no body")

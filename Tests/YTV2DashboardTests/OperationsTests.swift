@@ -142,7 +142,7 @@ import YTV2TestSupport
         let root = URL(fileURLWithPath: "/tmp/ytv2-down-\(UUID().uuidString.prefix(8))")
         let cluster = LocalCluster(root: root, durable: true)
         defer {
-            _ = try? cluster.stop(mode: "immediate")
+            cluster.stopImmediately()
             try? FileManager.default.removeItem(at: root)
         }
         let configuration = try await cluster.start(logger: TestPostgres.logger)
@@ -151,7 +151,7 @@ import YTV2TestSupport
         try await app.test(.live) { client in
             try await Harness.seed(store, count: 2)
             #expect(try await client.getJSON("/api/reports", as: ListBody.self).pagination.total == 2)
-            try cluster.stop(mode: "immediate")
+            try await cluster.stop(mode: "immediate")
             // The list above was kept by the response cache: it answers 503 once the change feed has noticed the
             // loss (nothing is served from the cache while the feed is down).
             var down = false

@@ -50,7 +50,7 @@ import Glibc
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-e2e-fault-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer {
-            _ = try? cluster.stop(mode: "immediate")
+            cluster.stopImmediately()
             try? FileManager.default.removeItem(at: root)
             try? FileManager.default.removeItem(at: folder)
         }
@@ -101,7 +101,7 @@ import Glibc
                     // The crash: no shutdown checkpoint, connections cut mid-transaction.
                     load.phase.withLock { $0 = "during" }
                     let down = ContinuousClock.now
-                    _ = try cluster.stop(mode: "immediate")
+                    _ = try await cluster.stop(mode: "immediate")
                     // Longer than the dashboard waits for a connection (10 s): a request that waits out its lease
                     // answers 503, so the outage is visible however the machine schedules the requests.
                     try await Task.sleep(for: .seconds(12))

@@ -14,7 +14,7 @@ import YTV2TestSupport
     static func configuration(_ base: String, speech: Bool = true) -> ProcessorConfiguration {
         var environment = ["YOUTUBE_BASE_URL": base, "LLM_BASE_URL": base + "/v1", "LLM_API_KEY": "test-key", "LLM_MODEL": "fake"]
         if speech { environment["TTS_BASE_URL"] = base + "/v1" }
-        return ProcessorConfiguration(environment: environment)
+        return try! ProcessorConfiguration(environment: environment)
     }
 
     static func worker(_ store: Store, _ base: String, speech: Bool = true) -> Worker {
@@ -216,7 +216,7 @@ import YTV2TestSupport
         try await fakes.run { base in
             try await withTestStore { store in
                 let logger = TestPostgres.logger
-                let configuration = ProcessorConfiguration(environment: [
+                let configuration = try ProcessorConfiguration(environment: [
                     "YOUTUBE_BASE_URL": base, "LLM_BASE_URL": base + "/v1", "PATH": folder.path + ":/usr/bin:/bin",
                 ])
                 let worker = Worker(store: store, pipeline: configuration.pipeline(store: store, logger: logger), concurrency: 1, logger: logger)
@@ -226,7 +226,7 @@ import YTV2TestSupport
                 #expect(report.transcriptChars == "Subtitles from yt-dlp.".count)
 
                 // Without yt-dlp the same video fails with the reason.
-                let without = ProcessorConfiguration(environment: ["YOUTUBE_BASE_URL": base, "LLM_BASE_URL": base + "/v1", "YTDLP": "0"])
+                let without = try ProcessorConfiguration(environment: ["YOUTUBE_BASE_URL": base, "LLM_BASE_URL": base + "/v1", "YTDLP": "0"])
                 let other = Worker(store: store, pipeline: without.pipeline(store: store, logger: logger), concurrency: 1, logger: logger)
                 let failed = try await ProcessorTests.runJob(store, other, ["bullet-points"])
                 #expect(failed.status == .failed)

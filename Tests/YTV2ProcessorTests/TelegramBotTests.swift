@@ -15,7 +15,7 @@ import YTV2TestSupport
             try await telegram.run { telegramBase in
                 try await withTestStore { store in
                     let logger = TestPostgres.logger
-                    let configuration = ProcessorConfiguration(environment: [
+                    let configuration = try ProcessorConfiguration(environment: [
                         "YOUTUBE_BASE_URL": base, "LLM_BASE_URL": base + "/v1", "TTS_BASE_URL": base + "/v1",
                         "DASHBOARD_URL": "https://dash.example",
                     ])

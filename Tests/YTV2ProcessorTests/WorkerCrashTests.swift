@@ -52,7 +52,7 @@ import Glibc
 
                 // Another worker claims the job once the dead worker's lease (3 s) has run out.
                 let logger = TestPostgres.logger
-                let configuration = ProcessorConfiguration(environment: ["YOUTUBE_BASE_URL": base, "LLM_BASE_URL": base + "/v1"])
+                let configuration = try ProcessorConfiguration(environment: ["YOUTUBE_BASE_URL": base, "LLM_BASE_URL": base + "/v1"])
                 let rescuer = Worker(store: store, pipeline: configuration.pipeline(store: store, logger: logger), concurrency: 1, logger: logger)
                 #expect(try await rescuer.runNext(only: job.id) == nil)  // still leased by the dead worker
                 var finished: Job?

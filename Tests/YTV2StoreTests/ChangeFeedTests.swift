@@ -66,3 +66,70 @@ actor EventCollector {
         var description: String { "no matching change-feed event in time; seen: \(seen)" }
     }
 }
+
+/// The same database through PgBouncer in transaction mode: LISTEN is accepted there and never delivers anything.
+@Suite struct PoolerTests {
+    @Test func aFeedThatHearsNothingIsReportedDownAndADirectSessionHearsEverything() async throws {
+        try await withTestStore { store in
+            let bouncer = try await PgBouncer.start(in: store.configuration)
+            defer { bouncer.stop() }
+            let pooled = bouncer.configuration(for: store.configuration)
+            #expect(try await store.isBehindTransactionPooler() == false)
+
+            // Only the pooler's URL: the feed listens through it and its heartbeat never comes back.
+            let deaf = Store(endpoints: DatabaseEndpoints(primary: pooled), logger: TestPostgres.logger)
+            try await deaf.withRunning { deaf in
+                #expect(try await deaf.isBehindTransactionPooler())
+                #expect(await deaf.poolerWarning()?.contains("set DATABASE_DIRECT_URL") == true)
+                let started = ContinuousClock.now
+                let events = EventCollector()
+                let consumer = Task { for await event in deaf.changeFeed() { await events.append(event) } }
+                defer { consumer.cancel() }
+                // Within 10 s the feed says why it is down; it never claims to be connected.
+                while ContinuousClock.now - started < .seconds(10), deaf.changeFeedStatus.problem?.contains("receives nothing") != true {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                let status = deaf.changeFeedStatus
+                #expect(!status.live)
+                #expect(status.problem == "the change feed receives nothing: is DATABASE_URL a transaction pooler? set DATABASE_DIRECT_URL")
+                #expect(ContinuousClock.now - started < .seconds(10))
+                try await deaf.commit(Fixture.write("dQw4w9WgXcQ"))
+                try await Task.sleep(for: .seconds(1))
+                await #expect(throws: EventCollector.FeedTimeout.self) { try await events.waitFor(within: .milliseconds(10)) { _ in true } }
+            }
+
+            // The pooler for statements and a direct session for LISTEN: the feed hears every change made through it.
+            let split = Store(endpoints: DatabaseEndpoints(primary: pooled, direct: store.configuration), logger: TestPostgres.logger)
+            try await split.withRunning { split in
+                let events = EventCollector()
+                let consumer = Task { for await event in split.changeFeed() { await events.append(event) } }
+                defer { consumer.cancel() }
+                try await events.waitFor(within: .seconds(5)) { $0 == .connected }
+                #expect(split.changeFeedStatus.live)
+                try await split.delete(Fixture.id("dQw4w9WgXcQ"), actor: "test")
+                try await events.waitFor(within: .seconds(2)) {
+                    if case .change(let change) = $0 { return change.op == .deleted }
+                    return false
+                }
+            }
+        }
+    }
+
+    @Test func migrationsApplyThroughATransactionPooler() async throws {
+        try await withTestStore(migrated: false) { store in
+            let bouncer = try await PgBouncer.start(in: store.configuration)
+            defer { bouncer.stop() }
+            let pooled = Store(endpoints: DatabaseEndpoints(primary: bouncer.configuration(for: store.configuration)), logger: TestPostgres.logger)
+            try await pooled.withRunning { pooled in
+                // Two at once through the pooler: each file applied exactly once, no session lock needed.
+                let reports = try await withThrowingTaskGroup(of: SchemaMigrator.Report.self) { group in
+                    for _ in 0..<3 { group.addTask { try await pooled.migrate() } }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                let shipped = try SchemaMigrator(logger: TestPostgres.logger).migrations.count
+                #expect(reports.reduce(0) { $0 + $1.applied.count } == shipped)
+                #expect(try await store.scalar("SELECT count(*) FROM schema_migrations") == shipped)
+            }
+        }
+    }
+}

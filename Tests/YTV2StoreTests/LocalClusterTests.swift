@@ -19,19 +19,19 @@ import Glibc
         let folder = try Self.scratch()
         let cluster = LocalCluster(root: folder.appendingPathComponent(".ytv2"), durable: false)
         defer {
-            _ = try? cluster.stop(mode: "immediate")
+            cluster.stopImmediately()
             try? FileManager.default.removeItem(at: folder)
         }
         let first = try await cluster.start(logger: TestPostgres.logger)
-        let status = try cluster.status()
+        let status = try await cluster.status()
         #expect(status.running && status.port == first.port && status.pid != nil)
         let second = try await cluster.start(logger: TestPostgres.logger)
         #expect(second.port == first.port && second.password == first.password)
-        #expect(try cluster.status().pid == status.pid)
+        #expect(try await cluster.status().pid == status.pid)
 
-        #expect(try cluster.stop())
-        #expect(try !cluster.status().running)
-        #expect(try !cluster.stop())
+        #expect(try await cluster.stop())
+        #expect(try await !cluster.status().running)
+        #expect(try await !cluster.stop())
         let third = try await cluster.start(logger: TestPostgres.logger)
         #expect(third.port == first.port)
         let store = Store(configuration: third, logger: TestPostgres.logger)
@@ -47,15 +47,15 @@ import Glibc
         let folder = try Self.scratch()
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder.path)
         let cluster = LocalCluster(root: folder.appendingPathComponent(".ytv2"), durable: false)
+        _ = try await cluster.start(logger: TestPostgres.logger)
+        let status = try await cluster.status()
         defer {
-            _ = try? cluster.stop(mode: "immediate")
-            if let data = try? cluster.status().dataDirectory {
+            cluster.stopImmediately()
+            if let data = status.dataDirectory {
                 try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: data).deletingLastPathComponent().path)
             }
             try? FileManager.default.removeItem(at: folder)
         }
-        _ = try await cluster.start(logger: TestPostgres.logger)
-        let status = try cluster.status()
         #expect(status.running)
         #expect(status.systemUser == LocalCluster.systemUserName)
         #expect(status.dataDirectory?.hasPrefix("/var/lib/ytv2/clusters/") == true)

@@ -120,7 +120,7 @@ enum TestClusterCleanup {
         self.cluster = cluster
         atexit {
             guard let cluster = TestClusterCleanup.cluster else { return }
-            _ = try? cluster.stop(mode: "immediate")
+            cluster.stopImmediately()
             try? FileManager.default.removeItem(at: cluster.root)
         }
     }

@@ -10,7 +10,11 @@ public func buildApplication(
     logger: Logger
 ) -> some ApplicationProtocol {
     let registry = DashboardMetrics.registry
-    let caches = ReadCaches()
+    // Nothing is kept while the change feed does not prove it hears every change (it could miss a delete), nor for a
+    // request that carries a write this process has not heard of yet.
+    let caches = ReadCaches(responseBytes: configuration.responseCacheBytes) {
+        !store.changeFeedStatus.live || Store.readAfter.map { !store.hasSeen($0) } ?? false
+    }
     let broadcaster = ChangeBroadcaster(store: store, heartbeat: configuration.heartbeat, logger: logger) { listening in
         await caches.invalidate(feedIsListening: listening)
     }
@@ -22,6 +26,7 @@ public func buildApplication(
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: APIErrorMiddleware())
     router.add(middleware: PathGuardMiddleware())
+    router.add(middleware: ReadYourWritesMiddleware())
     // Static files come only from the packaged assets folder; anything else under it is a 404.
     router.add(middleware: FileMiddleware(DashboardAssets.directory, searchForIndexHtml: true, logger: logger))
     HealthController(store: store, version: configuration.version, ingestTokenSet: configuration.ingestToken?.isEmpty == false)
@@ -46,6 +51,7 @@ public func buildApplication(
     if configuration.migrateOnStart {
         app.beforeServerStarts {
             try await store.migrate(retryingFor: .seconds(60))
+            if let warning = await store.poolerWarning() { logger.warning("\(warning)") }
         }
     }
     return app

@@ -17,6 +17,8 @@ public struct DashboardConfiguration: Sendable {
     public var onServerRunning: @Sendable (Int) async -> Void
     /// Shadow reads against the legacy copy in phase Shadow; nil serves PostgreSQL in every phase.
     public var shadow: ShadowConfiguration?
+    /// How many bytes of encoded responses the read cache keeps at most (`YTV2_RESPONSE_CACHE_MB`); 0 keeps none.
+    public var responseCacheBytes: Int = 32 * 1024 * 1024
 
     public init(
         host: String = "127.0.0.1",

@@ -6,15 +6,40 @@ import YTV2Store
 /// its own feed; a computation that overlaps an invalidation is not kept, so the cache never holds figures older than
 /// the last change it heard of. While the feed is down nothing is kept: every request computes afresh (and answers 503
 /// when the database is down too).
+///
+/// Bounded twice: by entries, and by a cost per value (bytes, for encoded responses); past either bound the oldest
+/// entries are dropped first.
 actor ChangeInvalidatedCache<Value: Sendable> {
     private var values: [String: Value] = [:]
+    /// Keys in the order they were stored, oldest first (entries dropped since may still be listed).
+    private var order: [String] = []
     private var running: [String: Task<Value, any Error>] = [:]
     private var generation = 0
     /// False between the feed losing its connection and its return.
     private var keeping = true
     private let capacity: Int
+    private let maximumCost: Int
+    private let cost: @Sendable (Value) -> Int
+    private var totalCost = 0
+    /// True when the request at hand must not be answered from the cache (it carries a write this process has not
+    /// heard of yet): its value is computed afresh and not kept.
+    private let bypass: @Sendable () -> Bool
 
-    init(capacity: Int = 512) { self.capacity = capacity }
+    init(
+        capacity: Int = 512,
+        maximumCost: Int = .max,
+        cost: @escaping @Sendable (Value) -> Int = { _ in 0 },
+        bypass: @escaping @Sendable () -> Bool = { false }
+    ) {
+        self.capacity = capacity
+        self.maximumCost = maximumCost
+        self.cost = cost
+        self.bypass = bypass
+    }
+
+    /// What the kept values cost in all (bytes, for encoded responses).
+    var storedCost: Int { totalCost }
+    var count: Int { values.count }
 
     /// The key of a query's filters: paging and sort change neither facets nor totals.
     static func key(_ query: ReportQuery) -> String {
@@ -26,6 +51,7 @@ actor ChangeInvalidatedCache<Value: Sendable> {
     }
 
     func value(for key: String, compute: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        if bypass() { return try await compute() }
         if let value = values[key] { return value }
         if let task = running[key] { return try await task.value }
         let startedAt = generation
@@ -34,10 +60,7 @@ actor ChangeInvalidatedCache<Value: Sendable> {
         do {
             let value = try await task.value
             if running[key] == task { running[key] = nil }
-            if startedAt == generation && keeping {
-                if values.count >= capacity { values.removeAll(keepingCapacity: true) }
-                values[key] = value
-            }
+            if startedAt == generation && keeping { store(value, for: key) }
             return value
         } catch {
             if running[key] == task { running[key] = nil }
@@ -45,10 +68,32 @@ actor ChangeInvalidatedCache<Value: Sendable> {
         }
     }
 
+    private func store(_ value: Value, for key: String) {
+        let valueCost = cost(value)
+        guard valueCost <= maximumCost else { return }
+        if let old = values.updateValue(value, forKey: key) {
+            totalCost -= cost(old)
+        } else {
+            order.append(key)
+        }
+        totalCost += valueCost
+        var dropped = 0
+        while values.count > capacity || totalCost > maximumCost, dropped < order.count {
+            let oldest = order[dropped]
+            dropped += 1
+            if oldest == key { continue }
+            if let removed = values.removeValue(forKey: oldest) { totalCost -= cost(removed) }
+        }
+        if dropped > 0 { order.removeFirst(dropped) }
+        if order.count > 4 * max(values.count, 16) { order = order.filter { values[$0] != nil } }
+    }
+
     /// Drops every value (a change was heard or made).
     func invalidate() {
         generation += 1
         values.removeAll(keepingCapacity: true)
+        order.removeAll(keepingCapacity: true)
+        totalCost = 0
         running.removeAll()
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 /// `GET /api/report-events`: Server-Sent Events from the change feed, one stream per client.
 struct LiveController: Sendable {
@@ -25,7 +26,9 @@ struct LiveController: Sendable {
                 headers: headers,
                 body: ResponseBody { writer in
                     try await writer.write(ByteBuffer(string: ": connected\nretry: 3000\n\n"))
-                    for await message in messages {
+                    // On graceful shutdown the stream ends, so the server can stop; browsers reconnect (to another
+                    // replica behind a load balancer) after `retry`.
+                    for await message in messages.cancelOnGracefulShutdown() {
                         try await writer.write(ByteBuffer(string: Self.frame(message)))
                     }
                     try await writer.finish(nil)

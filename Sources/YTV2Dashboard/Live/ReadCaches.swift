@@ -5,9 +5,19 @@ import YTV2Store
 /// list pages, facets and single reports per request. The dashboard is read far more than it is written; every change
 /// (heard on the feed, or made by this process) drops them all.
 struct ReadCaches: Sendable {
-    let facets = ChangeInvalidatedCache<ReportFacets>()
-    let totals = ChangeInvalidatedCache<Int>()
-    let responses = ChangeInvalidatedCache<ByteBuffer>(capacity: 1_024)
+    let facets: ChangeInvalidatedCache<ReportFacets>
+    let totals: ChangeInvalidatedCache<Int>
+    /// Encoded bodies, bounded by their bytes (`YTV2_RESPONSE_CACHE_MB`).
+    let responses: ChangeInvalidatedCache<ByteBuffer>
+
+    /// - Parameter bypass: whether the request at hand must be answered past the caches: the change feed is not proven
+    ///   to hear every change, or the request carries a write this process has not heard of yet (see
+    ///   ``ReadYourWritesMiddleware``).
+    init(responseBytes: Int, bypass: @escaping @Sendable () -> Bool = { false }) {
+        facets = ChangeInvalidatedCache(bypass: bypass)
+        totals = ChangeInvalidatedCache(bypass: bypass)
+        responses = ChangeInvalidatedCache(capacity: 4_096, maximumCost: responseBytes, cost: { $0.readableBytes }, bypass: bypass)
+    }
 
     /// A change was made by this process: its next read must see it without waiting for the feed.
     func invalidate() async {

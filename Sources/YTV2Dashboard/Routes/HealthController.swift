@@ -25,11 +25,29 @@ struct HealthController: Sendable {
     }
 
     struct DatabaseHealth: ResponseEncodable {
+        struct Feed: Encodable {
+            let status: String
+            /// Why the feed is down: nothing is cached meanwhile (every read goes to the database) and replica reads
+            /// go to the primary.
+            let problem: String?
+            let last_heartbeat: String?
+            let direct_session: Bool
+        }
+
+        struct Replica: Encodable {
+            let status: String
+            let lag_bytes: UInt64
+        }
+
+        /// `healthy`, or `degraded` while the change feed is down or the read replica is skipped (the service still
+        /// answers correctly, from the primary and without caches).
         let status: String
         let database_type: String
         let latency_ms: Double
         let record_count: Int
         let schema_version: Int
+        let change_feed: Feed
+        let read_replica: Replica?
     }
 
     func addRoutes(to router: Router<some RequestContext>) {
@@ -47,12 +65,24 @@ struct HealthController: Sendable {
         router.get("/health/db") { _, _ in
             do {
                 let latency = try await store.ping()
+                let feed = store.changeFeedStatus
+                let replica = store.readReplicaStatus
+                let degraded = !feed.live || replica.map { !$0.reachable || $0.lagging } == true
                 return DatabaseHealth(
-                    status: "healthy",
+                    status: degraded ? "degraded" : "healthy",
                     database_type: "postgresql",
                     latency_ms: (latency * 100).rounded() / 100,
                     record_count: try await store.videoCount(),
-                    schema_version: try await store.schemaVersion()
+                    schema_version: try await store.schemaVersion(),
+                    change_feed: .init(
+                        status: feed.live ? "up" : "down",
+                        problem: feed.problem,
+                        last_heartbeat: feed.lastHeartbeat.map(APIDate.string),
+                        direct_session: store.hasDirectSession
+                    ),
+                    read_replica: replica.map {
+                        .init(status: !$0.reachable ? "down" : $0.lagging ? "lagging" : "up", lag_bytes: $0.lagBytes)
+                    }
                 )
             } catch {
                 throw APIError.unavailable("the database is unreachable")

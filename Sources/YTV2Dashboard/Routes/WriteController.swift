@@ -47,7 +47,7 @@ struct WriteController: Sendable {
         router.post("/ingest/audio") { request, _ in try await ingestAudio(request) }
     }
 
-    func delete(_ request: Request, id: String) async throws -> DeleteResponse {
+    func delete(_ request: Request, id: String) async throws -> Response {
         try Token.requireBearer(adminToken, in: request)
         guard let videoID = try await store.resolve(id) ?? (try? VideoID(apiID: id)) else {
             throw APIError.notFound("no report with id \(id.prefix(64))")
@@ -55,7 +55,8 @@ struct WriteController: Sendable {
         do {
             let outcome = try await store.delete(videoID, actor: "dashboard:admin", reason: "deleted from the dashboard")
             await caches.invalidate()
-            return DeleteResponse(status: "success", deleted: videoID.apiID, summaries: outcome.summariesDeleted, audio: outcome.audioDeleted)
+            let body = DeleteResponse(status: "success", deleted: videoID.apiID, summaries: outcome.summariesDeleted, audio: outcome.audioDeleted)
+            return CommitPosition.remembered(outcome.commitPosition, in: try JSONBody.response(body))
         } catch StoreError.videoNotFound(_, let deletedAt?) {
             throw APIError.notFound("video \(videoID) was already deleted at \(APIDate.string(deletedAt))")
         }
@@ -82,7 +83,7 @@ struct WriteController: Sendable {
         guard let record = try await store.report(id: write.videoID.rawValue) else {
             throw APIError(.internalServerError, code: "internal_error", message: "the report was stored but cannot be read back")
         }
-        return try JSONBody.response(
+        let response = try JSONBody.response(
             IngestResponse(
                 upserted: true,
                 video_id: write.videoID.rawValue,
@@ -92,6 +93,7 @@ struct WriteController: Sendable {
                 warnings: parsed.warnings
             )
         )
+        return CommitPosition.remembered(outcome.commitPosition, in: response)
     }
 
     func ingestAudio(_ request: Request) async throws -> AudioResponse {

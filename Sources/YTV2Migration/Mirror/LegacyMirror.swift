@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import YTV2Core
 import YTV2Legacy
 import YTV2Store
@@ -8,8 +9,9 @@ import YTV2Store
 /// result and every dashboard delete, from any process) and makes the legacy dashboard file hold what PostgreSQL
 /// holds for each changed video, so the legacy dashboard could keep serving. PostgreSQL stays primary: the mirror
 /// only ever reads it, so a mirror failure can never fail or undo a write. Each mirrored write appends a parity
-/// record (checksums of both sides); a failure is recorded and retried until it goes through.
-public struct LegacyMirror: Sendable {
+/// record (checksums of both sides); a failure is recorded and retried until it goes through. A `Service`: on graceful
+/// shutdown the write in hand finishes and nothing new is started.
+public struct LegacyMirror: Sendable, Service {
     public let store: Store
     /// The legacy dashboard file, opened once for the mirror's lifetime.
     let writer: LegacyDashboardWriter
@@ -26,18 +28,19 @@ public struct LegacyMirror: Sendable {
     /// The phases in which the mirror writes.
     public static let mirroringPhases: Set<String> = [MigrationPhase.dualWrite.rawValue, MigrationPhase.shadow.rawValue]
 
-    /// Follows the change feed and retries failures until cancelled.
+    /// Follows the change feed and retries failures until cancelled or shut down gracefully.
     public func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                while !Task.isCancelled {
-                    try await Task.sleep(for: retryInterval)
+                while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: retryInterval) }
+                    if Task.isShuttingDownGracefully { break }
                     try? await retryFailures()
                 }
             }
             group.addTask {
                 var lastSeen = Date()
-                for await event in store.changeFeed() {
+                for await event in store.changeFeed().cancelOnGracefulShutdown() {
                     switch event {
                     case .connected, .disconnected: break
                     case .reconnected:

@@ -11,6 +11,14 @@ public enum JobOutcome: Sendable, Equatable {
     case failed(String)
     /// Worth another attempt later (a network error, a 5xx); what was produced so far is already stored.
     case retry(String, warnings: [String])
+
+    /// Whether the job has ended for good: its result is stored, or it was refused because the video was deleted.
+    public var isFinal: Bool {
+        switch self {
+        case .succeeded, .cancelledDeleted: true
+        case .failed, .retry: false
+        }
+    }
 }
 
 /// URL to stored summary: metadata, transcript, summaries, analysis, speech, then one commit through the store.

@@ -1,11 +1,16 @@
 import Foundation
 import Logging
+import ServiceLifecycle
+import Synchronization
 import YTV2Core
 import YTV2Store
 
 /// Runs queued jobs with bounded concurrency. Each job is held by a lease that the worker renews while it works; a
 /// worker that dies stops renewing, and another worker claims the job once the lease runs out.
-public struct Worker: Sendable {
+///
+/// A `Service`: on graceful shutdown (SIGTERM) it claims nothing more, lets running jobs finish for up to
+/// ``shutdownGrace``, then interrupts the rest and hands them back to the queue, claimable by another worker at once.
+public struct Worker: Sendable, Service {
     public let store: Store
     public let pipeline: ProcessingPipeline
     public let owner: String
@@ -14,6 +19,8 @@ public struct Worker: Sendable {
     public var pollInterval: Duration
     /// Delay before retry number n is `retryBase * 2^(n-1)`, at most 10 minutes.
     public var retryBase: Duration
+    /// How long running jobs may still finish once the worker is asked to stop.
+    public var shutdownGrace: Duration = .seconds(10)
     public let logger: Logger
 
     public init(
@@ -35,15 +42,16 @@ public struct Worker: Sendable {
         self.logger = logger
     }
 
-    /// Claims and runs jobs until cancelled. The worker outlives database outages: a slot that cannot reach the
-    /// queue waits (doubling up to 30 s) and tries again; a job whose result could not be recorded keeps its lease
-    /// until it runs out and is then claimed again, and the store turns the repeated commit into no new revision.
+    /// Claims and runs jobs until cancelled or shut down gracefully. The worker outlives database outages: a slot that
+    /// cannot reach the queue waits (doubling up to 30 s) and tries again; a job whose result could not be recorded
+    /// keeps its lease until it runs out and is then claimed again, and the store turns the repeated commit into no new
+    /// revision.
     public func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<concurrency {
                 group.addTask {
                     var failures = 0
-                    while !Task.isCancelled {
+                    while !Task.isCancelled && !Task.isShuttingDownGracefully {
                         do {
                             let ran = try await runNext()
                             failures = 0
@@ -59,18 +67,61 @@ public struct Worker: Sendable {
                     }
                 }
             }
-            try await group.waitForAll()
+            try await withGracefulShutdownHandler {
+                try await group.waitForAll()
+            } onGracefulShutdown: {
+                logger.notice("stopping: no new jobs; running jobs may finish for \(shutdownGrace)")
+            }
         }
     }
 
     /// Claims one job (any, or only `jobID`) and runs it to its end. Nil when there was nothing to claim.
     @discardableResult
     public func runNext(only jobID: Int64? = nil) async throws -> (Job, JobOutcome)? {
+        guard !Task.isShuttingDownGracefully else { return nil }
         guard let job = try await store.claimJob(owner: owner, lease: lease, only: jobID) else { return nil }
         logger.info("job \(job.id) started", metadata: ["video": "\(job.videoID)", "attempt": "\(job.attempts)"])
-        let outcome = await withLeaseRenewal(job) { await pipeline.run(job) }
+        let (outcome, interrupted) = await withLeaseRenewal(job) { await runInterruptibly(job) }
+        if interrupted, !outcome.isFinal {
+            // Stopped before it ended: the next worker starts it over (a text already stored adds no revision).
+            let released = try await store.releaseJob(job.id, owner: owner)
+            logger.notice("job \(job.id) handed back to the queue: the worker is stopping", metadata: ["released": "\(released)"])
+            return (job, outcome)
+        }
         try await record(job, outcome)
         return (job, outcome)
+    }
+
+    /// Runs the job; once the worker is asked to stop, the job has ``shutdownGrace`` to finish before it is cancelled.
+    /// Returns the outcome and whether the job was interrupted.
+    private func runInterruptibly(_ job: Job) async -> (JobOutcome, Bool) {
+        let pipeline = self.pipeline
+        let work = Task { await pipeline.run(job) }
+        let interruption = Interruption()
+        let grace = shutdownGrace
+        let outcome = await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                await work.value
+            } onCancel: {
+                interruption.interrupt(work)
+            }
+        } onGracefulShutdown: {
+            Task {
+                try? await Task.sleep(for: grace)
+                interruption.interrupt(work)
+            }
+        }
+        return (outcome, interruption.happened)
+    }
+
+    /// Whether a job's task was cancelled because the worker is stopping.
+    private final class Interruption: Sendable {
+        private let flag = Mutex(false)
+        var happened: Bool { flag.withLock { $0 } }
+        func interrupt(_ task: Task<JobOutcome, Never>) {
+            flag.withLock { $0 = true }
+            task.cancel()
+        }
     }
 
     /// Runs `jobID` here (or waits for the worker that holds it) until it ends or goes back to the queue for a retry.
@@ -84,7 +135,7 @@ public struct Worker: Sendable {
     }
 
     /// Runs the job while a side task renews its lease every third of the lease time.
-    private func withLeaseRenewal(_ job: Job, _ body: () async -> JobOutcome) async -> JobOutcome {
+    private func withLeaseRenewal<T>(_ job: Job, _ body: () async -> T) async -> T {
         let (store, owner, lease) = (self.store, self.owner, self.lease)
         let renewal = Task {
             while !Task.isCancelled {

@@ -1,6 +1,7 @@
 import Foundation
 import YTV2Core
 import YTV2Store
+import YTV2Subprocess
 
 /// Speech without any service: `espeak-ng` speaks into a WAV file and `ffmpeg` (or `lame`) encodes it as MP3.
 /// Used when no speech API is configured and the tools are installed (Debian packages espeak-ng, ffmpeg or lame).
@@ -32,15 +33,15 @@ public struct LocalSpeech: SpeechSynthesizer {
             throw .invalidResponse(service: name, problem: "cannot write a temporary file: \(error)")
         }
         let voice = ["fr": "fr", "es": "es", "de": "de"][language ?? "en"] ?? "en"
-        try Self.execute(espeak, ["-v", voice, "-f", input.path, "-w", wav.path], service: "espeak-ng")
+        try await Self.execute(espeak, ["-v", voice, "-f", input.path, "-w", wav.path], service: "espeak-ng")
         if (encoder as NSString).lastPathComponent == "ffmpeg" {
-            try Self.execute(
+            try await Self.execute(
                 encoder,
                 ["-loglevel", "error", "-y", "-i", wav.path, "-codec:a", "libmp3lame", "-q:a", "5", mp3.path],
                 service: "ffmpeg"
             )
         } else {
-            try Self.execute(encoder, ["--quiet", wav.path, mp3.path], service: "lame")
+            try await Self.execute(encoder, ["--quiet", wav.path, mp3.path], service: "lame")
         }
         guard let bytes = try? Array(Data(contentsOf: mp3)), let frames = MP3.frames(bytes) else {
             throw .invalidResponse(service: name, problem: "no MP3 was produced")
@@ -48,21 +49,13 @@ public struct LocalSpeech: SpeechSynthesizer {
         return AudioDraft(bytes: bytes, durationSeconds: frames.durationSeconds)
     }
 
-    static func execute(_ tool: String, _ arguments: [String], service: String) throws(ProcessorError) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
-        process.standardError = errors
-        do { try process.run() } catch { throw .invalidResponse(service: service, problem: "cannot start: \(error)") }
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw .invalidResponse(
-                service: service,
-                problem: "exit \(process.terminationStatus): \(String(decoding: message.prefix(300), as: UTF8.self))"
-            )
+    static func execute(_ tool: String, _ arguments: [String], service: String) async throws(ProcessorError) {
+        do {
+            try await ExternalCommand.run(tool, arguments)
+        } catch let failure as ExternalCommand.Failure {
+            throw .invalidResponse(service: service, problem: "exit \(failure.status): \(failure.output.suffix(300))")
+        } catch {
+            throw .invalidResponse(service: service, problem: "cannot run: \(error)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import YTV2Core
 import YTV2Store
+import YTV2Subprocess
 
 /// `yt-dlp`, when installed: a second way to the metadata and the subtitles when YouTube's pages do not give them
 /// (consent walls, changed page layouts, captions only yt-dlp can reach).
@@ -11,20 +12,35 @@ public struct YTDLP: Sendable {
         path.split(separator: ":").map { "\($0)/yt-dlp" }.first { FileManager.default.isExecutableFile(atPath: $0) }.map(YTDLP.init)
     }
 
-    /// `yt-dlp --dump-json`: the video's metadata as yt-dlp's info dict.
-    func info(_ id: VideoID) throws(ProcessorError) -> LooseValue {
-        let output = try run(["--dump-json", "--skip-download", "--no-warnings", "--no-playlist", id.canonicalURL])
-        guard let value = LooseValue.parse(String(decoding: output, as: UTF8.self)), case .object = value else {
-            throw .invalidResponse(service: "yt-dlp", problem: "--dump-json did not print a JSON object")
+    /// The fields of yt-dlp's info dict (`--dump-json`) that YTV2 reads.
+    struct Info: Decodable {
+        var title: String?
+        var channel: String?
+        var uploader: String?
+        var channel_id: String?
+        var thumbnail: String?
+        var duration: Double?
+        var view_count: Int?
+        /// `YYYYMMDD`.
+        var upload_date: String?
+        var description: String?
+    }
+
+    /// `yt-dlp --dump-json`: the video's metadata.
+    func info(_ id: VideoID) async throws(ProcessorError) -> Info {
+        let output = try await run(["--dump-json", "--skip-download", "--no-warnings", "--no-playlist", id.canonicalURL])
+        do {
+            return try JSONDecoder().decode(Info.self, from: Data(output))
+        } catch {
+            throw .invalidResponse(service: "yt-dlp", problem: "--dump-json did not print its info object: \(error)")
         }
-        return value
     }
 
     /// Subtitles (manual or automatic) as json3 files in a temporary folder, for the first language that has some.
-    func subtitles(_ id: VideoID, languages: [String]) throws(ProcessorError) -> Transcript? {
+    func subtitles(_ id: VideoID, languages: [String]) async throws(ProcessorError) -> Transcript? {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-ytdlp-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        _ = try run([
+        _ = try await run([
             "--skip-download", "--no-warnings", "--no-playlist", "--write-subs", "--write-auto-subs", "--sub-format", "json3/vtt",
             "--sub-langs", languages.map { "\($0).*" }.joined(separator: ","), "-o", folder.path + "/%(id)s.%(ext)s", id.canonicalURL,
         ])
@@ -39,25 +55,14 @@ public struct YTDLP: Sendable {
         return nil
     }
 
-    private func run(_ arguments: [String]) throws(ProcessorError) -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        do { try process.run() } catch { throw .invalidResponse(service: "yt-dlp", problem: "cannot start: \(error)") }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw .invalidResponse(
-                service: "yt-dlp",
-                problem: "exit \(process.terminationStatus): \(String(decoding: message.prefix(300), as: UTF8.self))"
-            )
+    private func run(_ arguments: [String]) async throws(ProcessorError) -> [UInt8] {
+        do {
+            return try await ExternalCommand.run(path, arguments).standardOutput
+        } catch let failure as ExternalCommand.Failure {
+            throw .invalidResponse(service: "yt-dlp", problem: "exit \(failure.status): \(failure.output.suffix(300))")
+        } catch {
+            throw .invalidResponse(service: "yt-dlp", problem: "cannot run: \(error)")
         }
-        return data
     }
 }
 
@@ -68,17 +73,17 @@ public struct MetadataWithFallback: MetadataSource {
 
     public func info(for id: VideoID) async throws(ProcessorError) -> VideoInfo {
         do { return try await primary.info(for: id) } catch {
-            guard !error.isRetryable, let value = try? ytdlp.info(id) else { throw error }
+            guard !error.isRetryable, let info = try? await ytdlp.info(id) else { throw error }
             var metadata = VideoMetadata()
             metadata.contentSource = "youtube"
-            metadata.title = value["title"]?.stringValue
-            metadata.channelName = value["channel"]?.stringValue ?? value["uploader"]?.stringValue
-            metadata.channelID = value["channel_id"]?.stringValue
-            metadata.thumbnailURL = value["thumbnail"]?.stringValue ?? id.defaultThumbnailURL
-            if case .number(let seconds)? = value["duration"] { metadata.durationSeconds = Int(seconds) }
-            if case .number(let views)? = value["view_count"] { metadata.viewCount = Int(views) }
-            metadata.publishedAt = value["upload_date"]?.stringValue.flatMap(Timestamp.parse)
-            return VideoInfo(id: id, metadata: metadata, description: value["description"]?.stringValue, captionTracks: [])
+            metadata.title = info.title
+            metadata.channelName = info.channel ?? info.uploader
+            metadata.channelID = info.channel_id
+            metadata.thumbnailURL = info.thumbnail ?? id.defaultThumbnailURL
+            metadata.durationSeconds = info.duration.map { Int($0.rounded()) }
+            metadata.viewCount = info.view_count
+            metadata.publishedAt = info.upload_date.flatMap(Timestamp.parse)
+            return VideoInfo(id: id, metadata: metadata, description: info.description, captionTracks: [])
         }
     }
 }
@@ -91,7 +96,7 @@ public struct TranscriptWithFallback: TranscriptSource {
 
     public func transcript(for info: VideoInfo) async throws(ProcessorError) -> Transcript {
         do { return try await primary.transcript(for: info) } catch {
-            guard !error.isRetryable, let transcript = try? ytdlp.subtitles(info.id, languages: languages) else { throw error }
+            guard !error.isRetryable, let transcript = try? await ytdlp.subtitles(info.id, languages: languages) else { throw error }
             return transcript
         }
     }

@@ -1,12 +1,15 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import YTV2Core
 import YTV2Store
 
 /// The Telegram bot: long polling, allowed users only, a keyboard of variants for each YouTube link, jobs run through
 /// the queue, progress by editing the message, the dashboard link and the MP3 as results, delete with confirmation.
 /// All state travels in the messages and their callback data (per chat, per message); nothing is global.
-public struct TelegramBot: Sendable {
+/// A `Service`: on graceful shutdown it stops polling and lets the updates in hand finish (their jobs are handed back
+/// to the queue if they cannot).
+public struct TelegramBot: Sendable, Service {
     public let client: TelegramClient
     public let store: Store
     public let worker: Worker
@@ -24,21 +27,26 @@ public struct TelegramBot: Sendable {
         self.logger = logger
     }
 
-    /// Polls until cancelled; each update is handled in its own task, so chats do not wait for each other.
+    /// Polls until cancelled or shut down gracefully; each update is handled in its own task, so chats do not wait for
+    /// each other.
     public func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var offset: Int64 = 0
             var failures = 0
-            while !Task.isCancelled {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 let updates: [TelegramClient.Update]
                 do {
-                    updates = try await client.updates(offset: offset, timeout: pollTimeout)
+                    // A long poll waits up to `pollTimeout` seconds: a stop request ends it at once.
+                    let (client, offset, timeout) = (self.client, offset, pollTimeout)
+                    updates = try await cancelWhenGracefulShutdown { try await client.updates(offset: offset, timeout: timeout) }
                     failures = 0
+                } catch  where Task.isShuttingDownGracefully {
+                    break
                 } catch {
                     failures += 1
                     let delay = min(60, 1 << min(failures, 6))
                     logger.warning("Telegram polling failed (\(error)); retrying in \(delay) s")
-                    try await Task.sleep(for: .seconds(delay))
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(delay)) }
                     continue
                 }
                 for update in updates {
@@ -46,7 +54,8 @@ public struct TelegramBot: Sendable {
                     group.addTask { await handle(update) }
                 }
             }
-            group.cancelAll()
+            // Stopping: the updates in hand finish (or are cancelled when the stop's time runs out).
+            try await group.waitForAll()
         }
     }
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ServiceLifecycle
+import YTV2Core
 import YTV2Migration
 import YTV2Store
 
@@ -25,12 +27,22 @@ enum LoggingBootstrap {
     static let once: Void = LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
 }
 
+/// Where the database is, from the environment; a malformed URL stops the command naming its variable.
+func databaseLocation() throws -> DatabaseLocation {
+    do { return try DatabaseLocation.fromEnvironment() } catch let error as StoreError { throw CLIError(error.description) }
+}
+
+/// A configuration error as the one line the user sees.
+func checked<T>(_ read: () throws(ConfigurationError) -> T) throws -> T {
+    do { return try read() } catch { throw CLIError(error.description) }
+}
+
 /// Connects to the database (starting the private cluster when needed), runs the pool for `body`, and prints
 /// store errors as one clear line with a non-zero exit code.
 func withStore<T: Sendable>(logger: Logger, migrate: Bool = true, _ body: @Sendable (Store) async throws -> T) async throws -> T {
     do {
-        let configuration = try await DatabaseLocation.fromEnvironment().connect(logger: logger)
-        let store = Store(configuration: configuration, logger: logger)
+        let endpoints = try await databaseLocation().connect(logger: logger)
+        let store = Store(endpoints: endpoints, logger: logger)
         return try await store.withRunning { store in
             if migrate { try await store.migrate() }
             // Once the migration is Complete, nothing in this process may write a legacy file.
@@ -40,6 +52,14 @@ func withStore<T: Sendable>(logger: Logger, migrate: Bool = true, _ body: @Senda
     } catch let error as StoreError {
         throw CLIError(error.description)
     }
+}
+
+/// Runs long-lived services until SIGTERM or SIGINT, then stops them gracefully (in reverse order), escalating to
+/// cancellation after `maximumGrace`: hosting platforms kill a process that has not stopped about 30 s after SIGTERM.
+func runUntilStopped(_ services: [any Service], logger: Logger, maximumGrace: Duration) async throws {
+    var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    configuration.maximumGracefulShutdownDuration = maximumGrace
+    try await ServiceGroup(configuration: configuration).run()
 }
 
 /// A failure reported to the user as one line on standard error.

@@ -31,15 +31,15 @@ struct DatabaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             let logger = try global.makeLogger("ytv2.db")
-            let location = try DatabaseLocation.fromEnvironment()
+            let location = try databaseLocation()
             var report: Report
             var configuration: DatabaseConfiguration?
             switch location {
-            case .url(let url):
-                report = Report(mode: "url", location: url.description, running: true, reachable: false)
-                configuration = url
+            case .url(let endpoints):
+                report = Report(mode: "url", location: location.summary, running: true, reachable: false)
+                configuration = endpoints.primary
             case .privateCluster(let cluster):
-                let status = try cluster.status()
+                let status = try await cluster.status()
                 report = Report(
                     mode: "private",
                     location: cluster.root.path,
@@ -104,7 +104,7 @@ struct DatabaseCommand: AsyncParsableCommand {
         func run() async throws {
             let logger = try global.makeLogger("ytv2.db")
             let report = try await withStore(logger: logger, migrate: false) { try await $0.migrate() }
-            print("database ready: \(try DatabaseLocation.fromEnvironment().summary), schema version \(report.schemaVersion)")
+            print("database ready: \(try databaseLocation().summary), schema version \(report.schemaVersion)")
         }
     }
 
@@ -113,11 +113,11 @@ struct DatabaseCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            switch try DatabaseLocation.fromEnvironment() {
+            switch try databaseLocation() {
             case .url:
                 print("DATABASE_URL is set: that server is not managed by ytv2, nothing stopped")
             case .privateCluster(let cluster):
-                print(try cluster.stop() ? "stopped the private cluster in \(cluster.root.path)" : "the private cluster is not running")
+                print(try await cluster.stop() ? "stopped the private cluster in \(cluster.root.path)" : "the private cluster is not running")
             }
         }
     }
@@ -131,14 +131,20 @@ struct DatabaseCommand: AsyncParsableCommand {
             var applied: [String]
             var already_applied: Int
             var schema_version: Int
+            var warning: String?
         }
 
         func run() async throws {
             let logger = try global.makeLogger("ytv2.db")
-            let report = try await withStore(logger: logger, migrate: false) { try await $0.migrate() }
-            if json {
-                return try printJSON(Output(applied: report.applied, already_applied: report.alreadyApplied, schema_version: report.schemaVersion))
+            let (report, warning) = try await withStore(logger: logger, migrate: false) { store in
+                (try await store.migrate(), await store.poolerWarning())
             }
+            if json {
+                return try printJSON(
+                    Output(applied: report.applied, already_applied: report.alreadyApplied, schema_version: report.schemaVersion, warning: warning)
+                )
+            }
+            if let warning { print("warning: \(warning)") }
             if report.applied.isEmpty {
                 print("schema up to date (version \(report.schemaVersion)); nothing to apply")
             } else {
@@ -187,7 +193,7 @@ struct DatabaseCommand: AsyncParsableCommand {
             do {
                 let backup = DatabaseBackup(logger: logger)
                 _ = try backup.verifiedManifest(in: url)
-                let configuration = try await DatabaseLocation.fromEnvironment().connect(logger: logger)
+                let configuration = try await databaseLocation().connect(logger: logger).primary
                 let manifest = try await backup.restore(from: url, into: configuration)
                 let rows = manifest.tables.values.reduce(0) { $0 + $1.rows }
                 print(
@@ -208,7 +214,7 @@ struct DatabaseCommand: AsyncParsableCommand {
         func run() async throws {
             let logger = try global.makeLogger("ytv2.db")
             do {
-                print(try await DatabaseLocation.fromEnvironment().connect(logger: logger).url)
+                print(try await databaseLocation().connect(logger: logger).primary.url)
             } catch let error as StoreError {
                 throw CLIError(error.description)
             }

@@ -160,7 +160,8 @@ extension MigrateCommand {
                 }
                 mirror.retryInterval = .seconds(max(1, retrySeconds))
                 logger.notice("mirroring every change into \(legacy) while the phase is DualWrite or Shadow")
-                try await mirror.run()
+                try await runUntilStopped([mirror], logger: logger, maximumGrace: .seconds(10))
+                logger.notice("mirror stopped")
             }
         }
     }

@@ -42,7 +42,7 @@ struct ProcessCommand: AsyncParsableCommand {
         guard !ids.isEmpty else { throw ValidationError("give at least one YouTube URL or video id") }
         let requests: [VariantRequest]
         do { requests = try variant.map { try VariantRequest($0) } } catch { throw ValidationError("\(error)") }
-        let configuration = ProcessorConfiguration()
+        let configuration = try checked { () throws(ConfigurationError) in try ProcessorConfiguration() }
         if dryRun {
             print("videos \(ids.map(\.rawValue).joined(separator: ", ")): variants \(requests.map(\.description).joined(separator: ", "))")
             for (stage, provider) in configuration.providers { print("  \(stage.padding(toLength: 11, withPad: " ", startingAt: 0)) \(provider)") }
@@ -91,21 +91,32 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @Option(help: "Jobs run at the same time.") var concurrency = 2
     @Option(help: "Seconds a job's lease lasts without renewal (a crashed worker's job is picked up after this).") var leaseSeconds = 60
+    @Option(help: "On SIGTERM, seconds running jobs may still finish before they are handed back to the queue.")
+    var shutdownGraceSeconds = 10
     @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard leaseSeconds >= 3 else { throw ValidationError("--lease-seconds must be at least 3") }
+        guard (0...60).contains(shutdownGraceSeconds) else { throw ValidationError("--shutdown-grace-seconds must be from 0 to 60") }
+    }
 
     func run() async throws {
         let logger = try global.makeLogger("ytv2.worker")
-        let configuration = ProcessorConfiguration()
+        let configuration = try checked { () throws(ConfigurationError) in try ProcessorConfiguration() }
+        let (concurrency, leaseSeconds, grace) = (self.concurrency, self.leaseSeconds, self.shutdownGraceSeconds)
         try await withStore(logger: logger) { store in
-            let worker = Worker(
+            var worker = Worker(
                 store: store,
                 pipeline: configuration.pipeline(store: store, logger: logger),
                 concurrency: concurrency,
-                lease: .seconds(max(3, leaseSeconds)),
+                lease: .seconds(leaseSeconds),
                 logger: logger
             )
+            worker.shutdownGrace = .seconds(grace)
             logger.notice("worker \(worker.owner) running \(worker.concurrency) jobs at a time")
-            try await worker.run()
+            try await runUntilStopped([worker], logger: logger, maximumGrace: .seconds(grace + 5))
+            logger.notice("worker stopped")
         }
     }
 }
@@ -120,7 +131,7 @@ struct BotCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try global.makeLogger("ytv2.bot")
-        let configuration = ProcessorConfiguration()
+        let configuration = try checked { () throws(ConfigurationError) in try ProcessorConfiguration() }
         guard let token = configuration.telegramBotToken, !token.isEmpty else {
             throw CLIError("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token")
         }
@@ -144,7 +155,8 @@ struct BotCommand: AsyncParsableCommand {
                 logger: logger
             )
             logger.notice("Telegram bot running for \(configuration.telegramAllowedUsers.count) user(s)")
-            try await bot.run()
+            try await runUntilStopped([bot], logger: logger, maximumGrace: .seconds(15))
+            logger.notice("Telegram bot stopped")
         }
     }
 }

@@ -13,45 +13,85 @@ extension LegacyControlReader: ControlReads {}
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the dashboard on the shared database (applies pending migrations first)."
+        abstract: "Run the dashboard on the shared database (applies pending migrations first). Stops gracefully on SIGTERM."
     )
 
-    @Option(help: "Address to listen on.") var host: String = ProcessInfo.processInfo.environment["HOST"] ?? "127.0.0.1"
-    @Option(help: "Port to listen on.") var port: Int = Int(ProcessInfo.processInfo.environment["PORT"] ?? "") ?? 10000
+    @Option(help: "Address to listen on (default: HOST, else 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (default: PORT, else 10000).") var port: Int?
     @OptionGroup var global: GlobalOptions
+
+    /// Everything `ytv2 serve` reads from the environment, checked before anything starts: a bad value stops the
+    /// command naming its variable.
+    struct Settings {
+        var location: DatabaseLocation
+        var host: String
+        var port: Int
+        var adminToken: String?
+        var ingestToken: String?
+        var legacyDashboard: String?
+        var shadowSamplePercent: Double
+        var shadowTimeout: Duration
+        var replicaWait: Duration
+        var responseCacheBytes: Int
+
+        init(_ environment: EnvironmentReader, host: String?, port: Int?) throws {
+            location = try databaseLocation()
+            self.host = host ?? environment.string("HOST", default: "127.0.0.1")
+            if let port {
+                guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+                self.port = port
+            } else {
+                self.port = try checked { () throws(ConfigurationError) in try environment.port("PORT", default: 10000, allowZero: true) }
+            }
+            adminToken = environment.string("YTV2_ADMIN_TOKEN")
+            ingestToken = environment.string("YTV2_INGEST_TOKEN")
+            legacyDashboard = environment.string("YTV2_LEGACY_DASHBOARD")
+            (shadowSamplePercent, shadowTimeout, replicaWait, responseCacheBytes) = try checked { () throws(ConfigurationError) in
+                (
+                    try environment.number("YTV2_SHADOW_SAMPLE_PERCENT", default: 100, in: 0...100),
+                    .milliseconds(try environment.integer("YTV2_SHADOW_TIMEOUT_MS", default: 500, in: 1...60_000)),
+                    .milliseconds(try environment.integer("YTV2_REPLICA_WAIT_MS", default: 1_000, in: 0...30_000)),
+                    try environment.integer("YTV2_RESPONSE_CACHE_MB", default: 32, in: 0...4_096) * 1024 * 1024
+                )
+            }
+        }
+    }
 
     func run() async throws {
         let logger = try global.makeLogger("ytv2.serve")
-        let location = try DatabaseLocation.fromEnvironment()
-        let databaseConfiguration: DatabaseConfiguration
+        let settings = try Settings(EnvironmentReader(), host: host, port: port)
+        let endpoints: DatabaseEndpoints
         do {
-            databaseConfiguration = try await location.connect(logger: logger)
+            endpoints = try await settings.location.connect(logger: logger)
         } catch let error as StoreError {
             throw CLIError(error.description)
         }
-        let store = Store(configuration: databaseConfiguration, logger: logger)
-        let environment = ProcessInfo.processInfo.environment
+        let store = Store(endpoints: endpoints, logger: logger, replicaWait: settings.replicaWait)
         var configuration = DashboardConfiguration(
-            host: host,
-            port: port,
-            adminToken: environment["YTV2_ADMIN_TOKEN"],
-            ingestToken: environment["YTV2_INGEST_TOKEN"]
+            host: settings.host,
+            port: settings.port,
+            adminToken: settings.adminToken,
+            ingestToken: settings.ingestToken
         )
-        if let legacy = environment["YTV2_LEGACY_DASHBOARD"], !legacy.isEmpty {
+        configuration.responseCacheBytes = settings.responseCacheBytes
+        if let legacy = settings.legacyDashboard {
             // Phase Shadow serves the read routes from this legacy copy and compares PostgreSQL beside them.
             let control: LegacyControlReader
             do { control = try LegacyControlReader(path: legacy) } catch { throw CLIError("YTV2_LEGACY_DASHBOARD: \(error)") }
             configuration.shadow = ShadowConfiguration(
                 control: control,
-                samplePercent: Double(environment["YTV2_SHADOW_SAMPLE_PERCENT"] ?? "") ?? 100,
-                candidateTimeout: .milliseconds(Int(environment["YTV2_SHADOW_TIMEOUT_MS"] ?? "") ?? 500)
+                samplePercent: settings.shadowSamplePercent,
+                candidateTimeout: settings.shadowTimeout
             )
         }
+        let (host, summary) = (settings.host, settings.location.summary)
         configuration.onServerRunning = { port in
             // Written straight to the descriptor: stdout to a pipe or file is buffered, and this line must show at once.
-            FileHandle.standardOutput.write(Data("ytv2 dashboard on http://\(host):\(port) (database: \(location.summary))\n".utf8))
+            FileHandle.standardOutput.write(Data("ytv2 dashboard on http://\(host):\(port) (database: \(summary))\n".utf8))
         }
         let app = buildApplication(configuration: configuration, store: store, logger: logger)
-        try await app.runService()
+        // SIGTERM: stop accepting, end the live-update streams, let requests in flight finish; within 5 s at most.
+        try await runUntilStopped([app], logger: logger, maximumGrace: .seconds(4))
+        logger.notice("dashboard stopped")
     }
 }

@@ -1,0 +1,105 @@
+import Foundation
+import Subprocess
+
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+/// Runs the helper programs YTV2 needs (initdb, pg_ctl, pg_dump, pg_restore, useradd, yt-dlp, espeak-ng, ffmpeg, lame)
+/// through swift-subprocess: the caller waits without blocking a thread, standard output and standard error are
+/// drained at the same time (a full error pipe never stalls a child), and every descriptor above standard error is
+/// closed in the child, so a server that `pg_ctl start` leaves running holds none of ours.
+public enum ExternalCommand {
+    /// A helper that exited with a status it was not expected to, with the end of what it printed.
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public let command: String
+        public let status: Int32
+        public let output: String
+
+        public init(command: String, status: Int32, output: String) {
+            self.command = command
+            self.status = status
+            self.output = output
+        }
+
+        public var description: String {
+            let tail = output.split(separator: "\n").suffix(8).joined(separator: "\n")
+            return "\(command) exited with status \(status)\(tail.isEmpty ? "" : ":\n\(tail)")"
+        }
+    }
+
+    /// What a helper printed, and how it ended (128 + the signal for a killed one).
+    public struct Result: Sendable {
+        public let status: Int32
+        public let standardOutput: [UInt8]
+        public let standardError: String
+
+        public var output: String { String(decoding: standardOutput, as: UTF8.self) }
+    }
+
+    /// The most a helper's standard output is collected to (yt-dlp's JSON of a long video stays far below).
+    public static let outputLimit = 64 * 1024 * 1024
+
+    /// Runs `executable` with `arguments` to its end, in `/` (a helper run as another user must not fail on our working
+    /// directory), with the current environment plus `environment`. As root with `asUser` set, through `runuser`.
+    /// Throws ``Failure`` for a status outside `allowedStatuses`.
+    @discardableResult
+    public static func run(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        asUser user: String? = nil,
+        input: [UInt8]? = nil,
+        allowedStatuses: Set<Int32> = [0]
+    ) async throws -> Result {
+        var argv = [executable] + arguments
+        if let user { argv = [try locate("runuser"), "-u", user, "--"] + argv }
+        var overrides: [Environment.Key: String?] = [:]
+        for (name, value) in environment { overrides[Environment.Key(stringLiteral: name)] = value }
+        let configuration = Configuration(
+            executable: .path(FilePath(argv[0])),
+            arguments: Arguments(Array(argv.dropFirst())),
+            environment: .inherit.updating(overrides),
+            workingDirectory: FilePath("/")
+        )
+        let name = URL(fileURLWithPath: executable).lastPathComponent
+        let bytes: ExecutionResult<Void, BytesOutput, StringOutput<UTF8>>
+        do {
+            if let input {
+                bytes = try await Subprocess.run(
+                    configuration,
+                    input: .array(input),
+                    output: .bytes(limit: outputLimit),
+                    error: .string(limit: 1 << 20)
+                )
+            } else {
+                bytes = try await Subprocess.run(configuration, output: .bytes(limit: outputLimit), error: .string(limit: 1 << 20))
+            }
+        } catch {
+            throw Failure(command: name, status: -1, output: "\(error)")
+        }
+        let status: Int32 =
+            switch bytes.terminationStatus {
+            case .exited(let code): code
+            case .signaled(let signal): 128 + signal
+            }
+        let finished = Result(status: status, standardOutput: bytes.standardOutput, standardError: bytes.standardError ?? "")
+        guard allowedStatuses.contains(status) else {
+            throw Failure(command: name, status: status, output: finished.output + "\n" + finished.standardError)
+        }
+        return finished
+    }
+
+    /// Finds a program on PATH (and the usual system folders, which a minimal PATH may lack).
+    public static func locate(_ name: String, path: String? = nil) throws -> String {
+        let path = path ?? ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let folders = path.split(separator: ":").map(String.init) + ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+        for folder in folders {
+            let candidate = folder + "/" + name
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw Failure(command: name, status: 127, output: "\(name) was not found on PATH")
+    }
+}
