@@ -5,7 +5,8 @@ public enum SummaryPreview {
     /// About how many characters a preview holds.
     public static let length = 280
     /// How many characters of a summary the preview needs at most: enough for ``length`` visible characters after the
-    /// marks are removed. Readers fetch only this prefix of each text.
+    /// marks are removed. Readers fetch only this prefix of each text: the `preview` column of `summaries`
+    /// (`left(text, 600)`, migration 0006) holds it.
     public static let sourcePrefixLength = 600
 
     public static func make(_ text: some StringProtocol) -> String {

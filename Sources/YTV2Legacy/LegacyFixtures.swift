@@ -37,10 +37,14 @@ public struct LegacyFixtures {
 
     public let rows: Int
     public let seed: UInt64
+    /// Texts shaped like real ones (``RealisticText``: summaries of 0.6 to 6.3 KB, 3.7 KB on average, titles of about
+    /// 44 characters, hundreds of channels) instead of short ones; the rows, quirks and divergence are the same.
+    public let realistic: Bool
 
-    public init(rows: Int, seed: UInt64) {
+    public init(rows: Int, seed: UInt64, realistic: Bool = false) {
         self.rows = rows
         self.seed = seed
+        self.realistic = realistic
     }
 
     public static let dashboardFile = "dashboard.db"
@@ -76,7 +80,7 @@ public struct LegacyFixtures {
                     let id = Self.videoID(&random)
                     let indexed = base.addingTimeInterval(step * Double(index))
                     let quirk = Self.quirk(index)
-                    var row = Self.contentRow(id: id, index: index, indexed: indexed, random: &random)
+                    var row = contentRow(id: id, index: index, indexed: indexed, random: &random)
                     switch quirk {
                     case .idFromURL: row["video_id"] = nil
                     case .caseFromReport:
@@ -112,7 +116,7 @@ public struct LegacyFixtures {
                             expectations.curated[id.rawValue] = (index / 6) % 5 == 4 ? [pairs[0]] : pairs
                         }
                     }
-                    if index % 9 == 4 { row["summary"] = Self.summaryValue(index: index + 1, variant: "comprehensive", random: &random) }
+                    if index % 9 == 4 { row["summary"] = summaryValue(index: index + 1, variant: "comprehensive", random: &random) }
                     // The real world's rows: placeholders where the report knows better, a report's stem as the legacy
                     // id, and videos whose summary never came (no summary row anywhere, no report).
                     let reportSubject = quirk == .regular && index % 10 == 3
@@ -132,7 +136,7 @@ public struct LegacyFixtures {
                     if withoutSummary { expectations.withoutSummary.append(id.rawValue) }
                     try Self.insert(row, into: "content", db: dashboardDB)
                     let legacyKey = row["id"] as! String
-                    let dashboardSummary = Self.summaryValue(index: index, variant: "comprehensive", random: &random)
+                    let dashboardSummary = summaryValue(index: index, variant: "comprehensive", random: &random)
                     if !withoutSummary {
                         try dashboardDB.execute(
                             sql: "INSERT INTO content_summaries (content_id, summary_text, summary_type, created_at) VALUES (?, ?, ?, ?)",
@@ -169,7 +173,7 @@ public struct LegacyFixtures {
                         // The comprehensive NAS text equals the dashboard's for some rows (deduplicated on import).
                         let text =
                             variant == "comprehensive"
-                            ? dashboardSummary : Self.summaryValue(index: index + 7, variant: variant, random: &random)
+                            ? dashboardSummary : summaryValue(index: index + 7, variant: variant, random: &random)
                         if !withoutSummary {
                             try nasDB.execute(
                                 sql: "INSERT INTO content_summaries (content_id, summary_text, summary_type) VALUES (?, ?, ?)",
@@ -212,7 +216,7 @@ public struct LegacyFixtures {
                         deleted
                         ? base.addingTimeInterval(step * Double((index * 7) % max(rows, 1)) + 60)
                         : mark.addingTimeInterval(3_600 * Double(index + 1))
-                    var row = Self.contentRow(id: id, index: rows + index, indexed: indexed, random: &random)
+                    var row = contentRow(id: id, index: rows + index, indexed: indexed, random: &random)
                     for column in ["subcategory", "subcategories_json", "summary", "analysis"] { row[column] = nil }
                     row["indexed_at"] = Self.isoTimestamp(indexed)
                     row["updated_at"] = Self.isoTimestamp(indexed)
@@ -221,7 +225,7 @@ public struct LegacyFixtures {
                     try Self.insert(row, into: "content", db: nasDB)
                     try nasDB.execute(
                         sql: "INSERT INTO content_summaries (content_id, summary_text, summary_type) VALUES (?, ?, ?)",
-                        arguments: [id.legacyID, Self.summaryValue(index: rows + index, variant: "comprehensive", random: &random), "comprehensive"]
+                        arguments: [id.legacyID, summaryValue(index: rows + index, variant: "comprehensive", random: &random), "comprehensive"]
                     )
                     expectations.nasRows += 1
                     if deleted {
@@ -239,7 +243,7 @@ public struct LegacyFixtures {
         for (position, subject) in reportSubjects.enumerated() {
             let (id, index, indexed) = subject
             let shape = [LegacyReportShape.universal, .processor, .v1][position % 3]
-            let json = Self.report(shape: shape, id: id, index: index, indexed: indexed, random: &random)
+            let json = report(shape: shape, id: id, index: index, indexed: indexed, random: &random)
             let name: String
             switch position % 3 {
             case _ where stemSubjects.contains(id.rawValue): name = "\(id.rawValue)_\(Self.compactStamp(indexed)).json"
@@ -280,16 +284,16 @@ public struct LegacyFixtures {
         }
     }
 
-    static func contentRow(id: VideoID, index: Int, indexed: Date, random: inout SplitMix64) -> [String: (any DatabaseValueConvertible)?] {
-        let channel = channels[index % channels.count]
-        let parent = parents[index % parents.count]
+    func contentRow(id: VideoID, index: Int, indexed: Date, random: inout SplitMix64) -> [String: (any DatabaseValueConvertible)?] {
+        let channel = realistic ? RealisticText.channel(index) : Self.channels[index % Self.channels.count]
+        let parent = Self.parents[index % Self.parents.count]
         var row: [String: (any DatabaseValueConvertible)?] = [
             "id": id.legacyID,
-            "title": title(index: index, random: &random),
+            "title": realistic ? RealisticText.title(index: index, seed: seed) : Self.title(index: index, random: &random),
             "canonical_url": "https://www.youtube.com/watch?v=\(id.rawValue)" + (index % 13 == 0 ? "&t=42s" : ""),
             "thumbnail_url": "https://i.ytimg.com/vi/\(id.rawValue)/hqdefault.jpg",
-            "published_at": timestamp(indexed.addingTimeInterval(-86_400 * Double(1 + index % 300)), form: index + 3),
-            "indexed_at": timestamp(indexed, form: index),
+            "published_at": Self.timestamp(indexed.addingTimeInterval(-86_400 * Double(1 + index % 300)), form: index + 3),
+            "indexed_at": Self.timestamp(indexed, form: index),
             "duration_seconds": index % 31 == 0 ? "754" as String : Int(60 + random.next() % 5_400) as Int,
             "word_count": Int(200 + random.next() % 2_000),
             "has_audio": [1, "1", "true", 0, "0", "false", nil][index % 7] as (any DatabaseValueConvertible)?,
@@ -310,8 +314,8 @@ public struct LegacyFixtures {
             "named_entities": index % 4 == 0 ? "['Python', 'PostgreSQL']" : "[]",
             "format_source": "youtube",
             "processing_status": "complete",
-            "created_at": sqliteTimestamp(indexed),
-            "updated_at": index % 5 == 2 ? sqliteTimestamp(indexed.addingTimeInterval(600)) : nil,
+            "created_at": Self.sqliteTimestamp(indexed),
+            "updated_at": index % 5 == 2 ? Self.sqliteTimestamp(indexed.addingTimeInterval(600)) : nil,
             "subcategory": nil,
             "subcategories_json": nil,
             "summary": nil,
@@ -319,7 +323,7 @@ public struct LegacyFixtures {
         ]
         if index % 250 == 17 {
             // A title written by a client that did not speak UTF-8 (Latin-1 bytes), repaired on import with a warning.
-            row["title"] = latin1Marker
+            row["title"] = Self.latin1Marker
         }
         return row
     }
@@ -370,9 +374,10 @@ public struct LegacyFixtures {
         return (json, pairs.sorted())
     }
 
-    static func summaryValue(index: Int, variant: String, random: inout SplitMix64) -> String {
-        let body =
+    func summaryValue(index: Int, variant: String, random: inout SplitMix64) -> String {
+        let short =
             "**Overview:**\n• The video explains idea \(index) with examples 🎬\n• It compares approach \(index % 7) and \(index % 5)\n\nBottom line: worth watching (\(random.next() % 1000))."
+        let body = realistic ? RealisticText.summary(index: index, variant: variant, seed: seed) : short
         switch index % 6 {
         case 1: return "{\"\(variant == "comprehensive" ? "comprehensive" : "summary")\": \(JSONText.string(body))}"
         case 2:
@@ -405,16 +410,16 @@ public struct LegacyFixtures {
         }
     }
 
-    static func report(shape: LegacyReportShape, id: VideoID, index: Int, indexed: Date, random: inout SplitMix64) -> String {
-        let title = JSONText.string(reportTitle(index: index))
+    func report(shape: LegacyReportShape, id: VideoID, index: Int, indexed: Date, random: inout SplitMix64) -> String {
+        let title = JSONText.string(Self.reportTitle(index: index))
         let summary = JSONText.string(summaryValue(index: index * 3 + 5, variant: "comprehensive", random: &random))
-        let processed = isoTimestamp(indexed.addingTimeInterval(30))
-        let parent = parents[index % parents.count]
+        let processed = Self.isoTimestamp(indexed.addingTimeInterval(30))
+        let parent = Self.parents[index % Self.parents.count]
         switch shape {
         case .v1:
             return """
                 {"metadata": {"schema_version": "1.0.0"}, "video": {"url": "https://youtu.be/\(id.rawValue)", "video_id": "\(id.rawValue)",
-                 "title": \(title), "channel": \(JSONText.string(reportChannel(.v1))), "duration": 321, "view_count": 1000, "upload_date": "20240301",
+                 "title": \(title), "channel": \(JSONText.string(Self.reportChannel(.v1))), "duration": 321, "view_count": 1000, "upload_date": "20240301",
                  "tags": ["a"], "thumbnail": "https://i.ytimg.com/vi/\(id.rawValue)/hqdefault.jpg", "language": "en"},
                  "summary": {"content": {"summary": \(summary), "headline": "Headline \(index)", "summary_type": "key_points",
                  "generated_at": "\(processed)"}, "type": "key_points", "analysis": {"category": ["\(parent)"], "complexity_level": "beginner",
@@ -423,19 +428,19 @@ public struct LegacyFixtures {
                 """
         case .processor:
             return """
-                {"url": "https://www.youtube.com/watch?v=\(id.rawValue)", "metadata": {"title": \(title), "uploader": \(JSONText.string(reportChannel(.processor))),
+                {"url": "https://www.youtube.com/watch?v=\(id.rawValue)", "metadata": {"title": \(title), "uploader": \(JSONText.string(Self.reportChannel(.processor))),
                  "upload_date": "20240302", "duration": 222, "view_count": 55, "video_id": "\(id.rawValue)", "tags": []},
                  "transcript": "hello world", "summary": {"summary": \(summary), "headline": "H\(index)", "summary_type": "audio",
                  "generated_at": "\(processed)"}, "analysis": {"category": ["\(parent)"], "complexity_level": "advanced", "key_topics": []},
                  "processed_at": "\(processed)", "processor_info": {"llm_provider": "ollama", "model": "llama"}}
                 """
         case .universal:
-            let sub = taxonomy.subcategories(of: parent)?.last ?? ""
+            let sub = Self.taxonomy.subcategories(of: parent)?.last ?? ""
             return """
                 {"id": "yt:\(id.rawValue)", "content_source": "youtube", "title": \(title), "canonical_url": "https://www.youtube.com/watch?v=\(id.rawValue)",
                  "thumbnail_url": "https://i.ytimg.com/vi/\(id.rawValue)/hqdefault.jpg", "published_at": "2024-03-03T10:00:00Z",
                  "duration_seconds": 333, "word_count": 500, "media": {"has_audio": false, "has_transcript": true, "transcript_chars": 900},
-                 "source_metadata": {"youtube": {"video_id": "\(id.rawValue)", "channel_name": \(JSONText.string(reportChannel(.universal))), "view_count": 77}},
+                 "source_metadata": {"youtube": {"video_id": "\(id.rawValue)", "channel_name": \(JSONText.string(Self.reportChannel(.universal))), "view_count": 77}},
                  "analysis": {"categories": [{"category": "\(parent)", "subcategories": [\(JSONText.string(sub))]}], "category": ["\(parent)"],
                  "schema_version": 2, "language": "en", "key_topics": ["u"], "named_entities": ["E"]},
                  "summary": {"summary": \(summary), "summary_type": "comprehensive", "language": "en", "generated_at": "\(processed)",

@@ -38,15 +38,8 @@ struct ReportFilterSQL {
             clauses.append((hasAudio ? "" : "NOT ") + "EXISTS (SELECT 1 FROM audio a WHERE a.video_id = v.video_id)")
         }
         if let search = query.search, !search.isEmpty {
-            let pattern = bind("%" + Self.escapeLike(search) + "%")
-            // Three lookups the trigram indexes answer, instead of one OR that forces a scan of every video.
-            clauses.append(
-                """
-                v.video_id IN (SELECT t.video_id FROM videos t WHERE t.title ILIKE \(pattern)
-                               UNION SELECT c.video_id FROM videos c WHERE c.channel_name ILIKE \(pattern)
-                               UNION SELECT s.video_id FROM summaries s WHERE s.is_latest AND s.text ILIKE \(pattern))
-                """
-            )
+            // Every word of the search as a word or the start of one, from the GIN index over `search` (migration 0006).
+            clauses.append("v.search @@ ytv2_search_query(\(bind(search)))")
         }
     }
 
@@ -62,15 +55,6 @@ struct ReportFilterSQL {
         bind(try jsonText(value))
     }
 
-    /// `%`, `_` and the escape character itself match literally.
-    static func escapeLike(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            if character == "\\" || character == "%" || character == "_" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return escaped
-    }
 }
 
 /// A containment pattern for `categories @> ...`: a nil field matches anything.

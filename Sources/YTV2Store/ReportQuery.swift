@@ -43,6 +43,20 @@ public enum ReportSort: String, Sendable, CaseIterable {
         case .durationAsc: "v.duration_seconds ASC NULLS LAST, v.video_id ASC"
         }
     }
+
+    /// The exact reverse of ``orderBy`` (every direction and NULLS placement flipped): the same index scanned backward.
+    var reversedOrderBy: String {
+        switch self {
+        case .addedDesc: ReportSort.addedAsc.orderBy
+        case .addedAsc: ReportSort.addedDesc.orderBy
+        case .newest: "v.published_at ASC NULLS FIRST, v.video_id ASC"
+        case .oldest: "v.published_at DESC NULLS FIRST, v.video_id DESC"
+        case .titleAZ: ReportSort.titleZA.orderBy
+        case .titleZA: ReportSort.titleAZ.orderBy
+        case .durationDesc: "v.duration_seconds ASC NULLS FIRST, v.video_id ASC"
+        case .durationAsc: "v.duration_seconds DESC NULLS FIRST, v.video_id DESC"
+        }
+    }
 }
 
 /// A subcategory filter, optionally bound to its parent (`subcategory` + `parentCategory` by position).
@@ -68,7 +82,9 @@ public struct ReportQuery: Sendable, Equatable {
     public var complexities: [String] = []
     public var summaryTypes: [SummaryVariant] = []
     public var hasAudio: Bool?
-    /// Free text over title, channel and latest summary text (a substring match; `%` and `_` are literal).
+    /// Words to find in the title, channel and latest summaries: a video matches when it holds every word of the
+    /// search as a word or the start of one, case-insensitively (`war` finds "War" and "warfare", not "software").
+    /// Punctuation separates words; a search without any word finds nothing.
     public var search: String?
     public var sort: ReportSort = .addedDesc
     /// 1-based.

@@ -192,6 +192,10 @@ extension Store {
             if !videos.isEmpty {
                 result.videosWritten = try await upsertVideos(deleted.isEmpty ? videosJSON : videos.map(\.recordJSON).jsonArray, on: connection)
                 result.revisionsAdded = try await addRevisions(videos, on: connection)
+                try await connection.query(
+                    "UPDATE videos SET search = ytv2_search_document(video_id) WHERE video_id = ANY(\(videos.map(\.id.rawValue))::text[])",
+                    logger: logger
+                )
                 result.audioStored = try await storeAudio(videos, on: connection)
                 let aliases = videos.flatMap { video in
                     video.aliases.filter { $0 != video.id.rawValue }.map { AliasRecord(alias: $0, video_id: video.id.rawValue) }

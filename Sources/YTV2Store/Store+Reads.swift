@@ -8,10 +8,19 @@ extension Store {
     public func reports(_ query: ReportQuery, knownTotal: Int? = nil) async throws -> ReportPage {
         let page = max(1, query.page)
         let size = min(max(1, query.size), ReportQuery.maximumPageSize)
+        let total: Int
+        if let knownTotal { total = knownTotal } else { total = try await reportCount(query) }
+        let start = (page - 1) * size
+        // A page past the end is empty: no need to scan every match to find that out.
+        guard start < total else { return ReportPage(reports: [], total: total, page: page, size: size) }
+        // A page in the second half is read from the end, in the reverse order (the same index, scanned backward), so
+        // no page scans more than half of the matches to reach its first row.
+        let length = min(size, total - start)
+        let fromEnd = start > total / 2
         var paged = try ReportFilterSQL(query)
         let whereClause = paged.whereClause
-        let limit = paged.bind(size)
-        let offset = paged.bind((page - 1) * size)
+        let limit = paged.bind(length)
+        let offset = paged.bind(fromEnd ? total - start - length : start)
         // The page's ids are chosen first, from the sort's index alone (migration 0004); only those rows are then
         // widened with every report column and the audio join, instead of every row up to the offset.
         let pageQuery = PostgresQuery(
@@ -19,13 +28,11 @@ extension Store {
                 \(Self.reportColumns)
                 WHERE v.video_id IN (
                     SELECT v.video_id FROM videos v \(whereClause)
-                    ORDER BY \(query.sort.orderBy) LIMIT \(limit) OFFSET \(offset))
+                    ORDER BY \(fromEnd ? query.sort.reversedOrderBy : query.sort.orderBy) LIMIT \(limit) OFFSET \(offset))
                 ORDER BY \(query.sort.orderBy)
                 """,
             binds: paged.binds
         )
-        let total: Int
-        if let knownTotal { total = knownTotal } else { total = try await reportCount(query) }
         return try await dashboardRead { [self] connection in
             let records = try await fetchReports(pageQuery, summaryTexts: .prefix, on: connection)
             return ReportPage(reports: records, total: total, page: page, size: size)
@@ -205,7 +212,7 @@ extension Store {
         }
         guard !records.isEmpty else { return records }
         let ids = records.map(\.videoID.rawValue)
-        let texts = summaryTexts == .whole ? "text, html" : "left(text, \(SummaryPreview.sourcePrefixLength)), NULL::text"
+        let texts = summaryTexts == .whole ? "text, html" : "preview, NULL::text"
         let summaryRows = try await connection.query(
             PostgresQuery(
                 unsafeSQL: """

@@ -26,6 +26,11 @@ extension Store {
                 audioStored = try await storeAudio(audio, for: write.videoID, on: connection)
             }
             let audioSHA256 = write.audio?.bytes.sha256Hex
+            // The words search finds it by: title, channel and latest summaries, as they are now.
+            try await connection.query(
+                "UPDATE videos SET search = ytv2_search_document(video_id) WHERE video_id = \(write.videoID.rawValue)",
+                logger: logger
+            )
             for alias in write.aliases where alias != write.videoID.rawValue {
                 try await connection.query(
                     "INSERT INTO video_aliases (alias, video_id) VALUES (\(alias), \(write.videoID.rawValue)) ON CONFLICT (alias) DO NOTHING",

@@ -178,14 +178,20 @@ import YTV2TestSupport
         try await withTestStore { store in
             _ = try await Self.seed(store)
             var query = ReportQuery()
+            // Words, not substrings: punctuation separates words, and each word of the search starts a stored word.
             query.search = "100%"
             #expect(try await store.reports(query).total == 10)
-            query.search = "of_1"
-            #expect(try await Self.all(store, query).map(\.videoID.rawValue).sorted() == ["vid00000001", "vid00000010", "vid00000011"])
-            query.search = "%"
+            query.search = "summ 100"
             #expect(try await store.reports(query).total == 10)
-            query.search = "_"
-            #expect(try await store.reports(query).total == 10)
+            query.search = "ummary"
+            #expect(try await store.reports(query).total == 0)
+            query.search = "of_11"
+            #expect(try await Self.all(store, query).map(\.videoID.rawValue).sorted() == ["vid00000011"])
+            // Nothing but punctuation is no word at all: it finds nothing (and is no pattern either).
+            for punctuation in ["%", "_", "%_%", "'"] {
+                query.search = punctuation
+                #expect(try await store.reports(query).total == 0, "\(punctuation)")
+            }
             for hostile in ["'; DROP TABLE videos; --", "\" OR 1=1", "\\", "日本語", String(repeating: "x", count: 10_000), "zebra"] {
                 query.search = hostile
                 query.channels = ["' OR ''='"]

@@ -1,8 +1,21 @@
--- Every request asks for another page and page size of /api/reports (page 1-400, size 10-50: 16,400 combinations,
--- far more than the response cache keeps), so the figures are those of the database path, not of cached responses.
--- The figures line comes from latency.lua (wrk runs from the repository root).
+-- The legacy-style uncached mix: every request asks for another page (1-400) and size (10-50) of /api/reports in one
+-- of seven sorts, and one request in four searches for a word taken from the stored titles (BENCH_WORDS, one per
+-- line). Seeded (BENCH_SEED, default 42, plus the thread's number), so a run repeats exactly. Far more combinations
+-- than the response cache keeps: the figures are those of the database path.
 dofile("bench/api/latency.lua")
-math.randomseed(os.time())
+local words = {}
+for line in io.lines(os.getenv("BENCH_WORDS")) do words[#words + 1] = line end
+local sorts = { "added_desc", "added_asc", "newest", "oldest", "title_az", "title_za", "duration_desc" }
+local threads = 0
+setup = function(thread)
+  thread:set("number", threads)
+  threads = threads + 1
+end
+init = function(args)
+  math.randomseed(tonumber(os.getenv("BENCH_SEED") or "42") + number)
+end
 request = function()
-  return wrk.format("GET", string.format("/api/reports?page=%d&size=%d", math.random(1, 400), math.random(10, 50)))
+  local path = string.format("/api/reports?page=%d&size=%d&sort=%s", math.random(1, 400), math.random(10, 50), sorts[math.random(1, 7)])
+  if math.random(1, 4) == 1 then path = path .. "&q=" .. words[math.random(1, #words)] end
+  return wrk.format("GET", path)
 end

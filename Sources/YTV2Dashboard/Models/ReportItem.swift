@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import YTV2Core
 import YTV2Store
 
@@ -9,7 +10,7 @@ import Glibc
 /// The ITEM shape of the API (docs/api.md), in three forms: the light list item, the full item (every summary text
 /// and its HTML) and the single report (the full item plus `language` and `summary`).
 /// Optional fields are written as `null`, never omitted: the legacy UI reads every key.
-struct ReportItem: Encodable, Sendable {
+struct ReportItem: Sendable {
     enum Form: Sendable {
         /// `/api/reports`: no summary bodies; `summary_preview` instead, and variants without `text`/`html`.
         case light
@@ -20,13 +21,6 @@ struct ReportItem: Encodable, Sendable {
         case single
     }
 
-    /// Sorted keys: the same categories give the same `subcategories_json` text on every request.
-    static let sortedEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-
     let record: ReportRecord
     let form: Form
 
@@ -35,60 +29,212 @@ struct ReportItem: Encodable, Sendable {
         self.form = form
     }
 
-    enum Key: String, CodingKey {
-        case id, video_id, file_stem, title, channel, channel_name, canonical_url, thumbnail_url, published_at, indexed_at
-        case duration_seconds, word_count, content_source, source_label, analysis, subcategories_json, media, media_metadata
-        case original_language, summary_language, audio_language, language
-        case summary_text, summary_html, summary_preview, summary_variant, summary_type, summary_variants, summary
+    /// The item as a JSON body of its own.
+    func json() -> ByteBuffer {
+        var writer = JSONWriter(capacity: form == .light ? 2_048 : 16_384)
+        write(to: &writer)
+        return writer.buffer
     }
 
-    func encode(to encoder: any Encoder) throws {
+    func write(to json: inout JSONWriter) {
         let r = record
-        var c = encoder.container(keyedBy: Key.self)
-        try c.encode(r.videoID.apiID, forKey: .id)
-        try c.encode(r.videoID.rawValue, forKey: .video_id)
-        try c.encode(r.videoID.rawValue, forKey: .file_stem)
-        try c.encode(r.title, forKey: .title)
-        try c.encode(r.channelName, forKey: .channel)
-        try c.encode(r.channelName, forKey: .channel_name)
-        try c.encode(r.videoID.canonicalURL, forKey: .canonical_url)
-        try c.encode(r.thumbnailURL ?? r.videoID.defaultThumbnailURL, forKey: .thumbnail_url)
-        try c.encode(r.publishedAt.map(APIDate.string), forKey: .published_at)
-        try c.encode(APIDate.string(r.indexedAt), forKey: .indexed_at)
-        try c.encode(r.durationSeconds, forKey: .duration_seconds)
-        try c.encode(r.wordCount, forKey: .word_count)
-        try c.encode(r.contentSource, forKey: .content_source)
-        try c.encode(Self.sourceLabel(r.contentSource), forKey: .source_label)
+        json.beginObject()
+        json.key("id")
+        json.string(r.videoID.apiID)
+        json.key("video_id")
+        json.string(r.videoID.rawValue)
+        json.key("file_stem")
+        json.string(r.videoID.rawValue)
+        json.key("title")
+        json.string(r.title)
+        json.key("channel")
+        json.string(r.channelName)
+        json.key("channel_name")
+        json.string(r.channelName)
+        json.key("canonical_url")
+        json.string(r.videoID.canonicalURL)
+        json.key("thumbnail_url")
+        json.string(r.thumbnailURL ?? r.videoID.defaultThumbnailURL)
+        json.key("published_at")
+        json.string(r.publishedAt.map(APIDate.string))
+        json.key("indexed_at")
+        json.string(APIDate.string(r.indexedAt))
+        json.key("duration_seconds")
+        json.integer(r.durationSeconds)
+        json.key("word_count")
+        json.integer(r.wordCount)
+        json.key("content_source")
+        json.string(r.contentSource)
+        json.key("source_label")
+        json.string(Self.sourceLabel(r.contentSource))
         let languages = ItemLanguages(r)
-        try c.encode(languages.original, forKey: .original_language)
-        try c.encode(languages.summary, forKey: .summary_language)
-        try c.encode(languages.audio, forKey: .audio_language)
+        json.key("original_language")
+        json.string(languages.original)
+        json.key("summary_language")
+        json.string(languages.summary)
+        json.key("audio_language")
+        json.string(languages.audio)
         let entries = r.categorization?.entries ?? []
-        try c.encode(Analysis(record: r, entries: entries), forKey: .analysis)
-        try c.encode(String(decoding: try Self.sortedEncoder.encode(["categories": entries]), as: UTF8.self), forKey: .subcategories_json)
-        try c.encode(Media(record: r), forKey: .media)
-        try c.encode(
-            MediaMetadata(video_duration_seconds: r.durationSeconds, mp3_duration_seconds: r.audio?.durationSeconds),
-            forKey: .media_metadata
-        )
+        json.key("analysis")
+        writeAnalysis(entries, to: &json)
+        json.key("subcategories_json")
+        json.string(Self.subcategoriesJSON(entries))
+        json.key("media")
+        json.beginObject()
+        json.key("has_audio")
+        json.bool(r.hasAudio)
+        json.key("audio_url")
+        json.string(r.hasAudio ? Self.audioURL(r.videoID) : nil)
+        json.key("audio_duration_seconds")
+        json.number(r.audio?.durationSeconds)
+        json.key("has_transcript")
+        json.bool(r.hasTranscript)
+        json.key("transcript_chars")
+        json.integer(r.transcriptChars)
+        json.endObject()
+        json.key("media_metadata")
+        json.beginObject()
+        json.key("video_duration_seconds")
+        json.integer(r.durationSeconds)
+        json.key("mp3_duration_seconds")
+        json.number(r.audio?.durationSeconds)
+        json.endObject()
         let preferred = r.preferredSummary
-        try c.encode(preferred?.variant.id, forKey: .summary_variant)
-        try c.encode(preferred?.variant.id, forKey: .summary_type)
+        json.key("summary_variant")
+        json.string(preferred?.variant.id)
+        json.key("summary_type")
+        json.string(preferred?.variant.id)
         switch form {
         case .light:
-            try c.encode(preferred.map { SummaryPreview.make(Self.previewSource($0.text)) }, forKey: .summary_preview)
-            try c.encode(r.summaries.map { Variant(summary: $0, html: nil, record: r) }, forKey: .summary_variants)
+            json.key("summary_preview")
+            json.string(preferred.map { SummaryPreview.make(Self.previewSource($0.text)) })
+            json.key("summary_variants")
+            json.beginArray()
+            for summary in r.summaries { writeVariant(summary, html: nil, to: &json) }
+            json.endArray()
         case .full, .single:
             let html = r.summaries.map(\.renderedHTML)
-            try c.encode(preferred?.text, forKey: .summary_text)
-            try c.encode(html.first, forKey: .summary_html)
-            try c.encode(zip(r.summaries, html).map { Variant(summary: $0, html: $1, record: r) }, forKey: .summary_variants)
+            json.key("summary_text")
+            json.string(preferred?.text)
+            json.key("summary_html")
+            json.string(html.first)
+            json.key("summary_variants")
+            json.beginArray()
+            for (summary, rendered) in zip(r.summaries, html) { writeVariant(summary, html: rendered, to: &json) }
+            json.endArray()
             if form == .single {
-                try c.encode(languages.original, forKey: .language)
-                try c.encode(Summary(text: preferred?.text ?? "", html: html.first ?? "", type: preferred?.variant.id), forKey: .summary)
+                json.key("language")
+                json.string(languages.original)
+                // `content` is the same summary in the form the SQLite-era UI reads.
+                json.key("summary")
+                json.beginObject()
+                json.key("text")
+                json.string(preferred?.text ?? "")
+                json.key("html")
+                json.string(html.first ?? "")
+                json.key("type")
+                json.string(preferred?.variant.id)
+                json.key("content")
+                json.beginObject()
+                json.key("summary")
+                json.string(preferred?.text ?? "")
+                json.key("summary_type")
+                json.string(preferred?.variant.id)
+                json.endObject()
+                json.endObject()
             }
         }
+        json.endObject()
     }
+
+    private func writeAnalysis(_ entries: [CategoryEntry], to json: inout JSONWriter) {
+        let r = record
+        json.beginObject()
+        json.key("category")
+        json.strings(entries.map(\.category))
+        json.key("categories")
+        Self.writeEntries(entries, to: &json)
+        json.key("subcategory")
+        json.string(entries.first?.subcategories.first)
+        json.key("content_type")
+        json.string(r.contentType)
+        json.key("complexity_level")
+        json.string(r.complexityLevel)
+        json.key("language")
+        json.string(r.language)
+        json.key("key_topics")
+        json.strings(r.keyTopics)
+        json.key("named_entities")
+        json.strings(r.namedEntities)
+        // The free keys the processor sent (sentiment, target_audience, ...), as they came.
+        if r.analysisExtra != "{}", let extra = JSONValue.parse(Array(r.analysisExtra.utf8))?.objectValue {
+            for (name, value) in extra.sorted(by: { $0.key < $1.key }) where !Self.analysisColumnKeys.contains(name) {
+                json.key(name)
+                json.value(value)
+            }
+        }
+        json.endObject()
+    }
+
+    private func writeVariant(_ summary: StoredSummary, html: String?, to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("variant")
+        json.string(summary.variant.id)
+        json.key("summary_type")
+        json.string(summary.variant.label)
+        json.key("kind")
+        json.string(summary.variant.kind.rawValue)
+        if let html {
+            json.key("text")
+            json.string(summary.text)
+            json.key("html")
+            json.string(html)
+        }
+        json.key("revision")
+        json.integer(summary.revision)
+        json.key("generated_at")
+        json.string(APIDate.string(summary.generatedAt ?? summary.createdAt))
+        if let language = summary.language {
+            json.key("language")
+            json.string(language)
+        }
+        if summary.variant.kind == .audio, record.hasAudio {
+            json.key("audio_url")
+            json.string(Self.audioURL(record.videoID))
+            if let duration = record.audio?.durationSeconds {
+                json.key("duration")
+                json.number(duration)
+            }
+        }
+        json.endObject()
+    }
+
+    static func writeEntries(_ entries: [CategoryEntry], to json: inout JSONWriter) {
+        json.beginArray()
+        for entry in entries {
+            json.beginObject()
+            json.key("category")
+            json.string(entry.category)
+            json.key("subcategories")
+            json.strings(entry.subcategories)
+            json.endObject()
+        }
+        json.endArray()
+    }
+
+    /// `{"categories":[...]}` with sorted keys: the same categories give the same text on every request.
+    static func subcategoriesJSON(_ entries: [CategoryEntry]) -> String {
+        var json = JSONWriter(capacity: 256)
+        json.beginObject()
+        json.key("categories")
+        writeEntries(entries, to: &json)
+        json.endObject()
+        return String(buffer: json.buffer)
+    }
+
+    static let analysisColumnKeys: Set<String> = [
+        "category", "categories", "subcategory", "content_type", "complexity_level", "language", "key_topics", "named_entities",
+    ]
 
     /// The part of a text a preview is made from: the same prefix whether the read fetched the whole text (a single
     /// report, the legacy copy of shadow reads) or only its start (a list page), so both give the same preview.
@@ -137,118 +283,6 @@ struct ReportItem: Encodable, Sendable {
             guard let language else { return nil }
             let first = language.trimmingASCIIWhitespace.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" }).first
             return first.map(String.init)
-        }
-    }
-
-    struct Analysis: Encodable {
-        let record: ReportRecord
-        let entries: [CategoryEntry]
-
-        struct Key: CodingKey {
-            let stringValue: String
-            init(_ name: String) { stringValue = name }
-            init?(stringValue: String) { self.stringValue = stringValue }
-            var intValue: Int? { nil }
-            init?(intValue: Int) { nil }
-        }
-
-        static let columnKeys: Set<String> = [
-            "category", "categories", "subcategory", "content_type", "complexity_level", "language", "key_topics", "named_entities",
-        ]
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(entries.map(\.category), forKey: Key("category"))
-            try c.encode(entries, forKey: Key("categories"))
-            try c.encode(entries.first?.subcategories.first, forKey: Key("subcategory"))
-            try c.encode(record.contentType, forKey: Key("content_type"))
-            try c.encode(record.complexityLevel, forKey: Key("complexity_level"))
-            try c.encode(record.language, forKey: Key("language"))
-            try c.encode(record.keyTopics, forKey: Key("key_topics"))
-            try c.encode(record.namedEntities, forKey: Key("named_entities"))
-            // The free keys the processor sent (sentiment, target_audience, ...), as they came.
-            if record.analysisExtra != "{}", let extra = JSONValue.parse(Array(record.analysisExtra.utf8))?.objectValue {
-                for (name, value) in extra.sorted(by: { $0.key < $1.key }) where !Self.columnKeys.contains(name) {
-                    try c.encode(value, forKey: Key(name))
-                }
-            }
-        }
-    }
-
-    struct Media: Encodable {
-        let record: ReportRecord
-
-        enum Key: String, CodingKey { case has_audio, audio_url, audio_duration_seconds, has_transcript, transcript_chars }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(record.hasAudio, forKey: .has_audio)
-            try c.encode(record.hasAudio ? ReportItem.audioURL(record.videoID) : nil, forKey: .audio_url)
-            try c.encode(record.audio?.durationSeconds, forKey: .audio_duration_seconds)
-            try c.encode(record.hasTranscript, forKey: .has_transcript)
-            try c.encode(record.transcriptChars, forKey: .transcript_chars)
-        }
-    }
-
-    struct MediaMetadata: Encodable {
-        let video_duration_seconds: Int?
-        let mp3_duration_seconds: Double?
-
-        enum CodingKeys: String, CodingKey { case video_duration_seconds, mp3_duration_seconds }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(video_duration_seconds, forKey: .video_duration_seconds)
-            try c.encode(mp3_duration_seconds, forKey: .mp3_duration_seconds)
-        }
-    }
-
-    /// One latest variant; `html` nil leaves out `text` and `html` (the light list form).
-    struct Variant: Encodable {
-        let summary: StoredSummary
-        let html: String?
-        let record: ReportRecord
-
-        enum Key: String, CodingKey { case variant, summary_type, kind, text, html, revision, generated_at, language, audio_url, duration }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(summary.variant.id, forKey: .variant)
-            try c.encode(summary.variant.label, forKey: .summary_type)
-            try c.encode(summary.variant.kind.rawValue, forKey: .kind)
-            if let html {
-                try c.encode(summary.text, forKey: .text)
-                try c.encode(html, forKey: .html)
-            }
-            try c.encode(summary.revision, forKey: .revision)
-            try c.encode(APIDate.string(summary.generatedAt ?? summary.createdAt), forKey: .generated_at)
-            try c.encodeIfPresent(summary.language, forKey: .language)
-            if summary.variant.kind == .audio, record.hasAudio {
-                try c.encode(ReportItem.audioURL(record.videoID), forKey: .audio_url)
-                try c.encodeIfPresent(record.audio?.durationSeconds, forKey: .duration)
-            }
-        }
-    }
-
-    /// The single report's `summary`: the preferred text, its HTML and type, and `content`, the legacy form of the same.
-    struct Summary: Encodable {
-        let text: String
-        let html: String
-        let type: String?
-
-        enum CodingKeys: String, CodingKey { case text, html, type, content }
-
-        struct Content: Encodable {
-            let summary: String
-            let summary_type: String?
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(text, forKey: .text)
-            try c.encode(html, forKey: .html)
-            try c.encode(type, forKey: .type)
-            try c.encode(Content(summary: text, summary_type: type), forKey: .content)
         }
     }
 }

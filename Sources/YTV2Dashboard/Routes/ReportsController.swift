@@ -12,38 +12,45 @@ struct ReportsController: Sendable {
     let caches: ReadCaches
     let shadow: ShadowReads
 
-    struct ListResponse: ResponseEncodableJSON {
-        struct Pagination: Encodable {
-            let page: Int
-            let size: Int
-            let total: Int
-            let total_count: Int
-            let pages: Int
-            let total_pages: Int
-            let has_next: Bool
-            let has_prev: Bool
+    /// The body of `/api/reports`: the page's light items, the pagination (with the legacy duplicate names) and the
+    /// sort and filters it answers.
+    static func listBody(_ result: ReportPage, sort: ReportSort, filters: [String: [String]]) -> ByteBuffer {
+        var json = JSONWriter(capacity: 1_024 + result.reports.count * 1_800)
+        json.beginObject()
+        json.key("reports")
+        json.beginArray()
+        for record in result.reports { ReportItem(record, form: .light).write(to: &json) }
+        json.endArray()
+        json.key("pagination")
+        json.beginObject()
+        json.key("page")
+        json.integer(result.page)
+        json.key("size")
+        json.integer(result.size)
+        json.key("total")
+        json.integer(result.total)
+        json.key("total_count")
+        json.integer(result.total)
+        json.key("pages")
+        json.integer(result.pages)
+        json.key("total_pages")
+        json.integer(result.pages)
+        json.key("has_next")
+        json.bool(result.hasNext)
+        json.key("has_prev")
+        json.bool(result.hasPrevious)
+        json.endObject()
+        json.key("sort")
+        json.string(sort.rawValue)
+        json.key("filters")
+        json.beginObject()
+        for (name, values) in filters.sorted(by: { $0.key < $1.key }) {
+            json.key(name)
+            json.strings(values)
         }
-
-        let reports: [ReportItem]
-        let pagination: Pagination
-        let sort: String
-        let filters: [String: [String]]
-
-        init(_ result: ReportPage, sort: ReportSort, filters: [String: [String]]) {
-            reports = result.reports.map { ReportItem($0, form: .light) }
-            pagination = .init(
-                page: result.page,
-                size: result.size,
-                total: result.total,
-                total_count: result.total,
-                pages: result.pages,
-                total_pages: result.pages,
-                has_next: result.hasNext,
-                has_prev: result.hasPrevious
-            )
-            self.sort = sort.rawValue
-            self.filters = filters
-        }
+        json.endObject()
+        json.endObject()
+        return json.buffer
     }
 
     func addRoutes(to router: Router<some RequestContext>) {
@@ -72,7 +79,7 @@ struct ReportsController: Sendable {
                 let total = try await caches.totals.value(for: ChangeInvalidatedCache<Int>.key(query)) { try await store.reportCount(query) }
                 return try await store.reports(query, knownTotal: total)
             },
-            encode: { try JSONBody.bytes(ListResponse($0, sort: query.sort, filters: filters)) }
+            encode: { Self.listBody($0, sort: query.sort, filters: filters) }
         )
     }
 
@@ -111,22 +118,25 @@ struct ReportsController: Sendable {
                 route: "/api/reports/{id}",
                 control: { try await $0.report(videoID) },
                 candidate: { [store] in try await store.report(id: videoID.rawValue) },
-                encode: { record in try record.map { try JSONBody.bytes(ReportItem($0, form: .single)) } ?? ByteBuffer(string: "null") }
+                encode: { record in record.map { ReportItem($0, form: .single).json() } ?? ByteBuffer(string: "null") }
             )
             guard compared.value != nil else { throw APIError.notFound("no report with id \(id.prefix(64))") }
             return JSONBody.response(compared.body)
         }
         let body = try await caches.responses.value(for: "report " + id) { [self] in
-            try JSONBody.bytes(ReportItem(try await record(id), form: .single))
+            ReportItem(try await record(id), form: .single).json()
         }
         return JSONBody.response(body)
     }
 
+    /// The report page, kept like the JSON answers until the next change.
     func page(_ id: String) async throws -> Response {
-        let html = ReportHTMLPage.render(try await record(id))
+        let body = try await caches.responses.value(for: "page " + id) { [self] in
+            ByteBuffer(string: ReportHTMLPage.render(try await record(id)))
+        }
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 
     private func record(_ id: String) async throws -> ReportRecord {

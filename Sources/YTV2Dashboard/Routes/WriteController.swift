@@ -22,15 +22,25 @@ struct WriteController: Sendable {
         let audio: Int
     }
 
-    struct IngestResponse: Encodable {
-        let upserted: Bool
-        let video_id: String
-        let summaries_added: Int
-        let item: ReportItem
-        /// Fields of the payload that were not stored, by path (`summary_variants[].html`, `processor_info`, ...).
-        let ignored: [String]
-        /// Repairs made to stored values (NUL characters replaced).
-        let warnings: [String]
+    /// `{"upserted", "video_id", "summaries_added", "item", "ignored", "warnings"}`: the ignored fields of the payload
+    /// by path (`summary_variants[].html`, `processor_info`, ...), and the repairs made to stored values.
+    static func ingestBody(_ outcome: WriteOutcome, record: ReportRecord, parsed: IngestReport.Parsed) -> ByteBuffer {
+        var json = JSONWriter(capacity: 16_384)
+        json.beginObject()
+        json.key("upserted")
+        json.bool(true)
+        json.key("video_id")
+        json.string(outcome.videoID.rawValue)
+        json.key("summaries_added")
+        json.integer(outcome.summariesAdded)
+        json.key("item")
+        ReportItem(record, form: .full).write(to: &json)
+        json.key("ignored")
+        json.strings(parsed.ignored)
+        json.key("warnings")
+        json.strings(parsed.warnings)
+        json.endObject()
+        return json.buffer
     }
 
     struct AudioResponse: ResponseEncodableJSON {
@@ -83,16 +93,7 @@ struct WriteController: Sendable {
         guard let record = try await store.report(id: write.videoID.rawValue) else {
             throw APIError(.internalServerError, code: "internal_error", message: "the report was stored but cannot be read back")
         }
-        let response = try JSONBody.response(
-            IngestResponse(
-                upserted: true,
-                video_id: write.videoID.rawValue,
-                summaries_added: outcome.summariesAdded,
-                item: ReportItem(record, form: .full),
-                ignored: parsed.ignored,
-                warnings: parsed.warnings
-            )
-        )
+        let response = JSONBody.response(Self.ingestBody(outcome, record: record, parsed: parsed))
         return CommitPosition.remembered(outcome.commitPosition, in: response)
     }
 

@@ -75,9 +75,9 @@ extension LegacyControlReader {
         if !query.complexities.isEmpty, !query.complexities.contains(where: { $0 == record.complexityLevel }) { return false }
         if !query.summaryTypes.isEmpty, !record.summaries.contains(where: { query.summaryTypes.contains($0.variant) }) { return false }
         if let hasAudio = query.hasAudio, record.hasAudio != hasAudio { return false }
-        if let search = query.search?.lowercased(), !search.isEmpty {
-            let haystacks = [record.title, record.channelName ?? ""] + record.summaries.map(\.text)
-            if !haystacks.contains(where: { $0.lowercased().contains(search) }) { return false }
+        if let search = query.search, !search.isEmpty {
+            let documents = [record.title, record.channelName ?? ""] + record.summaries.map(\.text)
+            if !SearchWords.matches(search, in: documents) { return false }
         }
         return true
     }
