@@ -11,8 +11,9 @@ public struct CategoryEntry: Hashable, Sendable, Codable {
     }
 }
 
-/// Who decided a video's categorization. A write never replaces categorization of a higher rank.
-public enum CategorizationOrigin: String, Sendable, Codable, CaseIterable, Comparable {
+/// Who decided a video's categorization. They rank processor < legacy dashboard < curated, and a write never replaces
+/// categorization of a higher rank: the database decides that, in `ytv2_categorization_replaces` (migration 0007).
+public enum CategorizationOrigin: String, Sendable, Codable, CaseIterable {
     /// Chosen by the processor's analyzer: replaceable by anything, including a later processor run.
     case processor
     /// Carried over from the legacy dashboard copy, where users curated by hand.
@@ -20,15 +21,6 @@ public enum CategorizationOrigin: String, Sendable, Codable, CaseIterable, Compa
     /// Set by a person through YTV2.
     case curated
 
-    public var rank: Int {
-        switch self {
-        case .processor: 1
-        case .legacyDashboard: 2
-        case .curated: 3
-        }
-    }
-
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
 }
 
 /// A video's categories and where they came from.

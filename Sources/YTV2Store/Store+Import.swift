@@ -308,13 +308,10 @@ extension Store {
                 language = coalesce(excluded.language, v.language),
                 key_topics = CASE WHEN excluded.key_topics <> '[]' THEN excluded.key_topics ELSE v.key_topics END,
                 named_entities = CASE WHEN excluded.named_entities <> '[]' THEN excluded.named_entities ELSE v.named_entities END,
-                categories = CASE WHEN excluded.categorization_origin IS NOT NULL AND (v.categories = '[]'::jsonb
-                        OR array_position(ARRAY['processor', 'legacy_dashboard', 'curated'], excluded.categorization_origin)
-                           >= array_position(ARRAY['processor', 'legacy_dashboard', 'curated'], v.categorization_origin))
+                categories = CASE WHEN ytv2_categorization_replaces(excluded.categorization_origin, v.categories, v.categorization_origin)
                     THEN excluded.categories ELSE v.categories END,
-                categorization_origin = CASE WHEN excluded.categorization_origin IS NOT NULL AND (v.categories = '[]'::jsonb
-                        OR array_position(ARRAY['processor', 'legacy_dashboard', 'curated'], excluded.categorization_origin)
-                           >= array_position(ARRAY['processor', 'legacy_dashboard', 'curated'], v.categorization_origin))
+                categorization_origin = CASE
+                    WHEN ytv2_categorization_replaces(excluded.categorization_origin, v.categories, v.categorization_origin)
                     THEN excluded.categorization_origin ELSE v.categorization_origin END,
                 updated_at = now()
             WHERE (v.title, v.channel_name, v.channel_id, v.thumbnail_url, v.published_at, v.duration_seconds, v.word_count,

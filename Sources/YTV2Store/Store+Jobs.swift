@@ -41,16 +41,7 @@ extension Store {
         guard !variants.isEmpty, variants.count <= 16 else { throw StoreError.invalidInput("a job needs 1 to 16 variants") }
         return try await transaction { [self] connection in
             try await connection.lockVideo(id, logger: logger)
-            if explicit, try await tombstoneDate(id, on: connection) != nil {
-                try await connection.query("DELETE FROM tombstones WHERE video_id = \(id.rawValue)", logger: logger)
-                try await appendAudit(
-                    actor: requestedBy,
-                    action: "video.tombstone_cleared",
-                    subject: id.rawValue,
-                    details: ["reason": "explicit re-request"],
-                    on: connection
-                )
-            }
+            if explicit { try await clearTombstone(id, actor: requestedBy, reason: "explicit re-request", on: connection) }
             let existing = try await connection.query(
                 """
                 SELECT \(unescaped: Self.jobColumns) FROM jobs

@@ -67,8 +67,8 @@ extension Store {
     }
 
     private func validate(_ write: VideoWrite) throws {
-        if let title = write.metadata.title, title.utf8.count > 10_000 {
-            throw StoreError.invalidInput("title is longer than 10,000 bytes")
+        if let title = write.metadata.title, title.utf8.count > VideoWrite.maximumTitleBytes {
+            throw StoreError.invalidInput("title is longer than \(VideoWrite.maximumTitleBytes) bytes")
         }
         for (name, value) in [
             ("duration_seconds", write.metadata.durationSeconds), ("word_count", write.metadata.wordCount),
@@ -87,8 +87,8 @@ extension Store {
             throw StoreError.invalidInput("summary text for \(draft.variant) is empty")
         }
         if let audio = write.audio, audio.bytes.isEmpty { throw StoreError.invalidInput("audio is empty") }
-        for alias in write.aliases where alias.isEmpty || alias.utf8.count > 200 {
-            throw StoreError.invalidInput("alias must be 1 to 200 bytes")
+        for alias in write.aliases where alias.isEmpty || alias.utf8.count > Store.maximumAliasLength {
+            throw StoreError.invalidInput("alias must be 1 to \(Store.maximumAliasLength) bytes")
         }
     }
 
@@ -104,7 +104,9 @@ extension Store {
         return nil
     }
 
-    private func clearTombstone(_ id: VideoID, actor: String, reason: String, on connection: PostgresConnection) async throws -> Bool {
+    /// The one way a tombstone goes: removed, and audited with when and by whom the video had been deleted.
+    @discardableResult
+    func clearTombstone(_ id: VideoID, actor: String, reason: String, on connection: PostgresConnection) async throws -> Bool {
         let rows = try await connection.query(
             "DELETE FROM tombstones WHERE video_id = \(id.rawValue) RETURNING deleted_at, deleted_by",
             logger: logger
@@ -136,7 +138,7 @@ extension Store {
         let origin = write.categorization?.origin.rawValue
         let titleIsPlaceholder = m.title.map(Placeholder.isTitle) ?? false
         let channelIsPlaceholder = m.channelName.map(Placeholder.isChannelName) ?? false
-        // Replace categorization only when the stored one is empty or does not outrank the new origin.
+        // Categorization is replaced only as ytv2_categorization_replaces says (migration 0007): never by a lower origin.
         let rows = try await connection.query(
             """
             INSERT INTO videos AS v (
@@ -178,13 +180,11 @@ extension Store {
                 language = coalesce(\(m.language), v.language),
                 key_topics = coalesce(\(topics)::jsonb, v.key_topics),
                 named_entities = coalesce(\(entities)::jsonb, v.named_entities),
-                categories = CASE WHEN \(categories)::jsonb IS NOT NULL AND (v.categories = '[]'::jsonb
-                        OR array_position(ARRAY['processor', 'legacy_dashboard', 'curated'], \(origin)::text)
-                           >= array_position(ARRAY['processor', 'legacy_dashboard', 'curated'], v.categorization_origin))
+                categories = CASE WHEN \(categories)::jsonb IS NOT NULL
+                        AND ytv2_categorization_replaces(\(origin)::text, v.categories, v.categorization_origin)
                     THEN \(categories)::jsonb ELSE v.categories END,
-                categorization_origin = CASE WHEN \(categories)::jsonb IS NOT NULL AND (v.categories = '[]'::jsonb
-                        OR array_position(ARRAY['processor', 'legacy_dashboard', 'curated'], \(origin)::text)
-                           >= array_position(ARRAY['processor', 'legacy_dashboard', 'curated'], v.categorization_origin))
+                categorization_origin = CASE WHEN \(categories)::jsonb IS NOT NULL
+                        AND ytv2_categorization_replaces(\(origin)::text, v.categories, v.categorization_origin)
                     THEN \(origin)::text ELSE v.categorization_origin END,
                 original_language = coalesce(\(m.originalLanguage), v.original_language),
                 summary_language = coalesce(\(m.summaryLanguage), v.summary_language),

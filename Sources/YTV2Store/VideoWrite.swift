@@ -48,6 +48,9 @@ public struct AudioDraft: Sendable, Equatable {
 
 /// Everything one result writes about one video, committed in a single transaction.
 public struct VideoWrite: Sendable {
+    /// The longest title the store accepts (titles sort by their first 200 characters; see `title_sort`).
+    public static let maximumTitleBytes = 10_000
+
     public var videoID: VideoID
     public var metadata: VideoMetadata
     /// Written only when it outranks (or the video lacks) the stored categorization; see ``CategorizationOrigin``.

@@ -102,11 +102,6 @@ import YTV2Core
         )
     }
 
-    @Test func originsRankCurationHighest() {
-        #expect(CategorizationOrigin.processor < .legacyDashboard)
-        #expect(CategorizationOrigin.legacyDashboard < .curated)
-    }
-
     @Test func taxonomyIsPackaged() {
         let taxonomy = Taxonomy.standard
         #expect(taxonomy.contains(category: "History", subcategory: "Modern History"))

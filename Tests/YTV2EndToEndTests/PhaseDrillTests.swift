@@ -45,11 +45,19 @@ import YTV2TestSupport
             ["migrate", "export-legacy", "--out", folder.appendingPathComponent("late.db").path],
             environment: env
         )
-        #expect(status2 != 0)
+        #expect(status2 == 2, "could not do its work: exit 2")
         #expect(message.contains("refusing to open") && message.contains("the migration is Complete"), "\(message)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("late.db").path))
         let (rollbackStatus, _, rollbackMessage) = try await EndToEnd.run(["migrate", "rollback"], environment: env)
-        #expect(rollbackStatus != 0 && rollbackMessage.contains("Complete cannot be rolled back"))
+        #expect(rollbackStatus == 2 && rollbackMessage.contains("Complete cannot be rolled back"))
+        // A bad configuration value and a misspelt option are told apart from a finding by their exit status.
+        let (badConfiguration, _, badMessage) = try await EndToEnd.run(
+            ["migrate", "status"],
+            environment: env.merging(["DATABASE_URL": "mysql://x"]) { $1 }
+        )
+        #expect(badConfiguration == 2 && badMessage.contains("DATABASE_URL"), "\(badMessage)")
+        let (usage, _, _) = try await EndToEnd.run(["migrate", "status", "--no-such-option"], environment: env)
+        #expect(usage == 64)
         let doctor = try await EndToEnd.cli(["doctor"], environment: env)
         #expect(doctor.contains("ok   no legacy writer") && doctor.contains("migration phase: Complete"))
         EndToEnd.report(

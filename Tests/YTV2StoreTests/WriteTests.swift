@@ -107,6 +107,12 @@ import YTV2TestSupport
             let curated = [CategoryEntry(category: "History", subcategories: ["Biographies"])]
             try await store.commit(Fixture.write("dQw4w9WgXcQ", categories: curated, origin: .curated, actor: "admin"))
             #expect(try await store.report(id: "dQw4w9WgXcQ")?.categorization == Categorization(entries: curated, origin: .curated))
+
+            // ...and nothing below a person replaces it afterwards.
+            for origin in [CategorizationOrigin.legacyDashboard, .processor] {
+                try await store.commit(Fixture.write("dQw4w9WgXcQ", categories: legacy, origin: origin, actor: "late"))
+            }
+            #expect(try await store.report(id: "dQw4w9WgXcQ")?.categorization == Categorization(entries: curated, origin: .curated))
         }
     }
 

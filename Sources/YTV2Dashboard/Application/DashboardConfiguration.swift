@@ -1,4 +1,5 @@
 import Foundation
+import YTV2Core
 
 /// How the dashboard listens and what it reports about itself.
 public struct DashboardConfiguration: Sendable {
@@ -37,8 +38,4 @@ public struct DashboardConfiguration: Sendable {
         self.migrateOnStart = migrateOnStart
         self.onServerRunning = onServerRunning
     }
-}
-
-public enum YTV2Version {
-    public static let current = "0.1.0"
 }

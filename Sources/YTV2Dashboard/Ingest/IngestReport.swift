@@ -7,6 +7,18 @@ import YTV2Store
 /// a video id. Every field is stored or named in ``Parsed/ignored``; invalid fields are all listed in one 400 and
 /// nothing is written.
 enum IngestReport {
+    /// The largest values a report may carry, in bytes of UTF-8.
+    enum Limits {
+        static let text = 10_000
+        static let title = VideoWrite.maximumTitleBytes
+        static let url = 2_000
+        static let shortText = 200
+        static let language = 35
+        static let summary = 1_000_000
+        static let headline = 2_000
+        static let categories = 20
+    }
+
     struct Parsed {
         var write: VideoWrite
         /// Fields received but not stored (unknown keys, HTML the server renders itself, transcript text, ...).
@@ -116,14 +128,14 @@ enum IngestReport {
     /// processor shape under `metadata`).
     static func metadata(_ reader: inout PayloadReader) -> VideoMetadata {
         var m = VideoMetadata()
-        m.title = reader.string("title", "video.title", "metadata.title")
-        m.contentSource = reader.string("content_source", maxBytes: 20)
+        m.title = reader.string("title", "video.title", "metadata.title", maxBytes: Limits.title)
+        m.contentSource = reader.string("content_source", maxBytes: Limits.shortText)
         if let source = m.contentSource, !["youtube", "reddit", "web"].contains(source) {
             reader.problem("content_source must be youtube, reddit or web")
         }
         m.channelName = reader.string("channel_name", "source_metadata.youtube.channel_name", "channel", "video.channel", "metadata.uploader")
-        m.channelID = reader.string("channel_id", "video.channel_id", maxBytes: 200)
-        m.thumbnailURL = reader.string("thumbnail_url", "video.thumbnail", "thumbnail", maxBytes: 2_000)
+        m.channelID = reader.string("channel_id", "video.channel_id", maxBytes: Limits.shortText)
+        m.thumbnailURL = reader.string("thumbnail_url", "video.thumbnail", "thumbnail", maxBytes: Limits.url)
         m.publishedAt = reader.date("published_at", "video.upload_date", "metadata.upload_date", "upload_date")
         m.indexedAt = reader.date("indexed_at", "processed_at")
         m.durationSeconds = reader.integer("duration_seconds", "video.duration", "metadata.duration", "duration")
@@ -139,9 +151,9 @@ enum IngestReport {
             m.hasTranscript = m.hasTranscript ?? !transcript.isEmpty
             m.transcriptChars = m.transcriptChars ?? transcript.count
         }
-        m.originalLanguage = reader.string("original_language", maxBytes: 35)
-        m.summaryLanguage = reader.string("summary_language", maxBytes: 35)
-        m.audioLanguage = reader.string("audio_language", maxBytes: 35)
+        m.originalLanguage = reader.string("original_language", maxBytes: Limits.language)
+        m.summaryLanguage = reader.string("summary_language", maxBytes: Limits.language)
+        m.audioLanguage = reader.string("audio_language", maxBytes: Limits.language)
         return m
     }
 
@@ -159,9 +171,9 @@ enum IngestReport {
         func field(_ key: String) -> String { fields[key] == nil ? key : prefix + key }
         // Columns: the analysis object's values first, then the same keys at the top (the flat legacy row shape).
         var scratch = PayloadReader(root: .object(fields.merging(reader.root.objectValue ?? [:]) { analysisValue, _ in analysisValue }))
-        m.contentType = scratch.string("content_type", maxBytes: 200)
-        m.complexityLevel = scratch.string("complexity_level", "complexity", maxBytes: 200)
-        m.language = scratch.string("language", maxBytes: 35)
+        m.contentType = scratch.string("content_type", maxBytes: Limits.shortText)
+        m.complexityLevel = scratch.string("complexity_level", "complexity", maxBytes: Limits.shortText)
+        m.language = scratch.string("language", maxBytes: Limits.language)
         m.keyTopics = scratch.strings("key_topics")
         m.namedEntities = scratch.strings("named_entities")
         for key in ["content_type", "complexity_level", "complexity", "language", "key_topics", "named_entities"] where scratch.has(key) {
@@ -205,7 +217,7 @@ enum IngestReport {
         if let parents = scratch.strings("category"), !parents.isEmpty {
             reader.take(field("category"))
             var entries = parents.map { CategoryEntry(category: $0) }
-            if let sub = scratch.string("subcategory", maxBytes: 200) {
+            if let sub = scratch.string("subcategory", maxBytes: Limits.shortText) {
                 reader.take(field("subcategory"))
                 entries[0].subcategories = [sub]
             }
@@ -218,8 +230,8 @@ enum IngestReport {
     /// `{"categories": [...]}`, a bare list of `{category|name, subcategories}`, or plain strings.
     static func entries(in value: JSONValue, path: String, reader: inout PayloadReader) -> [CategoryEntry]? {
         let list = value["categories"] ?? value
-        guard let items = list.arrayValue, items.count <= 20 else {
-            reader.problem("\(path) must be a list of at most 20 categories")
+        guard let items = list.arrayValue, items.count <= Limits.categories else {
+            reader.problem("\(path) must be a list of at most \(Limits.categories) categories")
             return nil
         }
         var entries: [CategoryEntry] = []
@@ -257,7 +269,7 @@ enum IngestReport {
                 reader.problem("\(path) names \"\(name.prefix(40))\", which is not a summary variant")
                 return
             }
-            if text.utf8.count > 1_000_000 { reader.problem("\(path) text is longer than 1 MB") }
+            if text.utf8.count > Limits.summary { reader.problem("\(path) text is longer than \(Limits.summary) bytes") }
             let normalized = LegacySummaryText.normalize(text, variant: parsed.0)
             guard !normalized.normalized.isEmpty else { return }
             let kindLanguage = parsed.0.kind == .audio ? metadata.audioLanguage : metadata.summaryLanguage
@@ -273,18 +285,19 @@ enum IngestReport {
             if !drafts.contains(where: { $0.variant == draft.variant && $0.text == draft.text }) { drafts.append(draft) }
         }
 
-        let summaryLanguage = reader.string("summary.language", maxBytes: 35)
+        let summaryLanguage = reader.string("summary.language", maxBytes: Limits.language)
         let generatedAt = reader.date("summary.generated_at", "summary.content.generated_at")
         // The single summary, in the flat payload's or a report shape's spelling.
-        if let text = reader.string("summary_text", maxBytes: 2_000_000) {
-            let name = reader.string("summary_variant", "summary_type", maxBytes: 60) ?? "comprehensive"
+        if let text = reader.string("summary_text", maxBytes: Limits.summary) {
+            let name = reader.string("summary_variant", "summary_type", maxBytes: Limits.shortText) ?? "comprehensive"
             add(name: name, text: text, headline: nil, language: nil, generatedAt: nil, at: "summary_text")
-        } else if reader.value("summary")?.stringValue != nil, let text = reader.string("summary", maxBytes: 2_000_000) {
-            let name = reader.string("summary_variant", "summary_type", maxBytes: 60) ?? "comprehensive"
+        } else if reader.value("summary")?.stringValue != nil, let text = reader.string("summary", maxBytes: Limits.summary) {
+            let name = reader.string("summary_variant", "summary_type", maxBytes: Limits.shortText) ?? "comprehensive"
             add(name: name, text: text, headline: nil, language: nil, generatedAt: nil, at: "summary")
-        } else if let text = reader.string("summary.summary", "summary.content.summary", maxBytes: 2_000_000) {
-            let name = reader.string("summary.summary_type", "summary.content.summary_type", "summary.type", maxBytes: 60) ?? "comprehensive"
-            let headline = reader.string("summary.headline", "summary.content.headline", maxBytes: 2_000)
+        } else if let text = reader.string("summary.summary", "summary.content.summary", maxBytes: Limits.summary) {
+            let name =
+                reader.string("summary.summary_type", "summary.content.summary_type", "summary.type", maxBytes: Limits.shortText) ?? "comprehensive"
+            let headline = reader.string("summary.headline", "summary.content.headline", maxBytes: Limits.headline)
             add(name: name, text: text, headline: headline, language: summaryLanguage, generatedAt: generatedAt, at: "summary")
         }
         // The variants: the flat payload's `summary_variants`, the universal report's `summary.variants`.

@@ -32,7 +32,7 @@ struct PayloadReader {
 
     /// A string at the first present path; a non-string value is a problem. Blank strings count as absent. Another of
     /// the paths holding the same value (`channel` beside `channel_name`) counts as stored too.
-    mutating func string(_ paths: String..., maxBytes: Int = 10_000) -> String? {
+    mutating func string(_ paths: String..., maxBytes: Int = IngestReport.Limits.text) -> String? {
         for (position, path) in paths.enumerated() {
             guard let value = value(path) else { continue }
             take(path)

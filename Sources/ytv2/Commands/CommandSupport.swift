@@ -62,10 +62,26 @@ func runUntilStopped(_ services: [any Service], logger: Logger, maximumGrace: Du
     try await ServiceGroup(configuration: configuration).run()
 }
 
-/// A failure reported to the user as one line on standard error.
+/// A failure reported to the user as one line on standard error, with the exit status that tells a script what
+/// happened (``ExitStatus``).
 struct CLIError: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    let exitCode: Int32
+
+    init(_ description: String, exitCode: Int32 = ExitStatus.couldNotRun) {
+        self.description = description
+        self.exitCode = exitCode
+    }
+}
+
+/// What `ytv2`'s exit status means, the same for every command (README, "Exit status").
+enum ExitStatus {
+    /// A check found something: `migrate verify`, `migrate parity` and `db verify-audit` differences, `doctor` failures,
+    /// a phase gate whose figures fall short, a failed job of `process`.
+    static let differences: Int32 = 1
+    /// The command could not do its work: the database unreachable, a bad configuration value, an unreadable snapshot
+    /// or legacy file; the reason is on standard error.
+    static let couldNotRun: Int32 = 2
 }
 
 /// Pretty, key-sorted JSON for `--json` output.

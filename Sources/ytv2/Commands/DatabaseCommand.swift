@@ -233,7 +233,7 @@ struct DatabaseCommand: AsyncParsableCommand {
             let result = try await withStore(logger: logger) { try await $0.verifyAuditChain() }
             if let broken = result.firstBroken {
                 print("audit log BROKEN at entry \(broken.seq): \(broken.problem) (\(result.entries) entries)")
-                throw ExitCode(1)
+                throw ExitCode(ExitStatus.differences)
             }
             print("audit log intact: \(result.entries) entries, hash chain verified")
         }

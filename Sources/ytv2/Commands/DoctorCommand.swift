@@ -86,7 +86,7 @@ struct DoctorCommand: AsyncParsableCommand {
         } else {
             for check in checks { print("\(check.passed ? "ok  " : "FAIL") \(check.name): \(check.detail)") }
         }
-        if checks.contains(where: { !$0.passed }) { throw ExitCode(1) }
+        if checks.contains(where: { !$0.passed }) { throw ExitCode(ExitStatus.differences) }
     }
 
     static func retiredRouteChecks(_ base: String) async -> [Check] {

@@ -195,7 +195,7 @@ struct MigrateCommand: AsyncParsableCommand {
                 for difference in report.differences { print("  - \(difference)") }
                 print(report.passed ? "verify passed" : "verify FAILED: \(report.differences.count) difference(s)")
             }
-            if !report.passed { throw ExitCode(1) }
+            if !report.passed { throw ExitCode(ExitStatus.differences) }
         }
     }
 }

@@ -135,7 +135,7 @@ extension MigrateCommand {
                         : "NOT verified: \(report.differences.count) difference(s)"
                 )
             }
-            if !report.verified { throw ExitCode(1) }
+            if !report.verified { throw ExitCode(ExitStatus.differences) }
         }
     }
 
@@ -201,12 +201,17 @@ extension MigrateCommand {
                 for difference in report.differences.prefix(200) { print("  - \(difference)") }
                 print(report.differences.isEmpty ? "the legacy file and PostgreSQL agree row by row" : "\(report.differences.count) difference(s)")
             }
-            if !report.differences.isEmpty || !report.unresolvedMirrorFailures.isEmpty { throw ExitCode(1) }
+            if !report.differences.isEmpty || !report.unresolvedMirrorFailures.isEmpty { throw ExitCode(ExitStatus.differences) }
         }
     }
 
+    /// A refused transition as the CLI's error line: a gate whose figures fall short is a finding (exit 1), any other
+    /// refusal means the command could not do what was asked (exit 2).
     static func phaseErrors<T>(_ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch let error as PhaseError { throw CLIError(error.description) }
+        do { return try await body() } catch let error as PhaseError {
+            if case .gateNotMet = error { throw CLIError(error.description, exitCode: ExitStatus.differences) }
+            throw CLIError(error.description)
+        }
     }
 }
 

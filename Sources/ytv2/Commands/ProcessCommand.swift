@@ -79,7 +79,7 @@ struct ProcessCommand: AsyncParsableCommand {
                 if report.status == "queued", !queueOnly { print("  queued for a retry; `ytv2 worker` will finish it") }
             }
         }
-        if reports.contains(where: { $0.status == "failed" || $0.status == "cancelled" }) { throw ExitCode(1) }
+        if reports.contains(where: { $0.status == "failed" || $0.status == "cancelled" }) { throw ExitCode(ExitStatus.differences) }
     }
 }
 
