@@ -2,16 +2,16 @@
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny")
+    .enableUpcomingFeature("ExistentialAny"),
+    // A file uses only what it imports itself, so every product a target uses is declared below.
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(
     name: "YTV2",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "ytv2", targets: ["ytv2"]),
-        .library(name: "YTV2Core", targets: ["YTV2Core"]),
-        .library(name: "YTV2Store", targets: ["YTV2Store"]),
+        .executable(name: "ytv2", targets: ["ytv2"])
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -27,19 +27,27 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         // Value types, normalization, rendering, URL parsing, taxonomy. No I/O.
         .target(
             name: "YTV2Core",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto")
+            ],
             resources: [.copy("Resources/taxonomy.json")],
             swiftSettings: swiftSettings
         ),
         // Helper programs (pg_ctl, pg_dump, yt-dlp, espeak-ng, ...) run through swift-subprocess.
         .target(
             name: "YTV2Subprocess",
-            dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The shared PostgreSQL database: pool, migrations, writes, reads, change feed, audit, local cluster.
@@ -48,12 +56,13 @@ let package = Package(
             dependencies: [
                 "YTV2Core",
                 "YTV2Subprocess",
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
@@ -63,8 +72,8 @@ let package = Package(
             name: "YTV2Legacy",
             dependencies: [
                 "YTV2Core",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -73,8 +82,8 @@ let package = Package(
             name: "YTV2Migration",
             dependencies: [
                 "YTV2Core",
-                "YTV2Store",
                 "YTV2Legacy",
+                "YTV2Store",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -86,9 +95,13 @@ let package = Package(
             dependencies: [
                 "YTV2Core",
                 "YTV2Store",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -104,6 +117,9 @@ let package = Package(
                 "YTV2Subprocess",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Resources/Prompts")],
@@ -113,14 +129,18 @@ let package = Package(
             name: "ytv2",
             dependencies: [
                 "YTV2Core",
-                "YTV2Store",
+                "YTV2Dashboard",
                 "YTV2Legacy",
                 "YTV2Migration",
-                "YTV2Dashboard",
                 "YTV2Processor",
+                "YTV2Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -129,22 +149,29 @@ let package = Package(
         .target(
             name: "YTV2TestSupport",
             dependencies: [
+                "YTV2Core",
                 "YTV2Store",
                 "YTV2Subprocess",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/YTV2TestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "YTV2CoreTests",
-            dependencies: ["YTV2Core"],
+            dependencies: [
+                "YTV2Core"
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "YTV2LegacyTests",
-            dependencies: ["YTV2Legacy"],
+            dependencies: [
+                "YTV2Core",
+                "YTV2Legacy",
+                "YTV2TestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -167,7 +194,10 @@ let package = Package(
                 "YTV2Store",
                 "YTV2TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
@@ -177,8 +207,12 @@ let package = Package(
             name: "YTV2Fakes",
             dependencies: [
                 "YTV2Core",
+                "YTV2TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/YTV2Fakes",
             swiftSettings: swiftSettings
@@ -204,19 +238,29 @@ let package = Package(
                 "YTV2Legacy",
                 "YTV2Store",
                 "YTV2TestSupport",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "YTV2DashboardTests",
             dependencies: [
+                "YTV2Core",
                 "YTV2Dashboard",
                 "YTV2Store",
                 "YTV2TestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

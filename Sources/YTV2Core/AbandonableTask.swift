@@ -4,7 +4,7 @@ import Synchronization
 /// the other one is then cancelled and left behind. Unlike a task group, which waits for every child, the caller never
 /// waits for work that may never finish (a statement on a connection that closed under it, a shadow read past its
 /// time limit). Cancelling the caller ends the call with `CancellationError` at once.
-public func withAbandonableTask<T: Sendable>(
+package func withAbandonableTask<T: Sendable>(
     _ work: @escaping @Sendable () async throws -> T,
     watchdog: @escaping @Sendable () async throws -> T
 ) async throws -> T {

@@ -1,11 +1,11 @@
 import Foundation
 
 /// One parent category with the subcategories chosen under it.
-public struct CategoryEntry: Hashable, Sendable, Codable {
-    public var category: String
-    public var subcategories: [String]
+package struct CategoryEntry: Hashable, Sendable, Codable {
+    package var category: String
+    package var subcategories: [String]
 
-    public init(category: String, subcategories: [String] = []) {
+    package init(category: String, subcategories: [String] = []) {
         self.category = category
         self.subcategories = subcategories
     }
@@ -13,7 +13,7 @@ public struct CategoryEntry: Hashable, Sendable, Codable {
 
 /// Who decided a video's categorization. They rank processor < legacy dashboard < curated, and a write never replaces
 /// categorization of a higher rank: the database decides that, in `ytv2_categorization_replaces` (migration 0007).
-public enum CategorizationOrigin: String, Sendable, Codable, CaseIterable {
+package enum CategorizationOrigin: String, Sendable, Codable, CaseIterable {
     /// Chosen by the processor's analyzer: replaceable by anything, including a later processor run.
     case processor
     /// Carried over from the legacy dashboard copy, where users curated by hand.
@@ -24,24 +24,24 @@ public enum CategorizationOrigin: String, Sendable, Codable, CaseIterable {
 }
 
 /// A video's categories and where they came from.
-public struct Categorization: Hashable, Sendable, Codable {
-    public var entries: [CategoryEntry]
-    public var origin: CategorizationOrigin
+package struct Categorization: Hashable, Sendable, Codable {
+    package var entries: [CategoryEntry]
+    package var origin: CategorizationOrigin
 
-    public init(entries: [CategoryEntry], origin: CategorizationOrigin) {
+    package init(entries: [CategoryEntry], origin: CategorizationOrigin) {
         self.entries = entries
         self.origin = origin
     }
 
     /// docs/legacy.md, "Categorized": at least one entry with a non-empty category and a non-empty subcategory name.
-    public var isCategorized: Bool {
+    package var isCategorized: Bool {
         entries.contains { entry in
             !entry.category.isEmpty && entry.subcategories.contains { !$0.isEmpty }
         }
     }
 
     /// The (category, subcategory) pairs, the unit the migration checks survive.
-    public var pairs: Set<CategoryPair> {
+    package var pairs: Set<CategoryPair> {
         var result = Set<CategoryPair>()
         for entry in entries where !entry.category.isEmpty {
             for sub in entry.subcategories where !sub.isEmpty {
@@ -51,11 +51,11 @@ public struct Categorization: Hashable, Sendable, Codable {
         return result
     }
 
-    public var parentNames: [String] { entries.map(\.category).filter { !$0.isEmpty } }
+    package var parentNames: [String] { entries.map(\.category).filter { !$0.isEmpty } }
 
     /// One entry per parent (first position kept, subcategories merged in order, duplicates and empty names dropped).
     /// The store saves only this form, so every (video, category) and (video, category, subcategory) is counted once.
-    public var normalized: Categorization {
+    package var normalized: Categorization {
         var merged: [CategoryEntry] = []
         for entry in entries {
             let name = entry.category.trimmingASCIIWhitespace
@@ -73,16 +73,16 @@ public struct Categorization: Hashable, Sendable, Codable {
     }
 }
 
-public struct CategoryPair: Hashable, Sendable, Codable, Comparable {
-    public var category: String
-    public var subcategory: String
+package struct CategoryPair: Hashable, Sendable, Codable, Comparable {
+    package var category: String
+    package var subcategory: String
 
-    public init(category: String, subcategory: String) {
+    package init(category: String, subcategory: String) {
         self.category = category
         self.subcategory = subcategory
     }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool {
+    package static func < (lhs: Self, rhs: Self) -> Bool {
         (lhs.category, lhs.subcategory) < (rhs.category, rhs.subcategory)
     }
 }

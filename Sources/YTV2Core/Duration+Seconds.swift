@@ -1,4 +1,4 @@
 extension Duration {
     /// The duration in seconds, fractions included (leases, retry delays, timings in reports).
-    public var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    package var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

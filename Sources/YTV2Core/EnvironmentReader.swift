@@ -2,37 +2,37 @@ import Foundation
 
 /// A bad configuration value, naming its variable and what it accepts. A process refuses to start with one rather
 /// than run with a guess (`PORT=abc` is not port 10000).
-public struct ConfigurationError: Error, CustomStringConvertible, Sendable, Equatable {
-    public let variable: String
-    public let problem: String
+package struct ConfigurationError: Error, CustomStringConvertible, Sendable, Equatable {
+    package let variable: String
+    package let problem: String
 
-    public init(variable: String, problem: String) {
+    package init(variable: String, problem: String) {
         self.variable = variable
         self.problem = problem
     }
 
-    public var description: String { "\(variable) \(problem)" }
+    package var description: String { "\(variable) \(problem)" }
 }
 
 /// Typed, validated reads of the environment. Every process reads its configuration through one of these, in one
 /// place (`ServeCommand.settings`, `ProcessorConfiguration`, `DatabaseLocation`); an empty value counts as unset.
-public struct EnvironmentReader: Sendable {
-    public let values: [String: String]
+package struct EnvironmentReader: Sendable {
+    package let values: [String: String]
 
-    public init(_ values: [String: String] = ProcessInfo.processInfo.environment) {
+    package init(_ values: [String: String] = ProcessInfo.processInfo.environment) {
         self.values = values
     }
 
     /// The value, or nil when unset or empty.
-    public func string(_ name: String) -> String? {
+    package func string(_ name: String) -> String? {
         guard let value = values[name], !value.isEmpty else { return nil }
         return value
     }
 
-    public func string(_ name: String, default fallback: String) -> String { string(name) ?? fallback }
+    package func string(_ name: String, default fallback: String) -> String { string(name) ?? fallback }
 
     /// A whole number within `range`.
-    public func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+    package func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
         guard let text = string(name) else { return fallback }
         guard let value = Int(text.trimmingASCIIWhitespace) else {
             throw ConfigurationError(variable: name, problem: "must be a whole number (got \"\(text.prefix(40))\")")
@@ -44,7 +44,7 @@ public struct EnvironmentReader: Sendable {
     }
 
     /// A number within `range` (fractions allowed).
-    public func number(_ name: String, default fallback: Double, in range: ClosedRange<Double>) throws(ConfigurationError) -> Double {
+    package func number(_ name: String, default fallback: Double, in range: ClosedRange<Double>) throws(ConfigurationError) -> Double {
         guard let text = string(name) else { return fallback }
         guard let value = Double(text.trimmingASCIIWhitespace), value.isFinite else {
             throw ConfigurationError(variable: name, problem: "must be a number (got \"\(text.prefix(40))\")")
@@ -56,12 +56,12 @@ public struct EnvironmentReader: Sendable {
     }
 
     /// A TCP port: 1 to 65535 (0 lets the system choose, where `allowZero`).
-    public func port(_ name: String, default fallback: Int, allowZero: Bool = false) throws(ConfigurationError) -> Int {
+    package func port(_ name: String, default fallback: Int, allowZero: Bool = false) throws(ConfigurationError) -> Int {
         try integer(name, default: fallback, in: (allowZero ? 0 : 1)...65_535)
     }
 
     /// `1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off`.
-    public func flag(_ name: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
+    package func flag(_ name: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
         guard let text = string(name) else { return fallback }
         switch text.trimmingASCIIWhitespace.lowercased() {
         case "1", "true", "yes", "on": return true
@@ -71,7 +71,7 @@ public struct EnvironmentReader: Sendable {
     }
 
     /// One of `allowed`.
-    public func choice(_ name: String, default fallback: String, allowed: [String]) throws(ConfigurationError) -> String {
+    package func choice(_ name: String, default fallback: String, allowed: [String]) throws(ConfigurationError) -> String {
         guard let text = string(name) else { return fallback }
         let value = text.trimmingASCIIWhitespace.lowercased()
         guard allowed.contains(value) else {
@@ -81,7 +81,7 @@ public struct EnvironmentReader: Sendable {
     }
 
     /// An http or https base URL, without a trailing slash.
-    public func baseURL(_ name: String, default fallback: String?) throws(ConfigurationError) -> String? {
+    package func baseURL(_ name: String, default fallback: String?) throws(ConfigurationError) -> String? {
         guard let text = string(name) else { return fallback }
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
             throw ConfigurationError(
@@ -93,7 +93,7 @@ public struct EnvironmentReader: Sendable {
     }
 
     /// Comma-separated values, trimmed, empty ones dropped.
-    public func list(_ name: String, default fallback: [String]) -> [String] {
+    package func list(_ name: String, default fallback: [String]) -> [String] {
         guard let text = string(name) else { return fallback }
         return text.split(separator: ",").map { $0.trimmingASCIIWhitespace }.filter { !$0.isEmpty }
     }

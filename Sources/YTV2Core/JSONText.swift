@@ -1,7 +1,7 @@
 /// Writes JSON string literals by hand: the legacy text can hold anything, and rows are serialized by the hundred
 /// thousand, where a generic encoder would dominate the import's time.
-public enum JSONText {
-    public static func appendString(_ value: String, to output: inout String) {
+package enum JSONText {
+    package static func appendString(_ value: String, to output: inout String) {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(value.utf8.count + 2)
         bytes.append(0x22)
@@ -22,7 +22,7 @@ public enum JSONText {
         output += String(decoding: bytes, as: UTF8.self)
     }
 
-    public static func string(_ value: String) -> String {
+    package static func string(_ value: String) -> String {
         var output = ""
         appendString(value, to: &output)
         return output
@@ -31,11 +31,11 @@ public enum JSONText {
 
 /// Writes one flat JSON object field by field, for the import's batch statements (hundreds of thousands of rows,
 /// where Foundation's JSONEncoder would cost more than the database).
-public struct JSONObjectWriter {
-    public private(set) var text = "{"
+package struct JSONObjectWriter {
+    package private(set) var text = "{"
     private var first = true
 
-    public init() {}
+    package init() {}
 
     private mutating func key(_ name: String) {
         if !first { text += "," }
@@ -45,38 +45,38 @@ public struct JSONObjectWriter {
         text += "\":"
     }
 
-    public mutating func add(_ name: String, _ value: String?) {
+    package mutating func add(_ name: String, _ value: String?) {
         key(name)
         if let value { JSONText.appendString(value, to: &text) } else { text += "null" }
     }
 
-    public mutating func add(_ name: String, _ value: Int?) {
+    package mutating func add(_ name: String, _ value: Int?) {
         key(name)
         text += value.map(String.init) ?? "null"
     }
 
-    public mutating func add(_ name: String, _ value: Double?) {
+    package mutating func add(_ name: String, _ value: Double?) {
         key(name)
         text += value.flatMap { $0.isFinite ? String($0) : nil } ?? "null"
     }
 
-    public mutating func add(_ name: String, _ value: Bool?) {
+    package mutating func add(_ name: String, _ value: Bool?) {
         key(name)
         text += value.map { $0 ? "true" : "false" } ?? "null"
     }
 
     /// A value that is already JSON text.
-    public mutating func addRaw(_ name: String, _ json: String?) {
+    package mutating func addRaw(_ name: String, _ json: String?) {
         key(name)
         text += json ?? "null"
     }
 
-    public func finished() -> String { text + "}" }
+    package func finished() -> String { text + "}" }
 }
 
 extension Array where Element == String {
     /// `["a","b"]`.
-    public var jsonArrayText: String {
+    package var jsonArrayText: String {
         var text = "["
         for (index, item) in enumerated() {
             if index > 0 { text += "," }

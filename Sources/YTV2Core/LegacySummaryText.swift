@@ -6,12 +6,12 @@ import Foundation
 /// the text is picked by variant (comprehensive → `comprehensive`, `summary`; bullet variants → `bullet_points`,
 /// `key_points`; audio variants → `summary`). A literal backslash-n stands for a newline only when the text has no
 /// real newline. The caller keeps the raw value; `normalized` is what the store saves as the revision's text.
-public struct LegacySummaryText: Equatable, Sendable {
-    public var normalized: String
+package struct LegacySummaryText: Equatable, Sendable {
+    package var normalized: String
     /// Set when normalization changed the value (so the raw value is worth keeping), with what was done.
-    public var notes: [String]
+    package var notes: [String]
 
-    public static func normalize(_ raw: String, variant: SummaryVariant) -> LegacySummaryText {
+    package static func normalize(_ raw: String, variant: SummaryVariant) -> LegacySummaryText {
         var notes: [String] = []
         var text = raw
         // Unwrap serialized dicts, at most a few levels deep.

@@ -1,6 +1,6 @@
 /// A JSON-like value read from text that may be JSON or a Python literal (`{'summary': "It's", 'n': None}`),
 /// as the legacy system wrote dicts into text columns. Only the literal forms are understood; nothing is evaluated.
-public indirect enum LooseValue: Equatable, Sendable {
+package indirect enum LooseValue: Equatable, Sendable {
     case string(String)
     case number(Double)
     case bool(Bool)
@@ -8,7 +8,7 @@ public indirect enum LooseValue: Equatable, Sendable {
     case array([LooseValue])
     case object([(String, LooseValue)])
 
-    public static func == (lhs: LooseValue, rhs: LooseValue) -> Bool {
+    package static func == (lhs: LooseValue, rhs: LooseValue) -> Bool {
         switch (lhs, rhs) {
         case (.string(let a), .string(let b)): a == b
         case (.number(let a), .number(let b)): a == b
@@ -21,18 +21,18 @@ public indirect enum LooseValue: Equatable, Sendable {
     }
 
     /// The value of `key` in an object, else nil.
-    public subscript(key: String) -> LooseValue? {
+    package subscript(key: String) -> LooseValue? {
         guard case .object(let pairs) = self else { return nil }
         return pairs.first { $0.0 == key }?.1
     }
 
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let text) = self { return text }
         return nil
     }
 
     /// Parses JSON or a Python literal; nil when `text` is neither (then it is plain text).
-    public static func parse(_ text: String) -> LooseValue? {
+    package static func parse(_ text: String) -> LooseValue? {
         var parser = Parser(Array(text.unicodeScalars))
         guard let value = try? parser.value(depth: 0) else { return nil }
         parser.skipSpace()

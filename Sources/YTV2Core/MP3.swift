@@ -1,29 +1,29 @@
 /// Just enough of the MP3 format to refuse files that are not audio, to join parts into one file and to measure a
 /// file's duration: ID3 tags are skipped, MPEG audio frames are walked by their headers. The ingest route, the
 /// processor's speech stage and the migration all use this one type.
-public enum MP3 {
+package enum MP3 {
     /// Whether `bytes` start like an MP3: an ID3v2 tag, or an MPEG audio frame sync (11 set bits). Cheap enough to
     /// run on every upload before anything else.
-    public static func looksLikeMP3(_ bytes: [UInt8]) -> Bool {
+    package static func looksLikeMP3(_ bytes: [UInt8]) -> Bool {
         guard bytes.count >= 4 else { return false }
         if bytes[0] == UInt8(ascii: "I"), bytes[1] == UInt8(ascii: "D"), bytes[2] == UInt8(ascii: "3") { return true }
         return bytes[0] == 0xFF && bytes[1] & 0xE0 == 0xE0
     }
 
     /// The playing time of `bytes` in seconds, from its frames; nil when no whole frame is found.
-    public static func durationSeconds(_ bytes: [UInt8]) -> Double? {
+    package static func durationSeconds(_ bytes: [UInt8]) -> Double? {
         frames(bytes).map(\.durationSeconds)
     }
 
-    public struct Frames: Sendable, Equatable {
+    package struct Frames: Sendable, Equatable {
         /// The bytes of the frames, without tags.
-        public var audio: ArraySlice<UInt8>
-        public var count: Int
-        public var durationSeconds: Double
+        package var audio: ArraySlice<UInt8>
+        package var count: Int
+        package var durationSeconds: Double
     }
 
     /// The frames of `bytes`, or nil when there is no MPEG audio frame at all (the bytes are not an MP3).
-    public static func frames(_ bytes: [UInt8]) -> Frames? {
+    package static func frames(_ bytes: [UInt8]) -> Frames? {
         var index = 0
         // ID3v2 at the start: "ID3", version, flags, then a 28-bit syncsafe size.
         if bytes.count >= 10, bytes[0] == 0x49, bytes[1] == 0x44, bytes[2] == 0x33 {
@@ -89,7 +89,7 @@ public enum MP3 {
     }
 
     /// One MP3 made of the parts' frames (tags dropped), and its duration; nil when a part is not MP3.
-    public static func join(_ parts: [[UInt8]]) -> (bytes: [UInt8], durationSeconds: Double)? {
+    package static func join(_ parts: [[UInt8]]) -> (bytes: [UInt8], durationSeconds: Double)? {
         var bytes: [UInt8] = []
         var seconds = 0.0
         for part in parts {

@@ -3,14 +3,14 @@
 /// empty strings for anything textual. Such a value is kept when no source knows better, but it never wins a merge
 /// against a real value from any source (docs/legacy.md, "Placeholders"). The migration's reconciliation, its
 /// verification and the store's merge of ingested reports all ask this one type.
-public enum Placeholder {
+package enum Placeholder {
     /// Titles that stand for "no title", compared trimmed and case-insensitively.
-    public static let titles: Set<String> = ["untitled", "untitled video", "video", "unknown", "unknown title", "no title"]
+    package static let titles: Set<String> = ["untitled", "untitled video", "video", "unknown", "unknown title", "no title"]
     /// Channel names that stand for "no channel", compared trimmed and case-insensitively.
-    public static let channelNames: Set<String> = ["unknown", "unknown channel", "n/a", "none"]
+    package static let channelNames: Set<String> = ["unknown", "unknown channel", "n/a", "none"]
 
     /// Whether `title` is a placeholder title (an empty one included).
-    public static func isTitle(_ title: String) -> Bool {
+    package static func isTitle(_ title: String) -> Bool {
         let folded = title.trimmingASCIIWhitespace.lowercased()
         return folded.isEmpty || titles.contains(folded)
     }
@@ -18,7 +18,7 @@ public enum Placeholder {
     /// Whether `name` is a placeholder channel name: empty, one of ``channelNames``, or a bare lower-cased handle
     /// (ASCII letters, digits, `.`, `_`, `-`, optionally after `@`), which is what the processor stored when it only
     /// knew the channel's URL.
-    public static func isChannelName(_ name: String) -> Bool {
+    package static func isChannelName(_ name: String) -> Bool {
         let trimmed = name.trimmingASCIIWhitespace
         if trimmed.isEmpty || channelNames.contains(trimmed.lowercased()) { return true }
         var handle = Substring(trimmed)
@@ -31,8 +31,8 @@ public enum Placeholder {
     }
 
     /// Whether a count or duration is a placeholder: the processor wrote `0` for what it did not know.
-    public static func isCount(_ value: Int) -> Bool { value == 0 }
+    package static func isCount(_ value: Int) -> Bool { value == 0 }
 
     /// Whether a free text value (language, content type, complexity, URLs, ids) is a placeholder: blank.
-    public static func isText(_ value: String) -> Bool { value.trimmingASCIIWhitespace.isEmpty }
+    package static func isText(_ value: String) -> Bool { value.trimmingASCIIWhitespace.isEmpty }
 }

@@ -3,8 +3,8 @@
 /// not "software"). PostgreSQL's text-search parser (the 'simple' configuration the store searches with) splits prose
 /// the same way; it keeps host names, e-mail addresses and decimal numbers whole, the only places the two can differ.
 /// The shadow reads' in-memory control of the legacy copy searches with this type.
-public enum SearchWords {
-    public static func words(in text: some StringProtocol) -> [String] {
+package enum SearchWords {
+    package static func words(in text: some StringProtocol) -> [String] {
         var words: [String] = []
         var current = ""
         for character in text {
@@ -20,7 +20,7 @@ public enum SearchWords {
     }
 
     /// Whether every word of `search` starts a word of one of `documents`; a search without words matches nothing.
-    public static func matches(_ search: String, in documents: [String]) -> Bool {
+    package static func matches(_ search: String, in documents: [String]) -> Bool {
         let wanted = words(in: search)
         guard !wanted.isEmpty else { return false }
         let present = documents.flatMap { words(in: $0) }

@@ -2,7 +2,7 @@ extension StringProtocol {
     /// The text without leading and trailing ASCII whitespace (space, tab, CR, LF, vertical tab, form feed).
     /// Foundation's `trimmingCharacters(in:)` bridges through NSString on Linux and costs more than the rest of a
     /// migration's per-row work; legacy values only ever carry ASCII blanks at their edges.
-    public var trimmingASCIIWhitespace: String {
+    package var trimmingASCIIWhitespace: String {
         let text = String(self)
         let utf8 = text.utf8
         func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }

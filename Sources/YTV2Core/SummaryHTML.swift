@@ -5,8 +5,8 @@ import Foundation
 /// Safe by construction: every character of the input is HTML-escaped first, and only the renderer's own tags
 /// (`p`, `ul`, `li`, `h3`, `strong`, `br`) are added, so no script, event attribute or URL from the input can
 /// reach a page. Stored HTML from any source is never passed through; this renderer is the only source of summary HTML.
-public enum SummaryHTML {
-    public static func render(_ text: String) -> String {
+package enum SummaryHTML {
+    package static func render(_ text: String) -> String {
         var html = ""
         var paragraph: [String] = []
         var listItems: [String] = []
@@ -47,7 +47,7 @@ public enum SummaryHTML {
 
     /// `&`, `<`, `>`, `"` and `'` as entities. Works on the UTF-8 bytes, not on characters: a quote followed by a
     /// combining mark is one `Character` that is not `"`, and must still be escaped (it would end an attribute value).
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         let utf8 = text.utf8
         guard utf8.contains(where: isSpecial) else { return text }
         var escaped: [UInt8] = []

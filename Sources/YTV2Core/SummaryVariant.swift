@@ -1,21 +1,21 @@
 import Foundation
 
 /// A summary variant id such as `comprehensive` or `audio-fr`, normalized from the legacy spellings.
-public struct SummaryVariant: Hashable, Sendable, Codable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Codable { case text, audio }
+package struct SummaryVariant: Hashable, Sendable, Codable, CustomStringConvertible {
+    package enum Kind: String, Sendable, Codable { case text, audio }
 
-    public let id: String
+    package let id: String
 
     /// The variants the processor produces, in the order the dashboard prefers them.
-    public static let comprehensive = SummaryVariant(uncheckedID: "comprehensive")
-    public static let bulletPoints = SummaryVariant(uncheckedID: "bullet-points")
-    public static let keyInsights = SummaryVariant(uncheckedID: "key-insights")
-    public static let executive = SummaryVariant(uncheckedID: "executive")
-    public static let audio = SummaryVariant(uncheckedID: "audio")
-    public static let audioFrench = SummaryVariant(uncheckedID: "audio-fr")
-    public static let audioSpanish = SummaryVariant(uncheckedID: "audio-es")
+    package static let comprehensive = SummaryVariant(uncheckedID: "comprehensive")
+    package static let bulletPoints = SummaryVariant(uncheckedID: "bullet-points")
+    package static let keyInsights = SummaryVariant(uncheckedID: "key-insights")
+    package static let executive = SummaryVariant(uncheckedID: "executive")
+    package static let audio = SummaryVariant(uncheckedID: "audio")
+    package static let audioFrench = SummaryVariant(uncheckedID: "audio-fr")
+    package static let audioSpanish = SummaryVariant(uncheckedID: "audio-es")
 
-    public static let preferenceOrder: [SummaryVariant] = [
+    package static let preferenceOrder: [SummaryVariant] = [
         .comprehensive, .bulletPoints, .keyInsights, .executive, .audio, .audioFrench, .audioSpanish,
     ]
 
@@ -44,7 +44,7 @@ public struct SummaryVariant: Hashable, Sendable, Codable, CustomStringConvertib
 
     /// Normalizes a variant name (legacy spellings, case, surrounding blanks) into its id.
     /// A `:beginner|:intermediate|:advanced` suffix must be split off first with ``parse(_:)``.
-    public init(_ name: String) throws(SummaryVariantError) {
+    package init(_ name: String) throws(SummaryVariantError) {
         let lowered = name.trimmingASCIIWhitespace.lowercased()
         let mapped = Self.legacyNames[lowered] ?? lowered
         guard Self.isValidID(mapped) else { throw SummaryVariantError(input: name) }
@@ -52,7 +52,7 @@ public struct SummaryVariant: Hashable, Sendable, Codable, CustomStringConvertib
     }
 
     /// Splits `audio-fr:intermediate` into the variant and its proficiency level.
-    public static func parse(_ name: String) throws(SummaryVariantError) -> (SummaryVariant, ProficiencyLevel?) {
+    package static func parse(_ name: String) throws(SummaryVariantError) -> (SummaryVariant, ProficiencyLevel?) {
         let parts = name.split(separator: ":", maxSplits: 1).map(String.init)
         let variant = try SummaryVariant(parts.first ?? "")
         guard parts.count == 2 else { return (variant, nil) }
@@ -61,7 +61,7 @@ public struct SummaryVariant: Hashable, Sendable, Codable, CustomStringConvertib
     }
 
     /// Accepts a variant id or its label (`Key Points`), as the dashboard's `summary_type` filter does.
-    public static func fromIDOrLabel(_ value: String) -> SummaryVariant? {
+    package static func fromIDOrLabel(_ value: String) -> SummaryVariant? {
         if let byLabel = labels.first(where: { $0.value.caseInsensitiveCompare(value) == .orderedSame }) {
             return SummaryVariant(uncheckedID: byLabel.key)
         }
@@ -78,36 +78,36 @@ public struct SummaryVariant: Hashable, Sendable, Codable, CustomStringConvertib
         }
     }
 
-    public var label: String {
+    package var label: String {
         Self.labels[id] ?? id.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
     }
 
-    public var kind: Kind { id.hasPrefix("audio") ? .audio : .text }
+    package var kind: Kind { id.hasPrefix("audio") ? .audio : .text }
 
     /// Position in ``preferenceOrder``; unknown variants sort after the known ones.
-    public var preferenceRank: Int { Self.preferenceOrder.firstIndex(of: self) ?? Self.preferenceOrder.count }
+    package var preferenceRank: Int { Self.preferenceOrder.firstIndex(of: self) ?? Self.preferenceOrder.count }
 
-    public var description: String { id }
+    package var description: String { id }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try self.init(decoder.singleValueContainer().decode(String.self))
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(id)
     }
 }
 
-public enum ProficiencyLevel: String, Sendable, Codable, CaseIterable {
+package enum ProficiencyLevel: String, Sendable, Codable, CaseIterable {
     case beginner, intermediate, advanced
 }
 
-public struct SummaryVariantError: Error, Equatable, CustomStringConvertible {
-    public let input: String
+package struct SummaryVariantError: Error, Equatable, CustomStringConvertible {
+    package let input: String
 
-    public init(input: String) { self.input = input }
-    public var description: String {
+    package init(input: String) { self.input = input }
+    package var description: String {
         "invalid summary variant \"\(input.prefix(60))\": expected a lower-case id such as comprehensive, bullet-points or audio-fr"
     }
 }

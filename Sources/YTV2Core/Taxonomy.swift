@@ -1,15 +1,15 @@
 import Foundation
 
 /// The category taxonomy shipped with the package (`taxonomy.json`): known parents and their subcategories.
-public struct Taxonomy: Sendable {
-    public let entries: [CategoryEntry]
+package struct Taxonomy: Sendable {
+    package let entries: [CategoryEntry]
 
     private struct File: Decodable { let categories: [CategoryEntry] }
 
-    public init(entries: [CategoryEntry]) { self.entries = entries }
+    package init(entries: [CategoryEntry]) { self.entries = entries }
 
     /// The packaged taxonomy. Loading a resource the package ships cannot fail except through a build defect.
-    public static let standard: Taxonomy = {
+    package static let standard: Taxonomy = {
         guard let url = Bundle.module.url(forResource: "taxonomy", withExtension: "json"),
             let data = try? Data(contentsOf: url),
             let file = try? JSONDecoder().decode(File.self, from: data)
@@ -19,13 +19,13 @@ public struct Taxonomy: Sendable {
         return Taxonomy(entries: file.categories)
     }()
 
-    public func subcategories(of parent: String) -> [String]? {
+    package func subcategories(of parent: String) -> [String]? {
         entries.first { $0.category == parent }?.subcategories
     }
 
-    public func contains(category: String) -> Bool { subcategories(of: category) != nil }
+    package func contains(category: String) -> Bool { subcategories(of: category) != nil }
 
-    public func contains(category: String, subcategory: String) -> Bool {
+    package func contains(category: String, subcategory: String) -> Bool {
         subcategories(of: category)?.contains(subcategory) ?? false
     }
 }

@@ -3,8 +3,8 @@ import Foundation
 /// Parses the timestamp forms found in reports and legacy files (docs/legacy.md, "Value quirks"): ISO-8601 with an offset or `Z`, with
 /// or without fractional seconds; `YYYY-MM-DD HH:MM:SS` (UTC); `YYYY-MM-DD`; `YYYYMMDD`; Unix seconds or milliseconds.
 /// Anything else is nil: callers record a warning, they never reject the row for it.
-public enum Timestamp {
-    public static func parse(_ text: String) -> Date? {
+package enum Timestamp {
+    package static func parse(_ text: String) -> Date? {
         let value = text.trimmingASCIIWhitespace
         guard !value.isEmpty, value.utf8.count <= 64 else { return nil }
         if value.allSatisfy(\.isNumber) {
@@ -26,7 +26,7 @@ public enum Timestamp {
     }
 
     /// Seconds, or milliseconds when the number is too large to be seconds (after the year 5000).
-    public static func unix(_ number: Double) -> Date? {
+    package static func unix(_ number: Double) -> Date? {
         guard number.isFinite, number >= 0 else { return nil }
         let seconds = number > 100_000_000_000 ? number / 1000 : number
         return Date(timeIntervalSince1970: seconds)

@@ -3,7 +3,7 @@ extension VideoID {
     /// `<video_id>_<YYYYMMDD_HHMMSS>.json` or `<title slug>_<video_id>.json` (`_1` for a second copy) and used the stem
     /// as the report's id, also to delete it. `.json` is dropped first. A slug's last 11 characters can look like an id
     /// by chance, so callers accept a candidate only when such a video is stored (or another source confirms it).
-    public static func candidates(inReportStem name: String) -> [VideoID] {
+    package static func candidates(inReportStem name: String) -> [VideoID] {
         let stem = name.hasSuffix(".json") ? String(name.dropLast(5)) : name
         var result: [VideoID] = []
         // `<id>_<YYYYMMDD>_<HHMMSS>`: the id is the first 11 characters.

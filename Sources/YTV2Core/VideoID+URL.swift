@@ -3,7 +3,7 @@ import Foundation
 extension VideoID {
     /// The id in a YouTube URL (`watch?v=`, `youtu.be/`, `/shorts/`, `/live/`, `/embed/`, `/v/`, on `www.`, `m.` and
     /// `music.` hosts, with any extra query parameters) or a bare id; case preserved. Anything else is ``VideoIDError``.
-    public init(url text: String) throws(VideoIDError) {
+    package init(url text: String) throws(VideoIDError) {
         let trimmed = text.trimmingASCIIWhitespace
         if Self.isValid(trimmed) {
             try self.init(trimmed)

@@ -2,17 +2,17 @@
 ///
 /// The legacy system lower-cased ids in its `id` column (`yt:<lower-cased>`); that form is never a key here,
 /// it only resolves through the alias table. ``VideoID`` keeps the case it was given.
-public struct VideoID: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
-    public let rawValue: String
+package struct VideoID: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+    package let rawValue: String
 
     /// Accepts exactly a valid 11-character id; anything else is ``VideoIDError``.
-    public init(_ rawValue: String) throws(VideoIDError) {
+    package init(_ rawValue: String) throws(VideoIDError) {
         guard Self.isValid(rawValue) else { throw VideoIDError(input: rawValue) }
         self.rawValue = rawValue
     }
 
     /// Accepts a bare id or the API form `yt:<id>` (case preserved).
-    public init(apiID: String) throws(VideoIDError) {
+    package init(apiID: String) throws(VideoIDError) {
         if apiID.hasPrefix("yt:") {
             try self.init(String(apiID.dropFirst(3)))
         } else {
@@ -20,7 +20,7 @@ public struct VideoID: Hashable, Sendable, Comparable, CustomStringConvertible, 
         }
     }
 
-    public static func isValid(_ candidate: String) -> Bool {
+    package static func isValid(_ candidate: String) -> Bool {
         let bytes = Array(candidate.utf8)
         guard bytes.count == 11 else { return false }
         return bytes.allSatisfy { byte in
@@ -35,34 +35,34 @@ public struct VideoID: Hashable, Sendable, Comparable, CustomStringConvertible, 
     }
 
     /// `yt:<video_id>`, the id the API shows.
-    public var apiID: String { "yt:" + rawValue }
+    package var apiID: String { "yt:" + rawValue }
 
     /// The legacy `content.id` form (`yt:` + lower-cased), kept as an alias so old links still resolve.
-    public var legacyID: String { "yt:" + rawValue.lowercased() }
+    package var legacyID: String { "yt:" + rawValue.lowercased() }
 
-    public var canonicalURL: String { "https://www.youtube.com/watch?v=" + rawValue }
-    public var defaultThumbnailURL: String { "https://i.ytimg.com/vi/\(rawValue)/hqdefault.jpg" }
+    package var canonicalURL: String { "https://www.youtube.com/watch?v=" + rawValue }
+    package var defaultThumbnailURL: String { "https://i.ytimg.com/vi/\(rawValue)/hqdefault.jpg" }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
-    public static func < (lhs: VideoID, rhs: VideoID) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: VideoID, rhs: VideoID) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let raw = try decoder.singleValueContainer().decode(String.self)
         try self.init(raw)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
     }
 }
 
-public struct VideoIDError: Error, Equatable, CustomStringConvertible {
-    public let input: String
+package struct VideoIDError: Error, Equatable, CustomStringConvertible {
+    package let input: String
 
-    public init(input: String) { self.input = input }
-    public var description: String {
+    package init(input: String) { self.input = input }
+    package var description: String {
         let shown = input.count > 40 ? String(input.prefix(40)) + "…" : input
         return "invalid video id \"\(shown)\": expected 11 characters from A-Z, a-z, 0-9, '_' and '-'"
     }

@@ -1,36 +1,36 @@
 import Foundation
 
 /// Metadata fields of a video. A field left `nil` is not carried by the write and stays as it is in the database.
-public struct VideoMetadata: Sendable, Equatable {
-    public var title: String?
-    public var contentSource: String?
-    public var channelName: String?
-    public var channelID: String?
-    public var thumbnailURL: String?
-    public var publishedAt: Date?
-    public var indexedAt: Date?
-    public var durationSeconds: Int?
-    public var wordCount: Int?
-    public var viewCount: Int?
-    public var likeCount: Int?
-    public var commentCount: Int?
-    public var hasTranscript: Bool?
-    public var transcriptChars: Int?
-    public var contentType: String?
-    public var complexityLevel: String?
-    public var language: String?
-    public var keyTopics: [String]?
-    public var namedEntities: [String]?
+package struct VideoMetadata: Sendable, Equatable {
+    package var title: String?
+    package var contentSource: String?
+    package var channelName: String?
+    package var channelID: String?
+    package var thumbnailURL: String?
+    package var publishedAt: Date?
+    package var indexedAt: Date?
+    package var durationSeconds: Int?
+    package var wordCount: Int?
+    package var viewCount: Int?
+    package var likeCount: Int?
+    package var commentCount: Int?
+    package var hasTranscript: Bool?
+    package var transcriptChars: Int?
+    package var contentType: String?
+    package var complexityLevel: String?
+    package var language: String?
+    package var keyTopics: [String]?
+    package var namedEntities: [String]?
     /// The video's spoken language, its summaries' and its narration's, as the legacy processor's reports name them
     /// (two-letter codes).
-    public var originalLanguage: String?
-    public var summaryLanguage: String?
-    public var audioLanguage: String?
+    package var originalLanguage: String?
+    package var summaryLanguage: String?
+    package var audioLanguage: String?
     /// Analysis fields without a column of their own (`sentiment`, `target_audience`, ...), as a JSON object's text;
     /// merged key by key into what is stored.
-    public var analysisExtra: String?
+    package var analysisExtra: String?
 
-    public init(
+    package init(
         title: String? = nil,
         contentSource: String? = nil,
         channelName: String? = nil,

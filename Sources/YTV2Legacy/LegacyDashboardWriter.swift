@@ -3,16 +3,16 @@ import GRDB
 import YTV2Core
 
 /// One video as the legacy dashboard stored it: its metadata, categories, and latest summary per variant.
-public struct LegacyDashboardVideo: Sendable {
-    public var id: VideoID
-    public var metadata: VideoMetadata
-    public var categories: [CategoryEntry]
-    public var hasAudio: Bool
-    public var audioDurationSeconds: Double?
+package struct LegacyDashboardVideo: Sendable {
+    package var id: VideoID
+    package var metadata: VideoMetadata
+    package var categories: [CategoryEntry]
+    package var hasAudio: Bool
+    package var audioDurationSeconds: Double?
     /// Latest text per variant; the first is the video's main summary.
-    public var summaries: [(variant: String, text: String)]
+    package var summaries: [(variant: String, text: String)]
 
-    public init(
+    package init(
         id: VideoID,
         metadata: VideoMetadata,
         categories: [CategoryEntry],
@@ -32,12 +32,12 @@ public struct LegacyDashboardVideo: Sendable {
 /// Writes a dashboard SQLite file in the legacy format (the schema the legacy dashboard had, with its later columns),
 /// so the legacy dashboard could serve it: a new file for an export, or an existing one kept in step by the
 /// dual-write mirror. Opened through ``LegacyWriteGuard``: refused after Complete.
-public struct LegacyDashboardWriter: Sendable {
+package struct LegacyDashboardWriter: Sendable {
     let queue: DatabaseQueue
-    public let path: String
+    package let path: String
 
     /// Creates the file; an existing file is never overwritten.
-    public init(creating path: String) throws {
+    package init(creating path: String) throws {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw LegacyReadError(file: path, problem: "already exists; choose a new file name")
         }
@@ -47,14 +47,14 @@ public struct LegacyDashboardWriter: Sendable {
     }
 
     /// Opens an existing legacy dashboard file to keep it in step (the dual-write mirror).
-    public init(existing path: String) throws {
+    package init(existing path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else { throw LegacySQLiteFile.OpenError.missing(path) }
         queue = try LegacyWriteGuard.openForWriting(path)
         self.path = path
     }
 
     /// Appends videos in one transaction.
-    public func append(_ videos: [LegacyDashboardVideo]) throws {
+    package func append(_ videos: [LegacyDashboardVideo]) throws {
         try queue.inTransaction { db in
             for video in videos { try Self.insert(video, db: db) }
             return .commit
@@ -62,7 +62,7 @@ public struct LegacyDashboardWriter: Sendable {
     }
 
     /// Makes the file hold exactly `video` (its content row, main summary and variants), in one transaction.
-    public func replace(_ video: LegacyDashboardVideo) throws {
+    package func replace(_ video: LegacyDashboardVideo) throws {
         try queue.inTransaction { db in
             try Self.removeRows(of: video.id, db: db)
             try Self.insert(video, db: db)
@@ -71,7 +71,7 @@ public struct LegacyDashboardWriter: Sendable {
     }
 
     /// Removes a video's rows (a delete mirrored).
-    public func remove(_ id: VideoID) throws {
+    package func remove(_ id: VideoID) throws {
         try queue.inTransaction { db in
             try Self.removeRows(of: id, db: db)
             return .commit
@@ -80,7 +80,7 @@ public struct LegacyDashboardWriter: Sendable {
 
     /// sha256 of what the file holds for the video, in the canonical form of ``expectedChecksum(_:)``; nil when the
     /// file has no row for it.
-    public func checksum(of id: VideoID) throws -> String? {
+    package func checksum(of id: VideoID) throws -> String? {
         try queue.read { db in
             guard let content = try Row.fetchOne(db, sql: "SELECT * FROM content WHERE id = ?", arguments: [id.legacyID]) else { return nil }
             var lines: [String] = []
@@ -100,7 +100,7 @@ public struct LegacyDashboardWriter: Sendable {
     }
 
     /// sha256 of what the file must hold for `video`.
-    public static func expectedChecksum(_ video: LegacyDashboardVideo) -> String {
+    package static func expectedChecksum(_ video: LegacyDashboardVideo) -> String {
         var lines: [String] = []
         for (name, value) in contentRow(video) where contentColumns.contains(name) {
             lines.append("content.\(name)=\(text(value?.databaseValue ?? .null))")

@@ -5,54 +5,54 @@ import YTV2Core
 /// Writes realistic legacy data: a dashboard file, a NAS file, JSON reports of all three shapes and a few MP3s, with
 /// the divergence of the disaster era (rows deleted on the dashboard but still on the NAS, rows newer on the NAS,
 /// curation only on the dashboard) and the value quirks of docs/legacy.md, "Value quirks". Deterministic for a seed.
-public struct LegacyFixtures {
+package struct LegacyFixtures {
     /// What was generated, so tests can check outcomes against the generator's own knowledge.
-    public struct Expectations: Codable, Sendable, Equatable {
-        public var dashboardRows = 0
-        public var nasRows = 0
-        public var reports = 0
-        public var audioFiles = 0
+    package struct Expectations: Codable, Sendable, Equatable {
+        package var dashboardRows = 0
+        package var nasRows = 0
+        package var reports = 0
+        package var audioFiles = 0
         /// NAS-only rows indexed before the dashboard's high-water mark: the dashboard deleted them.
-        public var deletedOnDashboard: [String] = []
+        package var deletedOnDashboard: [String] = []
         /// NAS-only rows indexed after the mark: processed after the last sync.
-        public var newerOnNAS: [String] = []
+        package var newerOnNAS: [String] = []
         /// Dashboard rows with hand-curated categorization, and their (category, subcategory) pairs.
-        public var curated: [String: [CategoryPair]] = [:]
+        package var curated: [String: [CategoryPair]] = [:]
         /// Rows that must end in quarantine, with the reason.
-        public var quarantined: [String: String] = [:]
+        package var quarantined: [String: String] = [:]
         /// Rows whose only case-exact id comes from a report.
-        public var caseFromReport: [String] = []
+        package var caseFromReport: [String] = []
         /// Videos no source gives a summary (the legacy processor failed, or never made one).
-        public var withoutSummary: [String] = []
+        package var withoutSummary: [String] = []
         /// Videos whose dashboard row holds placeholders (`Untitled`, `Unknown`, a lower-cased handle, `0`) while
         /// their report holds the real values: video id → field → the real value the import must keep.
-        public var placeholdersReplaced: [String: [String: String]] = [:]
+        package var placeholdersReplaced: [String: [String: String]] = [:]
         /// Videos whose only title is a placeholder (no source knows better): kept as it is.
-        public var placeholdersKept: [String: String] = [:]
+        package var placeholdersKept: [String: String] = [:]
         /// Report file stems (the legacy processor's ids for its reports) and the video each names.
-        public var reportStems: [String: String] = [:]
+        package var reportStems: [String: String] = [:]
         /// Dashboard rows whose legacy id is a report stem (`<video_id>_<YYYYMMDD_HHMMSS>`), and their video.
-        public var stemIDs: [String: String] = [:]
+        package var stemIDs: [String: String] = [:]
     }
 
-    public let rows: Int
-    public let seed: UInt64
+    package let rows: Int
+    package let seed: UInt64
     /// Texts shaped like real ones (``RealisticText``: summaries of 0.6 to 6.3 KB, 3.7 KB on average, titles of about
     /// 44 characters, hundreds of channels) instead of short ones; the rows, quirks and divergence are the same.
-    public let realistic: Bool
+    package let realistic: Bool
 
-    public init(rows: Int, seed: UInt64, realistic: Bool = false) {
+    package init(rows: Int, seed: UInt64, realistic: Bool = false) {
         self.rows = rows
         self.seed = seed
         self.realistic = realistic
     }
 
-    public static let dashboardFile = "dashboard.db"
-    public static let nasFile = "nas.db"
+    package static let dashboardFile = "dashboard.db"
+    package static let nasFile = "nas.db"
 
     /// Writes the files into `directory` (created; must not hold legacy files already).
     @discardableResult
-    public func write(to directory: URL, progress: (Int) -> Void = { _ in }) throws -> Expectations {
+    package func write(to directory: URL, progress: (Int) -> Void = { _ in }) throws -> Expectations {
         let manager = FileManager.default
         try manager.createDirectory(at: directory.appendingPathComponent("reports"), withIntermediateDirectories: true)
         try manager.createDirectory(at: directory.appendingPathComponent("audio"), withIntermediateDirectories: true)

@@ -2,14 +2,14 @@ import Foundation
 import YTV2Core
 
 /// The three shapes of legacy JSON reports (docs/legacy.md, "The JSON reports").
-public enum LegacyReportShape: String, Sendable, Codable {
+package enum LegacyReportShape: String, Sendable, Codable {
     case v1, processor, universal
 }
 
 extension LegacyRecord {
     /// A JSON report file (`file` is its snapshot path, e.g. `reports/abc_20240101_120000.json`).
     /// A file that is not a JSON object is a row error naming the file.
-    public init(report bytes: [UInt8], file: String) throws(LegacyRowError) {
+    package init(report bytes: [UInt8], file: String) throws(LegacyRowError) {
         let source = Self.reportSource(file)
         var warnings: [String] = []
         let text = Self.reportText(bytes, warnings: &warnings)
@@ -29,7 +29,7 @@ extension LegacyRecord {
     }
 
     /// A report that is not a JSON object: only its source, kept whole (as text) for quarantine.
-    public init(unreadableReport bytes: [UInt8], file: String) {
+    package init(unreadableReport bytes: [UInt8], file: String) {
         var warnings: [String] = []
         self.init(source: Self.reportSource(file), rowSHA256: bytes.sha256Hex, raw: .reportText(Self.reportText(bytes, warnings: &warnings)))
         self.warnings = warnings
@@ -52,7 +52,7 @@ extension LegacyRecord {
         return text
     }
 
-    public static func shape(of value: LooseValue) -> LegacyReportShape {
+    package static func shape(of value: LooseValue) -> LegacyReportShape {
         if value["metadata"]?["schema_version"] != nil || value["video"] != nil { return .v1 }
         if value["id"]?.stringValue != nil || value["content_source"] != nil || value["media"] != nil { return .universal }
         return .processor

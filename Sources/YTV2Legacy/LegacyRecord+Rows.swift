@@ -99,7 +99,7 @@ struct LegacyColumnReader {
 }
 
 /// How much of a row a reader takes.
-public enum LegacyReadDepth: Sendable {
+package enum LegacyReadDepth: Sendable {
     /// Every column, summaries normalized, the row's checksum computed.
     case whole
     /// Only ``LegacyRecord/identityColumns(of:)``: what a plan's first pass needs to group rows, compare their times
@@ -111,7 +111,7 @@ extension LegacyRecord {
     /// The columns a record's identity (`legacyID`, `exactVideoID`), times (`indexedAt`, `updatedAt`) and row errors
     /// come from, per table; nil for every column (a table outside the legacy format). The inits below read no other
     /// column for these; `LegacyReadDepthTests` checks identity reads against whole ones.
-    public static func identityColumns(of table: String) -> [String]? {
+    package static func identityColumns(of table: String) -> [String]? {
         switch table {
         case "content":
             [
@@ -126,7 +126,7 @@ extension LegacyRecord {
     }
 
     /// A `content` row of the dashboard or NAS file.
-    public init(contentRow row: LegacyRow, file: String, depth: LegacyReadDepth = .whole) throws(LegacyRowError) {
+    package init(contentRow row: LegacyRow, file: String, depth: LegacyReadDepth = .whole) throws(LegacyRowError) {
         let id = row["id"].text
         let key = id.flatMap { $0.utf8.count <= LegacySource.maximumKeyLength ? $0 : nil } ?? "rowid \(row.rowid)"
         let source = LegacySource(file: file, table: row.table, key: key)
@@ -176,7 +176,7 @@ extension LegacyRecord {
     }
 
     /// A `content_summaries` row: one summary text of one item.
-    public init(summaryRow row: LegacyRow, file: String, depth: LegacyReadDepth = .whole) {
+    package init(summaryRow row: LegacyRow, file: String, depth: LegacyReadDepth = .whole) {
         let source = LegacySource(file: file, table: row.table, key: "rowid \(row.rowid)")
         self.init(source: source, row: row, depth: depth)
         var reader = LegacyColumnReader(row: row, source: source)
@@ -189,7 +189,7 @@ extension LegacyRecord {
     }
 
     /// A `summary_variants` row: one revision of one variant.
-    public init(variantRow row: LegacyRow, file: String, depth: LegacyReadDepth = .whole) {
+    package init(variantRow row: LegacyRow, file: String, depth: LegacyReadDepth = .whole) {
         let source = LegacySource(file: file, table: row.table, key: "rowid \(row.rowid)")
         self.init(source: source, row: row, depth: depth)
         var reader = LegacyColumnReader(row: row, source: source)
@@ -208,7 +208,7 @@ extension LegacyRecord {
     }
 
     /// A `content_files` or `migration_log` row of the NAS file: bookkeeping about an item's files.
-    public init(fileRow row: LegacyRow, file: String, depth: LegacyReadDepth = .whole) {
+    package init(fileRow row: LegacyRow, file: String, depth: LegacyReadDepth = .whole) {
         let source = LegacySource(file: file, table: row.table, key: "rowid \(row.rowid)")
         self.init(source: source, row: row, depth: depth)
         var reader = LegacyColumnReader(row: row, source: source)
@@ -234,9 +234,9 @@ extension LegacyRecord {
 }
 
 /// Categorization and list values in their legacy shapes (docs/legacy.md, "Value quirks").
-public enum LegacyCategories {
+package enum LegacyCategories {
     /// `{"categories": [...]}`, a bare list of `{category|name, subcategories|subcategory}`, or plain strings.
-    public static func entries(in value: LooseValue) -> [CategoryEntry]? {
+    package static func entries(in value: LooseValue) -> [CategoryEntry]? {
         if let inner = value["categories"] { return entries(in: inner) }
         guard case .array(let items) = value else { return nil }
         var result: [CategoryEntry] = []
@@ -255,7 +255,7 @@ public enum LegacyCategories {
     }
 
     /// The strings of a list value (numbers as text); a lone string is a one-item list.
-    public static func strings(in value: LooseValue) -> [String] {
+    package static func strings(in value: LooseValue) -> [String] {
         switch value {
         case .string(let text): return text.isEmpty ? [] : [text]
         case .array(let items):
@@ -286,7 +286,7 @@ public enum LegacyCategories {
 extension LegacyRecord {
     /// A row that could not be read as its table promises (or of a table outside the legacy format): only its identity
     /// is taken, so it can be quarantined whole with the reason.
-    public init(unreadableRow row: LegacyRow, file: String) {
+    package init(unreadableRow row: LegacyRow, file: String) {
         let key = row.table == "content" ? (row["id"].text ?? "rowid \(row.rowid)") : "rowid \(row.rowid)"
         self.init(source: LegacySource(file: file, table: row.table, key: key), row: row)
         legacyID = row["id"].nonBlankText.flatMap { row.table == "content" ? $0 : nil } ?? row["content_id"].nonBlankText

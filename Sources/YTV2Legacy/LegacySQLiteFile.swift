@@ -5,15 +5,15 @@ import GRDB
 ///
 /// GRDB is the SQLite library of the project: it links the system's libsqlite3 and exposes SQLite's online backup
 /// API, which consistent snapshots of files that the legacy apps still write need.
-public struct LegacySQLiteFile: Sendable {
-    public let path: String
+package struct LegacySQLiteFile: Sendable {
+    package let path: String
     let queue: DatabaseQueue
 
-    public enum OpenError: Error, CustomStringConvertible {
+    package enum OpenError: Error, CustomStringConvertible {
         case missing(String)
         case notSQLite(String, underlying: String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .missing(let path): "\(path) does not exist"
             case .notSQLite(let path, let underlying): "\(path) is not a readable SQLite database: \(underlying)"
@@ -22,7 +22,7 @@ public struct LegacySQLiteFile: Sendable {
     }
 
     /// Opens `path` read-only; a missing file is an error, never an empty new database.
-    public init(path: String) throws {
+    package init(path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else { throw OpenError.missing(path) }
         var configuration = Configuration()
         configuration.readonly = true
@@ -37,17 +37,17 @@ public struct LegacySQLiteFile: Sendable {
     }
 
     /// The table names, sorted.
-    public func tables() throws -> [String] {
+    package func tables() throws -> [String] {
         try queue.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") }
     }
 
     /// The column names of `table`, as `PRAGMA table_info` reports them (older files lack later columns).
-    public func columns(of table: String) throws -> [String] {
+    package func columns(of table: String) throws -> [String] {
         try queue.read { db in try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table]).map { $0["name"] } }
     }
 
     /// The rowids of `table` whose `column` equals `value` (the lookups of the shadow reads).
-    public func rowids(of table: String, where column: String, equals value: String) throws -> [Int64] {
+    package func rowids(of table: String, where column: String, equals value: String) throws -> [Int64] {
         try wrap(table: table) {
             try queue.read { try Int64.fetchAll($0, sql: "SELECT rowid FROM \(quoted(table)) WHERE \(quoted(column)) = ?", arguments: [value]) }
         }
@@ -55,31 +55,31 @@ public struct LegacySQLiteFile: Sendable {
 
     /// `PRAGMA data_version`: changes whenever another connection (another process) has committed to the file since
     /// this one last looked, so a reader can keep what it read until then.
-    public func dataVersion() throws -> Int {
+    package func dataVersion() throws -> Int {
         try queue.read { try Int.fetchOne($0, sql: "PRAGMA data_version") ?? 0 }
     }
 
     /// `PRAGMA integrity_check`: "ok", or the problems SQLite found.
-    public func integrityCheck() throws -> [String] {
+    package func integrityCheck() throws -> [String] {
         try queue.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
     }
 }
 
 /// A failure while reading a legacy file, naming the file, the table and the row when known.
-public struct LegacyReadError: Error, CustomStringConvertible {
-    public let file: String
-    public let table: String?
-    public let row: String?
-    public let problem: String
+package struct LegacyReadError: Error, CustomStringConvertible {
+    package let file: String
+    package let table: String?
+    package let row: String?
+    package let problem: String
 
-    public init(file: String, table: String? = nil, row: String? = nil, problem: String) {
+    package init(file: String, table: String? = nil, row: String? = nil, problem: String) {
         self.file = file
         self.table = table
         self.row = row
         self.problem = problem
     }
 
-    public var description: String {
+    package var description: String {
         var location = file
         if let table { location += ", table \(table)" }
         if let row { location += ", row \(row)" }
@@ -89,13 +89,13 @@ public struct LegacyReadError: Error, CustomStringConvertible {
 
 extension LegacySQLiteFile {
     /// Row count of `table`.
-    public func rowCount(of table: String) throws -> Int {
+    package func rowCount(of table: String) throws -> Int {
         try wrap(table: table) { try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(quoted(table))") ?? 0 } }
     }
 
     /// Streams the rows of `table` (all columns, values exactly as stored) in rowid order, optionally only `rowids`.
     /// Text that is not valid UTF-8 is repaired and the row carries a warning.
-    public func forEachRow(
+    package func forEachRow(
         of table: String,
         columns wanted: [String]? = nil,
         rowids: [Int64]? = nil,
@@ -158,7 +158,7 @@ extension LegacySQLiteFile {
     }
 
     /// Copies the file through SQLite's online backup API (a consistent copy, safe while the legacy app writes).
-    public func backup(to destination: String) throws {
+    package func backup(to destination: String) throws {
         do {
             let target = try DatabaseQueue(path: destination)
             try queue.backup(to: target)

@@ -3,13 +3,13 @@ import GRDB
 
 /// The checks a legacy file must pass before anything is read from it: the tables the format requires exist, and
 /// every declared column type is one SQLite's type affinity rules give a meaning to.
-public enum LegacySchema {
-    public enum Role: Sendable { case dashboard, nas }
+package enum LegacySchema {
+    package enum Role: Sendable { case dashboard, nas }
 
     /// Tables the readers understand. Rows of other tables are kept (quarantined), never ignored.
-    public static let knownTables: Set<String> = ["content", "content_summaries", "summary_variants", "content_files", "migration_log"]
+    package static let knownTables: Set<String> = ["content", "content_summaries", "summary_variants", "content_files", "migration_log"]
 
-    public static func check(_ file: LegacySQLiteFile, role: Role) throws {
+    package static func check(_ file: LegacySQLiteFile, role: Role) throws {
         let tables = try file.tables()
         guard tables.contains("content") else {
             throw LegacyReadError(
@@ -39,7 +39,7 @@ public enum LegacySchema {
 
 extension LegacySQLiteFile {
     /// (column, declared type) of `table`.
-    public func columnTypes(of table: String) throws -> [(String, String)] {
+    package func columnTypes(of table: String) throws -> [(String, String)] {
         try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT name, type FROM pragma_table_info(?)", arguments: [table]).map { ($0["name"], $0["type"]) }
         }

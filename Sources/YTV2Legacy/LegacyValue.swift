@@ -3,7 +3,7 @@ import Foundation
 import YTV2Core
 
 /// One value as SQLite stored it. SQLite lets any column hold any type, so readers never assume one.
-public enum LegacyValue: Sendable, Equatable {
+package enum LegacyValue: Sendable, Equatable {
     case null
     case integer(Int64)
     case real(Double)
@@ -11,7 +11,7 @@ public enum LegacyValue: Sendable, Equatable {
     case blob([UInt8])
 
     /// The value as text: text itself, numbers in decimal, a blob when it is valid UTF-8; nil for NULL.
-    public var text: String? {
+    package var text: String? {
         switch self {
         case .null: nil
         case .integer(let value): String(value)
@@ -22,7 +22,7 @@ public enum LegacyValue: Sendable, Equatable {
     }
 
     /// The value as text, with blanks (`""`, spaces) treated as missing.
-    public var nonBlankText: String? {
+    package var nonBlankText: String? {
         guard let text, text.utf8.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { return nil }
         return text
     }
@@ -56,14 +56,14 @@ public enum LegacyValue: Sendable, Equatable {
 }
 
 /// Column names of a table and their positions, shared by all rows read from it.
-public final class LegacyRowLayout: Sendable {
-    public let columns: [String]
+package final class LegacyRowLayout: Sendable {
+    package let columns: [String]
     let positions: [String: Int]
     /// Column positions in name order: the order of the canonical form.
     let canonicalOrder: [Int]
     let canonicalNames: [[UInt8]]
 
-    public init(columns: [String]) {
+    package init(columns: [String]) {
         self.columns = columns
         var positions: [String: Int] = [:]
         for (index, name) in columns.enumerated() where positions[name] == nil { positions[name] = index }
@@ -74,17 +74,17 @@ public final class LegacyRowLayout: Sendable {
 }
 
 /// One row of a legacy table, with the values exactly as stored.
-public struct LegacyRow: Sendable {
-    public let table: String
-    public let rowid: Int64
-    public let layout: LegacyRowLayout
-    public let values: [LegacyValue]
+package struct LegacyRow: Sendable {
+    package let table: String
+    package let rowid: Int64
+    package let layout: LegacyRowLayout
+    package let values: [LegacyValue]
     /// Problems found while reading (text that was not valid UTF-8 and was repaired).
-    public let warnings: [String]
+    package let warnings: [String]
 
-    public var columns: [String] { layout.columns }
+    package var columns: [String] { layout.columns }
 
-    public init(table: String, rowid: Int64, layout: LegacyRowLayout, values: [LegacyValue], warnings: [String] = []) {
+    package init(table: String, rowid: Int64, layout: LegacyRowLayout, values: [LegacyValue], warnings: [String] = []) {
         self.table = table
         self.rowid = rowid
         self.layout = layout
@@ -92,18 +92,18 @@ public struct LegacyRow: Sendable {
         self.warnings = warnings
     }
 
-    public init(table: String, rowid: Int64, columns: [String], values: [LegacyValue], warnings: [String] = []) {
+    package init(table: String, rowid: Int64, columns: [String], values: [LegacyValue], warnings: [String] = []) {
         self.init(table: table, rowid: rowid, layout: LegacyRowLayout(columns: columns), values: values, warnings: warnings)
     }
 
-    public subscript(column: String) -> LegacyValue {
+    package subscript(column: String) -> LegacyValue {
         guard let index = layout.positions[column] else { return .null }
         return values[index]
     }
 
     /// The sha256 of the row's canonical form: the table, then the columns sorted by name, each with its type and
     /// exact value (length-prefixed, so no value can be mistaken for another).
-    public var canonicalSHA256: String {
+    package var canonicalSHA256: String {
         var buffer: [UInt8] = Array(table.utf8)
         buffer.reserveCapacity(1024)
         for index in layout.canonicalOrder {
@@ -116,7 +116,7 @@ public struct LegacyRow: Sendable {
     }
 
     /// The whole row as a JSON object (column order kept), as quarantine stores it.
-    public var jsonObject: String {
+    package var jsonObject: String {
         var output = "{"
         for index in columns.indices {
             if index > 0 { output += "," }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Shows progress of long migration steps: a bar redrawn in place on a terminal, nothing when standard error is a
 /// pipe or a file (so logs and CI output stay clean).
-public final class ProgressReporter: @unchecked Sendable {
+package final class ProgressReporter: @unchecked Sendable {
     private let lock = NSLock()
     private let enabled: Bool
     private var label = ""
@@ -11,14 +11,14 @@ public final class ProgressReporter: @unchecked Sendable {
     private var started = Date()
     private var lastDraw = Date.distantPast
 
-    public init(enabled: Bool) { self.enabled = enabled }
+    package init(enabled: Bool) { self.enabled = enabled }
 
     /// Draws only when standard error is a terminal.
-    public static func forTerminal() -> ProgressReporter { ProgressReporter(enabled: isatty(STDERR_FILENO) == 1) }
-    public static let silent = ProgressReporter(enabled: false)
+    package static func forTerminal() -> ProgressReporter { ProgressReporter(enabled: isatty(STDERR_FILENO) == 1) }
+    package static let silent = ProgressReporter(enabled: false)
 
     /// A step without a count ("copying dashboard.db").
-    public func stage(_ text: String) {
+    package func stage(_ text: String) {
         guard enabled else { return }
         lock.withLock {
             finishLine()
@@ -26,7 +26,7 @@ public final class ProgressReporter: @unchecked Sendable {
         }
     }
 
-    public func begin(_ label: String, total: Int) {
+    package func begin(_ label: String, total: Int) {
         lock.withLock {
             finishLine()
             self.label = label
@@ -37,7 +37,7 @@ public final class ProgressReporter: @unchecked Sendable {
         }
     }
 
-    public func advance(by count: Int = 1) {
+    package func advance(by count: Int = 1) {
         lock.withLock {
             done += count
             guard enabled, Date().timeIntervalSince(lastDraw) >= 0.1 || done >= total else { return }
@@ -45,7 +45,7 @@ public final class ProgressReporter: @unchecked Sendable {
         }
     }
 
-    public func end() {
+    package func end() {
         lock.withLock {
             if enabled, !label.isEmpty { draw() }
             finishLine()

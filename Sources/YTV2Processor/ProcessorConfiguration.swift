@@ -5,30 +5,30 @@ import YTV2Store
 
 /// Where the processor's external services are, read from the environment (docs/operations.md, "Configuration").
 /// Every base URL is configurable so tests can point it at a local fake that speaks the same protocol.
-public struct ProcessorConfiguration: Sendable, Equatable {
-    public var youtubeBaseURL: String
-    public var llmBaseURL: String
-    public var llmAPIKey: String?
-    public var llmModel: String
-    public var ttsBaseURL: String?
-    public var ttsAPIKey: String?
-    public var ttsModel: String
-    public var ttsVoice: String
-    public var transcriptLanguages: [String]
-    public var telegramBaseURL: String
-    public var telegramBotToken: String?
-    public var telegramAllowedUsers: Set<Int64>
-    public var dashboardURL: String
+package struct ProcessorConfiguration: Sendable, Equatable {
+    package var youtubeBaseURL: String
+    package var llmBaseURL: String
+    package var llmAPIKey: String?
+    package var llmModel: String
+    package var ttsBaseURL: String?
+    package var ttsAPIKey: String?
+    package var ttsModel: String
+    package var ttsVoice: String
+    package var transcriptLanguages: [String]
+    package var telegramBaseURL: String
+    package var telegramBotToken: String?
+    package var telegramAllowedUsers: Set<Int64>
+    package var dashboardURL: String
     /// Where local tools (yt-dlp, espeak-ng, ffmpeg, lame) are looked for: `PATH` of the given environment.
-    public var searchPath: String
+    package var searchPath: String
     /// Whether yt-dlp, when installed, is asked when the watch page fails (`YTDLP=0` turns it off).
-    public var ytdlpEnabled: Bool
+    package var ytdlpEnabled: Bool
     /// Whether espeak-ng may speak when no speech API is configured (`TTS_LOCAL=0` turns it off).
-    public var localSpeech: Bool
+    package var localSpeech: Bool
 
     /// Reads and checks the processor's variables; a malformed one (a base URL that is not http(s), a user id that is
     /// not a number, a flag that is not 0/1) stops the command naming it.
-    public init(environment: EnvironmentReader = EnvironmentReader()) throws(ConfigurationError) {
+    package init(environment: EnvironmentReader = EnvironmentReader()) throws(ConfigurationError) {
         youtubeBaseURL = try environment.baseURL("YOUTUBE_BASE_URL", default: "https://www.youtube.com") ?? ""
         llmBaseURL = try environment.baseURL("LLM_BASE_URL", default: "https://api.openai.com/v1") ?? ""
         llmAPIKey = environment.string("LLM_API_KEY")
@@ -57,12 +57,12 @@ public struct ProcessorConfiguration: Sendable, Equatable {
         searchPath = environment.string("PATH", default: "")
     }
 
-    public init(environment values: [String: String]) throws(ConfigurationError) {
+    package init(environment values: [String: String]) throws(ConfigurationError) {
         try self.init(environment: EnvironmentReader(values))
     }
 
     /// The pipeline with the real HTTP implementations of every stage.
-    public func pipeline(store: Store, http: HTTPFetcher = HTTPFetcher(), logger: Logger) -> ProcessingPipeline {
+    package func pipeline(store: Store, http: HTTPFetcher = HTTPFetcher(), logger: Logger) -> ProcessingPipeline {
         let chat = ChatCompletionsClient(baseURL: llmBaseURL, apiKey: llmAPIKey, model: llmModel, http: http)
         // The speech API when configured, else espeak-ng locally when installed, else narration as text only.
         let speech: (any SpeechSynthesizer)? =
@@ -87,7 +87,7 @@ public struct ProcessorConfiguration: Sendable, Equatable {
     }
 
     /// Which providers would be used, for `ytv2 process --dry-run` (no secrets).
-    public var providers: [(String, String)] {
+    package var providers: [(String, String)] {
         [
             ("metadata", "YouTube oEmbed + watch page at \(youtubeBaseURL)"),
             (

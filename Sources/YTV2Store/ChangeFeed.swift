@@ -6,15 +6,15 @@ import Synchronization
 import YTV2Core
 
 /// A change to one video, announced on the change channel when its transaction commits.
-public struct ChangeEvent: Sendable, Equatable, Codable {
-    public enum Operation: String, Sendable, Codable { case added, updated, deleted }
+package struct ChangeEvent: Sendable, Equatable, Codable {
+    package enum Operation: String, Sendable, Codable { case added, updated, deleted }
 
-    public var videoID: VideoID
-    public var op: Operation
+    package var videoID: VideoID
+    package var op: Operation
     /// The variants whose summaries the change added.
-    public var summaryTypes: [String]
+    package var summaryTypes: [String]
 
-    public init(videoID: VideoID, op: Operation, summaryTypes: [String]) {
+    package init(videoID: VideoID, op: Operation, summaryTypes: [String]) {
         self.videoID = videoID
         self.op = op
         self.summaryTypes = summaryTypes
@@ -36,7 +36,7 @@ public struct ChangeEvent: Sendable, Equatable, Codable {
 }
 
 /// What the change feed delivers: changes, and whether it can be trusted to hear every change.
-public enum ChangeFeedEvent: Sendable, Equatable {
+package enum ChangeFeedEvent: Sendable, Equatable {
     /// The listener is proven to hear changes (its first heartbeat came back); changes committed from now on are
     /// delivered.
     case connected
@@ -50,9 +50,9 @@ public enum ChangeFeedEvent: Sendable, Equatable {
 }
 
 /// The change feed's state, for `/health/db` and `/metrics`.
-public struct ChangeFeedStatus: Sendable, Equatable {
+package struct ChangeFeedStatus: Sendable, Equatable {
     /// Why a feed is down, in short (the `reason` label of `ytv2_change_feed_down`).
-    public enum Cause: String, Sendable {
+    package enum Cause: String, Sendable {
         case notStarted = "not_started"
         case noHeartbeat = "no_heartbeat"
         case connectionLost = "connection_lost"
@@ -61,12 +61,12 @@ public struct ChangeFeedStatus: Sendable, Equatable {
     }
 
     /// Whether the feed is proven to hear every change right now.
-    public var live: Bool
+    package var live: Bool
     /// Why it is not (nil while live), in a sentence and in short.
-    public var problem: String?
-    public var cause: Cause?
+    package var problem: String?
+    package var cause: Cause?
     /// When this process's last heartbeat came back.
-    public var lastHeartbeat: Date?
+    package var lastHeartbeat: Date?
 }
 
 /// Shared between the feed's tasks and the health routes.
@@ -94,12 +94,12 @@ final class ChangeFeedHealth: Sendable {
 extension Store {
     /// How often the feed proves it hears changes: a heartbeat NOTIFY sent through the pool must come back on the
     /// feed's own connection.
-    public static let heartbeatInterval: Duration = .seconds(2)
+    package static let heartbeatInterval: Duration = .seconds(2)
     /// A feed whose heartbeat has not come back for this long counts as down.
-    public static let heartbeatDeadline: Duration = .seconds(6)
+    package static let heartbeatDeadline: Duration = .seconds(6)
 
     /// What the change feed is doing now.
-    public var changeFeedStatus: ChangeFeedStatus { feedHealth.current }
+    package var changeFeedStatus: ChangeFeedStatus { feedHealth.current }
 
     /// Listens to the change channel on a dedicated session (`DATABASE_DIRECT_URL`, else `DATABASE_URL`: LISTEN does
     /// not work through the pool, nor through a transaction-mode pooler) and reconnects with backoff after the
@@ -109,7 +109,7 @@ extension Store {
     /// The feed does not take a working LISTEN on trust: it sends a heartbeat through the pool at once and every
     /// ``heartbeatInterval``, and only once one comes back does it report `.connected`. A feed that hears nothing
     /// (LISTEN through PgBouncer in transaction mode is accepted, then never delivers) stays down, and says why.
-    public func changeFeed(maximumBackoff: Duration = .seconds(5)) -> AsyncStream<ChangeFeedEvent> {
+    package func changeFeed(maximumBackoff: Duration = .seconds(5)) -> AsyncStream<ChangeFeedEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: ChangeFeedEvent.self, bufferingPolicy: .bufferingNewest(10_000))
         let task = Task { await self.listen(maximumBackoff: maximumBackoff, into: continuation) }
         continuation.onTermination = { _ in task.cancel() }

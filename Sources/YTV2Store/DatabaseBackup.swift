@@ -5,20 +5,20 @@ import YTV2Core
 import YTV2Subprocess
 
 /// Row count and content checksum of one table, the figures a restore must reproduce.
-public struct TableFigures: Codable, Sendable, Equatable {
-    public var rows: Int
+package struct TableFigures: Codable, Sendable, Equatable {
+    package var rows: Int
     /// md5 over the sorted md5s of every row's text form: independent of physical order.
-    public var checksum: String
+    package var checksum: String
 }
 
 /// What `ytv2 db backup` writes next to the dump.
-public struct BackupManifest: Codable, Sendable {
-    public var createdAt: Date
-    public var dumpFile: String
-    public var dumpSHA256: String
-    public var dumpBytes: Int
-    public var schemaVersion: Int
-    public var tables: [String: TableFigures]
+package struct BackupManifest: Codable, Sendable {
+    package var createdAt: Date
+    package var dumpFile: String
+    package var dumpSHA256: String
+    package var dumpBytes: Int
+    package var schemaVersion: Int
+    package var tables: [String: TableFigures]
 
     enum CodingKeys: String, CodingKey {
         case createdAt = "created_at"
@@ -31,21 +31,21 @@ public struct BackupManifest: Codable, Sendable {
 }
 
 /// Backups with pg_dump's custom format and a manifest; restores that verify the checksum first and the figures after.
-public struct DatabaseBackup: Sendable {
-    public static let manifestName = "manifest.json"
-    public static let dumpName = "ytv2.dump"
+package struct DatabaseBackup: Sendable {
+    package static let manifestName = "manifest.json"
+    package static let dumpName = "ytv2.dump"
     /// Every table of the schema, in a fixed order.
-    public static let tables = [
+    package static let tables = [
         "schema_migrations", "videos", "video_aliases", "summaries", "audio", "tombstones", "audit_log", "migration_ledger",
         "quarantine", "settings",
     ]
 
     let logger: Logger
 
-    public init(logger: Logger) { self.logger = logger }
+    package init(logger: Logger) { self.logger = logger }
 
     /// Dumps the database into `directory` (created when missing) and writes the manifest.
-    public func backup(store: Store, to directory: URL) async throws -> BackupManifest {
+    package func backup(store: Store, to directory: URL) async throws -> BackupManifest {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let dump = directory.appendingPathComponent(Self.dumpName)
         try await store.audit(actor: "cli", action: "db.backup", details: ["directory": directory.path])
@@ -78,7 +78,7 @@ public struct DatabaseBackup: Sendable {
     }
 
     /// Reads and checks a backup folder's manifest and dump checksum without touching any database.
-    public func verifiedManifest(in directory: URL) throws -> BackupManifest {
+    package func verifiedManifest(in directory: URL) throws -> BackupManifest {
         let manifestURL = directory.appendingPathComponent(Self.manifestName)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
@@ -101,7 +101,7 @@ public struct DatabaseBackup: Sendable {
 
     /// Restores a verified backup into the configured database (created when missing; its current content is replaced),
     /// in one transaction, then checks every table's row count and checksum against the manifest.
-    public func restore(from directory: URL, into configuration: DatabaseConfiguration) async throws -> BackupManifest {
+    package func restore(from directory: URL, into configuration: DatabaseConfiguration) async throws -> BackupManifest {
         let manifest = try verifiedManifest(in: directory)
         try await configuration.createDatabaseIfMissing(logger: logger)
         let bin = try LocalCluster.binDirectory()
@@ -141,7 +141,7 @@ public struct DatabaseBackup: Sendable {
     }
 
     /// Row counts and checksums of every table.
-    public static func figures(store: Store) async throws -> [String: TableFigures] {
+    package static func figures(store: Store) async throws -> [String: TableFigures] {
         try await store.read { connection in
             var result: [String: TableFigures] = [:]
             for table in tables {
@@ -166,7 +166,7 @@ public struct DatabaseBackup: Sendable {
 
 extension Store {
     /// The highest applied migration, 0 on an empty database.
-    public func schemaVersion() async throws -> Int {
+    package func schemaVersion() async throws -> Int {
         try await read { [self] connection in
             let exists = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger)
             for try await hasTable in exists.decode(Bool.self) where !hasTable { return 0 }

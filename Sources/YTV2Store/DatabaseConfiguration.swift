@@ -4,20 +4,20 @@ import NIOSSL
 import PostgresNIO
 
 /// Where the database is: parsed from a `postgres://` URL, as `DATABASE_URL` gives it.
-public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
-    public enum TLSMode: String, Sendable {
+package struct DatabaseConfiguration: Sendable, CustomStringConvertible {
+    package enum TLSMode: String, Sendable {
         case disable, prefer, require
         case verifyFull = "verify-full"
     }
 
-    public var host: String
-    public var port: Int
-    public var username: String
-    public var password: String?
-    public var database: String
-    public var tlsMode: TLSMode
+    package var host: String
+    package var port: Int
+    package var username: String
+    package var password: String?
+    package var database: String
+    package var tlsMode: TLSMode
 
-    public init(host: String, port: Int, username: String, password: String?, database: String, tlsMode: TLSMode) {
+    package init(host: String, port: Int, username: String, password: String?, database: String, tlsMode: TLSMode) {
         self.host = host
         self.port = port
         self.username = username
@@ -28,7 +28,7 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
 
     /// Parses `postgres://user:password@host:port/database?sslmode=require` (also `postgresql://`). Errors name
     /// `variable`, the environment variable the URL came from.
-    public init(url string: String, variable: String = "DATABASE_URL") throws {
+    package init(url string: String, variable: String = "DATABASE_URL") throws {
         guard let components = URLComponents(string: string), let scheme = components.scheme,
             scheme == "postgres" || scheme == "postgresql"
         else {
@@ -63,14 +63,14 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
     }
 
     /// The same server with another database name (the maintenance database, a test database).
-    public func with(database: String) -> DatabaseConfiguration {
+    package func with(database: String) -> DatabaseConfiguration {
         var copy = self
         copy.database = database
         return copy
     }
 
     /// The URL with the password, for handing to a child process's environment only.
-    public var url: String {
+    package var url: String {
         var components = URLComponents()
         components.scheme = "postgres"
         components.user = username
@@ -83,12 +83,12 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
     }
 
     /// Never shows the password.
-    public var description: String {
+    package var description: String {
         "postgres://\(username)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)"
     }
 
     /// libpq's environment for pg_dump and pg_restore: the password travels in the environment, never on a command line.
-    public var libpqEnvironment: [String: String] {
+    package var libpqEnvironment: [String: String] {
         var env = ["PGHOST": host, "PGPORT": String(port), "PGUSER": username, "PGDATABASE": database]
         if let password { env["PGPASSWORD"] = password }
         env["PGSSLMODE"] = tlsMode.rawValue
@@ -108,7 +108,7 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
         }
     }
 
-    public func clientConfiguration() -> PostgresClient.Configuration {
+    package func clientConfiguration() -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS =
             tlsSettings.map { $0.required ? .require($0.configuration) : .prefer($0.configuration) } ?? .disable
         var configuration = PostgresClient.Configuration(
@@ -125,7 +125,7 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
     }
 
     /// A single connection (the change-feed listener needs one outside the pool).
-    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
+    package func connectionConfiguration() throws -> PostgresConnection.Configuration {
         var tls = PostgresConnection.Configuration.TLS.disable
         if let settings = tlsSettings {
             let context = try NIOSSLContext(configuration: settings.configuration)
@@ -146,7 +146,7 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
 
 extension DatabaseConfiguration {
     /// Creates the configured database through the server's `postgres` maintenance database when it does not exist.
-    public func createDatabaseIfMissing(logger: Logger) async throws {
+    package func createDatabaseIfMissing(logger: Logger) async throws {
         try await mappingErrors {
             let connection = try await PostgresConnection.connect(
                 configuration: try with(database: "postgres").connectionConfiguration(),

@@ -3,13 +3,13 @@ import Logging
 import YTV2Core
 
 /// Where this process's database is: the URLs of the environment, or the private cluster started on demand.
-public enum DatabaseLocation: Sendable {
+package enum DatabaseLocation: Sendable {
     case url(DatabaseEndpoints)
     case privateCluster(LocalCluster)
 
     /// `DATABASE_URL` (with `DATABASE_DIRECT_URL` and `DATABASE_READ_URL`) when set, nothing is started; else the
     /// private cluster under `YTV2_HOME` or `.ytv2/`. A malformed URL is refused naming its variable.
-    public static func fromEnvironment(_ environment: EnvironmentReader = EnvironmentReader()) throws -> DatabaseLocation {
+    package static func fromEnvironment(_ environment: EnvironmentReader = EnvironmentReader()) throws -> DatabaseLocation {
         func url(_ name: String) throws -> DatabaseConfiguration? {
             guard let text = environment.string(name) else { return nil }
             return try DatabaseConfiguration(url: text, variable: name)
@@ -26,14 +26,14 @@ public enum DatabaseLocation: Sendable {
     }
 
     /// The connection settings, starting the private cluster when that is where the database is.
-    public func connect(logger: Logger) async throws -> DatabaseEndpoints {
+    package func connect(logger: Logger) async throws -> DatabaseEndpoints {
         switch self {
         case .url(let endpoints): endpoints
         case .privateCluster(let cluster): DatabaseEndpoints(primary: try await cluster.start(logger: logger))
         }
     }
 
-    public var summary: String {
+    package var summary: String {
         switch self {
         case .url(let endpoints):
             "DATABASE_URL \(endpoints.primary)"

@@ -4,8 +4,8 @@ import YTV2Core
 
 /// The sha256 and size of a file, read in 1 MiB chunks so that large dumps and snapshots never sit in memory.
 /// Backups and migration snapshots record and check their files with it.
-public enum FileChecksum {
-    public static func sha256(of file: URL) throws -> (sha256: String, bytes: Int) {
+package enum FileChecksum {
+    package static func sha256(of file: URL) throws -> (sha256: String, bytes: Int) {
         let handle = try FileHandle(forReadingFrom: file)
         defer { try? handle.close() }
         var hasher = SHA256()

@@ -13,7 +13,7 @@ import Glibc
 /// `DATABASE_URL`: initdb and pg_ctl from the installed PostgreSQL, loopback only, its own port and socket folder,
 /// password authentication. As root, the server runs as the unprivileged system user `ytv2` (PostgreSQL refuses root),
 /// which is created when missing.
-public struct LocalCluster: Sendable {
+package struct LocalCluster: Sendable {
     /// What `cluster.json` remembers between runs.
     struct State: Codable {
         var port: Int
@@ -29,29 +29,29 @@ public struct LocalCluster: Sendable {
         var logFile: String?
     }
 
-    public struct Status: Sendable {
-        public var root: String
-        public var initialized: Bool
-        public var running: Bool
-        public var dataDirectory: String?
-        public var port: Int?
-        public var pid: Int?
-        public var systemUser: String?
-        public var logFile: String
+    package struct Status: Sendable {
+        package var root: String
+        package var initialized: Bool
+        package var running: Bool
+        package var dataDirectory: String?
+        package var port: Int?
+        package var pid: Int?
+        package var systemUser: String?
+        package var logFile: String
     }
 
-    public let root: URL
+    package let root: URL
     /// Test clusters trade durability for speed (no fsync); the default cluster keeps it.
-    public let durable: Bool
-    public static let systemUserName = "ytv2"
+    package let durable: Bool
+    package static let systemUserName = "ytv2"
 
-    public init(root: URL, durable: Bool = true) {
+    package init(root: URL, durable: Bool = true) {
         self.root = root.standardizedFileURL
         self.durable = durable
     }
 
     /// `.ytv2/` in the current directory, or `YTV2_HOME` when set.
-    public static func defaultRoot(_ environment: EnvironmentReader = EnvironmentReader()) -> URL {
+    package static func defaultRoot(_ environment: EnvironmentReader = EnvironmentReader()) -> URL {
         if let home = environment.string("YTV2_HOME") {
             return URL(fileURLWithPath: home)
         }
@@ -65,7 +65,7 @@ public struct LocalCluster: Sendable {
     // MARK: Binaries
 
     /// The folder with initdb and pg_ctl: `YTV2_PG_BINDIR`, the newest `/usr/lib/postgresql/*/bin`, or PATH.
-    public static func binDirectory() throws -> String {
+    package static func binDirectory() throws -> String {
         if let configured = EnvironmentReader().string("YTV2_PG_BINDIR") { return configured }
         let base = "/usr/lib/postgresql"
         let versions = ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []).compactMap(Int.init).sorted()
@@ -85,7 +85,7 @@ public struct LocalCluster: Sendable {
 
     /// Initializes the cluster on first use, starts it when it is not running, creates the `ytv2` database,
     /// and returns how to connect. Calling it again while the server runs only reads the state.
-    public func start(logger: Logger) async throws -> DatabaseConfiguration {
+    package func start(logger: Logger) async throws -> DatabaseConfiguration {
         let bin = try Self.binDirectory()
         var state: State
         if let existing = try loadState() { state = existing } else { state = try await initialize(bin: bin, logger: logger) }
@@ -121,7 +121,7 @@ public struct LocalCluster: Sendable {
 
     /// Stops the server (fast mode: open sessions are ended, committed data is safe). Returns false when it was not running.
     @discardableResult
-    public func stop(mode: String = "fast") async throws -> Bool {
+    package func stop(mode: String = "fast") async throws -> Bool {
         guard let state = try loadState() else { return false }
         let bin = try Self.binDirectory()
         guard try await isRunning(state: state, bin: bin) else { return false }
@@ -131,7 +131,7 @@ public struct LocalCluster: Sendable {
 
     /// Stops the server at once without waiting (SIGQUIT to the postmaster: an immediate shutdown), for places that
     /// cannot wait, such as an `atexit` handler of a test process. Committed data is safe; the next start recovers.
-    public func stopImmediately() {
+    package func stopImmediately() {
         guard let state = try? loadState(),
             let text = try? String(contentsOfFile: state.dataDirectory + "/postmaster.pid", encoding: .utf8),
             let pid = text.split(separator: "\n").first.flatMap({ Int32($0) })
@@ -139,7 +139,7 @@ public struct LocalCluster: Sendable {
         kill(pid, SIGQUIT)
     }
 
-    public func status() async throws -> Status {
+    package func status() async throws -> Status {
         guard let state = try loadState() else {
             return Status(
                 root: root.path,
@@ -169,7 +169,7 @@ public struct LocalCluster: Sendable {
     }
 
     /// The connection settings of an initialized cluster, without starting anything.
-    public func configuration() throws -> DatabaseConfiguration? {
+    package func configuration() throws -> DatabaseConfiguration? {
         try loadState().map {
             DatabaseConfiguration(
                 host: "127.0.0.1",

@@ -5,20 +5,20 @@ import PostgresNIO
 import YTV2Core
 
 /// One numbered SQL migration file (`0001_schema_v1.sql`).
-public struct Migration: Sendable, Equatable {
-    public let version: Int
-    public let name: String
-    public let sql: String
+package struct Migration: Sendable, Equatable {
+    package let version: Int
+    package let name: String
+    package let sql: String
     /// sha256 of the file's bytes, recorded when applied; an applied file must never change.
-    public let checksum: String
+    package let checksum: String
 
-    public var fileName: String { String(format: "%04d", version) + "_" + name + ".sql" }
+    package var fileName: String { String(format: "%04d", version) + "_" + name + ".sql" }
 }
 
 /// Applies the numbered SQL files in order, each in its own transaction under a transaction-scoped advisory lock.
-public struct SchemaMigrator: Sendable {
+package struct SchemaMigrator: Sendable {
     /// The migrations shipped with the package.
-    public static var bundledDirectory: URL {
+    package static var bundledDirectory: URL {
         guard let url = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
             preconditionFailure("the packaged Migrations folder is missing")
         }
@@ -28,10 +28,10 @@ public struct SchemaMigrator: Sendable {
     /// Taken by each migration's transaction, so two processes starting at once do not both apply a file.
     static let lockKey: (Int32, Int32) = (7_274_000, 1)
 
-    public let migrations: [Migration]
+    package let migrations: [Migration]
     let logger: Logger
 
-    public init(directory: URL = SchemaMigrator.bundledDirectory, logger: Logger) throws {
+    package init(directory: URL = SchemaMigrator.bundledDirectory, logger: Logger) throws {
         self.migrations = try Self.load(from: directory)
         self.logger = logger
     }
@@ -56,10 +56,10 @@ public struct SchemaMigrator: Sendable {
         }.sorted { $0.version < $1.version }
     }
 
-    public struct Report: Sendable, Equatable {
-        public var applied: [String]
-        public var alreadyApplied: Int
-        public var schemaVersion: Int
+    package struct Report: Sendable, Equatable {
+        package var applied: [String]
+        package var alreadyApplied: Int
+        package var schemaVersion: Int
     }
 
     /// Applies what is pending over `connection`, one file per transaction. Each transaction takes the migration lock
@@ -68,7 +68,7 @@ public struct SchemaMigrator: Sendable {
     /// correct on a direct session and through a transaction-mode pooler, which cannot keep a session lock. Re-running
     /// is a no-op; a changed, already-applied file is refused by name.
     @discardableResult
-    public func migrate(on connection: PostgresConnection) async throws -> Report {
+    package func migrate(on connection: PostgresConnection) async throws -> Report {
         try await mappingErrors {
             // The history table, created under the lock too: two first starts at once must not both create it.
             try await connection.withTransaction(logger: logger) { transaction in
@@ -119,7 +119,7 @@ public struct SchemaMigrator: Sendable {
     /// ``migrate(on:)`` over a connection of `client`'s pool (the migrations hold no session state, so any connection
     /// of the pool serves).
     @discardableResult
-    public func migrate(client: PostgresClient) async throws -> Report {
+    package func migrate(client: PostgresClient) async throws -> Report {
         try await mappingErrors { try await client.withConnection { try await migrate(on: $0) } }
     }
 
@@ -149,7 +149,7 @@ public struct SchemaMigrator: Sendable {
     }
 
     /// The highest applied version and the files still pending, without changing anything.
-    public func status(client: PostgresClient) async throws -> (schemaVersion: Int, pending: [String]) {
+    package func status(client: PostgresClient) async throws -> (schemaVersion: Int, pending: [String]) {
         try await mappingErrors {
             let exists = try await client.query("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger)
             var hasTable = false

@@ -2,7 +2,7 @@ import YTV2Core
 
 /// The order of a report list. Every value is a real ordering; ties break by `video_id` so paging is stable.
 /// Titles compare by their first ``titleSortLength`` characters, lower-cased (the indexed `title_sort` column).
-public enum ReportSort: String, Sendable, CaseIterable {
+package enum ReportSort: String, Sendable, CaseIterable {
     case addedDesc = "added_desc"
     case addedAsc = "added_asc"
     case newest
@@ -13,7 +13,7 @@ public enum ReportSort: String, Sendable, CaseIterable {
     case durationAsc = "duration_asc"
 
     /// Accepts the API's values, including the legacy spellings `video_newest` and `video_oldest`.
-    public init?(apiValue: String) {
+    package init?(apiValue: String) {
         switch apiValue {
         case "video_newest": self = .newest
         case "video_oldest": self = .oldest
@@ -21,13 +21,13 @@ public enum ReportSort: String, Sendable, CaseIterable {
         }
     }
 
-    public static var apiValues: [String] { allCases.map(\.rawValue) + ["video_newest", "video_oldest"] }
+    package static var apiValues: [String] { allCases.map(\.rawValue) + ["video_newest", "video_oldest"] }
 
     /// How many characters of a title the title sorts compare (`title_sort` in migration 0004).
-    public static let titleSortLength = 200
+    package static let titleSortLength = 200
 
     /// The key the title sorts compare, as `title_sort` computes it: `left(lower(title), 200)`.
-    public static func titleSortKey(_ title: String) -> String {
+    package static func titleSortKey(_ title: String) -> String {
         String(String.UnicodeScalarView(title.lowercased().unicodeScalars.prefix(titleSortLength)))
     }
 
@@ -60,49 +60,49 @@ public enum ReportSort: String, Sendable, CaseIterable {
 }
 
 /// A subcategory filter, optionally bound to its parent (`subcategory` + `parentCategory` by position).
-public struct SubcategoryFilter: Sendable, Hashable {
-    public var subcategory: String
-    public var parent: String?
+package struct SubcategoryFilter: Sendable, Hashable {
+    package var subcategory: String
+    package var parent: String?
 
-    public init(subcategory: String, parent: String? = nil) {
+    package init(subcategory: String, parent: String? = nil) {
         self.subcategory = subcategory
         self.parent = parent
     }
 }
 
 /// Filters, search, sort and paging of `/api/reports`. Within one field values are OR-ed; across fields AND-ed.
-public struct ReportQuery: Sendable, Equatable {
-    public var sources: [String] = []
-    public var categories: [String] = []
-    public var subcategories: [SubcategoryFilter] = []
-    public var channels: [String] = []
+package struct ReportQuery: Sendable, Equatable {
+    package var sources: [String] = []
+    package var categories: [String] = []
+    package var subcategories: [SubcategoryFilter] = []
+    package var channels: [String] = []
     /// Two-letter codes; `en-US` is matched as `en`.
-    public var languages: [String] = []
-    public var contentTypes: [String] = []
-    public var complexities: [String] = []
-    public var summaryTypes: [SummaryVariant] = []
-    public var hasAudio: Bool?
+    package var languages: [String] = []
+    package var contentTypes: [String] = []
+    package var complexities: [String] = []
+    package var summaryTypes: [SummaryVariant] = []
+    package var hasAudio: Bool?
     /// Words to find in the title, channel and latest summaries: a video matches when it holds every word of the
     /// search as a word or the start of one, case-insensitively (`war` finds "War" and "warfare", not "software").
     /// Punctuation separates words; a search without any word finds nothing.
-    public var search: String?
-    public var sort: ReportSort = .addedDesc
+    package var search: String?
+    package var sort: ReportSort = .addedDesc
     /// 1-based.
-    public var page: Int = 1
-    public var size: Int = 12
+    package var page: Int = 1
+    package var size: Int = 12
 
-    public static let maximumPageSize = 50
-    public static let maximumSearchLength = 200
+    package static let maximumPageSize = 50
+    package static let maximumSearchLength = 200
 
-    public init() {}
+    package init() {}
 
     /// The facets of `/api/filters`; each is counted without its own filter.
-    public enum Facet: CaseIterable, Sendable {
+    package enum Facet: CaseIterable, Sendable {
         case source, category, channel, language, contentType, complexity, summaryType, hasAudio
     }
 
     /// This query without the filter that `facet` counts.
-    public func removing(_ facet: Facet) -> ReportQuery {
+    package func removing(_ facet: Facet) -> ReportQuery {
         var copy = self
         switch facet {
         case .source: copy.sources = []

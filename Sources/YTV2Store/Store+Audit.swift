@@ -4,33 +4,33 @@ import PostgresNIO
 import YTV2Core
 
 /// One audit-log entry as stored.
-public struct AuditEntry: Sendable, Equatable {
-    public var seq: Int
-    public var at: String
-    public var actor: String
-    public var action: String
-    public var subject: String?
-    public var details: String
-    public var prevHash: String
-    public var hash: String
+package struct AuditEntry: Sendable, Equatable {
+    package var seq: Int
+    package var at: String
+    package var actor: String
+    package var action: String
+    package var subject: String?
+    package var details: String
+    package var prevHash: String
+    package var hash: String
 }
 
 /// The result of walking the audit log's hash chain.
-public struct AuditVerification: Sendable, Equatable {
-    public var entries: Int
+package struct AuditVerification: Sendable, Equatable {
+    package var entries: Int
     /// The first entry whose hash or link does not verify, with what is wrong; nil when the chain is intact.
-    public var firstBroken: (seq: Int, problem: String)?
+    package var firstBroken: (seq: Int, problem: String)?
 
-    public var isIntact: Bool { firstBroken == nil }
+    package var isIntact: Bool { firstBroken == nil }
 
-    public static func == (lhs: Self, rhs: Self) -> Bool {
+    package static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.entries == rhs.entries && lhs.firstBroken?.seq == rhs.firstBroken?.seq && lhs.firstBroken?.problem == rhs.firstBroken?.problem
     }
 }
 
 extension Store {
     /// Appends an audited fact in its own transaction (imports, flag changes, backups).
-    public func audit(actor: String, action: String, subject: String? = nil, details: some Encodable & Sendable) async throws {
+    package func audit(actor: String, action: String, subject: String? = nil, details: some Encodable & Sendable) async throws {
         try await transaction { [self] connection in
             try await appendAudit(actor: actor, action: action, subject: subject, details: details, on: connection)
         }
@@ -54,7 +54,7 @@ extension Store {
     }
 
     /// The most recent entries, newest first.
-    public func auditEntries(limit: Int = 100) async throws -> [AuditEntry] {
+    package func auditEntries(limit: Int = 100) async throws -> [AuditEntry] {
         try await read { [self] connection in
             try await fetchAudit(on: connection, newestFirst: true, limit: limit)
         }
@@ -62,7 +62,7 @@ extension Store {
 
     /// Recomputes every entry's sha256 from its fields and its predecessor's hash, in Swift, independently of the
     /// trigger that wrote it: an edited field, a removed entry or a forged hash breaks the chain at that entry.
-    public func verifyAuditChain() async throws -> AuditVerification {
+    package func verifyAuditChain() async throws -> AuditVerification {
         let entries = try await read { [self] connection in try await fetchAudit(on: connection, newestFirst: false, limit: nil) }
         var previous = String(repeating: "0", count: 64)
         for entry in entries {

@@ -6,7 +6,7 @@ extension Store {
     /// Deletes a video with its summaries, audio and aliases in one transaction, records a tombstone (who, when, why)
     /// and an audit entry. Throws ``StoreError/videoNotFound(_:deletedAt:)`` for an unknown or already deleted video.
     @discardableResult
-    public func delete(_ id: VideoID, actor: String, reason: String = "") async throws -> DeleteOutcome {
+    package func delete(_ id: VideoID, actor: String, reason: String = "") async throws -> DeleteOutcome {
         var outcome = try await transaction { [self] connection in
             try await connection.lockVideo(id, logger: logger)
             let counts = try await connection.query(
@@ -45,7 +45,7 @@ extension Store {
     }
 
     /// When the video was deleted, or nil when it has no tombstone.
-    public func tombstone(for id: VideoID) async throws -> Date? {
+    package func tombstone(for id: VideoID) async throws -> Date? {
         try await read { [self] connection in try await tombstoneDate(id, on: connection) }
     }
 }

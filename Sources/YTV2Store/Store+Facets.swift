@@ -4,7 +4,7 @@ import YTV2Core
 extension Store {
     /// Facet counts for `/api/filters`. Each facet is counted over the videos matching every active filter except its
     /// own, so a facet never hides its own alternatives and its counts add up with ``reports(_:)`` totals.
-    public func facets(_ query: ReportQuery) async throws -> ReportFacets {
+    package func facets(_ query: ReportQuery) async throws -> ReportFacets {
         try await dashboardRead { [self] connection in
             /// Each video yields at most one row of `from` per value, so count(*) is exact (and much cheaper than
             /// count(DISTINCT) at 100,000 videos).

@@ -3,21 +3,21 @@ import PostgresNIO
 import YTV2Core
 
 /// One ledger line: the outcome of one legacy source row.
-public struct LedgerEntry: Sendable, Equatable {
-    public enum Outcome: String, Sendable, CaseIterable {
+package struct LedgerEntry: Sendable, Equatable {
+    package enum Outcome: String, Sendable, CaseIterable {
         case imported, merged, tombstoned, quarantined, duplicate
     }
 
-    public var sourceFile: String
-    public var sourceTable: String
-    public var sourceKey: String
-    public var rowSHA256: String
-    public var outcome: Outcome
-    public var targetVideoID: String?
-    public var reason: String?
-    public var warnings: [String]
+    package var sourceFile: String
+    package var sourceTable: String
+    package var sourceKey: String
+    package var rowSHA256: String
+    package var outcome: Outcome
+    package var targetVideoID: String?
+    package var reason: String?
+    package var warnings: [String]
 
-    public init(
+    package init(
         sourceFile: String,
         sourceTable: String,
         sourceKey: String,
@@ -39,21 +39,21 @@ public struct LedgerEntry: Sendable, Equatable {
 
     /// Whether an outcome already recorded for this row agrees with this one. A video deleted in YTV2 after an earlier
     /// import is recorded as tombstoned: that is its final state, whatever the plan says.
-    public func agrees(withRecorded outcome: String) -> Bool {
+    package func agrees(withRecorded outcome: String) -> Bool {
         outcome == self.outcome.rawValue || outcome == Outcome.tombstoned.rawValue
     }
 }
 
 /// A source row kept whole because it could not be imported.
-public struct QuarantineEntry: Sendable, Equatable {
-    public var sourceFile: String
-    public var sourceTable: String
-    public var sourceKey: String
-    public var reason: String
+package struct QuarantineEntry: Sendable, Equatable {
+    package var sourceFile: String
+    package var sourceTable: String
+    package var sourceKey: String
+    package var reason: String
     /// The row as a JSON object.
-    public var rowJSON: String
+    package var rowJSON: String
 
-    public init(sourceFile: String, sourceTable: String, sourceKey: String, reason: String, rowJSON: String) {
+    package init(sourceFile: String, sourceTable: String, sourceKey: String, reason: String, rowJSON: String) {
         self.sourceFile = sourceFile
         self.sourceTable = sourceTable
         self.sourceKey = sourceKey
@@ -63,15 +63,15 @@ public struct QuarantineEntry: Sendable, Equatable {
 }
 
 /// A video as the migration reconciled it: merged metadata, categorization, summary revisions (oldest first), audio.
-public struct ImportedVideo: Sendable {
-    public var id: VideoID
-    public var metadata: VideoMetadata
-    public var categorization: Categorization?
-    public var revisions: [SummaryDraft]
-    public var audio: AudioDraft?
-    public var aliases: [String]
+package struct ImportedVideo: Sendable {
+    package var id: VideoID
+    package var metadata: VideoMetadata
+    package var categorization: Categorization?
+    package var revisions: [SummaryDraft]
+    package var audio: AudioDraft?
+    package var aliases: [String]
 
-    public init(
+    package init(
         id: VideoID,
         metadata: VideoMetadata,
         categorization: Categorization?,
@@ -89,30 +89,30 @@ public struct ImportedVideo: Sendable {
 }
 
 /// One batch of an import, written in one transaction with its ledger lines.
-public struct ImportBatch: Sendable {
-    public var videos: [ImportedVideo] = []
-    public var tombstones: [(VideoID, String)] = []
-    public var quarantine: [QuarantineEntry] = []
-    public var ledger: [LedgerEntry] = []
+package struct ImportBatch: Sendable {
+    package var videos: [ImportedVideo] = []
+    package var tombstones: [(VideoID, String)] = []
+    package var quarantine: [QuarantineEntry] = []
+    package var ledger: [LedgerEntry] = []
 
-    public init() {}
-    public var isEmpty: Bool { videos.isEmpty && tombstones.isEmpty && quarantine.isEmpty && ledger.isEmpty }
+    package init() {}
+    package var isEmpty: Bool { videos.isEmpty && tombstones.isEmpty && quarantine.isEmpty && ledger.isEmpty }
 }
 
 /// What a batch (or, added up, a whole import) wrote.
-public struct ImportBatchResult: Sendable, Equatable, Codable {
-    public var videosWritten = 0
-    public var revisionsAdded = 0
-    public var audioStored = 0
-    public var tombstonesAdded = 0
-    public var quarantined = 0
-    public var ledgerEntries = 0
+package struct ImportBatchResult: Sendable, Equatable, Codable {
+    package var videosWritten = 0
+    package var revisionsAdded = 0
+    package var audioStored = 0
+    package var tombstonesAdded = 0
+    package var quarantined = 0
+    package var ledgerEntries = 0
     /// Videos skipped because they were deleted in YTV2 after an earlier import.
-    public var deletedSinceImport: [String] = []
+    package var deletedSinceImport: [String] = []
 
-    public init() {}
+    package init() {}
 
-    public static func += (total: inout ImportBatchResult, batch: ImportBatchResult) {
+    package static func += (total: inout ImportBatchResult, batch: ImportBatchResult) {
         total.videosWritten += batch.videosWritten
         total.revisionsAdded += batch.revisionsAdded
         total.audioStored += batch.audioStored
@@ -125,7 +125,7 @@ public struct ImportBatchResult: Sendable, Equatable, Codable {
 
 extension Store {
     /// The ledger lines of the given rows (file, table, key), looked up in one statement.
-    public func ledger(rows: [LedgerEntry]) async throws -> [String: (sha: String, outcome: String)] {
+    package func ledger(rows: [LedgerEntry]) async throws -> [String: (sha: String, outcome: String)] {
         guard !rows.isEmpty else { return [:] }
         let keys = rows.map { row in
             var json = JSONObjectWriter()
@@ -152,7 +152,7 @@ extension Store {
     }
 
     /// How many ledger lines the given files have.
-    public func ledgerCount(files: [String]) async throws -> Int {
+    package func ledgerCount(files: [String]) async throws -> Int {
         try await read { [self] connection in
             for try await count in try await connection.query(
                 "SELECT count(*)::int FROM migration_ledger WHERE source_file = ANY(\(files))",
@@ -164,113 +164,142 @@ extension Store {
         }
     }
 
-    public static func ledgerKey(_ file: String, _ table: String, _ key: String) -> String { file + "\u{1F}" + table + "\u{1F}" + key }
+    package static func ledgerKey(_ file: String, _ table: String, _ key: String) -> String { file + "\u{1F}" + table + "\u{1F}" + key }
 
     /// Writes one import batch in a single transaction: videos (merged like a commit), revisions, audio, aliases,
     /// tombstones, quarantine and the ledger. Videos tombstoned in YTV2 since an earlier import are not written again;
     /// their ledger lines say so.
-    public func importBatch(_ batch: ImportBatch, actor: String) async throws -> ImportBatchResult {
-        let ids = batch.videos.map(\.id.rawValue)
-        let videosJSON = batch.videos.map(\.recordJSON).jsonArray
-        return try await transaction { [self] connection in
+    package func importBatch(_ batch: ImportBatch, actor: String) async throws -> ImportBatchResult {
+        try await transaction { [self] connection in
             var result = ImportBatchResult()
-            // Serialize with processor commits and deletes of the same videos (sorted: no lock-order deadlocks).
-            let lockIDs = (ids + batch.tombstones.map(\.0.rawValue)).sorted()
-            try await connection.query(
-                "SELECT pg_advisory_xact_lock(7274002, hashtext(id)) FROM unnest(\(lockIDs)::text[]) WITH ORDINALITY AS t(id, n) ORDER BY n",
-                logger: logger
-            )
-            var deleted = Set<String>()
-            for try await id in try await connection.query(
-                "SELECT video_id::text FROM tombstones WHERE video_id = ANY(\(ids)::text[])",
-                logger: logger
-            ).decode(String.self) {
-                deleted.insert(id)
-            }
+            let deleted = try await lockAndFindDeleted(batch, on: connection)
             result.deletedSinceImport = deleted.sorted()
             let videos = batch.videos.filter { !deleted.contains($0.id.rawValue) }
             if !videos.isEmpty {
-                result.videosWritten = try await upsertVideos(deleted.isEmpty ? videosJSON : videos.map(\.recordJSON).jsonArray, on: connection)
+                result.videosWritten = try await upsertVideos(videos.map(\.recordJSON).jsonArray, on: connection)
                 result.revisionsAdded = try await addRevisions(videos, on: connection)
                 try await connection.query(
                     "UPDATE videos SET search = ytv2_search_document(video_id) WHERE video_id = ANY(\(videos.map(\.id.rawValue))::text[])",
                     logger: logger
                 )
                 result.audioStored = try await storeAudio(videos, on: connection)
-                let aliases = videos.flatMap { video in
-                    video.aliases.filter { $0 != video.id.rawValue }.map { AliasRecord(alias: $0, video_id: video.id.rawValue) }
-                }
-                if !aliases.isEmpty {
-                    try await connection.query(
-                        """
-                        INSERT INTO video_aliases (alias, video_id)
-                        SELECT alias, video_id FROM json_to_recordset(\(try batchJSON(aliases))::json) AS t(alias text, video_id text)
-                        ON CONFLICT (alias) DO NOTHING
-                        """,
-                        logger: logger
-                    )
-                }
+                try await addAliases(of: videos, on: connection)
             }
-            if !batch.tombstones.isEmpty {
-                let records = batch.tombstones.map { TombstoneRecord(video_id: $0.0.rawValue, reason: $0.1) }
-                let rows = try await connection.query(
-                    """
-                    INSERT INTO tombstones (video_id, deleted_by, reason)
-                    SELECT video_id, \(actor), reason FROM json_to_recordset(\(try batchJSON(records))::json) AS t(video_id text, reason text)
-                    ON CONFLICT (video_id) DO NOTHING RETURNING video_id
-                    """,
-                    logger: logger
-                )
-                result.tombstonesAdded = try await rows.collect().count
-            }
-            if !batch.quarantine.isEmpty {
-                let records = batch.quarantine.map {
-                    QuarantineRecord(
-                        source_file: $0.sourceFile,
-                        source_table: $0.sourceTable,
-                        source_key: $0.sourceKey,
-                        reason: $0.reason,
-                        row_data: $0.rowJSON
-                    )
-                }
-                try await connection.query(
-                    """
-                    INSERT INTO quarantine (source_file, source_table, source_key, reason, row_data)
-                    SELECT source_file, source_table, source_key, reason, row_data::jsonb
-                    FROM json_to_recordset(\(try batchJSON(records))::json) AS t(source_file text, source_table text, source_key text, reason text, row_data text)
-                    ON CONFLICT (source_file, source_table, source_key)
-                    DO UPDATE SET reason = excluded.reason, row_data = excluded.row_data, quarantined_at = now()
-                    """,
-                    logger: logger
-                )
-                result.quarantined = batch.quarantine.count
-            }
-            var ledger = batch.ledger
-            for index in ledger.indices {
-                guard let target = ledger[index].targetVideoID, deleted.contains(target),
-                    ledger[index].outcome == .imported || ledger[index].outcome == .merged
-                else { continue }
-                ledger[index].outcome = .tombstoned
-                ledger[index].reason = "deleted in YTV2 after an earlier import"
-            }
-            if !ledger.isEmpty {
-                try await connection.query(
-                    """
-                    INSERT INTO migration_ledger (source_file, source_table, source_key, row_sha256, outcome, target_video_id, reason, warnings)
-                    SELECT source_file, source_table, source_key, row_sha256, outcome, target_video_id, reason, warnings
-                    FROM json_to_recordset(\(ledger.map(\.recordJSON).jsonArray)::json)
-                        AS t(source_file text, source_table text, source_key text, row_sha256 text, outcome text, target_video_id text,
-                             reason text, warnings jsonb)
-                    ON CONFLICT (source_file, source_table, source_key) DO UPDATE SET
-                        row_sha256 = excluded.row_sha256, outcome = excluded.outcome, target_video_id = excluded.target_video_id,
-                        reason = excluded.reason, warnings = excluded.warnings, recorded_at = now()
-                    """,
-                    logger: logger
-                )
-                result.ledgerEntries = ledger.count
-            }
+            result.tombstonesAdded = try await addTombstones(batch.tombstones, actor: actor, on: connection)
+            result.quarantined = try await quarantine(batch.quarantine, on: connection)
+            result.ledgerEntries = try await recordLedger(batch.ledger, deletedSinceImport: deleted, on: connection)
             return result
         }
+    }
+
+    /// Takes the per-video locks of the batch's videos and tombstones (serializing with processor commits and deletes of
+    /// the same videos; sorted, so two batches never wait on each other in a cycle) and returns which of its videos
+    /// have been deleted in YTV2 since an earlier import.
+    private func lockAndFindDeleted(_ batch: ImportBatch, on connection: PostgresConnection) async throws -> Set<String> {
+        let ids = batch.videos.map(\.id.rawValue)
+        let lockIDs = (ids + batch.tombstones.map(\.0.rawValue)).sorted()
+        try await connection.query(
+            "SELECT pg_advisory_xact_lock(7274002, hashtext(id)) FROM unnest(\(lockIDs)::text[]) WITH ORDINALITY AS t(id, n) ORDER BY n",
+            logger: logger
+        )
+        var deleted = Set<String>()
+        for try await id in try await connection.query(
+            "SELECT video_id::text FROM tombstones WHERE video_id = ANY(\(ids)::text[])",
+            logger: logger
+        ).decode(String.self) {
+            deleted.insert(id)
+        }
+        return deleted
+    }
+
+    /// The legacy ids and report stems of each video, as aliases; an alias already taken stays with its video.
+    private func addAliases(of videos: [ImportedVideo], on connection: PostgresConnection) async throws {
+        let aliases = videos.flatMap { video in
+            video.aliases.filter { $0 != video.id.rawValue }.map { AliasRecord(alias: $0, video_id: video.id.rawValue) }
+        }
+        guard !aliases.isEmpty else { return }
+        try await connection.query(
+            """
+            INSERT INTO video_aliases (alias, video_id)
+            SELECT alias, video_id FROM json_to_recordset(\(try batchJSON(aliases))::json) AS t(alias text, video_id text)
+            ON CONFLICT (alias) DO NOTHING
+            """,
+            logger: logger
+        )
+    }
+
+    /// The legacy deletions; returns how many were new.
+    private func addTombstones(_ tombstones: [(VideoID, String)], actor: String, on connection: PostgresConnection) async throws -> Int {
+        guard !tombstones.isEmpty else { return 0 }
+        let records = tombstones.map { TombstoneRecord(video_id: $0.0.rawValue, reason: $0.1) }
+        let rows = try await connection.query(
+            """
+            INSERT INTO tombstones (video_id, deleted_by, reason)
+            SELECT video_id, \(actor), reason FROM json_to_recordset(\(try batchJSON(records))::json) AS t(video_id text, reason text)
+            ON CONFLICT (video_id) DO NOTHING RETURNING video_id
+            """,
+            logger: logger
+        )
+        return try await rows.collect().count
+    }
+
+    /// Rows that could not be imported, with their reason; a row quarantined again gets the new reason.
+    private func quarantine(_ rows: [QuarantineEntry], on connection: PostgresConnection) async throws -> Int {
+        guard !rows.isEmpty else { return 0 }
+        let records = rows.map {
+            QuarantineRecord(
+                source_file: $0.sourceFile,
+                source_table: $0.sourceTable,
+                source_key: $0.sourceKey,
+                reason: $0.reason,
+                row_data: $0.rowJSON
+            )
+        }
+        try await connection.query(
+            """
+            INSERT INTO quarantine (source_file, source_table, source_key, reason, row_data)
+            SELECT source_file, source_table, source_key, reason, row_data::jsonb
+            FROM json_to_recordset(\(try batchJSON(records))::json) AS t(source_file text, source_table text, source_key text, reason text, row_data text)
+            ON CONFLICT (source_file, source_table, source_key)
+            DO UPDATE SET reason = excluded.reason, row_data = excluded.row_data, quarantined_at = now()
+            """,
+            logger: logger
+        )
+        return rows.count
+    }
+
+    /// One ledger line per source row. A row whose video was deleted in YTV2 since an earlier import is recorded as
+    /// tombstoned, with that reason, instead of imported or merged.
+    private func recordLedger(
+        _ entries: [LedgerEntry],
+        deletedSinceImport deleted: Set<String>,
+        on connection: PostgresConnection
+    )
+        async throws -> Int
+    {
+        guard !entries.isEmpty else { return 0 }
+        var ledger = entries
+        for index in ledger.indices {
+            guard let target = ledger[index].targetVideoID, deleted.contains(target),
+                ledger[index].outcome == .imported || ledger[index].outcome == .merged
+            else { continue }
+            ledger[index].outcome = .tombstoned
+            ledger[index].reason = "deleted in YTV2 after an earlier import"
+        }
+        try await connection.query(
+            """
+            INSERT INTO migration_ledger (source_file, source_table, source_key, row_sha256, outcome, target_video_id, reason, warnings)
+            SELECT source_file, source_table, source_key, row_sha256, outcome, target_video_id, reason, warnings
+            FROM json_to_recordset(\(ledger.map(\.recordJSON).jsonArray)::json)
+                AS t(source_file text, source_table text, source_key text, row_sha256 text, outcome text, target_video_id text,
+                     reason text, warnings jsonb)
+            ON CONFLICT (source_file, source_table, source_key) DO UPDATE SET
+                row_sha256 = excluded.row_sha256, outcome = excluded.outcome, target_video_id = excluded.target_video_id,
+                reason = excluded.reason, warnings = excluded.warnings, recorded_at = now()
+            """,
+            logger: logger
+        )
+        return ledger.count
     }
 
     private func upsertVideos(_ json: String, on connection: PostgresConnection) async throws -> Int {

@@ -3,22 +3,22 @@ import PostgresNIO
 import YTV2Core
 
 /// A processing job: summary variants requested for one video.
-public struct Job: Sendable, Equatable {
-    public enum Status: String, Sendable, Codable { case queued, running, succeeded, failed, cancelled }
+package struct Job: Sendable, Equatable {
+    package enum Status: String, Sendable, Codable { case queued, running, succeeded, failed, cancelled }
 
-    public var id: Int64
-    public var videoID: VideoID
+    package var id: Int64
+    package var videoID: VideoID
     /// Variant names as requested (`audio-fr:intermediate` keeps its proficiency level).
-    public var variants: [String]
-    public var force: Bool
-    public var status: Status
-    public var attempts: Int
-    public var maxAttempts: Int
-    public var leaseOwner: String?
-    public var requestedBy: String
-    public var reason: String?
-    public var warnings: [String]
-    public var createdAt: Date
+    package var variants: [String]
+    package var force: Bool
+    package var status: Status
+    package var attempts: Int
+    package var maxAttempts: Int
+    package var leaseOwner: String?
+    package var requestedBy: String
+    package var reason: String?
+    package var warnings: [String]
+    package var createdAt: Date
 }
 
 extension Store {
@@ -30,7 +30,7 @@ extension Store {
     /// Queues a job. An explicit request (a person asking for this video) clears the video's tombstone in the same
     /// transaction, audited; a job already queued or running for the same video and variants is returned instead of
     /// a second one.
-    public func enqueueJob(
+    package func enqueueJob(
         _ id: VideoID,
         variants: [String],
         force: Bool = false,
@@ -65,7 +65,7 @@ extension Store {
 
     /// Claims the oldest runnable job for `owner`: a queued one whose time has come, or a running one whose lease ran
     /// out (its worker died). Concurrent workers never claim the same job (`FOR UPDATE SKIP LOCKED`).
-    public func claimJob(owner: String, lease: Duration, only jobID: Int64? = nil) async throws -> Job? {
+    package func claimJob(owner: String, lease: Duration, only jobID: Int64? = nil) async throws -> Job? {
         let seconds = lease.inSeconds
         return try await transaction { [self] connection in
             let rows = try await connection.query(
@@ -86,7 +86,7 @@ extension Store {
     }
 
     /// Extends the lease while the job runs; false when the job is no longer this owner's.
-    public func renewLease(_ jobID: Int64, owner: String, lease: Duration) async throws -> Bool {
+    package func renewLease(_ jobID: Int64, owner: String, lease: Duration) async throws -> Bool {
         let seconds = lease.inSeconds
         return try await transaction { [self] connection in
             let rows = try await connection.query(
@@ -102,7 +102,7 @@ extension Store {
 
     /// Ends a job this owner holds: succeeded, failed or cancelled, with the reason and warnings.
     @discardableResult
-    public func finishJob(
+    package func finishJob(
         _ jobID: Int64,
         owner: String,
         status: Job.Status,
@@ -128,7 +128,7 @@ extension Store {
     /// A failure worth retrying (the network, a 5xx): queued again after `delay`, or failed for good once the
     /// attempts are used up. Returns the new status.
     @discardableResult
-    public func retryJob(_ jobID: Int64, owner: String, reason: String, after delay: Duration) async throws -> Job.Status? {
+    package func retryJob(_ jobID: Int64, owner: String, reason: String, after delay: Duration) async throws -> Job.Status? {
         let seconds = delay.inSeconds
         return try await transaction { [self] connection in
             let rows = try await connection.query(
@@ -151,7 +151,7 @@ extension Store {
     /// Hands a job back to the queue at once (its worker is stopping): claimable by another worker right away, and the
     /// interrupted attempt does not count. False when the job is no longer this owner's.
     @discardableResult
-    public func releaseJob(_ jobID: Int64, owner: String) async throws -> Bool {
+    package func releaseJob(_ jobID: Int64, owner: String) async throws -> Bool {
         try await transaction { [self] connection in
             let rows = try await connection.query(
                 """
@@ -165,7 +165,7 @@ extension Store {
         }
     }
 
-    public func job(_ jobID: Int64) async throws -> Job? {
+    package func job(_ jobID: Int64) async throws -> Job? {
         try await read { [self] connection in
             try await Self.decodeJobs(
                 try await connection.query("SELECT \(unescaped: Self.jobColumns) FROM jobs WHERE id = \(jobID)", logger: logger)
@@ -174,7 +174,7 @@ extension Store {
     }
 
     /// The most recent jobs, newest first.
-    public func recentJobs(limit: Int = 20) async throws -> [Job] {
+    package func recentJobs(limit: Int = 20) async throws -> [Job] {
         try await read { [self] connection in
             try await Self.decodeJobs(
                 try await connection.query("SELECT \(unescaped: Self.jobColumns) FROM jobs ORDER BY id DESC LIMIT \(limit)", logger: logger)
@@ -183,7 +183,7 @@ extension Store {
     }
 
     /// The variants stored (latest revision) for a video.
-    public func storedVariants(_ id: VideoID) async throws -> Set<String> {
+    package func storedVariants(_ id: VideoID) async throws -> Set<String> {
         try await read { [self] connection in
             var result = Set<String>()
             for try await variant in try await connection.query(

@@ -2,45 +2,45 @@ import Foundation
 import PostgresNIO
 
 /// The migration phase as stored: its name, since when, and who set it.
-public struct PhaseRecord: Sendable, Equatable, Codable {
-    public var phase: String
-    public var since: Date?
-    public var by: String?
+package struct PhaseRecord: Sendable, Equatable, Codable {
+    package var phase: String
+    package var since: Date?
+    package var by: String?
 }
 
 /// Dual-write parity over a window.
-public struct ParityFigures: Sendable, Equatable, Codable {
-    public var records = 0
-    public var matches = 0
-    public var explained = 0
+package struct ParityFigures: Sendable, Equatable, Codable {
+    package var records = 0
+    package var matches = 0
+    package var explained = 0
     /// Checksums that differ with no explanation recorded.
-    public var mismatches = 0
+    package var mismatches = 0
     /// Videos whose mirror write failed and has not gone through since.
-    public var unresolvedMirrorFailures = 0
+    package var unresolvedMirrorFailures = 0
 
-    public init() {}
+    package init() {}
 }
 
 /// Shadow-read comparisons over a window, with the latency of both sides.
-public struct ShadowFigures: Sendable, Equatable, Codable {
-    public var compared = 0
-    public var matched = 0
-    public var controlP50 = 0.0
-    public var controlP99 = 0.0
-    public var candidateP50 = 0.0
-    public var candidateP99 = 0.0
+package struct ShadowFigures: Sendable, Equatable, Codable {
+    package var compared = 0
+    package var matched = 0
+    package var controlP50 = 0.0
+    package var controlP99 = 0.0
+    package var candidateP50 = 0.0
+    package var candidateP99 = 0.0
 
-    public init() {}
+    package init() {}
 
     /// matched / compared; 0 when nothing was compared.
-    public var consistency: Double { compared == 0 ? 0 : Double(matched) / Double(compared) }
+    package var consistency: Double { compared == 0 ? 0 : Double(matched) / Double(compared) }
 }
 
 extension Store {
     /// The settings key of the phase; its value is a JSON string ("Off" when absent).
-    public static let phaseKey = "migration.phase"
+    package static let phaseKey = "migration.phase"
 
-    public func phaseRecord() async throws -> PhaseRecord {
+    package func phaseRecord() async throws -> PhaseRecord {
         guard let record = try await settingRecord(Self.phaseKey) else { return PhaseRecord(phase: "Off") }
         let phase = (try? JSONDecoder().decode(String.self, from: Data(record.json.utf8))) ?? "Off"
         return PhaseRecord(phase: phase, since: record.updatedAt, by: record.updatedBy)
@@ -49,7 +49,7 @@ extension Store {
     /// Moves the phase from `expected` to `phase` in one transaction with its audit entry. Returns false, changing
     /// nothing, when the phase is no longer `expected` (another operator was first). Running services re-read the
     /// phase at most a second later.
-    public func changePhase(
+    package func changePhase(
         from expected: String,
         to phase: String,
         actor: String,
@@ -74,7 +74,7 @@ extension Store {
         }
     }
 
-    public func parityFigures(since: Date) async throws -> ParityFigures {
+    package func parityFigures(since: Date) async throws -> ParityFigures {
         try await read { [self] connection in
             let rows = try await connection.query(
                 """
@@ -98,7 +98,7 @@ extension Store {
     }
 
     /// Records one mirrored write's outcome ("match", "mismatch", "mirror_failed", "explained").
-    public func recordParity(
+    package func recordParity(
         operation: String,
         videoID: String,
         primarySHA256: String?,
@@ -117,7 +117,7 @@ extension Store {
         }
     }
 
-    public func shadowFigures(since: Date) async throws -> ShadowFigures {
+    package func shadowFigures(since: Date) async throws -> ShadowFigures {
         try await read { [self] connection in
             let rows = try await connection.query(
                 """
@@ -141,7 +141,7 @@ extension Store {
     }
 
     /// Records one shadow comparison (the caller passes the payloads of the mismatches it keeps).
-    public func recordShadowRead(
+    package func recordShadowRead(
         route: String,
         matched: Bool,
         controlMilliseconds: Double,
@@ -163,7 +163,7 @@ extension Store {
 
 extension Store {
     /// Videos stored or deleted since `since` (for a mirror that missed change notifications while disconnected).
-    public func videosChanged(since: Date) async throws -> (updated: [String], deleted: [String]) {
+    package func videosChanged(since: Date) async throws -> (updated: [String], deleted: [String]) {
         try await read { [self] connection in
             var updated: [String] = []
             var deleted: [String] = []
@@ -184,7 +184,7 @@ extension Store {
     }
 
     /// Videos whose last mirror write failed and has not gone through since.
-    public func unresolvedMirrorFailures() async throws -> [String] {
+    package func unresolvedMirrorFailures() async throws -> [String] {
         try await read { [self] connection in
             var ids: [String] = []
             for try await id in try await connection.query(
@@ -198,7 +198,7 @@ extension Store {
     }
 
     /// Marks the failed mirror writes of a video as gone through.
-    public func resolveMirrorFailures(_ videoID: String) async throws {
+    package func resolveMirrorFailures(_ videoID: String) async throws {
         try await transaction { [self] connection in
             _ = try await connection.query(
                 """
@@ -212,16 +212,16 @@ extension Store {
 }
 
 /// A shadow read whose two sides differed, with both payloads when they were kept.
-public struct ShadowMismatch: Sendable, Equatable, Codable {
-    public var route: String
-    public var recordedAt: Date
-    public var controlBody: String?
-    public var candidateBody: String?
+package struct ShadowMismatch: Sendable, Equatable, Codable {
+    package var route: String
+    package var recordedAt: Date
+    package var controlBody: String?
+    package var candidateBody: String?
 }
 
 extension Store {
     /// The latest shadow mismatches, newest first.
-    public func shadowMismatches(limit: Int = 20) async throws -> [ShadowMismatch] {
+    package func shadowMismatches(limit: Int = 20) async throws -> [ShadowMismatch] {
         try await read { [self] connection in
             var result: [ShadowMismatch] = []
             let rows = try await connection.query(

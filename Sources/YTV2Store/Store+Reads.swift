@@ -5,7 +5,7 @@ import YTV2Core
 extension Store {
     /// One page of reports with every filter, the search and the sort of ``ReportQuery``. A caller that knows the
     /// total for these filters (a cache kept fresh by the change feed) passes it and saves the count query.
-    public func reports(_ query: ReportQuery, knownTotal: Int? = nil) async throws -> ReportPage {
+    package func reports(_ query: ReportQuery, knownTotal: Int? = nil) async throws -> ReportPage {
         let page = max(1, query.page)
         let size = min(max(1, query.size), ReportQuery.maximumPageSize)
         let total: Int
@@ -33,24 +33,29 @@ extension Store {
                 """,
             binds: paged.binds
         )
+        let plan = SearchPlan(query, rowsToWalk: fromEnd ? total - start : start + length)
         return try await dashboardRead { [self] connection in
-            let records = try await fetchReports(pageQuery, summaryTexts: .prefix, on: connection)
-            return ReportPage(reports: records, total: total, page: page, size: size)
+            try await plan.run(on: connection, logger: logger) { connection in
+                let records = try await fetchReports(pageQuery, summaryTexts: .prefix, on: connection)
+                return ReportPage(reports: records, total: total, page: page, size: size)
+            }
         }
     }
 
     /// How many videos match the filters and search of `query`.
-    public func reportCount(_ query: ReportQuery) async throws -> Int {
+    package func reportCount(_ query: ReportQuery) async throws -> Int {
         let filter = try ReportFilterSQL(query)
         let countQuery = PostgresQuery(unsafeSQL: "SELECT count(*) FROM videos v \(filter.whereClause)", binds: filter.binds)
         return try await dashboardRead { [self] connection in
-            for try await count in try await connection.query(countQuery, logger: logger).decode(Int.self) { return count }
-            return 0
+            try await SearchPlan(query, rowsToWalk: nil).run(on: connection, logger: logger) { connection in
+                for try await count in try await connection.query(countQuery, logger: logger).decode(Int.self) { return count }
+                return 0
+            }
         }
     }
 
     /// One report with its whole summaries, by any id ``resolve(_:)`` accepts.
-    public func report(id: String) async throws -> ReportRecord? {
+    package func report(id: String) async throws -> ReportRecord? {
         try await dashboardRead { [self] connection in
             guard let videoID = try await resolve(id, on: connection) else { return nil }
             var binds = PostgresBindings()
@@ -67,7 +72,7 @@ extension Store {
     /// given and lower-cased (legacy `yt:<lower-cased>` and `hash:` ids, report file stems recorded at import and
     /// ingest); and the shapes the legacy processor named its report files with, `<id>_<YYYYMMDD_HHMMSS>` and
     /// `<title slug>_<id>` (with a `_1` copy suffix), when the id they hold is stored.
-    public func resolve(_ id: String) async throws -> VideoID? {
+    package func resolve(_ id: String) async throws -> VideoID? {
         try await read { [self] connection in try await resolve(id, on: connection) }
     }
 
@@ -93,7 +98,7 @@ extension Store {
     }
 
     /// Every revision of one variant, oldest first (for history views and tests).
-    public func revisions(of id: VideoID, variant: SummaryVariant) async throws -> [StoredSummary] {
+    package func revisions(of id: VideoID, variant: SummaryVariant) async throws -> [StoredSummary] {
         try await read { [self] connection in
             let rows = try await connection.query(
                 """
@@ -107,7 +112,7 @@ extension Store {
     }
 
     /// The stored audio bytes between `offset` and `offset + length` (the whole file when `length` is nil).
-    public func audioBytes(for id: VideoID, offset: Int = 0, length: Int? = nil) async throws -> [UInt8]? {
+    package func audioBytes(for id: VideoID, offset: Int = 0, length: Int? = nil) async throws -> [UInt8]? {
         try await dashboardRead { [self] connection in
             let rows: PostgresRowSequence
             if let length {
@@ -126,7 +131,8 @@ extension Store {
     static let reportColumns = """
         SELECT v.video_id, v.content_source, v.title, v.channel_name, v.channel_id, v.thumbnail_url, v.published_at,
                v.indexed_at, v.duration_seconds, v.word_count, v.view_count, v.has_transcript, v.transcript_chars,
-               v.content_type, v.complexity_level, v.language, v.key_topics::text, v.named_entities::text,
+               v.content_type, v.complexity_level, v.language,
+               ARRAY(SELECT jsonb_array_elements_text(v.key_topics)), ARRAY(SELECT jsonb_array_elements_text(v.named_entities)),
                v.categories::text, v.categorization_origin, v.updated_at,
                a.size_bytes, a.sha256, a.duration_seconds, a.mime,
                v.original_language, v.summary_language, v.audio_language, v.analysis_extra::text
@@ -161,8 +167,8 @@ extension Store {
             let contentType = try cells[13].decode(String?.self)
             let complexity = try cells[14].decode(String?.self)
             let language = try cells[15].decode(String?.self)
-            let topics = try cells[16].decode(String.self)
-            let entities = try cells[17].decode(String.self)
+            let topics = try cells[16].decode([String].self)
+            let entities = try cells[17].decode([String].self)
             let categories = try cells[18].decode(String.self)
             let origin = try cells[19].decode(String?.self)
             let updatedAt = try cells[20].decode(Date.self)
@@ -175,7 +181,7 @@ extension Store {
             let audioLanguage = try cells[27].decode(String?.self)
             let analysisExtra = try cells[28].decode(String.self)
 
-            let entries = try JSONDecoder().decode([CategoryEntry].self, from: Data(categories.utf8))
+            let entries = categories == "[]" ? [] : try JSONDecoder().decode([CategoryEntry].self, from: Data(categories.utf8))
             records.append(
                 ReportRecord(
                     videoID: try VideoID(videoID),
@@ -194,8 +200,8 @@ extension Store {
                     contentType: contentType,
                     complexityLevel: complexity,
                     language: language,
-                    keyTopics: Self.stringArray(topics),
-                    namedEntities: Self.stringArray(entities),
+                    keyTopics: topics,
+                    namedEntities: entities,
                     categorization: origin.flatMap(CategorizationOrigin.init(rawValue:)).map { Categorization(entries: entries, origin: $0) },
                     audio: audioSize.map {
                         AudioInfo(sizeBytes: $0, sha256: audioSHA ?? "", durationSeconds: audioDuration, mime: audioMime ?? "audio/mpeg")
@@ -263,14 +269,11 @@ extension Store {
         return result
     }
 
-    private static func stringArray(_ json: String) -> [String] {
-        (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
-    }
 }
 
 extension Store {
     /// How many videos are stored.
-    public func videoCount() async throws -> Int {
+    package func videoCount() async throws -> Int {
         try await read { [self] connection in
             for try await count in try await connection.query("SELECT count(*) FROM videos", logger: logger).decode(Int.self) {
                 return count
@@ -282,7 +285,7 @@ extension Store {
 
 extension Store {
     /// Size, sha256, duration and mime of a video's audio, without its bytes; nil when none is stored.
-    public func audioInfo(for id: VideoID) async throws -> AudioInfo? {
+    package func audioInfo(for id: VideoID) async throws -> AudioInfo? {
         try await dashboardRead { [self] connection in
             let rows = try await connection.query(
                 "SELECT size_bytes, sha256, duration_seconds, mime FROM audio WHERE video_id = \(id.rawValue)",

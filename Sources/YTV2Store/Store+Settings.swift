@@ -2,15 +2,15 @@ import Foundation
 import PostgresNIO
 
 /// A setting's JSON value and when it was last written.
-public struct SettingRecord: Sendable, Equatable {
-    public var json: String
-    public var updatedAt: Date
-    public var updatedBy: String
+package struct SettingRecord: Sendable, Equatable {
+    package var json: String
+    package var updatedAt: Date
+    package var updatedBy: String
 }
 
 extension Store {
     /// A setting (runtime flags and what the migration records), nil when unset.
-    public func settingRecord(_ key: String) async throws -> SettingRecord? {
+    package func settingRecord(_ key: String) async throws -> SettingRecord? {
         try await read { [self] connection in
             let rows = try await connection.query(
                 "SELECT value::text, updated_at, updated_by FROM settings WHERE key = \(key)",
@@ -24,7 +24,7 @@ extension Store {
     }
 
     /// Records a setting (JSON value) and, in the same transaction, an audit entry.
-    public func recordSetting(_ key: String, json: String, actor: String, auditAction: String, details: some Encodable & Sendable) async throws {
+    package func recordSetting(_ key: String, json: String, actor: String, auditAction: String, details: some Encodable & Sendable) async throws {
         try await transaction { [self] connection in
             try await upsertSetting(key, json: json, actor: actor, on: connection)
             try await appendAudit(actor: actor, action: auditAction, subject: key, details: details, on: connection)

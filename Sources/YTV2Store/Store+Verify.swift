@@ -3,22 +3,22 @@ import PostgresNIO
 import YTV2Core
 
 /// A video as PostgreSQL holds it, in the canonical form migration verification compares.
-public struct VideoState: Sendable, Equatable {
+package struct VideoState: Sendable, Equatable {
     /// Scalar fields as canonical text ("" for NULL), keyed by column name.
-    public var fields: [String: String]
-    public var categories: [CategoryEntry]
-    public var categorizationOrigin: String?
+    package var fields: [String: String]
+    package var categories: [CategoryEntry]
+    package var categorizationOrigin: String?
     /// Per variant: sha256 of the latest text, and the number of revisions.
-    public var latestSHA256: [String: String]
-    public var revisionCounts: [String: Int]
-    public var audioSHA256: String?
-    public var audioDurationSeconds: Double?
-    public var aliases: Set<String>
+    package var latestSHA256: [String: String]
+    package var revisionCounts: [String: Int]
+    package var audioSHA256: String?
+    package var audioDurationSeconds: Double?
+    package var aliases: Set<String>
 }
 
 extension Store {
     /// The canonical state of the given videos; missing ids are absent from the result.
-    public func videoStates(_ ids: [String]) async throws -> [String: VideoState] {
+    package func videoStates(_ ids: [String]) async throws -> [String: VideoState] {
         try await read { [self] connection in
             var states: [String: VideoState] = [:]
             let rows = try await connection.query(
@@ -85,7 +85,7 @@ extension Store {
     }
 
     /// Which of `ids` have a tombstone.
-    public func tombstoned(_ ids: [String]) async throws -> Set<String> {
+    package func tombstoned(_ ids: [String]) async throws -> Set<String> {
         try await read { [self] connection in
             var result = Set<String>()
             for try await id in try await connection.query(
@@ -99,7 +99,7 @@ extension Store {
     }
 
     /// Quarantined rows of the given files, as ledger keys.
-    public func quarantineKeys(files: [String]) async throws -> Set<String> {
+    package func quarantineKeys(files: [String]) async throws -> Set<String> {
         try await read { [self] connection in
             var result = Set<String>()
             for try await (file, table, key) in try await connection.query(
@@ -113,7 +113,7 @@ extension Store {
     }
 
     /// The video each alias resolves to.
-    public func aliasTargets(_ aliases: [String]) async throws -> [String: String] {
+    package func aliasTargets(_ aliases: [String]) async throws -> [String: String] {
         try await read { [self] connection in
             var result: [String: String] = [:]
             for try await (alias, id) in try await connection.query(
@@ -132,7 +132,7 @@ extension Store {
     /// A video without any summary is half-written unless the migration imported it from legacy rows: a processor result
     /// carries its summaries in the same transaction, while a legacy video whose summary failed or was never made is
     /// imported without one (verify compares each such video with its sources instead).
-    public func integrityFindings() async throws -> [String] {
+    package func integrityFindings() async throws -> [String] {
         try await read { [self] connection in
             var findings: [String] = []
             let checks: [(String, String)] = [
@@ -196,7 +196,7 @@ extension Store {
 }
 
 extension VideoState {
-    public static let fieldNames = [
+    package static let fieldNames = [
         "title", "channel_name", "channel_id", "thumbnail_url", "published_at", "indexed_at", "duration_seconds", "word_count",
         "view_count", "like_count", "comment_count", "has_transcript", "transcript_chars", "content_type", "complexity_level",
         "language", "key_topics", "named_entities",
@@ -205,7 +205,7 @@ extension VideoState {
 
 extension Store {
     /// Calls `body` with every stored video id, in order, `size` at a time (keyset paging, for exports).
-    public func forEachVideoIDBatch(size: Int, _ body: ([String]) async throws -> Void) async throws {
+    package func forEachVideoIDBatch(size: Int, _ body: ([String]) async throws -> Void) async throws {
         var after = ""
         while true {
             let ids = try await read { [self, after] connection in
@@ -224,7 +224,7 @@ extension Store {
     }
 
     /// The latest revision of every variant of the given videos: video id → [(variant, text)], in variant order.
-    public func latestSummaries(_ ids: [String]) async throws -> [String: [(variant: String, text: String)]] {
+    package func latestSummaries(_ ids: [String]) async throws -> [String: [(variant: String, text: String)]] {
         try await read { [self] connection in
             var result: [String: [(variant: String, text: String)]] = [:]
             let rows = try await connection.query(

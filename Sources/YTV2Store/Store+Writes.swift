@@ -9,7 +9,7 @@ extension Store {
     /// higher-ranked origin), summary revisions, audio and aliases. Refused with ``StoreError/videoDeleted(_:deletedAt:)``
     /// when the video is tombstoned, unless the write is an explicit re-request (`revive`).
     @discardableResult
-    public func commit(_ write: VideoWrite) async throws -> WriteOutcome {
+    package func commit(_ write: VideoWrite) async throws -> WriteOutcome {
         try validate(write)
         var outcome = try await transaction { [self] connection in
             try await connection.lockVideo(write.videoID, logger: logger)
@@ -59,7 +59,7 @@ extension Store {
     /// Clears a tombstone on an explicit re-request, so the next write for the video is accepted. Audited.
     /// Returns whether there was a tombstone.
     @discardableResult
-    public func clearTombstone(_ id: VideoID, actor: String, reason: String = "explicit re-request") async throws -> Bool {
+    package func clearTombstone(_ id: VideoID, actor: String, reason: String = "explicit re-request") async throws -> Bool {
         try await transaction { [self] connection in
             try await connection.lockVideo(id, logger: logger)
             return try await clearTombstone(id, actor: actor, reason: reason, on: connection)

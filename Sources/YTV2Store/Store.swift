@@ -11,14 +11,14 @@ import YTV2Core
 /// Every write is one transaction that holds the invariants of ARCHITECTURE.md; every read the dashboard needs
 /// is a method here. The store is a `Service`: run it (in a `ServiceGroup`, or with ``withRunning(_:)``) for the
 /// lifetime of the process, because it owns the connection pool.
-public final class Store: Sendable, Service {
+package final class Store: Sendable, Service {
     /// The pool's database: `DATABASE_URL`, possibly through a transaction-mode pooler.
-    public let configuration: DatabaseConfiguration
+    package let configuration: DatabaseConfiguration
     /// Where sessions go: the change feed's LISTEN (`DATABASE_DIRECT_URL`, else `configuration`).
-    public let sessionConfiguration: DatabaseConfiguration
+    package let sessionConfiguration: DatabaseConfiguration
     /// Whether `sessionConfiguration` was given apart from the pool's.
-    public let hasDirectSession: Bool
-    public let client: PostgresClient
+    package let hasDirectSession: Bool
+    package let client: PostgresClient
     /// The dashboard's read replica (`DATABASE_READ_URL`), if any.
     let replica: ReadReplica?
     /// The newest change this process knows of (replica reads and caches never answer from before it).
@@ -34,17 +34,17 @@ public final class Store: Sendable, Service {
     private let availability = LockedFlag(true)
 
     /// The NOTIFY channel of the change feed.
-    public static let changeChannel = "ytv2_changes"
+    package static let changeChannel = "ytv2_changes"
     /// The longest alias `video_aliases` holds (its CHECK in 0001): longer ids are never stored or looked up as aliases.
-    public static let maximumAliasLength = 200
+    package static let maximumAliasLength = 200
 
-    public convenience init(configuration: DatabaseConfiguration, logger: Logger, leaseTimeout: Duration = .seconds(10)) {
+    package convenience init(configuration: DatabaseConfiguration, logger: Logger, leaseTimeout: Duration = .seconds(10)) {
         self.init(endpoints: DatabaseEndpoints(primary: configuration), logger: logger, leaseTimeout: leaseTimeout)
     }
 
     /// - Parameter replicaWait: how long a dashboard read may wait for the read replica to replay the newest change
     ///   before it reads from the primary.
-    public init(endpoints: DatabaseEndpoints, logger: Logger, leaseTimeout: Duration = .seconds(10), replicaWait: Duration = .seconds(1)) {
+    package init(endpoints: DatabaseEndpoints, logger: Logger, leaseTimeout: Duration = .seconds(10), replicaWait: Duration = .seconds(1)) {
         self.configuration = endpoints.primary
         self.sessionConfiguration = endpoints.session
         self.hasDirectSession = endpoints.direct != nil
@@ -55,7 +55,7 @@ public final class Store: Sendable, Service {
     }
 
     /// Runs the pool (and the read replica's) until cancelled or gracefully shut down.
-    public func run() async throws {
+    package func run() async throws {
         await runPools()
     }
 
@@ -71,7 +71,7 @@ public final class Store: Sendable, Service {
     }
 
     /// Runs the pool for the duration of `body` (CLI commands and tests).
-    public func withRunning<T: Sendable>(_ body: @Sendable (Store) async throws -> T) async throws -> T {
+    package func withRunning<T: Sendable>(_ body: @Sendable (Store) async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await self.runPools() }
             // Let the pool's run loop start before the first lease (it warns about leases made before it runs).
@@ -84,7 +84,7 @@ public final class Store: Sendable, Service {
     /// Applies pending schema migrations over a session of their own on the direct URL (``sessionConfiguration``).
     /// They hold no session state (see ``SchemaMigrator/migrate(on:)``), so they are safe through a pooler too.
     @discardableResult
-    public func migrate() async throws -> SchemaMigrator.Report {
+    package func migrate() async throws -> SchemaMigrator.Report {
         let migrator = try SchemaMigrator(logger: logger)
         return try await mappingErrors {
             let connection = try await PostgresConnection.connect(
@@ -106,7 +106,7 @@ public final class Store: Sendable, Service {
     /// Whether sessions to `DATABASE_URL` go through a transaction-mode pooler: two sessions opened one after the
     /// other (the first still open) get the same server process only when a pooler hands its server connection from one
     /// client to the next between transactions; a server gives each session its own process.
-    public func isBehindTransactionPooler() async throws -> Bool {
+    package func isBehindTransactionPooler() async throws -> Bool {
         try await mappingErrors {
             let options = try configuration.connectionConfiguration()
             func pid(_ connection: PostgresConnection) async throws -> Int32? {
@@ -130,7 +130,7 @@ public final class Store: Sendable, Service {
 
     /// The sentence `ytv2 serve` and `ytv2 db migrate` say when `DATABASE_URL` is a transaction-mode pooler and no
     /// `DATABASE_DIRECT_URL` is set; nil when all is well.
-    public func poolerWarning() async -> String? {
+    package func poolerWarning() async -> String? {
         guard !hasDirectSession, (try? await isBehindTransactionPooler()) == true else { return nil }
         return "DATABASE_URL goes through a transaction-mode pooler (two sessions shared one server connection): migrations "
             + "run there with transaction-scoped locks only, but LISTEN cannot work through it, so the change feed hears "
@@ -139,7 +139,7 @@ public final class Store: Sendable, Service {
 
     /// Applies pending migrations, retrying with backoff while the database is unreachable (it may still be starting).
     @discardableResult
-    public func migrate(retryingFor patience: Duration) async throws -> SchemaMigrator.Report {
+    package func migrate(retryingFor patience: Duration) async throws -> SchemaMigrator.Report {
         var delay = Duration.milliseconds(250)
         let deadline = ContinuousClock.now + patience
         while true {
@@ -239,7 +239,7 @@ public final class Store: Sendable, Service {
 
     /// Server processes connected to this database, from every client (the caller's own included): for `/metrics`
     /// and for spotting connection leaks.
-    public func databaseConnections() async throws -> Int {
+    package func databaseConnections() async throws -> Int {
         try await read { [self] connection in
             for try await count in try await connection.query(
                 "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database()",
@@ -252,7 +252,7 @@ public final class Store: Sendable, Service {
     }
 
     /// `SELECT 1` round trip, in milliseconds.
-    public func ping() async throws -> Double {
+    package func ping() async throws -> Double {
         let start = ContinuousClock.now
         try await read { [self] connection in
             _ = try await connection.query("SELECT 1", logger: logger).collect()

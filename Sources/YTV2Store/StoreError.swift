@@ -3,7 +3,7 @@ import PostgresNIO
 import YTV2Core
 
 /// Errors of the store. Each names what went wrong in a sentence fit for a user; none carries SQL text or secrets.
-public enum StoreError: Error, CustomStringConvertible, Sendable {
+package enum StoreError: Error, CustomStringConvertible, Sendable {
     /// A value the store was asked to write is invalid (the message names the field).
     case invalidInput(String)
     /// The video does not exist. `deletedAt` is set when a tombstone says it was deleted.
@@ -19,7 +19,7 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     /// Backup or restore failed verification.
     case backup(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidInput(let message): "invalid input: \(message)"
         case .videoNotFound(let id, let deletedAt):
@@ -34,7 +34,7 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     }
 
     /// Wraps any error thrown by PostgresNIO into a ``StoreError`` that keeps the SQLSTATE.
-    public static func wrap(_ error: any Error) -> any Error {
+    package static func wrap(_ error: any Error) -> any Error {
         switch error {
         case let error as StoreError:
             return error

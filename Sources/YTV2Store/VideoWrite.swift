@@ -3,17 +3,17 @@ import YTV2Core
 
 /// A new summary text for one variant; stored as the next revision unless it equals the latest. The store renders its
 /// HTML itself (``SummaryHTML``) when it stores the revision: no HTML from any source is ever kept or served.
-public struct SummaryDraft: Sendable, Equatable {
-    public var variant: SummaryVariant
-    public var text: String
-    public var headline: String?
-    public var language: String?
-    public var proficiency: ProficiencyLevel?
+package struct SummaryDraft: Sendable, Equatable {
+    package var variant: SummaryVariant
+    package var text: String
+    package var headline: String?
+    package var language: String?
+    package var proficiency: ProficiencyLevel?
     /// The value exactly as the source had it, when normalization changed it.
-    public var rawValue: String?
-    public var generatedAt: Date?
+    package var rawValue: String?
+    package var generatedAt: Date?
 
-    public init(
+    package init(
         variant: SummaryVariant,
         text: String,
         headline: String? = nil,
@@ -34,12 +34,12 @@ public struct SummaryDraft: Sendable, Equatable {
 
 /// Audio bytes for a video; the store computes size and sha256 itself, and the duration from the MP3 frames when the
 /// draft does not give one.
-public struct AudioDraft: Sendable, Equatable {
-    public var bytes: [UInt8]
-    public var durationSeconds: Double?
-    public var mime: String
+package struct AudioDraft: Sendable, Equatable {
+    package var bytes: [UInt8]
+    package var durationSeconds: Double?
+    package var mime: String
 
-    public init(bytes: [UInt8], durationSeconds: Double? = nil, mime: String = "audio/mpeg") {
+    package init(bytes: [UInt8], durationSeconds: Double? = nil, mime: String = "audio/mpeg") {
         self.bytes = bytes
         self.durationSeconds = durationSeconds
         self.mime = mime
@@ -47,24 +47,24 @@ public struct AudioDraft: Sendable, Equatable {
 }
 
 /// Everything one result writes about one video, committed in a single transaction.
-public struct VideoWrite: Sendable {
+package struct VideoWrite: Sendable {
     /// The longest title the store accepts (titles sort by their first 200 characters; see `title_sort`).
-    public static let maximumTitleBytes = 10_000
+    package static let maximumTitleBytes = 10_000
 
-    public var videoID: VideoID
-    public var metadata: VideoMetadata
+    package var videoID: VideoID
+    package var metadata: VideoMetadata
     /// Written only when it outranks (or the video lacks) the stored categorization; see ``CategorizationOrigin``.
-    public var categorization: Categorization?
-    public var summaries: [SummaryDraft]
-    public var audio: AudioDraft?
+    package var categorization: Categorization?
+    package var summaries: [SummaryDraft]
+    package var audio: AudioDraft?
     /// Legacy ids that must resolve to this video.
-    public var aliases: [String]
+    package var aliases: [String]
     /// An explicit re-request: clears the video's tombstone in the same transaction instead of being refused.
-    public var revive: Bool
+    package var revive: Bool
     /// Who writes (`processor`, `dashboard:ingest`, `migration`, ...), recorded with tombstone changes.
-    public var actor: String
+    package var actor: String
 
-    public init(
+    package init(
         videoID: VideoID,
         metadata: VideoMetadata = VideoMetadata(),
         categorization: Categorization? = nil,
@@ -86,27 +86,27 @@ public struct VideoWrite: Sendable {
 }
 
 /// What a committed write changed.
-public struct WriteOutcome: Sendable, Equatable {
-    public var videoID: VideoID
-    public var created: Bool
+package struct WriteOutcome: Sendable, Equatable {
+    package var videoID: VideoID
+    package var created: Bool
     /// The revisions added, per variant (a text equal to the latest adds none).
-    public var revisionsAdded: [SummaryVariant: Int]
-    public var audioStored: Bool
+    package var revisionsAdded: [SummaryVariant: Int]
+    package var audioStored: Bool
     /// The sha256 of the write's audio (also when those bytes were already stored).
-    public var audioSHA256: String?
-    public var categorizationWritten: Bool
-    public var revived: Bool
+    package var audioSHA256: String?
+    package var categorizationWritten: Bool
+    package var revived: Bool
     /// The primary's WAL position just after the commit: a reader that waits for it (on any replica) sees this write.
-    public var commitPosition: WALPosition? = nil
+    package var commitPosition: WALPosition? = nil
 
-    public var summariesAdded: Int { revisionsAdded.count }
+    package var summariesAdded: Int { revisionsAdded.count }
 }
 
 /// The result of a delete.
-public struct DeleteOutcome: Sendable, Equatable {
-    public var videoID: VideoID
-    public var summariesDeleted: Int
-    public var audioDeleted: Int
+package struct DeleteOutcome: Sendable, Equatable {
+    package var videoID: VideoID
+    package var summariesDeleted: Int
+    package var audioDeleted: Int
     /// The primary's WAL position just after the delete committed (see ``WriteOutcome/commitPosition``).
-    public var commitPosition: WALPosition? = nil
+    package var commitPosition: WALPosition? = nil
 }

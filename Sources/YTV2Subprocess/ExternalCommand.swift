@@ -11,42 +11,42 @@ import SystemPackage
 /// through swift-subprocess: the caller waits without blocking a thread, standard output and standard error are
 /// drained at the same time (a full error pipe never stalls a child), and every descriptor above standard error is
 /// closed in the child, so a server that `pg_ctl start` leaves running holds none of ours.
-public enum ExternalCommand {
+package enum ExternalCommand {
     /// A helper that exited with a status it was not expected to, with the end of what it printed.
-    public struct Failure: Error, CustomStringConvertible, Sendable {
-        public let command: String
-        public let status: Int32
-        public let output: String
+    package struct Failure: Error, CustomStringConvertible, Sendable {
+        package let command: String
+        package let status: Int32
+        package let output: String
 
-        public init(command: String, status: Int32, output: String) {
+        package init(command: String, status: Int32, output: String) {
             self.command = command
             self.status = status
             self.output = output
         }
 
-        public var description: String {
+        package var description: String {
             let tail = output.split(separator: "\n").suffix(8).joined(separator: "\n")
             return "\(command) exited with status \(status)\(tail.isEmpty ? "" : ":\n\(tail)")"
         }
     }
 
     /// What a helper printed, and how it ended (128 + the signal for a killed one).
-    public struct Result: Sendable {
-        public let status: Int32
-        public let standardOutput: [UInt8]
-        public let standardError: String
+    package struct Result: Sendable {
+        package let status: Int32
+        package let standardOutput: [UInt8]
+        package let standardError: String
 
-        public var output: String { String(decoding: standardOutput, as: UTF8.self) }
+        package var output: String { String(decoding: standardOutput, as: UTF8.self) }
     }
 
     /// The most a helper's standard output is collected to (yt-dlp's JSON of a long video stays far below).
-    public static let outputLimit = 64 * 1024 * 1024
+    package static let outputLimit = 64 * 1024 * 1024
 
     /// Runs `executable` with `arguments` to its end, in `/` (a helper run as another user must not fail on our working
     /// directory), with the current environment plus `environment`. As root with `asUser` set, through `runuser`.
     /// Throws ``Failure`` for a status outside `allowedStatuses`.
     @discardableResult
-    public static func run(
+    package static func run(
         _ executable: String,
         _ arguments: [String],
         environment: [String: String] = [:],
@@ -93,7 +93,7 @@ public enum ExternalCommand {
     }
 
     /// Finds a program on PATH (and the usual system folders, which a minimal PATH may lack).
-    public static func locate(_ name: String, path: String? = nil) throws -> String {
+    package static func locate(_ name: String, path: String? = nil) throws -> String {
         let path = path ?? ProcessInfo.processInfo.environment["PATH"] ?? ""
         let folders = path.split(separator: ":").map(String.init) + ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
         for folder in folders {

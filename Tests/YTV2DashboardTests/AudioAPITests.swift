@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Testing
 import YTV2Core
 import YTV2Store
@@ -12,7 +13,7 @@ import YTV2TestSupport
     static let size = 600_000  // larger than one streamed chunk
 
     static func seed(_ store: Store) async throws -> [UInt8] {
-        let audio = Harness.mp3(size)
+        let audio = TestAudio.mp3(size)
         try await store.commit(
             VideoWrite(videoID: Harness.id("dQw4w9WgXcQ"), metadata: VideoMetadata(title: "Audio"), audio: AudioDraft(bytes: audio), actor: "test")
         )

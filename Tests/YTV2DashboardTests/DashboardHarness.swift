@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationEssentialsCompat
 import Testing
 import YTV2Core
 import YTV2Dashboard
@@ -35,46 +36,6 @@ enum Harness {
     }
 
     static func id(_ raw: String) -> VideoID { try! VideoID(raw) }
-
-    static func mp3(_ size: Int) -> [UInt8] {
-        [0xFF, 0xFB, 0x90, 0x64] + (0..<max(0, size - 4)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
-    }
-
-    /// Twelve varied videos, like the store's read tests.
-    @discardableResult
-    static func seed(_ store: Store, count: Int = 12) async throws -> [VideoWrite] {
-        let parents = [("History", "Modern History"), ("Technology", "Web Development"), ("Education", "Online Learning")]
-        var writes: [VideoWrite] = []
-        for index in 0..<count {
-            let (parent, sub) = parents[index % 3]
-            let write = VideoWrite(
-                videoID: id(String(format: "vid%08d", index)),
-                metadata: VideoMetadata(
-                    title: ["Zebra", "apple", "Mango", "banana"][index % 4] + " \(index)",
-                    channelName: index % 2 == 0 ? "Tom Scott" : "Veritasium",
-                    publishedAt: index % 4 == 3 ? nil : Date(timeIntervalSince1970: 1_600_000_000 + Double((index * 37) % 50) * 86_400),
-                    indexedAt: Date(timeIntervalSince1970: 1_700_000_000 + Double((index * 7) % 12) * 3600),
-                    durationSeconds: index % 4 == 2 ? nil : 60 * ((index * 5) % 13),
-                    contentType: index % 2 == 0 ? "Tutorial" : "Discussion",
-                    complexityLevel: index % 3 == 0 ? "Beginner" : "Advanced",
-                    language: index % 2 == 0 ? "en-US" : "fr"
-                ),
-                categorization: Categorization(
-                    entries: [CategoryEntry(category: parent, subcategories: index % 2 == 0 ? [sub] : [])],
-                    origin: .processor
-                ),
-                summaries: index % 5 == 4
-                    ? [SummaryDraft(variant: .audio, text: "Narration \(index)")]
-                    : [SummaryDraft(variant: .comprehensive, text: "**Summary:** 100% of_\(index)\n• point")],
-                audio: index % 3 == 0 ? AudioDraft(bytes: mp3(2000 + index), durationSeconds: 61) : nil,
-                aliases: ["yt:" + String(format: "vid%08d", index).lowercased()],
-                actor: "test"
-            )
-            writes.append(write)
-            try await store.commit(write)
-        }
-        return writes
-    }
 }
 
 extension TestClientProtocol {

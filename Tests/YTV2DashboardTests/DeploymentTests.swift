@@ -34,7 +34,7 @@ import YTV2TestSupport
         let elsewhere = Store(configuration: configuration, logger: TestPostgres.logger)
         let pooled = Store(endpoints: DatabaseEndpoints(primary: bouncer.configuration(for: configuration)), logger: TestPostgres.logger)
         try await elsewhere.withRunning { elsewhere in
-            try await Harness.seed(elsewhere, count: 3)
+            try await TestVideos.seed(elsewhere, count: 3)
             try await Self.withDashboard(pooled) { client in
                 #expect(try await Self.total(client) == 3)
                 _ = try await client.getJSON("/api/reports/vid00000000", as: Item.self)
@@ -75,7 +75,7 @@ import YTV2TestSupport
 
     @Test func aWriteCarriesItsPositionToTheNextReadOnAnyReplica() async throws {
         try await Harness.withDashboard { client, store in
-            try await Harness.seed(store, count: 3)
+            try await TestVideos.seed(store, count: 3)
             // Wait for the feed's first heartbeat: from then on this dashboard keeps what it reads.
             let started = ContinuousClock.now
             while !store.changeFeedStatus.live, ContinuousClock.now - started < .seconds(5) { try await Task.sleep(for: .milliseconds(50)) }

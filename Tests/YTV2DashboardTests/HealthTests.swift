@@ -1,5 +1,7 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
+import NIOFoundationEssentialsCompat
 import Testing
 import YTV2Dashboard
 import YTV2Store

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationEssentialsCompat
 import Testing
 import YTV2Core
 import YTV2Store
@@ -210,7 +211,7 @@ import YTV2TestSupport
 
     @Test func nulBytesAreAnsweredNeverAServerError() async throws {
         try await Harness.withDashboard { client, store in
-            try await Harness.seed(store, count: 2)
+            try await TestVideos.seed(store, count: 2)
             for (uri, parameter) in [
                 ("/api/reports?q=a%00b", "q"), ("/api/reports?channel=a%00", "channel"), ("/api/filters?category=%00", "category"),
                 ("/api/reports?sort=%00", "sort"), ("/api/reports?q=%ff%fe", "q"), ("/api/reports?q=%zz", "q"),
@@ -230,7 +231,7 @@ import YTV2TestSupport
 
     @Test func formEncodedQueriesAndSingularFacetKeys() async throws {
         try await Harness.withDashboard { client, store in
-            try await Harness.seed(store, count: 4)
+            try await TestVideos.seed(store, count: 4)
             try await store.commit(
                 VideoWrite(
                     videoID: Harness.id("plusplus001"),
@@ -262,7 +263,7 @@ import YTV2TestSupport
 
     @Test func headAnswersWithTheHeadersGetWould() async throws {
         try await Harness.withDashboard { client, store in
-            try await Harness.seed(store, count: 3)
+            try await TestVideos.seed(store, count: 3)
             let routes = [
                 "/", "/static/app.js", "/api/reports", "/api/reports?size=2&q=a", "/api/filters", "/api/reports/vid00000000",
                 "/vid00000000.json", "/vid00000000.json?v=2", "/r/vid00000000", "/exports/by_video/vid00000000.mp3",

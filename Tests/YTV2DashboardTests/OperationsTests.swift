@@ -1,8 +1,11 @@
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationEssentialsCompat
+import NIOHTTP1
 import Testing
 import YTV2Core
 import YTV2Dashboard
@@ -12,7 +15,7 @@ import YTV2TestSupport
 @Suite struct OperationsTests {
     @Test func retiredSyncRoutesAnswer410AndChangeNothing() async throws {
         try await Harness.withDashboard { client, store in
-            try await Harness.seed(store, count: 2)
+            try await TestVideos.seed(store, count: 2)
             for (path, method) in [
                 ("/api/upload-database", HTTPRequest.Method.get), ("/api/upload-database", .post), ("/api/download-database", .get),
                 ("/api/upload-report", .post),
@@ -87,7 +90,7 @@ import YTV2TestSupport
             group.addTask { try await app.runService(gracefulShutdownSignals: []) }
             defer { group.cancelAll() }
             try await Harness.waitForServer(port: port)
-            try await Harness.seed(store, count: 1)
+            try await TestVideos.seed(store, count: 1)
 
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/report-events")
             request.method = .GET
@@ -149,7 +152,7 @@ import YTV2TestSupport
         let store = Store(configuration: configuration, logger: TestPostgres.logger)
         let app = buildApplication(configuration: DashboardConfiguration(port: 0), store: store, logger: TestPostgres.logger)
         try await app.test(.live) { client in
-            try await Harness.seed(store, count: 2)
+            try await TestVideos.seed(store, count: 2)
             #expect(try await client.getJSON("/api/reports", as: ListBody.self).pagination.total == 2)
             try await cluster.stop(mode: "immediate")
             // The list above was kept by the response cache: it answers 503 once the change feed has noticed the

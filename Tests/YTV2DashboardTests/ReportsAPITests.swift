@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Testing
 import YTV2Core
 import YTV2Store
@@ -13,7 +14,7 @@ import YTV2TestSupport
 
     @Test func listShapeAndItemFields() async throws {
         try await Harness.withDashboard { client, store in
-            try await Harness.seed(store)
+            try await TestVideos.seed(store)
             let body = try await client.getJSON("/api/reports", as: ListBody.self)
             #expect(body.pagination.total == 12)
             #expect(body.pagination.total_count == 12)
@@ -56,7 +57,7 @@ import YTV2TestSupport
 
     @Test func everySortMatchesAnIndependentOrdering() async throws {
         try await Harness.withDashboard { client, store in
-            let writes = try await Harness.seed(store)
+            let writes = try await TestVideos.seed(store)
             func ids(_ sort: String) async throws -> [String] {
                 try await client.getJSON("/api/reports?size=50&sort=\(sort)", as: ListBody.self).reports.map(\.video_id)
             }
@@ -151,7 +152,7 @@ import YTV2TestSupport
 
     @Test func pagingEdges() async throws {
         try await Harness.withDashboard { client, store in
-            try await Harness.seed(store)
+            try await TestVideos.seed(store)
             var seen: [String] = []
             for page in 1...3 {
                 let body = try await client.getJSON("/api/reports?size=5&page=\(page)", as: ListBody.self)
@@ -177,7 +178,7 @@ import YTV2TestSupport
 
     @Test func filtersCombineAndFacetsMatchTotals() async throws {
         try await Harness.withDashboard { client, store in
-            try await Harness.seed(store)
+            try await TestVideos.seed(store)
             func total(_ query: String) async throws -> Int {
                 try await client.getJSON("/api/reports?\(query)", as: ListBody.self).pagination.total
             }
@@ -240,7 +241,7 @@ import YTV2TestSupport
 
     @Test func facetCountsAndTotalsFollowWritesFromAnyProcess() async throws {
         try await Harness.withDashboard { client, store in
-            try await Harness.seed(store, count: 3)
+            try await TestVideos.seed(store, count: 3)
             struct Facets: Decodable {
                 struct Audio: Decodable {
                     let value: Bool
@@ -279,7 +280,7 @@ import YTV2TestSupport
 
     @Test func hostileStringsAreData() async throws {
         try await Harness.withDashboard { client, store in
-            try await Harness.seed(store)
+            try await TestVideos.seed(store)
             let hostile = ["'; DROP TABLE videos; --", "\" OR 1=1 --", "%", "_", "100%", "日本語 🎬", "\\", String(repeating: "x", count: 10_240)]
             for value in hostile {
                 let encoded = Self.encode(value)
@@ -301,7 +302,7 @@ import YTV2TestSupport
 
     @Test func singleReportByEveryIDForm() async throws {
         try await Harness.withDashboard { client, store in
-            try await Harness.seed(store)
+            try await TestVideos.seed(store)
             struct Single: Decodable {
                 struct Summary: Decodable {
                     let text: String

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationEssentialsCompat
 import Testing
 import YTV2Core
 import YTV2Store
@@ -37,7 +38,7 @@ import YTV2TestSupport
 
     @Test func deleteNeedsTheAdminTokenAndStaysDeleted() async throws {
         try await Harness.withDashboard { client, store in
-            try await Harness.seed(store, count: 3)
+            try await TestVideos.seed(store, count: 3)
             for headers: HTTPFields in [[:], Self.bearer("wrong"), [.authorization: "Basic \(Harness.adminToken)"], Self.bearer("")] {
                 try await client.execute(uri: "/api/delete/vid00000000", method: .delete, headers: headers) { response in
                     #expect(response.status == .unauthorized)
@@ -80,7 +81,7 @@ import YTV2TestSupport
 
     @Test func unconfiguredTokensDisableTheRoutes() async throws {
         try await Harness.withDashboard(adminToken: nil, ingestToken: nil) { client, store in
-            try await Harness.seed(store, count: 1)
+            try await TestVideos.seed(store, count: 1)
             try await client.execute(uri: "/api/delete/vid00000000", method: .delete, headers: Self.bearer("")) {
                 #expect($0.status == .unauthorized)
             }
@@ -196,9 +197,31 @@ import YTV2TestSupport
                 headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
                 return (headers, body)
             }
+            // Bodies that are not the form: each refused with a 400 that names the problem.
+            var cut = multipart("dQw4w9WgXcQ", TestAudio.mp3(3000))
+            cut.1 = cut.1.getSlice(at: 0, length: 200)!
+            try await client.execute(uri: "/ingest/audio", method: .post, headers: cut.0, body: cut.1) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("invalid_multipart"), "\(String(buffer: response.body))")
+            }
+            var noAudio = multipart("dQw4w9WgXcQ", [])
+            noAudio.1 = ByteBuffer(
+                string: "------ytv2boundary\r\nContent-Disposition: form-data; name=\"video_id\"\r\n\r\ndQw4w9WgXcQ\r\n------ytv2boundary--\r\n"
+            )
+            try await client.execute(uri: "/ingest/audio", method: .post, headers: noAudio.0, body: noAudio.1) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("audio (missing or empty)"), "\(String(buffer: response.body))")
+            }
+            var notAForm = Self.ingest(Harness.ingestToken)
+            notAForm[.contentType] = "application/octet-stream"
+            try await client.execute(uri: "/ingest/audio", method: .post, headers: notAForm, body: ByteBuffer(bytes: TestAudio.mp3(100))) {
+                response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("multipart/form-data"))
+            }
             let (notMP3Headers, notMP3) = multipart("dQw4w9WgXcQ", Array("<html>not audio</html>".utf8))
             try await client.execute(uri: "/ingest/audio", method: .post, headers: notMP3Headers, body: notMP3) { #expect($0.status == .badRequest) }
-            let audio = Harness.mp3(5000)
+            let audio = TestAudio.mp3(5000)
             let (headers, body) = multipart("dQw4w9WgXcQ", audio)
             struct Saved: Decodable {
                 let saved: Bool

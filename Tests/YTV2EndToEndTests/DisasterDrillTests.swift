@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOHTTP1
 import Testing
 import YTV2Core
 import YTV2Fakes
@@ -9,7 +10,7 @@ import YTV2TestSupport
 
 /// The legacy disasters replayed with the real processes: the sync that undid deletes, and the processor run that
 /// wiped curated categories.
-@Suite(.serialized) struct DisasterDrillTests {
+@Suite(.serialized, EndToEnd.timeLimit(margin: 10)) struct DisasterDrillTests {
     @Test func syncDisasterAndCategorizationLoss() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

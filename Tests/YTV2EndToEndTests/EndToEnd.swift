@@ -17,12 +17,16 @@ import Glibc
 enum EndToEnd {
     static let adminToken = "e2e-admin-token"
 
-    static func binary() throws -> URL {
-        let candidate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ytv2")
-        guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidate.path + " (build it with `swift build --product ytv2`)"])
-        }
-        return candidate
+    /// A drill's configured length: `variable` in seconds, else `fallback`.
+    static func seconds(_ variable: String, default fallback: Int) -> Int {
+        Int(ProcessInfo.processInfo.environment[variable] ?? "") ?? fallback
+    }
+
+    /// Each drill's time limit: its configured length plus `margin` minutes for setup and checks, so a hang fails the
+    /// drill instead of holding CI until its own limit.
+    static func timeLimit(running variable: String? = nil, default fallback: Int = 0, margin: Int) -> TimeLimitTrait {
+        let running = variable.map { seconds($0, default: fallback) } ?? 0
+        return .timeLimit(.minutes(margin + (running + 59) / 60))
     }
 
     /// A running `ytv2` process whose output goes to files (scanned for secrets at the end).
@@ -32,7 +36,7 @@ enum EndToEnd {
 
         init(_ arguments: [String], environment: [String: String], logFolder: URL) throws {
             process = Process()
-            process.executableURL = try EndToEnd.binary()
+            process.executableURL = try YTV2Executable.url()
             process.arguments = arguments
             var merged = ProcessInfo.processInfo.environment
             for (key, value) in environment { merged[key] = value }
@@ -71,7 +75,7 @@ enum EndToEnd {
     /// Waits without blocking a thread: the fakes answer on the same cooperative thread pool.
     static func run(_ arguments: [String], environment: [String: String]) async throws -> (Int32, String, String) {
         let process = Process()
-        process.executableURL = try binary()
+        process.executableURL = try YTV2Executable.url()
         process.arguments = arguments
         var merged = ProcessInfo.processInfo.environment
         for (key, value) in environment { merged[key] = value }

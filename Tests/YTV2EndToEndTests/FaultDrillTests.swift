@@ -10,11 +10,12 @@ import YTV2TestSupport
 
 #if canImport(Glibc)
 import Glibc
+import NIOHTTP1
 #endif
 
 /// Drill 4: faults. PostgreSQL crashes (`pg_ctl stop -m immediate`) under a read/write load while workers commit; a
 /// worker and an import are killed with SIGKILL mid-way.
-@Suite(.serialized) struct FaultDrillTests {
+@Suite(.serialized, EndToEnd.timeLimit(margin: 10)) struct FaultDrillTests {
     /// What the load saw, per kind of request.
     struct Tally: Sendable {
         var requests = 0

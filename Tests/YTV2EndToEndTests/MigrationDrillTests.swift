@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NIOHTTP1
 import Testing
 import YTV2Fakes
 import YTV2Store
@@ -9,7 +10,7 @@ import YTV2TestSupport
 /// while the processor stores videos and the dashboard deletes → parity 0 differences → shadow with a read load →
 /// an injected difference caught with both payloads → cutover → rollback → export-legacy verified → cutover →
 /// archive → Complete; then a legacy write is refused.
-@Suite(.serialized) struct MigrationDrillTests {
+@Suite(.serialized, EndToEnd.timeLimit(margin: 10)) struct MigrationDrillTests {
     @Test func theWholeMigrationWithoutDowntime() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-e2e-drill-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -5,7 +5,7 @@ import YTV2TestSupport
 
 /// The phases through the command line, as an operator runs them: status and gated advance after import and verify,
 /// export-legacy as the rollback drill, rollback, and after Complete a legacy write refused by the real binary.
-@Suite(.serialized) struct PhaseDrillTests {
+@Suite(.serialized, EndToEnd.timeLimit(margin: 5)) struct PhaseDrillTests {
     @Test func operatorWalksThePhasesAndLegacyWritesEndAtComplete() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-e2e-phases-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import Synchronization
 import Testing
 import YTV2Core
@@ -9,9 +10,9 @@ import YTV2TestSupport
 
 /// Drill 2: a long delete session through the dashboard API while two `ytv2 worker` processes commit results for other
 /// videos and for some of the videos being deleted, with random timings, for `E2E_RACE_SECONDS` (default 120).
-@Suite(.serialized) struct RaceDrillTests {
+@Suite(.serialized, EndToEnd.timeLimit(running: "E2E_RACE_SECONDS", default: 120, margin: 5)) struct RaceDrillTests {
     @Test func deletesHoldWhileTwoWorkersCommit() async throws {
-        let seconds = Int(ProcessInfo.processInfo.environment["E2E_RACE_SECONDS"] ?? "") ?? 120
+        let seconds = EndToEnd.seconds("E2E_RACE_SECONDS", default: 120)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-e2e-race-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -12,7 +12,7 @@ import YTV2TestSupport
 /// ingests, deletes, SSE clients connecting and dropping, as fast as the clients get answers. Only the intended
 /// answers come back, p99 stays stable, resident memory stays flat after warm-up, and no descriptor or database
 /// connection leaks.
-@Suite(.serialized) struct SoakDrillTests {
+@Suite(.serialized, EndToEnd.timeLimit(running: "E2E_SOAK_SECONDS", default: 300, margin: 5)) struct SoakDrillTests {
     /// Closed-loop clients (each sends its next request when the last is answered): the highest rate the machine sustains.
     static let clients = 6
     static let sseClients = 2
@@ -61,7 +61,7 @@ import YTV2TestSupport
     }
 
     @Test func mixedTrafficStaysFlat() async throws {
-        let seconds = Int(ProcessInfo.processInfo.environment["E2E_SOAK_SECONDS"] ?? "") ?? 300
+        let seconds = EndToEnd.seconds("E2E_SOAK_SECONDS", default: 300)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-e2e-soak-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -10,11 +10,12 @@ import YTV2TestSupport
 
 #if canImport(Glibc)
 import Glibc
+import NIOHTTP1
 #endif
 
 /// Deploys send SIGTERM and kill what has not stopped about 30 s later: every long-running command must stop on it
 /// gracefully and quickly, dropping nothing.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct StopDrillTests {
+@Suite(.serialized, EndToEnd.timeLimit(margin: 5)) struct StopDrillTests {
     /// How long `process` took to exit after SIGTERM, and its exit status; nil when it had not exited after `limit`.
     static func terminate(_ running: EndToEnd.Running, limit: Duration = .seconds(20)) async -> (Duration, Int32)? {
         let sent = ContinuousClock.now
@@ -34,7 +35,7 @@ import Glibc
         let env = ["DATABASE_URL": database.url, "LOG_LEVEL": "notice", "YTV2_INGEST_TOKEN": EndToEnd.ingestToken]
         // 8 MB of audio, read slowly, so its response is still being read when the stop comes (and ends well within the
         // stop's 4 s, even on a busy machine).
-        let audio = FakeServices.mp3Frames(20_000)
+        let audio = TestAudio.mp3(frames: 20_000)
         let store = Store(configuration: database, logger: TestPostgres.logger)
         try await store.withRunning { store in
             try await store.migrate()

@@ -11,6 +11,7 @@ import YTV2TestSupport
 
 #if canImport(Glibc)
 import Glibc
+import NIOHTTP1
 #endif
 
 /// Drill: the deployment of many dashboards. A primary with a streaming hot standby, PgBouncer in transaction mode,
@@ -20,7 +21,7 @@ import Glibc
 /// A deleted video must be gone from every replica one second after the delete was acknowledged, an ingested one
 /// readable from every replica within a second; no request may fail but the live-update streams of a stopping replica;
 /// no acknowledged write may be lost.
-@Suite(.serialized, .timeLimit(.minutes(10))) struct TopologyDrillTests {
+@Suite(.serialized, EndToEnd.timeLimit(running: "E2E_TOPOLOGY_SECONDS", default: 30, margin: 10)) struct TopologyDrillTests {
     /// One `ytv2 serve` process and how it reaches the database.
     final class Replica: @unchecked Sendable {
         let name: String
@@ -66,7 +67,7 @@ import Glibc
     }
 
     @Test func replicasBehindAPoolerAndAStandbyNeverServeAStaleDelete() async throws {
-        let seconds = Int(ProcessInfo.processInfo.environment["E2E_TOPOLOGY_SECONDS"] ?? "") ?? 30
+        let seconds = EndToEnd.seconds("E2E_TOPOLOGY_SECONDS", default: 30)
         guard PgBouncer.binary != nil else {
             Issue.record("pgbouncer is not installed (scripts/setup --test installs it)")
             return
@@ -349,7 +350,7 @@ final class Drill: Sendable {
             var form = ByteBuffer()
             form.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"video_id\"\r\n\r\n\(id)\r\n")
             form.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"a.mp3\"\r\n\r\n")
-            form.writeBytes(FakeServices.mp3Frames(20))
+            form.writeBytes(TestAudio.mp3(frames: 20))
             form.writeString("\r\n--\(boundary)--\r\n")
             let (audioStatus, _) = try await balanced { replica in
                 var request = HTTPClientRequest(url: replica.base + "/ingest/audio")

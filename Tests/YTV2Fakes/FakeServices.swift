@@ -4,45 +4,40 @@ import HummingbirdTesting
 import NIOCore
 import Synchronization
 import YTV2Core
+import YTV2TestSupport
 
 /// Local fakes of YouTube (oEmbed, watch page, timedtext), an OpenAI-compatible chat-completions API and speech API,
 /// speaking their real protocols over HTTP on one port.
-public final class FakeServices: Sendable {
-    public init() {}
+package final class FakeServices: Sendable {
+    package init() {}
 
-    public struct Behavior: Sendable {
+    package struct Behavior: Sendable {
         /// The analyzer's answer (a JSON object string, or anything else to test validation).
-        public var analysis =
+        package var analysis =
             #"{"categories": [{"category": "Technology", "subcategories": ["Web Development", "Not A Subcategory"]}], "key_topics": ["swift"], "named_entities": ["Apple"], "content_type": "tutorial", "complexity_level": "beginner", "language": "en"}"#
         /// How many speech requests fail with 503 before they succeed.
-        public var speechFailures = 0
+        package var speechFailures = 0
         /// Videos whose watch page has no caption tracks.
-        public var withoutCaptions: Set<String> = []
+        package var withoutCaptions: Set<String> = []
         /// A prefix added to summaries (changes the text between runs).
-        public var summaryPrefix = ""
+        package var summaryPrefix = ""
         /// Each chat completion waits a random time in this range (milliseconds), to spread a race.
-        public var answerDelay: ClosedRange<Int> = 0...0
+        package var answerDelay: ClosedRange<Int> = 0...0
     }
 
-    public let state = Mutex(Behavior())
+    package let state = Mutex(Behavior())
     /// Chat completions wait here until released (used to hold a job mid-flight).
-    public let gate = Gate()
-    public let counts = Mutex([String: Int]())
+    package let gate = Gate()
+    package let counts = Mutex([String: Int]())
     /// The port the fakes listen on, known once they run (caption URLs point back at it).
-    public let port = Mutex(0)
+    package let port = Mutex(0)
 
-    public func update(_ change: (inout Behavior) -> Void) { state.withLock { change(&$0) } }
-    public func count(_ name: String) -> Int { counts.withLock { $0[name] ?? 0 } }
+    package func update(_ change: (inout Behavior) -> Void) { state.withLock { change(&$0) } }
+    package func count(_ name: String) -> Int { counts.withLock { $0[name] ?? 0 } }
     private func bump(_ name: String) { counts.withLock { $0[name, default: 0] += 1 } }
 
-    public static func mp3Frames(_ count: Int) -> [UInt8] {
-        var bytes: [UInt8] = Array("ID3".utf8) + [3, 0, 0, 0, 0, 0, 0]
-        for index in 0..<count { bytes += [0xFF, 0xFB, 0x90, 0x64] + [UInt8](repeating: UInt8(index % 7), count: 413) }
-        return bytes
-    }
-
     /// Runs the fakes for `body`, which gets their base URL.
-    public func run(_ body: @Sendable (String) async throws -> Void) async throws {
+    package func run(_ body: @Sendable (String) async throws -> Void) async throws {
         let router = Router()
         router.get("oembed") { request, _ -> Response in
             self.bump("oembed")
@@ -108,7 +103,7 @@ public final class FakeServices: Sendable {
                 return true
             }
             if fail { return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "overloaded"))) }
-            return Response(status: .ok, headers: [.contentType: "audio/mpeg"], body: .init(byteBuffer: ByteBuffer(bytes: Self.mp3Frames(40))))
+            return Response(status: .ok, headers: [.contentType: "audio/mpeg"], body: .init(byteBuffer: ByteBuffer(bytes: TestAudio.mp3(frames: 40))))
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
@@ -123,21 +118,21 @@ public final class FakeServices: Sendable {
 }
 
 /// Holds requests until opened; open by default.
-public actor Gate {
+package actor Gate {
     private var closed = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
-    public private(set) var waiting = 0
+    package private(set) var waiting = 0
 
-    public func close() { closed = true }
+    package func close() { closed = true }
 
-    public func open() {
+    package func open() {
         closed = false
         for waiter in waiters { waiter.resume() }
         waiters = []
         waiting = 0
     }
 
-    public func pass() async {
+    package func pass() async {
         guard closed else { return }
         waiting += 1
         await withCheckedContinuation { waiters.append($0) }

@@ -1,35 +1,37 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import MultipartKit
 import NIOCore
+import NIOHTTP1
 import Synchronization
 import YTV2Core
 
 /// A local Telegram Bot API: `getUpdates` serves the updates the test pushes (long polling, briefly), and the
 /// messages the bot sends or edits are recorded per chat.
-public final class FakeTelegram: Sendable {
-    public static let token = "123456:TEST-token"
+package final class FakeTelegram: Sendable {
+    package static let token = "123456:TEST-token"
 
-    public init() {}
+    package init() {}
 
-    public struct Message: Sendable {
-        public var chat: Int64
-        public var id: Int64
-        public var text: String
-        public var buttons: [[(text: String, data: String)]]
+    package struct Message: Sendable {
+        package var chat: Int64
+        package var id: Int64
+        package var text: String
+        package var buttons: [[(text: String, data: String)]]
     }
 
-    public struct State: Sendable {
-        public var updates: [String] = []
-        public var nextUpdate: Int64 = 1
-        public var nextMessage: Int64 = 100
-        public var messages: [Int64: Message] = [:]
-        public var audio: [(chat: Int64, bytes: Int)] = []
+    package struct State: Sendable {
+        package var updates: [String] = []
+        package var nextUpdate: Int64 = 1
+        package var nextMessage: Int64 = 100
+        package var messages: [Int64: Message] = [:]
+        package var audio: [(chat: Int64, bytes: Int, fileName: String?)] = []
     }
 
-    public let state = Mutex(State())
+    package let state = Mutex(State())
 
-    public func pushMessage(chat: Int64, user: Int64, text: String) {
+    package func pushMessage(chat: Int64, user: Int64, text: String) {
         state.withLock { state in
             let json =
                 #"{"update_id": \#(state.nextUpdate), "message": {"message_id": \#(state.nextMessage), "from": {"id": \#(user), "is_bot": false, "first_name": "U"}, "chat": {"id": \#(chat), "type": "private"}, "date": 1700000000, "text": \#(JSONText.string(text))}}"#
@@ -39,7 +41,7 @@ public final class FakeTelegram: Sendable {
         }
     }
 
-    public func pushCallback(chat: Int64, user: Int64, message: Int64, data: String) {
+    package func pushCallback(chat: Int64, user: Int64, message: Int64, data: String) {
         state.withLock { state in
             let json =
                 #"{"update_id": \#(state.nextUpdate), "callback_query": {"id": "cb\#(state.nextUpdate)", "from": {"id": \#(user), "is_bot": false, "first_name": "U"}, "message": {"message_id": \#(message), "chat": {"id": \#(chat), "type": "private"}, "date": 1700000000, "text": "x"}, "data": \#(JSONText.string(data))}}"#
@@ -48,11 +50,11 @@ public final class FakeTelegram: Sendable {
         }
     }
 
-    public func messages(chat: Int64) -> [Message] { state.withLock { $0.messages.values.filter { $0.chat == chat }.sorted { $0.id < $1.id } } }
-    public var audio: [(chat: Int64, bytes: Int)] { state.withLock { $0.audio } }
+    package func messages(chat: Int64) -> [Message] { state.withLock { $0.messages.values.filter { $0.chat == chat }.sorted { $0.id < $1.id } } }
+    package var audio: [(chat: Int64, bytes: Int, fileName: String?)] { state.withLock { $0.audio } }
 
     /// Waits until a message of `chat` satisfies `condition`.
-    public func waitForMessage(chat: Int64, timeout: Duration = .seconds(20), _ condition: (Message) -> Bool) async throws -> Message? {
+    package func waitForMessage(chat: Int64, timeout: Duration = .seconds(20), _ condition: (Message) -> Bool) async throws -> Message? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let found = messages(chat: chat).last(where: condition) { return found }
@@ -61,7 +63,24 @@ public final class FakeTelegram: Sendable {
         return nil
     }
 
-    public func run(_ body: @Sendable (String) async throws -> Void) async throws {
+    /// The parts of a multipart body, with their headers (a file part's name is in its Content-Disposition).
+    static func parts(of body: ByteBuffer, boundary: String) throws -> [MultipartPart] {
+        let parser = MultipartParser(boundary: boundary)
+        var parts: [MultipartPart] = []
+        var headers = HTTPHeaders()
+        var partBody = ByteBuffer()
+        parser.onHeader = { name, value in headers.add(name: name, value: value) }
+        parser.onBody = { partBody.writeBuffer(&$0) }
+        parser.onPartComplete = {
+            parts.append(MultipartPart(headers: headers, body: partBody))
+            headers = HTTPHeaders()
+            partBody = ByteBuffer()
+        }
+        try parser.execute(body)
+        return parts
+    }
+
+    package func run(_ body: @Sendable (String) async throws -> Void) async throws {
         let router = Router()
         router.post(":bot/:method") { request, context -> Response in
             guard context.parameters.get("bot") == "bot" + Self.token else {
@@ -69,10 +88,19 @@ public final class FakeTelegram: Sendable {
             }
             let method = context.parameters.get("method") ?? ""
             if method == "sendAudio" {
+                // Read as the Bot API does: a multipart form with chat_id and an audio file part holding an MP3.
                 let body = try await request.body.collect(upTo: 1 << 24)
-                let text = String(buffer: body)
-                let chat = text.components(separatedBy: "name=\"chat_id\"\r\n\r\n").last?.split(separator: "\r\n").first.flatMap { Int64($0) } ?? 0
-                self.state.withLock { $0.audio.append((chat, body.readableBytes)) }
+                let contentType = request.headers[.contentType] ?? ""
+                guard let boundary = contentType.components(separatedBy: "boundary=").last, contentType.hasPrefix("multipart/form-data"),
+                    let parts = try? Self.parts(of: body, boundary: boundary),
+                    let chat = parts.firstPart(named: "chat_id").flatMap({ Int64(String(buffer: $0.body)) }),
+                    let audio = parts.firstPart(named: "audio"), MP3.looksLikeMP3(Array(audio.body.readableBytesView))
+                else {
+                    return Self.json(#"{"ok": false, "description": "Bad Request: chat_id and an audio file are required"}"#, status: .badRequest)
+                }
+                let disposition = audio.headers.first(name: "Content-Disposition") ?? ""
+                let fileName = disposition.components(separatedBy: "filename=\"").dropFirst().first?.components(separatedBy: "\"").first
+                self.state.withLock { $0.audio.append((chat, audio.body.readableBytes, fileName)) }
                 return Self.json(#"{"ok": true, "result": {"message_id": 1}}"#)
             }
             let body = try await request.body.collect(upTo: 1 << 20)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import YTV2Core
 import YTV2Legacy
+import YTV2TestSupport
 
 /// Every value quirk of docs/legacy.md, "Value quirks", read through the same readers the migration uses, with the expected value.
 @Suite struct LegacyQuirksTests {
@@ -163,7 +164,7 @@ import YTV2Legacy
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("d.db").path
-        try sqlite(
+        try SQLiteShell.run(
             path,
             "CREATE TABLE content (id TEXT PRIMARY KEY, title TEXT, view_count); INSERT INTO content VALUES ('yt:abcdefghijk', CAST(x'43616691e9' AS TEXT), '12'), ('yt:bbcdefghijk', '東京 🎬', 5.0);"
         )
@@ -225,13 +226,4 @@ import YTV2Legacy
         #expect(a.canonicalSHA256 == b.canonicalSHA256)
         #expect(a.canonicalSHA256 != c.canonicalSHA256)
     }
-}
-
-func sqlite(_ path: String, _ sql: String) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = [path, sql]
-    try process.run()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import YTV2Legacy
+import YTV2TestSupport
 
 @Suite struct LegacySQLiteFileTests {
     static func folder() throws -> URL {
@@ -11,15 +12,10 @@ import YTV2Legacy
 
     /// A small dashboard-like file made with the sqlite3 tool, as the legacy apps made theirs.
     static func makeDatabase(at path: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [
+        try SQLiteShell.run(
             path,
-            "CREATE TABLE content (id TEXT PRIMARY KEY, title TEXT, video_id TEXT); INSERT INTO content VALUES ('yt:abc', 'T', 'aBc'); ALTER TABLE content ADD COLUMN subcategory TEXT;",
-        ]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+            "CREATE TABLE content (id TEXT PRIMARY KEY, title TEXT, video_id TEXT); INSERT INTO content VALUES ('yt:abc', 'T', 'aBc'); ALTER TABLE content ADD COLUMN subcategory TEXT;"
+        )
     }
 
     @Test func readsTablesColumnsAndIntegrity() throws {

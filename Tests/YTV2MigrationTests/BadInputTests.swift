@@ -14,21 +14,6 @@ import YTV2TestSupport
         return url
     }
 
-    /// Runs SQL through the sqlite3 shell and returns what it printed, trimmed.
-    @discardableResult
-    static func sqlite(_ path: URL, _ statements: String) throws -> String {
-        let process = Process()
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path.path, statements]
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     /// The snapshot step's error text for a dashboard file, or nil when it was accepted.
     static func snapshotError(_ dashboard: URL, in folder: URL) -> String? {
         let out = folder.appendingPathComponent("snapshot-\(UUID().uuidString.prefix(4))")
@@ -50,12 +35,12 @@ import YTV2TestSupport
         #expect(Self.snapshotError(text, in: folder)?.contains("notes.db") == true)
 
         let noContent = folder.appendingPathComponent("other.db")
-        try Self.sqlite(noContent, "CREATE TABLE things (id TEXT);")
+        try SQLiteShell.run(noContent.path, "CREATE TABLE things (id TEXT);")
         let missing = Self.snapshotError(noContent, in: folder)
         #expect(missing?.contains("other.db") == true && missing?.contains("content") == true && missing?.contains("missing") == true)
 
         let oddType = folder.appendingPathComponent("odd.db")
-        try Self.sqlite(oddType, "CREATE TABLE content (id TEXT PRIMARY KEY, title SPACESHIP);")
+        try SQLiteShell.run(oddType.path, "CREATE TABLE content (id TEXT PRIMARY KEY, title SPACESHIP);")
         let odd = Self.snapshotError(oddType, in: folder)
         #expect(odd?.contains("odd.db") == true && odd?.contains("title") == true && odd?.contains("SPACESHIP") == true)
 
@@ -83,8 +68,8 @@ import YTV2TestSupport
 
     @Test func malformedJSONInAColumnStopsTheImportBeforeAnyWriteAndDropQuarantinesTheRow() async throws {
         let fixture = try MigrationFixture.make(rows: 40) { legacy in
-            try Self.sqlite(
-                legacy.appendingPathComponent(LegacyFixtures.dashboardFile),
+            try SQLiteShell.run(
+                legacy.appendingPathComponent(LegacyFixtures.dashboardFile).path,
                 "UPDATE content SET key_topics = '[\"unterminated' WHERE rowid = 3;"
             )
         }
@@ -143,8 +128,8 @@ import YTV2TestSupport
     /// quarantine key their rows by it, and an index entry over it cannot exceed ~2,700 bytes.
     @Test func anOverlongLegacyIDIsAccountedForAndDoesNotStopTheImport() async throws {
         let fixture = try MigrationFixture.make(rows: 30) { legacy in
-            try Self.sqlite(
-                legacy.appendingPathComponent(LegacyFixtures.dashboardFile),
+            try SQLiteShell.run(
+                legacy.appendingPathComponent(LegacyFixtures.dashboardFile).path,
                 "UPDATE content SET id = 'yt:' || lower(hex(randomblob(5000))) WHERE rowid = 3;"
             )
         }
@@ -176,8 +161,8 @@ import YTV2TestSupport
         let fixture = try MigrationFixture.make(rows: 30) { legacy in
             let nas = legacy.appendingPathComponent(LegacyFixtures.nasFile)
             let dashboard = legacy.appendingPathComponent(LegacyFixtures.dashboardFile)
-            picked = try Self.sqlite(
-                nas,
+            picked = try SQLiteShell.run(
+                nas.path,
                 """
                 ATTACH '\(dashboard.path)' AS d;
                 SELECT c.video_id FROM content c JOIN d.content dc ON dc.id = c.id
@@ -188,15 +173,15 @@ import YTV2TestSupport
             )
             let oldID = "yt:" + picked.lowercased()
             if !newID.isEmpty {
-                try Self.sqlite(
-                    dashboard,
+                try SQLiteShell.run(
+                    dashboard.path,
                     """
                     UPDATE content SET id = '\(newID)' WHERE id = '\(oldID)';
                     UPDATE content_summaries SET content_id = '\(newID)' WHERE content_id = '\(oldID)';
                     """
                 )
-                try Self.sqlite(
-                    nas,
+                try SQLiteShell.run(
+                    nas.path,
                     """
                     UPDATE content SET id = '\(newID)' WHERE id = '\(oldID)';
                     UPDATE content_summaries SET content_id = '\(newID)' WHERE content_id = '\(oldID)';
@@ -205,8 +190,8 @@ import YTV2TestSupport
                     """
                 )
             }
-            try Self.sqlite(
-                nas,
+            try SQLiteShell.run(
+                nas.path,
                 """
                 UPDATE content SET video_id = '\(other)', canonical_url = NULL, indexed_at = '2030-01-01T00:00:00Z'
                 WHERE video_id = '\(picked)'

@@ -7,29 +7,16 @@ import YTV2TestSupport
 
 #if canImport(Glibc)
 import Glibc
+import YTV2Legacy
 #endif
 
 /// `kill -9` of `ytv2 migrate import` at several points: the next run completes, and the result is identical to an
 /// import that was never interrupted.
-@Suite struct ResumeTests {
-    /// The `ytv2` executable built next to the test bundle.
-    static func binary() throws -> URL {
-        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidate = folder.appendingPathComponent("ytv2")
-        guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
-            throw CLIMissing(path: candidate.path)
-        }
-        return candidate
-    }
-
-    struct CLIMissing: Error, CustomStringConvertible {
-        let path: String
-        var description: String { "\(path) is missing: build it with `swift build --product ytv2` before the tests" }
-    }
+@Suite(.timeLimit(.minutes(10))) struct ResumeTests {
 
     static func importProcess(_ snapshot: URL, database: DatabaseConfiguration) throws -> Process {
         let process = Process()
-        process.executableURL = try binary()
+        process.executableURL = try YTV2Executable.url()
         process.arguments = ["migrate", "import", snapshot.path, "--batch-size", "3", "--json"]
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = database.url

@@ -1,6 +1,8 @@
 import Foundation
 import GRDB
+import HTTPTypes
 import HummingbirdTesting
+import NIOFoundationEssentialsCompat
 import PostgresNIO
 import Synchronization
 import Testing

@@ -2,16 +2,18 @@ import Foundation
 import Testing
 import YTV2Core
 import YTV2Fakes
+import YTV2Store
+import YTV2TestSupport
 
 @testable import YTV2Processor
 
 @Suite struct StageTests {
     @Test func mp3PartsJoinIntoOneFileWithTheSumOfTheirDurations() throws {
-        let part = FakeServices.mp3Frames(10)
+        let part = TestAudio.mp3(frames: 10)
         let frames = try #require(MP3.frames(part))
         #expect(frames.count == 10)
         #expect(abs(frames.durationSeconds - 10 * 1152.0 / 44_100) < 1e-9)
-        let joined = try #require(MP3.join([part, part, FakeServices.mp3Frames(5)]))
+        let joined = try #require(MP3.join([part, part, TestAudio.mp3(frames: 5)]))
         #expect(joined.bytes.count == 25 * 417)
         #expect(MP3.frames(joined.bytes)?.count == 25)
         #expect(joined.bytes.prefix(3) != ArraySlice("ID3".utf8))
@@ -44,7 +46,7 @@ import YTV2Fakes
         let html =
             #"<script>var ytInitialPlayerResponse = {"videoDetails": {"title": "a } tricky { \"title\""}, "x": [1, {"y": 2}]};var other = {};</script>"#
         let page = try YouTubeWatchPage(html: html)
-        #expect(page.details["title"]?.stringValue == #"a } tricky { "title""#)
+        #expect(page.player.videoDetails?.title == #"a } tricky { "title""#)
         #expect(throws: ProcessorError.self) { try YouTubeWatchPage(html: "<html>consent page</html>") }
     }
 

@@ -83,6 +83,7 @@ import YTV2TestSupport
             }
             // The audio variant's MP3 went to its own chat only.
             #expect(telegram.audio.map(\.chat) == [10])
+            #expect(telegram.audio.allSatisfy { $0.bytes > 0 && $0.fileName?.hasSuffix(".mp3") == true }, "\(telegram.audio)")
         }
     }
 

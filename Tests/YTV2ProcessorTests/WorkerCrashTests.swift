@@ -12,14 +12,7 @@ import Glibc
 
 /// A real `ytv2 worker` process killed with SIGKILL mid-job: its lease runs out and another worker stores the result
 /// exactly once.
-@Suite struct WorkerCrashTests {
-    static func binary() throws -> URL {
-        let candidate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ytv2")
-        guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidate.path + " (build it with `swift build --product ytv2`)"])
-        }
-        return candidate
-    }
+@Suite(.timeLimit(.minutes(5))) struct WorkerCrashTests {
 
     @Test func aKilledWorkersJobIsResumedByAnotherAndStoredOnce() async throws {
         let fakes = FakeServices()
@@ -30,7 +23,7 @@ import Glibc
                 await fakes.gate.close()
 
                 let process = Process()
-                process.executableURL = try Self.binary()
+                process.executableURL = try YTV2Executable.url()
                 process.arguments = ["worker", "--concurrency", "1", "--lease-seconds", "3"]
                 var environment = ProcessInfo.processInfo.environment
                 environment["DATABASE_URL"] = store.configuration.url

@@ -18,7 +18,7 @@ import YTV2TestSupport
                     "dQw4w9WgXcQ",
                     categories: [CategoryEntry(category: "History", subcategories: ["Biographies"])],
                     origin: .curated,
-                    audio: Fixture.mp3(100_000)
+                    audio: TestAudio.mp3(100_000)
                 )
             )
             try await store.commit(Fixture.write("AAAAAAAAAAA", summaries: [(.comprehensive, "héllo 👋"), (.audioFrench, "bonjour")]))
@@ -40,7 +40,7 @@ import YTV2TestSupport
             #expect(try await store.verifyAuditChain().isIntact)
             try await store.audit(actor: "tester", action: "after.restore", details: ["ok": true])
             #expect(try await store.verifyAuditChain().isIntact)
-            #expect(try await store.audioBytes(for: Fixture.id("dQw4w9WgXcQ")) == Fixture.mp3(100_000))
+            #expect(try await store.audioBytes(for: Fixture.id("dQw4w9WgXcQ")) == TestAudio.mp3(100_000))
             return figures
         }
         #expect(after == before)

@@ -11,7 +11,7 @@ import YTV2TestSupport
             let write = Fixture.write(
                 "dQw4w9WgXcQ",
                 summaries: [(.comprehensive, "One."), (.bulletPoints, "- two")],
-                audio: Fixture.mp3()
+                audio: TestAudio.mp3()
             )
             try await store.commit(write)
             try await store.commit(Fixture.write("dQw4w9WgXcQ", summaries: [(.comprehensive, "One, revised.")]))

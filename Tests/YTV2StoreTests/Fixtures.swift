@@ -31,10 +31,6 @@ enum Fixture {
         )
     }
 
-    /// A fake but well-formed MP3 frame header followed by payload bytes.
-    static func mp3(_ size: Int = 4096) -> [UInt8] {
-        [0xFF, 0xFB, 0x90, 0x64] + (0..<max(0, size - 4)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
-    }
 }
 
 extension Store {

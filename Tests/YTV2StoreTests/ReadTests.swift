@@ -6,33 +6,9 @@ import YTV2TestSupport
 @testable import YTV2Store
 
 @Suite struct ReadTests {
-    /// Twelve videos with varied fields; every third has audio, every fourth has no publish date.
+    /// The shared twelve videos (``TestVideos``).
     static func seed(_ store: Store) async throws -> [VideoWrite] {
-        let parents = [("History", "Modern History"), ("Technology", "Web Development"), ("Education", "Online Learning")]
-        var writes: [VideoWrite] = []
-        for index in 0..<12 {
-            let raw = String(format: "vid%08d", index)
-            let (parent, sub) = parents[index % 3]
-            var write = Fixture.write(
-                raw,
-                title: ["Zebra", "apple", "Mango", "banana"][index % 4] + " \(index)",
-                categories: [CategoryEntry(category: parent, subcategories: index % 2 == 0 ? [sub] : [])],
-                summaries: index % 5 == 4 ? [(.audio, "Narration \(index)")] : [(.comprehensive, "Summary 100% of_\(index)")],
-                audio: index % 3 == 0 ? Fixture.mp3(1000 + index) : nil,
-                metadata: VideoMetadata(
-                    channelName: index % 2 == 0 ? "Tom Scott" : "Veritasium",
-                    publishedAt: index % 4 == 3 ? nil : Date(timeIntervalSince1970: 1_600_000_000 + Double(index * 86_400 * 7 % 50) * 86_400),
-                    indexedAt: Date(timeIntervalSince1970: 1_700_000_000 + Double((index * 7) % 12) * 3600),
-                    durationSeconds: index % 4 == 2 ? nil : 60 * ((index * 5) % 13),
-                    language: index % 2 == 0 ? "en-US" : "fr",
-                    keyTopics: ["topic \(index)"]
-                )
-            )
-            write.categorization?.origin = .processor
-            writes.append(write)
-            try await store.commit(write)
-        }
-        return writes
+        try await TestVideos.seed(store)
     }
 
     static func all(_ store: Store, _ query: ReportQuery = ReportQuery()) async throws -> [ReportRecord] {

@@ -65,7 +65,7 @@ import YTV2TestSupport
         try await withTestStore { store in
             let curated = [CategoryEntry(category: "History", subcategories: ["Modern History"])]
             try await store.commit(
-                Fixture.write("dQw4w9WgXcQ", categories: curated, origin: .curated, audio: Fixture.mp3(), actor: "admin")
+                Fixture.write("dQw4w9WgXcQ", categories: curated, origin: .curated, audio: TestAudio.mp3(), actor: "admin")
             )
             let processorCategories = [CategoryEntry(category: "Technology", subcategories: ["Web Development"])]
             let outcome = try await store.commit(
@@ -83,7 +83,7 @@ import YTV2TestSupport
             #expect(report.title == "New title")
             #expect(report.hasAudio)
             #expect(report.audio?.sizeBytes == 4096)
-            #expect(try await store.audioBytes(for: Fixture.id("dQw4w9WgXcQ")) == Fixture.mp3())
+            #expect(try await store.audioBytes(for: Fixture.id("dQw4w9WgXcQ")) == TestAudio.mp3())
             #expect(report.summaries.map(\.variant) == [.comprehensive, .bulletPoints])
         }
     }

@@ -7,19 +7,19 @@ import Glibc
 
 /// A real PgBouncer (Debian's `pgbouncer`) in transaction mode in front of a test server, started for one test and
 /// stopped by ``stop()``: what a deployment with many dashboard replicas puts between them and PostgreSQL.
-public final class PgBouncer: Sendable {
-    public let port: Int
+package final class PgBouncer: Sendable {
+    package let port: Int
     let process: Process
     let folder: URL
     let server: DatabaseConfiguration
 
     /// Where the binary is; nil when PgBouncer is not installed (`scripts/setup --test` installs it).
-    public static var binary: String? {
+    package static var binary: String? {
         ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     /// Starts PgBouncer in front of `server` (any database on it) and waits until it accepts connections.
-    public static func start(in front: DatabaseConfiguration, poolMode: String = "transaction") async throws -> PgBouncer {
+    package static func start(in front: DatabaseConfiguration, poolMode: String = "transaction") async throws -> PgBouncer {
         guard let binary else { throw StoreError.unavailable("pgbouncer is not installed; run scripts/setup --test") }
         let folder = URL(fileURLWithPath: "/tmp/ytv2-pgbouncer-\(getpid())-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -76,11 +76,11 @@ public final class PgBouncer: Sendable {
     }
 
     /// The same database, through PgBouncer.
-    public func configuration(for database: DatabaseConfiguration) -> DatabaseConfiguration { database.onLoopback(port: port) }
+    package func configuration(for database: DatabaseConfiguration) -> DatabaseConfiguration { database.onLoopback(port: port) }
 
-    public var log: String { (try? String(contentsOf: folder.appendingPathComponent("pgbouncer.log"), encoding: .utf8)) ?? "" }
+    package var log: String { (try? String(contentsOf: folder.appendingPathComponent("pgbouncer.log"), encoding: .utf8)) ?? "" }
 
-    public func stop() {
+    package func stop() {
         if process.isRunning { kill(process.processIdentifier, SIGINT) }
         for _ in 0..<100 where process.isRunning { usleep(20_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
@@ -113,7 +113,7 @@ public final class PgBouncer: Sendable {
 
 extension DatabaseConfiguration {
     /// The same database and credentials on another server of this machine (a pooler, a standby).
-    public func onLoopback(port: Int) -> DatabaseConfiguration {
+    package func onLoopback(port: Int) -> DatabaseConfiguration {
         var copy = self
         copy.host = "127.0.0.1"
         copy.port = port
@@ -122,10 +122,10 @@ extension DatabaseConfiguration {
 }
 
 /// Child processes of the test process (PgBouncer, standbys), killed when it exits even after a failed test.
-public enum TestProcesses {
+package enum TestProcesses {
     private static let pids = LockedPIDs()
 
-    public static func register(_ pid: Int32) {
+    package static func register(_ pid: Int32) {
         pids.insert(pid)
         _ = killAtExit
     }

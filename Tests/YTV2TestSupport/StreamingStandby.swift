@@ -9,15 +9,15 @@ import Glibc
 /// A streaming hot standby of a private cluster, made the way an operator makes one: `pg_basebackup -R` from the
 /// primary, then started on its own port. Replay can be paused (`pg_wal_replay_pause()`) to simulate lag, and the
 /// standby stopped to simulate an outage.
-public final class StreamingStandby: Sendable {
-    public let port: Int
+package final class StreamingStandby: Sendable {
+    package let port: Int
     let folder: URL
     let dataDirectory: String
     let systemUser: String?
     let bin: String
 
     /// Copies `primary` (running, reached with `configuration`) into a new standby and starts it.
-    public static func start(from primary: DatabaseConfiguration) async throws -> StreamingStandby {
+    package static func start(from primary: DatabaseConfiguration) async throws -> StreamingStandby {
         let bin = try LocalCluster.binDirectory()
         let user: String? = geteuid() == 0 ? LocalCluster.systemUserName : nil
         let folder = URL(fileURLWithPath: "/tmp/ytv2-standby-\(getpid())-\(UUID().uuidString.prefix(6))")
@@ -54,13 +54,13 @@ public final class StreamingStandby: Sendable {
     }
 
     /// `database` on the standby (same credentials: the standby is a copy).
-    public func configuration(for database: DatabaseConfiguration) -> DatabaseConfiguration { database.onLoopback(port: port) }
+    package func configuration(for database: DatabaseConfiguration) -> DatabaseConfiguration { database.onLoopback(port: port) }
 
-    public func stop() async {
+    package func stop() async {
         _ = try? await TestCommand.run([bin + "/pg_ctl", "-D", dataDirectory, "-m", "fast", "-w", "stop"], asUser: systemUser)
     }
 
-    public func remove() async {
+    package func remove() async {
         await stop()
         try? FileManager.default.removeItem(at: folder)
     }
@@ -69,9 +69,9 @@ public final class StreamingStandby: Sendable {
 /// Runs a helper program to its end (through the project's ``ExternalCommand``, which leaves the child none of the test
 /// process's descriptors: a server `pg_ctl start` leaves running must not hold them); throws with its output when it
 /// fails. As root with `asUser`, through `runuser`.
-public enum TestCommand {
+package enum TestCommand {
     @discardableResult
-    public static func run(_ argv: [String], environment: [String: String] = [:], asUser user: String? = nil) async throws -> String {
+    package static func run(_ argv: [String], environment: [String: String] = [:], asUser user: String? = nil) async throws -> String {
         try await ExternalCommand.run(argv[0], Array(argv.dropFirst()), environment: environment, asUser: user).output
     }
 }

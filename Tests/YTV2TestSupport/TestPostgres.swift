@@ -9,10 +9,10 @@ import Glibc
 
 /// One PostgreSQL server per test run, started with the same zero-configuration code `ytv2` uses
 /// (`YTV2_TEST_DATABASE_URL` points at an existing server instead), and a fresh database per test, dropped afterwards.
-public actor TestPostgres {
-    public static let shared = TestPostgres()
+package actor TestPostgres {
+    package static let shared = TestPostgres()
 
-    public static let logger: Logger = {
+    package static let logger: Logger = {
         var logger = Logger(label: "ytv2.tests")
         logger.logLevel = .warning
         return logger
@@ -23,12 +23,12 @@ public actor TestPostgres {
     private var template: Task<String, any Error>?
 
     /// The private test cluster, stopped when the test process exits.
-    public func localCluster() async throws -> LocalCluster? {
+    package func localCluster() async throws -> LocalCluster? {
         try await startedServer().1
     }
 
     /// The server's maintenance connection settings.
-    public func serverConfiguration() async throws -> DatabaseConfiguration {
+    package func serverConfiguration() async throws -> DatabaseConfiguration {
         try await startedServer().0
     }
 
@@ -48,7 +48,7 @@ public actor TestPostgres {
     }
 
     /// A new database. `migrated` databases are copied from a template migrated once per run (fast); others are empty.
-    public func makeDatabase(migrated: Bool = true) async throws -> DatabaseConfiguration {
+    package func makeDatabase(migrated: Bool = true) async throws -> DatabaseConfiguration {
         let server = try await serverConfiguration()
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         if migrated {
@@ -60,7 +60,7 @@ public actor TestPostgres {
         return server.with(database: name)
     }
 
-    public func dropDatabase(_ configuration: DatabaseConfiguration) async throws {
+    package func dropDatabase(_ configuration: DatabaseConfiguration) async throws {
         let server = try await serverConfiguration()
         try await Self.execute("DROP DATABASE IF EXISTS \(configuration.database) WITH (FORCE)", on: server)
     }
@@ -80,7 +80,7 @@ public actor TestPostgres {
     }
 
     /// Runs one statement on the server's maintenance database. Names come from the harness, never from input.
-    public static func execute(_ sql: String, on server: DatabaseConfiguration) async throws {
+    package static func execute(_ sql: String, on server: DatabaseConfiguration) async throws {
         let connection = try await PostgresConnection.connect(
             configuration: try server.connectionConfiguration(),
             id: 1,
@@ -97,7 +97,7 @@ public actor TestPostgres {
 }
 
 /// Runs `body` with a store on a fresh, migrated (or empty) database that is dropped afterwards.
-public func withTestStore<T: Sendable>(migrated: Bool = true, _ body: @Sendable (Store) async throws -> T) async throws -> T {
+package func withTestStore<T: Sendable>(migrated: Bool = true, _ body: @Sendable (Store) async throws -> T) async throws -> T {
     let configuration = try await TestPostgres.shared.makeDatabase(migrated: migrated)
     // A generous lease timeout: the suites run in parallel with the end-to-end drills on two cores, and a test that
     // queues fifty writes on one video must not fail for waiting its turn. (Production keeps 10 s.)

@@ -4,7 +4,7 @@ import YTV2Store
 
 /// Builds the dashboard: the router with every route, and the store's pool and the change broadcaster as services of
 /// the application. `ytv2 serve` and the tests both call this, so the tests exercise exactly what runs.
-public func buildApplication(
+package func buildApplication(
     configuration: DashboardConfiguration,
     store: Store,
     logger: Logger

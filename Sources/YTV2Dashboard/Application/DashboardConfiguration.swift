@@ -2,26 +2,26 @@ import Foundation
 import YTV2Core
 
 /// How the dashboard listens and what it reports about itself.
-public struct DashboardConfiguration: Sendable {
-    public var host: String
-    public var port: Int
-    public var version: String
+package struct DashboardConfiguration: Sendable {
+    package var host: String
+    package var port: Int
+    package var version: String
     /// `YTV2_ADMIN_TOKEN`: deletes. Unset disables the routes.
-    public var adminToken: String?
+    package var adminToken: String?
     /// `YTV2_INGEST_TOKEN`: ingest of reports and audio. Unset disables the routes.
-    public var ingestToken: String?
+    package var ingestToken: String?
     /// How often SSE clients get a keep-alive comment.
-    public var heartbeat: Duration = .seconds(15)
+    package var heartbeat: Duration = .seconds(15)
     /// Apply pending migrations before accepting requests, retrying while the database is unreachable.
-    public var migrateOnStart: Bool
+    package var migrateOnStart: Bool
     /// Called once the server listens, with the port it got (useful with port 0).
-    public var onServerRunning: @Sendable (Int) async -> Void
+    package var onServerRunning: @Sendable (Int) async -> Void
     /// Shadow reads against the legacy copy in phase Shadow; nil serves PostgreSQL in every phase.
-    public var shadow: ShadowConfiguration?
+    package var shadow: ShadowConfiguration?
     /// How many bytes of encoded responses the read cache keeps at most (`YTV2_RESPONSE_CACHE_MB`); 0 keeps none.
-    public var responseCacheBytes: Int = 32 * 1024 * 1024
+    package var responseCacheBytes: Int = 32 * 1024 * 1024
 
-    public init(
+    package init(
         host: String = "127.0.0.1",
         port: Int = 10000,
         version: String = YTV2Version.current,

@@ -1,31 +1,29 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import YTV2Store
 
 /// An error answered as `{"error": "<code>", "message": "<sentence>"}` with its status (docs/api.md, "Errors").
-public struct APIError: HTTPResponseError, Sendable {
-    public let status: HTTPResponse.Status
-    public let code: String
-    public let message: String
+package struct APIError: HTTPResponseError, Sendable {
+    package let status: HTTPResponse.Status
+    package let code: String
+    package let message: String
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String) {
+    package init(_ status: HTTPResponse.Status, code: String, message: String) {
         self.status = status
         self.code = code
         self.message = message
     }
 
-    public static func notFound(_ message: String = "no such route") -> APIError { APIError(.notFound, code: "not_found", message: message) }
-    public static func unavailable(_ message: String) -> APIError {
+    package static func notFound(_ message: String = "no such route") -> APIError { APIError(.notFound, code: "not_found", message: message) }
+    package static func unavailable(_ message: String) -> APIError {
         APIError(.serviceUnavailable, code: "database_unavailable", message: message)
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = try JSONEncoder().encode(["error": code, "message": message])
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    package func response(from request: Request, context: some RequestContext) throws -> Response {
+        JSONBody.response(try JSONBody.bytes(["error": code, "message": message]), status: status)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import YTV2Core
 import YTV2Store
 

@@ -3,6 +3,8 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import ServiceLifecycle
+import YTV2Core
+import YTV2Store
 
 /// `GET /api/report-events`: Server-Sent Events from the change feed, one stream per client.
 struct LiveController: Sendable {

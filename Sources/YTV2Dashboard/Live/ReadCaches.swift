@@ -15,7 +15,8 @@ struct ReadCaches: Sendable {
     ///   ``ReadYourWritesMiddleware``).
     init(responseBytes: Int, bypass: @escaping @Sendable () -> Bool = { false }) {
         facets = ChangeInvalidatedCache(bypass: bypass)
-        totals = ChangeInvalidatedCache(bypass: bypass)
+        // A total is a number: keeping one for every searched word costs little and spares a count over every match.
+        totals = ChangeInvalidatedCache(capacity: 16_384, bypass: bypass)
         responses = ChangeInvalidatedCache(capacity: 4_096, maximumCost: responseBytes, cost: { $0.readableBytes }, bypass: bypass)
     }
 

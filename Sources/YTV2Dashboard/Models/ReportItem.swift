@@ -239,6 +239,8 @@ struct ReportItem: Sendable {
     /// The part of a text a preview is made from: the same prefix whether the read fetched the whole text (a single
     /// report, the legacy copy of shadow reads) or only its start (a list page), so both give the same preview.
     static func previewSource(_ text: String) -> Substring {
+        // A list read's text is already the prefix (never more bytes than scalars allowed); only whole texts are cut.
+        if text.utf8.count <= SummaryPreview.sourcePrefixLength { return text[...] }
         let end = text.unicodeScalars.index(
             text.unicodeScalars.startIndex,
             offsetBy: SummaryPreview.sourcePrefixLength,

@@ -7,7 +7,7 @@ import Prometheus
 import YTV2Store
 
 /// The legacy system's whole-database sync routes: they answer 410 Gone (and `ytv2 doctor` checks that they do).
-public let retiredSyncRoutes: [(method: HTTPRequest.Method, path: String)] = [
+package let retiredSyncRoutes: [(method: HTTPRequest.Method, path: String)] = [
     (.get, "/api/upload-database"), (.post, "/api/upload-database"), (.get, "/api/download-database"), (.post, "/api/upload-report"),
 ]
 

@@ -99,23 +99,21 @@ struct WriteController: Sendable {
 
     func ingestAudio(_ request: Request) async throws -> AudioResponse {
         try Token.requireIngest(ingestToken, in: request)
-        guard let boundary = MultipartForm.boundary(from: request.headers[.contentType] ?? "") else {
-            throw APIError(.badRequest, code: "bad_request", message: "the body must be multipart/form-data with fields video_id and audio")
-        }
+        let boundary = try AudioUploadForm.boundary(from: request.headers[.contentType] ?? "")
         var request = request
         let body = try await request.collectBody(upTo: Self.maximumAudioBytes + 64 * 1024)
-        let form = try MultipartForm(body: Array(buffer: body), boundary: boundary)
-        let rawID = form.part("video_id").map { String(decoding: $0.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+        let form = try AudioUploadForm(body: body, boundary: boundary)
+        let rawID = form.video_id?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard let videoID = try? VideoID(apiID: rawID) else {
             throw APIError(.badRequest, code: "invalid_fields", message: "invalid fields: video_id (\(VideoIDError(input: rawID)))")
         }
-        guard let audio = form.part("audio"), !audio.body.isEmpty else {
+        guard let audio = form.audio, !audio.isEmpty else {
             throw APIError(.badRequest, code: "invalid_fields", message: "invalid fields: audio (missing or empty)")
         }
-        guard audio.body.count <= Self.maximumAudioBytes else {
+        guard audio.count <= Self.maximumAudioBytes else {
             throw APIError(.contentTooLarge, code: "too_large", message: "audio is larger than 50 MiB")
         }
-        let bytes = Array(audio.body)
+        let bytes = Array(audio)
         guard MP3.looksLikeMP3(bytes) else {
             throw APIError(.badRequest, code: "invalid_fields", message: "invalid fields: audio is not an MP3 (no ID3 tag or MPEG frame header)")
         }

@@ -7,23 +7,23 @@ import YTV2Store
 
 /// The control side of shadow reads: what the legacy copy answers (phase Shadow) for one report, a list page with its
 /// filters, search and sort, and the facet counts.
-public protocol ControlReads: Sendable {
+package protocol ControlReads: Sendable {
     func report(_ id: VideoID) async throws -> ReportRecord?
     func reports(_ query: ReportQuery) async throws -> ReportPage
     func facets(_ query: ReportQuery) async throws -> ReportFacets
 }
 
 /// Shadow reads: how to reach the legacy copy, how much to compare, how long the candidate may take.
-public struct ShadowConfiguration: Sendable {
-    public var control: any ControlReads
+package struct ShadowConfiguration: Sendable {
+    package var control: any ControlReads
     /// Share of reads compared, in percent (the others are served from the control only).
-    public var samplePercent: Double
+    package var samplePercent: Double
     /// The candidate (PostgreSQL) is abandoned after this; the response never waits longer for it.
-    public var candidateTimeout: Duration
+    package var candidateTimeout: Duration
     /// Mismatches stored with both payloads, per process.
-    public var mismatchCap: Int
+    package var mismatchCap: Int
 
-    public init(control: any ControlReads, samplePercent: Double = 100, candidateTimeout: Duration = .milliseconds(500), mismatchCap: Int = 1_000) {
+    package init(control: any ControlReads, samplePercent: Double = 100, candidateTimeout: Duration = .milliseconds(500), mismatchCap: Int = 1_000) {
         self.control = control
         self.samplePercent = samplePercent
         self.candidateTimeout = candidateTimeout

@@ -8,22 +8,22 @@ import YTV2Store
 /// planned with the same rules as the import, and every planned video must match PostgreSQL field by field, pairs and
 /// latest summaries included, with nothing missing and nothing extra. A verified export is the rollback drill the
 /// Live gate asks for.
-public struct LegacyExporter: Sendable {
-    public let store: Store
-    public var batchSize = 500
+package struct LegacyExporter: Sendable {
+    package let store: Store
+    package var batchSize = 500
 
-    public init(store: Store) { self.store = store }
+    package init(store: Store) { self.store = store }
 
-    public struct Report: Sendable, Codable {
-        public var file: String
-        public var videos = 0
-        public var summaries = 0
-        public var verified = false
-        public var differences: [String] = []
-        public var seconds = 0.0
+    package struct Report: Sendable, Codable {
+        package var file: String
+        package var videos = 0
+        package var summaries = 0
+        package var verified = false
+        package var differences: [String] = []
+        package var seconds = 0.0
     }
 
-    public func export(to path: String, progress: ProgressReporter = .silent) async throws -> Report {
+    package func export(to path: String, progress: ProgressReporter = .silent) async throws -> Report {
         let started = ContinuousClock.now
         var report = Report(file: path)
         let writer = try LegacyDashboardWriter(creating: path)
@@ -41,7 +41,7 @@ public struct LegacyExporter: Sendable {
     }
 
     /// The given stored videos in the legacy dashboard's terms (absent ids are left out).
-    public static func legacyVideos(_ ids: [String], store: Store) async throws -> [LegacyDashboardVideo] {
+    package static func legacyVideos(_ ids: [String], store: Store) async throws -> [LegacyDashboardVideo] {
         let states = try await store.videoStates(ids)
         let summaries = try await store.latestSummaries(ids)
         return ids.compactMap { id in
@@ -58,7 +58,7 @@ public struct LegacyExporter: Sendable {
     }
 
     /// Plans a snapshot of the exported file and compares every video with PostgreSQL.
-    public func verify(_ path: String) async throws -> [String] {
+    package func verify(_ path: String) async throws -> [String] {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-export-verify-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let snapshot = try MigrationSnapshot.create(dashboard: path, nas: nil, reports: nil, audio: nil, out: scratch)

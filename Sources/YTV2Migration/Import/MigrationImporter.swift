@@ -4,34 +4,34 @@ import YTV2Legacy
 import YTV2Store
 
 /// What an import did, printed as text and as JSON.
-public struct ImportReport: Codable, Sendable {
-    public var snapshot: String
-    public var plan: PlanSummary
+package struct ImportReport: Codable, Sendable {
+    package var snapshot: String
+    package var plan: PlanSummary
     /// Videos whose rows were already in the ledger with the same checksums (an earlier or interrupted run did them).
-    public var videosUnchanged = 0
-    public var batchesWritten = 0
+    package var videosUnchanged = 0
+    package var batchesWritten = 0
     /// What the batches wrote, added up.
-    public var written = ImportBatchResult()
-    public var seconds = 0.0
+    package var written = ImportBatchResult()
+    package var seconds = 0.0
 
     /// Changes made by this run (ledger lines written); 0 on a re-run of a finished import.
-    public var changes: Int { written.ledgerEntries }
+    package var changes: Int { written.ledgerEntries }
 }
 
 /// Executes a plan into PostgreSQL: one transaction per batch of videos, each with its ledger lines, so a run that is
 /// killed leaves whole batches behind and the next run skips them (rows already in the ledger with the same checksum).
-public struct MigrationImporter: Sendable {
-    public let store: Store
-    public let planner: MigrationPlanner
-    public static let actor = "migration"
-    public static let settingsKey = "migration.import"
+package struct MigrationImporter: Sendable {
+    package let store: Store
+    package let planner: MigrationPlanner
+    package static let actor = "migration"
+    package static let settingsKey = "migration.import"
 
-    public init(store: Store, planner: MigrationPlanner) {
+    package init(store: Store, planner: MigrationPlanner) {
         self.store = store
         self.planner = planner
     }
 
-    public func run(progress: ProgressReporter = .silent) async throws -> ImportReport {
+    package func run(progress: ProgressReporter = .silent) async throws -> ImportReport {
         let started = ContinuousClock.now
         let snapshot = planner.snapshot
         var report = ImportReport(snapshot: snapshot.id, plan: PlanSummary(snapshot: snapshot.id, options: planner.options))
@@ -111,13 +111,13 @@ public struct MigrationImporter: Sendable {
 }
 
 /// What the last import recorded (settings `migration.import`, and the audit log): verify re-plans with its options.
-public struct ImportRecord: Codable, Sendable {
-    public var snapshot: String
-    public var snapshotPath: String
-    public var options: PlanOptions
-    public var finishedAt: Date
-    public var changes: Int
-    public var outcomes: [String: Int]
-    public var sourceRows: Int
-    public var manifestFiles: Int
+package struct ImportRecord: Codable, Sendable {
+    package var snapshot: String
+    package var snapshotPath: String
+    package var options: PlanOptions
+    package var finishedAt: Date
+    package var changes: Int
+    package var outcomes: [String: Int]
+    package var sourceRows: Int
+    package var manifestFiles: Int
 }

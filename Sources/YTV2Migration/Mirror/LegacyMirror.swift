@@ -11,25 +11,25 @@ import YTV2Store
 /// only ever reads it, so a mirror failure can never fail or undo a write. Each mirrored write appends a parity
 /// record (checksums of both sides); a failure is recorded and retried until it goes through. A `Service`: on graceful
 /// shutdown the write in hand finishes and nothing new is started.
-public struct LegacyMirror: Sendable, Service {
-    public let store: Store
+package struct LegacyMirror: Sendable, Service {
+    package let store: Store
     /// The legacy dashboard file, opened once for the mirror's lifetime.
     let writer: LegacyDashboardWriter
-    public var retryInterval: Duration = .seconds(5)
+    package var retryInterval: Duration = .seconds(5)
     let logger: Logger
 
     /// Opens the legacy dashboard file at `path` (it must exist: the mirror keeps a copy in step, it does not make one).
-    public init(store: Store, path: String, logger: Logger) throws {
+    package init(store: Store, path: String, logger: Logger) throws {
         self.store = store
         self.writer = try LegacyDashboardWriter(existing: path)
         self.logger = logger
     }
 
     /// The phases in which the mirror writes.
-    public static let mirroringPhases: Set<String> = [MigrationPhase.dualWrite.rawValue, MigrationPhase.shadow.rawValue]
+    package static let mirroringPhases: Set<String> = [MigrationPhase.dualWrite.rawValue, MigrationPhase.shadow.rawValue]
 
     /// Follows the change feed and retries failures until cancelled or shut down gracefully.
-    public func run() async throws {
+    package func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -58,7 +58,7 @@ public struct LegacyMirror: Sendable, Service {
         }
     }
 
-    public enum Outcome: String, Sendable, Equatable {
+    package enum Outcome: String, Sendable, Equatable {
         case match, mismatch
         case mirrorFailed = "mirror_failed"
         case skipped
@@ -67,7 +67,7 @@ public struct LegacyMirror: Sendable, Service {
     /// Makes the legacy file hold what PostgreSQL holds for `id` and records the parity of that write. Skipped
     /// outside DualWrite and Shadow.
     @discardableResult
-    public func mirror(_ id: String) async -> Outcome {
+    package func mirror(_ id: String) async -> Outcome {
         do {
             guard Self.mirroringPhases.contains(try await store.phaseRecord().phase) else { return .skipped }
         } catch {
@@ -112,7 +112,7 @@ public struct LegacyMirror: Sendable, Service {
     }
 
     /// Mirrors again every video whose last mirror write failed.
-    public func retryFailures() async throws {
+    package func retryFailures() async throws {
         for id in try await store.unresolvedMirrorFailures() { await mirror(id) }
     }
 }

@@ -5,18 +5,18 @@ import YTV2Store
 /// `migrate archive`: moves the legacy files (and report and audio folders) into one archive folder, makes them
 /// read-only, writes their checksums beside them, and records it all (settings `migration.archive` and the audit
 /// log). Only in phase Live: before that, the legacy copy is still the way back.
-public struct LegacyArchiver: Sendable {
-    public let phases: MigrationPhases
+package struct LegacyArchiver: Sendable {
+    package let phases: MigrationPhases
 
-    public init(phases: MigrationPhases) { self.phases = phases }
+    package init(phases: MigrationPhases) { self.phases = phases }
 
-    public enum Problem: Error, CustomStringConvertible, Equatable {
+    package enum Problem: Error, CustomStringConvertible, Equatable {
         case wrongPhase(String)
         case alreadyArchived(String)
         case missing(String)
         case nothingToArchive
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .wrongPhase(let phase):
                 "archive runs in phase Live only (now \(phase)): until reads are served from PostgreSQL the legacy files are the way back"
@@ -28,9 +28,9 @@ public struct LegacyArchiver: Sendable {
     }
 
     /// The file names written into the archive folder beside the archived items.
-    public static let checksumFile = "SHA256SUMS"
+    package static let checksumFile = "SHA256SUMS"
 
-    public func archive(_ items: [URL], into parent: URL, actor: String) async throws -> ArchiveRecord {
+    package func archive(_ items: [URL], into parent: URL, actor: String) async throws -> ArchiveRecord {
         let phase = try await phases.store.phaseRecord().phase
         guard phase == MigrationPhase.live.rawValue else { throw Problem.wrongPhase(phase) }
         if let existing = try await phases.record(ArchiveRecord.self, ArchiveRecord.settingsKey) {
@@ -63,7 +63,7 @@ public struct LegacyArchiver: Sendable {
     }
 
     /// Checks every archived file against its recorded checksum; returns one line per problem.
-    public static func check(_ record: ArchiveRecord) -> [String] {
+    package static func check(_ record: ArchiveRecord) -> [String] {
         record.files.compactMap { file in
             guard let (sha, _) = try? FileChecksum.sha256(of: URL(fileURLWithPath: file.archived)) else { return "\(file.archived): missing" }
             if sha != file.sha256 { return "\(file.archived): checksum changed" }
@@ -96,14 +96,14 @@ public struct LegacyArchiver: Sendable {
 
 extension MigrationPhases {
     /// Why legacy files may no longer be written (the migration is Complete), nil while they may.
-    public func legacyWriteSeal() async throws -> String? {
+    package func legacyWriteSeal() async throws -> String? {
         guard try await store.phaseRecord().phase == MigrationPhase.complete.rawValue else { return nil }
         let folder = try await record(ArchiveRecord.self, ArchiveRecord.settingsKey)?.value.folder
         return "the migration is Complete; the legacy files are archived" + (folder.map { " in \($0)" } ?? "") + " and read-only"
     }
 
     /// Seals the legacy-write guard of this process when the migration is Complete.
-    public func sealLegacyWritesIfComplete() async throws {
+    package func sealLegacyWritesIfComplete() async throws {
         if let reason = try await legacyWriteSeal() { LegacyWriteGuard.seal(reason: reason) }
     }
 }

@@ -1,6 +1,6 @@
 /// The phases of the move from the legacy SQLite files to PostgreSQL, in order. Stored in the settings table
 /// under ``settingsKey``; each advance is gated and audited.
-public enum MigrationPhase: String, Sendable, CaseIterable, Codable {
+package enum MigrationPhase: String, Sendable, CaseIterable, Codable {
     case off = "Off"
     case imported = "Imported"
     case dualWrite = "DualWrite"
@@ -8,10 +8,10 @@ public enum MigrationPhase: String, Sendable, CaseIterable, Codable {
     case live = "Live"
     case complete = "Complete"
 
-    public static let settingsKey = "migration.phase"
+    package static let settingsKey = "migration.phase"
 
     /// The phase an advance leads to, nil at the end.
-    public var next: MigrationPhase? {
+    package var next: MigrationPhase? {
         let all = Self.allCases
         guard let index = all.firstIndex(of: self), index + 1 < all.count else { return nil }
         return all[index + 1]

@@ -2,80 +2,80 @@ import Foundation
 import YTV2Store
 
 /// One requirement of a gate: what it needs, what there is, and whether that is enough.
-public struct GateCheck: Sendable, Equatable, Codable {
-    public var name: String
-    public var requirement: String
-    public var actual: String
-    public var passed: Bool
+package struct GateCheck: Sendable, Equatable, Codable {
+    package var name: String
+    package var requirement: String
+    package var actual: String
+    package var passed: Bool
 }
 
 /// The figures the gates compare against; both shadow figures are configurable.
-public struct GateThresholds: Sendable, Equatable, Codable {
+package struct GateThresholds: Sendable, Equatable, Codable {
     /// Shadow consistency needed for Live (matched / compared).
-    public var shadowConsistency = 0.999
+    package var shadowConsistency = 0.999
     /// Compared shadow reads needed for Live.
-    public var minimumShadowReads = 1_000
+    package var minimumShadowReads = 1_000
     /// Mirrored writes needed in the dual-write window (a window without writes proves nothing).
-    public var minimumParityRecords = 1
+    package var minimumParityRecords = 1
 
-    public init() {}
+    package init() {}
 }
 
 /// Where the migration stands: the phase, the gate of the next one, the way back.
-public struct MigrationStatus: Sendable, Equatable, Codable {
-    public var phase: MigrationPhase
-    public var since: Date?
-    public var by: String?
-    public var next: MigrationPhase?
-    public var gate: [GateCheck]
-    public var rollbackTo: MigrationPhase?
-    public var parity: ParityFigures?
-    public var shadow: ShadowFigures?
+package struct MigrationStatus: Sendable, Equatable, Codable {
+    package var phase: MigrationPhase
+    package var since: Date?
+    package var by: String?
+    package var next: MigrationPhase?
+    package var gate: [GateCheck]
+    package var rollbackTo: MigrationPhase?
+    package var parity: ParityFigures?
+    package var shadow: ShadowFigures?
 
-    public var gatePassed: Bool { gate.allSatisfy(\.passed) }
+    package var gatePassed: Bool { gate.allSatisfy(\.passed) }
 }
 
 /// What a passing `migrate verify` leaves behind, for the Imported gate.
-public struct VerifyRecord: Sendable, Equatable, Codable {
-    public static let settingsKey = "migration.verify"
-    public var snapshot: String
-    public var passed: Bool
-    public var differences: Int
-    public var verifiedAt: Date
+package struct VerifyRecord: Sendable, Equatable, Codable {
+    package static let settingsKey = "migration.verify"
+    package var snapshot: String
+    package var passed: Bool
+    package var differences: Int
+    package var verifiedAt: Date
 }
 
 /// What `migrate archive` leaves behind, for the Complete gate and the legacy-write guard.
-public struct ArchiveRecord: Sendable, Equatable, Codable {
-    public static let settingsKey = "migration.archive"
-    public var folder: String
-    public var files: [ArchivedFile]
-    public var archivedAt: Date
+package struct ArchiveRecord: Sendable, Equatable, Codable {
+    package static let settingsKey = "migration.archive"
+    package var folder: String
+    package var files: [ArchivedFile]
+    package var archivedAt: Date
 
-    public struct ArchivedFile: Sendable, Equatable, Codable {
-        public var original: String
-        public var archived: String
-        public var sha256: String
-        public var bytes: Int
+    package struct ArchivedFile: Sendable, Equatable, Codable {
+        package var original: String
+        package var archived: String
+        package var sha256: String
+        package var bytes: Int
     }
 }
 
 /// A verified export of PostgreSQL back into the legacy format: the proof that a rollback can be done.
-public struct RollbackDrillRecord: Sendable, Equatable, Codable {
-    public static let settingsKey = "migration.rollback_drill"
-    public var file: String
-    public var verified: Bool
-    public var seconds: Double
-    public var drilledAt: Date
+package struct RollbackDrillRecord: Sendable, Equatable, Codable {
+    package static let settingsKey = "migration.rollback_drill"
+    package var file: String
+    package var verified: Bool
+    package var seconds: Double
+    package var drilledAt: Date
 }
 
-public enum PhaseError: Error, CustomStringConvertible, Equatable {
+package enum PhaseError: Error, CustomStringConvertible, Equatable {
     case gateNotMet(MigrationPhase, [GateCheck])
     case nothingAfter(MigrationPhase)
     case nothingBefore(MigrationPhase)
     case changedMeanwhile(expected: MigrationPhase, found: String)
     case unknownPhase(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .gateNotMet(let phase, let checks):
             let failed = checks.filter { !$0.passed }.map { "\($0.name): needs \($0.requirement), has \($0.actual)" }
@@ -94,16 +94,16 @@ public enum PhaseError: Error, CustomStringConvertible, Equatable {
 
 /// The phases as commands: status, advance (gated), rollback. Every transition is one transaction with its audit
 /// entry; running services re-read the phase at most a second later.
-public struct MigrationPhases: Sendable {
-    public let store: Store
-    public var thresholds: GateThresholds
+package struct MigrationPhases: Sendable {
+    package let store: Store
+    package var thresholds: GateThresholds
 
-    public init(store: Store, thresholds: GateThresholds = GateThresholds()) {
+    package init(store: Store, thresholds: GateThresholds = GateThresholds()) {
         self.store = store
         self.thresholds = thresholds
     }
 
-    public func status() async throws -> MigrationStatus {
+    package func status() async throws -> MigrationStatus {
         let record = try await store.phaseRecord()
         guard let phase = MigrationPhase(rawValue: record.phase) else { throw PhaseError.unknownPhase(record.phase) }
         let since = record.since ?? .distantPast
@@ -124,7 +124,7 @@ public struct MigrationPhases: Sendable {
     /// Advances to the next phase when its gate passes; otherwise throws ``PhaseError/gateNotMet(_:_:)`` naming each
     /// figure that falls short.
     @discardableResult
-    public func advance(actor: String) async throws -> MigrationStatus {
+    package func advance(actor: String) async throws -> MigrationStatus {
         let status = try await status()
         guard let next = status.next else { throw PhaseError.nothingAfter(status.phase) }
         guard status.gatePassed else { throw PhaseError.gateNotMet(next, status.gate) }
@@ -133,7 +133,7 @@ public struct MigrationPhases: Sendable {
 
     /// Goes back one phase at once (no gate: the way back must always be open), except from Complete.
     @discardableResult
-    public func rollback(actor: String, reason: String?) async throws -> MigrationStatus {
+    package func rollback(actor: String, reason: String?) async throws -> MigrationStatus {
         let status = try await status()
         guard let previous = status.rollbackTo else { throw PhaseError.nothingBefore(status.phase) }
         return try await move(from: status, to: previous, action: "migration.rollback", gate: [], actor: actor, reason: reason)
@@ -255,7 +255,7 @@ public struct MigrationPhases: Sendable {
     }
 
     /// A recorded setting decoded, with the time it was written.
-    public func record<T: Decodable>(_ type: T.Type, _ key: String) async throws -> (value: T, at: Date)? {
+    package func record<T: Decodable>(_ type: T.Type, _ key: String) async throws -> (value: T, at: Date)? {
         guard let setting = try await store.settingRecord(key) else { return nil }
         guard let value = try? Self.decoder.decode(T.self, from: Data(setting.json.utf8)) else { return nil }
         return (value, setting.updatedAt)
@@ -273,13 +273,13 @@ public struct MigrationPhases: Sendable {
     }
 
     /// What the Imported gate reads: the outcome of a `migrate verify`.
-    public func recordVerify(_ report: VerifyReport, actor: String) async throws {
+    package func recordVerify(_ report: VerifyReport, actor: String) async throws {
         let record = VerifyRecord(snapshot: report.snapshot, passed: report.passed, differences: report.differences.count, verifiedAt: Date())
         try await remember(record, as: VerifyRecord.settingsKey, actor: actor, action: "migration.verify")
     }
 
     /// What the Live gate reads: an export of PostgreSQL to the legacy format and its reverse verification.
-    public func recordRollbackDrill(_ report: LegacyExporter.Report, actor: String) async throws {
+    package func recordRollbackDrill(_ report: LegacyExporter.Report, actor: String) async throws {
         let record = RollbackDrillRecord(file: report.file, verified: report.verified, seconds: report.seconds, drilledAt: Date())
         try await remember(record, as: RollbackDrillRecord.settingsKey, actor: actor, action: "migration.rollback_drill")
     }
@@ -290,7 +290,7 @@ public struct MigrationPhases: Sendable {
 
 extension MigrationPhase {
     /// The phase a rollback returns to; nil for Off and for Complete (archived files are not written again).
-    public var previous: MigrationPhase? {
+    package var previous: MigrationPhase? {
         switch self {
         case .off, .complete: nil
         case .imported: .off

@@ -4,33 +4,33 @@ import YTV2Legacy
 import YTV2Store
 
 /// The plan's figures: `ytv2 migrate plan` prints them, `import` and `verify` report against them.
-public struct PlanSummary: Codable, Sendable, Equatable {
-    public var snapshot: String
-    public var highWaterMark: Date?
-    public var options: PlanOptions
+package struct PlanSummary: Codable, Sendable, Equatable {
+    package var snapshot: String
+    package var highWaterMark: Date?
+    package var options: PlanOptions
     /// Source rows per file per table.
-    public var sourceRows: [String: [String: Int]] = [:]
+    package var sourceRows: [String: [String: Int]] = [:]
     /// Ledger outcomes over all source rows; they add up to the rows read.
-    public var outcomes: [String: Int] = [:]
-    public var videosImported = 0
-    public var videosTombstoned = 0
-    public var groupsQuarantined = 0
-    public var quarantineReasons: [String: Int] = [:]
-    public var categorizedVideos = 0
-    public var revisions = 0
-    public var audioFiles = 0
+    package var outcomes: [String: Int] = [:]
+    package var videosImported = 0
+    package var videosTombstoned = 0
+    package var groupsQuarantined = 0
+    package var quarantineReasons: [String: Int] = [:]
+    package var categorizedVideos = 0
+    package var revisions = 0
+    package var audioFiles = 0
     /// Fields where the sources disagreed, with how often.
-    public var conflictsPerField: [String: Int] = [:]
-    public var conflictExamples: [String] = []
+    package var conflictsPerField: [String: Int] = [:]
+    package var conflictExamples: [String] = []
     /// Placeholders that lost to a real value from another source, per field, with a few examples.
-    public var placeholdersReplaced: [String: Int] = [:]
-    public var placeholderExamples: [String] = []
+    package var placeholdersReplaced: [String: Int] = [:]
+    package var placeholderExamples: [String] = []
     /// Imported videos that no source gives a summary (faithful data: the summary failed or was never made).
-    public var videosWithoutSummary = 0
-    public var rowsWithWarnings = 0
+    package var videosWithoutSummary = 0
+    package var rowsWithWarnings = 0
 
-    public var totalSourceRows: Int { sourceRows.values.flatMap(\.values).reduce(0, +) }
-    public var totalOutcomes: Int { outcomes.values.reduce(0, +) }
+    package var totalSourceRows: Int { sourceRows.values.flatMap(\.values).reduce(0, +) }
+    package var totalOutcomes: Int { outcomes.values.reduce(0, +) }
 
     mutating func add(_ plan: VideoPlan) {
         for entry in plan.ledger {
@@ -65,10 +65,10 @@ public struct PlanSummary: Codable, Sendable, Equatable {
 }
 
 /// Rows that cannot be read as their table promises: the import refuses to start and names them.
-public struct UnreadableRowsError: Error, CustomStringConvertible {
-    public let errors: [LegacyRowError]
+package struct UnreadableRowsError: Error, CustomStringConvertible {
+    package let errors: [LegacyRowError]
 
-    public var description: String {
+    package var description: String {
         var lines = ["\(errors.count) source row\(errors.count == 1 ? "" : "s") cannot be read; nothing was written:"]
         lines += errors.prefix(20).map { "  " + $0.description }
         if errors.count > 20 { lines.append("  … and \(errors.count - 20) more") }
@@ -80,19 +80,19 @@ public struct UnreadableRowsError: Error, CustomStringConvertible {
 /// Applies docs/legacy.md, "Reconciliation" to a snapshot: pass one indexes every row (``SourceIndex``), pass two reads the rows again batch
 /// by batch and reconciles each video (``PlanWorker``, two batches at a time). Writes nothing; `import` writes what
 /// this produces.
-public struct MigrationPlanner: Sendable {
-    public let snapshot: MigrationSnapshot
-    public let options: PlanOptions
-    public var batchSize = 500
+package struct MigrationPlanner: Sendable {
+    package let snapshot: MigrationSnapshot
+    package let options: PlanOptions
+    package var batchSize = 500
 
-    public init(snapshot: MigrationSnapshot, options: PlanOptions) {
+    package init(snapshot: MigrationSnapshot, options: PlanOptions) {
         self.snapshot = snapshot
         self.options = options
     }
 
     /// Runs the plan, handing each batch of video plans to `handle` in key order. With `only`, plans just that video.
     @discardableResult
-    public func run(
+    package func run(
         only: String? = nil,
         progress: ProgressReporter = .silent,
         _ handle: ([VideoPlan]) async throws -> Void
@@ -165,7 +165,7 @@ public struct MigrationPlanner: Sendable {
     /// Runs the plan with the database side of each batch overlapping the reconciliation of the next: `prepare` turns a
     /// batch into database work (nil for none), at most one such work runs at a time, and `collect` receives the results
     /// in order. Import and verify both work this way.
-    public func runOverlapping<T: Sendable>(
+    package func runOverlapping<T: Sendable>(
         progress: ProgressReporter = .silent,
         prepare: ([VideoPlan]) async throws -> (@Sendable () async throws -> T)?,
         collect: (T) -> Void

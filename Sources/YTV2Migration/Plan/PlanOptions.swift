@@ -2,15 +2,15 @@ import Foundation
 import YTV2Core
 
 /// Operator overrides of the reconciliation rules (docs/legacy.md, "Reconciliation", rule 5).
-public struct PlanOptions: Sendable, Codable, Equatable {
+package struct PlanOptions: Sendable, Codable, Equatable {
     /// Videos to import even where the rules would tombstone them (video ids, `yt:` ids or legacy ids).
-    public var keep: [String]
+    package var keep: [String]
     /// Videos not to import: their rows are quarantined whole.
-    public var drop: [String]
+    package var drop: [String]
     /// Overrides the dashboard's high-water mark: NAS/report rows at or before it count as deleted on the dashboard.
-    public var deletedBefore: Date?
+    package var deletedBefore: Date?
 
-    public init(keep: [String] = [], drop: [String] = [], deletedBefore: Date? = nil) {
+    package init(keep: [String] = [], drop: [String] = [], deletedBefore: Date? = nil) {
         self.keep = keep
         self.drop = drop
         self.deletedBefore = deletedBefore

@@ -4,50 +4,50 @@ import YTV2Legacy
 import YTV2Store
 
 /// What the migration does with one video (one group of source rows), and why.
-public struct VideoPlan: Sendable {
-    public enum Decision: Sendable, Equatable {
+package struct VideoPlan: Sendable {
+    package enum Decision: Sendable, Equatable {
         case importVideo(VideoID)
         case tombstone(VideoID, reason: String)
         case quarantine(reason: String)
     }
 
     /// A field where the sources disagreed, and which value won.
-    public struct Conflict: Sendable, Codable, Equatable {
-        public var field: String
-        public var chosenSource: String
-        public var chosen: String
-        public var otherSource: String
-        public var other: String
+    package struct Conflict: Sendable, Codable, Equatable {
+        package var field: String
+        package var chosenSource: String
+        package var chosen: String
+        package var otherSource: String
+        package var other: String
     }
 
     /// A placeholder (`Untitled`, `Unknown`, `0`, ...) that lost to a real value from another source.
-    public struct PlaceholderReplacement: Sendable, Codable, Equatable, CustomStringConvertible {
-        public var field: String
-        public var placeholderSource: String
-        public var placeholder: String
-        public var source: String
-        public var value: String
+    package struct PlaceholderReplacement: Sendable, Codable, Equatable, CustomStringConvertible {
+        package var field: String
+        package var placeholderSource: String
+        package var placeholder: String
+        package var source: String
+        package var value: String
 
         /// `title: dashboard placeholder "Untitled" replaced by reports/x.json "The real title"`.
-        public var description: String {
+        package var description: String {
             "\(field): \(placeholderSource) placeholder \"\(placeholder)\" replaced by \(source) \"\(value)\""
         }
     }
 
-    public var key: String
-    public var decision: Decision
-    public var video: ImportedVideo?
+    package var key: String
+    package var decision: Decision
+    package var video: ImportedVideo?
     /// Audio file (snapshot path) for the video, read when the batch is written.
-    public var audioPath: String?
-    public var audioDurationSeconds: Double?
-    public var ledger: [LedgerEntry] = []
-    public var quarantine: [QuarantineEntry] = []
-    public var conflicts: [Conflict] = []
-    public var placeholderReplacements: [PlaceholderReplacement] = []
+    package var audioPath: String?
+    package var audioDurationSeconds: Double?
+    package var ledger: [LedgerEntry] = []
+    package var quarantine: [QuarantineEntry] = []
+    package var conflicts: [Conflict] = []
+    package var placeholderReplacements: [PlaceholderReplacement] = []
     /// Every decision in words, for `plan --explain`.
-    public var explanation: [String] = []
+    package var explanation: [String] = []
 
-    public var videoID: VideoID? {
+    package var videoID: VideoID? {
         switch decision {
         case .importVideo(let id), .tombstone(let id, _): id
         case .quarantine: nil

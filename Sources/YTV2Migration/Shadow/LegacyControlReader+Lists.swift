@@ -7,7 +7,7 @@ import YTV2Store
 /// the SQL the store runs: the shadow reads compare the two, so a difference in either shows up as a mismatch.
 extension LegacyControlReader {
     /// One page of `/api/reports` from the legacy copy.
-    public func reports(_ query: ReportQuery) throws -> ReportPage {
+    package func reports(_ query: ReportQuery) throws -> ReportPage {
         let page = max(1, query.page)
         let size = min(max(1, query.size), ReportQuery.maximumPageSize)
         let matching = try allReports().filter { Self.matches($0, query) }.sorted(by: Self.ordering(query.sort))
@@ -16,7 +16,7 @@ extension LegacyControlReader {
     }
 
     /// `/api/filters` from the legacy copy: each facet counted over the videos matching every other active filter.
-    public func facets(_ query: ReportQuery) throws -> ReportFacets {
+    package func facets(_ query: ReportQuery) throws -> ReportFacets {
         let all = try allReports()
         func counting(_ facet: ReportQuery.Facet, _ values: (ReportRecord) -> [String?]) -> [FacetCount] {
             let without = query.removing(facet)

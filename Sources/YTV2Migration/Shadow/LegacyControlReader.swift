@@ -8,8 +8,8 @@ import YTV2Store
 /// renders: the control side of the shadow reads (phase Shadow), read with the migration's own readers. One report
 /// is looked up by id; lists, filters and search run over every video of the file (see `+Lists`), which is read once
 /// and kept until another process (the mirror, the legacy app) commits to the file.
-public struct LegacyControlReader: Sendable {
-    public let file: LegacySQLiteFile
+package struct LegacyControlReader: Sendable {
+    package let file: LegacySQLiteFile
     private let everything = AllReports()
 
     /// The whole file as records, with the data version it was read at.
@@ -17,10 +17,10 @@ public struct LegacyControlReader: Sendable {
         let cached = Mutex<(version: Int, records: [ReportRecord])?>(nil)
     }
 
-    public init(path: String) throws { file = try LegacySQLiteFile(path: path) }
+    package init(path: String) throws { file = try LegacySQLiteFile(path: path) }
 
     /// The video as the legacy file holds it; nil when the file has no row for it.
-    public func report(_ id: VideoID) throws -> ReportRecord? {
+    package func report(_ id: VideoID) throws -> ReportRecord? {
         let path = file.path
         guard let rowid = try file.rowids(of: "content", where: "id", equals: id.legacyID).first else { return nil }
         var record: LegacyRecord?
@@ -36,7 +36,7 @@ public struct LegacyControlReader: Sendable {
     }
 
     /// Every video of the file with a usable id, read again only when the file changed since the last call.
-    public func allReports() throws -> [ReportRecord] {
+    package func allReports() throws -> [ReportRecord] {
         let version = try file.dataVersion()
         if let cached = everything.cached.withLock({ $0 }), cached.version == version { return cached.records }
         let path = file.path

@@ -5,30 +5,30 @@ import YTV2Store
 
 /// A frozen, checksummed copy of the legacy data. The later steps read only a snapshot, never the live files, and
 /// refuse one whose files no longer match their recorded checksums.
-public struct MigrationSnapshot: Sendable {
-    public let directory: URL
-    public let manifest: SnapshotManifest
+package struct MigrationSnapshot: Sendable {
+    package let directory: URL
+    package let manifest: SnapshotManifest
     /// sha256 of `manifest.json`: names this snapshot in the ledger and the audit log.
-    public let id: String
+    package let id: String
 
-    public var dashboardPath: String? { path(of: SnapshotManifest.dashboardFile) }
-    public var nasPath: String? { path(of: SnapshotManifest.nasFile) }
-    public var reportFiles: [String] { manifest.files.map(\.path).filter { $0.hasPrefix(SnapshotManifest.reportsFolder + "/") } }
-    public var audioFiles: [String] { manifest.files.map(\.path).filter { $0.hasPrefix(SnapshotManifest.audioFolder + "/") } }
+    package var dashboardPath: String? { path(of: SnapshotManifest.dashboardFile) }
+    package var nasPath: String? { path(of: SnapshotManifest.nasFile) }
+    package var reportFiles: [String] { manifest.files.map(\.path).filter { $0.hasPrefix(SnapshotManifest.reportsFolder + "/") } }
+    package var audioFiles: [String] { manifest.files.map(\.path).filter { $0.hasPrefix(SnapshotManifest.audioFolder + "/") } }
 
-    public func url(of relative: String) -> URL { directory.appendingPathComponent(relative) }
+    package func url(of relative: String) -> URL { directory.appendingPathComponent(relative) }
 
     private func path(of name: String) -> String? {
         manifest.files.contains { $0.path == name } ? directory.appendingPathComponent(name).path : nil
     }
 
-    public struct Problem: Error, CustomStringConvertible {
-        public let description: String
+    package struct Problem: Error, CustomStringConvertible {
+        package let description: String
         init(_ description: String) { self.description = description }
     }
 
     /// Opens a snapshot after checking every file against the manifest.
-    public static func open(_ directory: URL) throws -> MigrationSnapshot {
+    package static func open(_ directory: URL) throws -> MigrationSnapshot {
         let manifestURL = directory.appendingPathComponent(SnapshotManifest.fileName)
         guard let data = try? Data(contentsOf: manifestURL) else {
             throw Problem("\(manifestURL.path) is missing: not a snapshot folder (make one with `ytv2 migrate snapshot`)")
@@ -58,7 +58,7 @@ public struct MigrationSnapshot: Sendable {
     }
 
     /// Copies the legacy data into `out` (which must not exist or be empty) and writes the manifest and baseline.
-    public static func create(
+    package static func create(
         dashboard: String,
         nas: String?,
         reports: String?,

@@ -4,22 +4,22 @@ import YTV2Legacy
 import YTV2Store
 
 /// The result of `ytv2 migrate verify`: every check with its figures, and every difference down to video and field.
-public struct VerifyReport: Codable, Sendable {
-    public struct Check: Codable, Sendable {
-        public var name: String
-        public var passed: Bool
-        public var detail: String
+package struct VerifyReport: Codable, Sendable {
+    package struct Check: Codable, Sendable {
+        package var name: String
+        package var passed: Bool
+        package var detail: String
     }
 
-    public var snapshot: String
-    public var checks: [Check] = []
-    public var differences: [String] = []
-    public var videosCompared = 0
+    package var snapshot: String
+    package var checks: [Check] = []
+    package var differences: [String] = []
+    package var videosCompared = 0
     /// Imported videos that have no summary in any source, and none stored: faithful data, not a difference.
-    public var videosWithoutSummary = 0
-    public var seconds = 0.0
+    package var videosWithoutSummary = 0
+    package var seconds = 0.0
 
-    public var passed: Bool { differences.isEmpty && checks.allSatisfy(\.passed) }
+    package var passed: Bool { differences.isEmpty && checks.allSatisfy(\.passed) }
 
     mutating func check(_ name: String, _ problems: [String], detail: String) {
         checks.append(Check(name: name, passed: problems.isEmpty, detail: detail))
@@ -29,16 +29,16 @@ public struct VerifyReport: Codable, Sendable {
 }
 
 /// Recomputes the migration from the snapshot and compares it with what PostgreSQL holds, independently of the import.
-public struct MigrationVerifier: Sendable {
-    public let store: Store
-    public let planner: MigrationPlanner
+package struct MigrationVerifier: Sendable {
+    package let store: Store
+    package let planner: MigrationPlanner
 
-    public init(store: Store, planner: MigrationPlanner) {
+    package init(store: Store, planner: MigrationPlanner) {
         self.store = store
         self.planner = planner
     }
 
-    public func run(progress: ProgressReporter = .silent) async throws -> VerifyReport {
+    package func run(progress: ProgressReporter = .silent) async throws -> VerifyReport {
         let started = ContinuousClock.now
         let snapshot = planner.snapshot
         var report = VerifyReport(snapshot: snapshot.id)

@@ -4,26 +4,26 @@ import NIOCore
 import NIOHTTP1
 
 /// The few HTTP calls the stages make, over one AsyncHTTPClient, with timeouts and errors named by service.
-public struct HTTPFetcher: Sendable {
-    public let client: HTTPClient
-    public var timeout: TimeAmount
+package struct HTTPFetcher: Sendable {
+    package let client: HTTPClient
+    package var timeout: TimeAmount
     /// Largest body accepted (an MP3 of a long narration is a few MB).
-    public var maxBodyBytes: Int
+    package var maxBodyBytes: Int
 
-    public init(client: HTTPClient = .shared, timeout: TimeAmount = .seconds(120), maxBodyBytes: Int = 64 << 20) {
+    package init(client: HTTPClient = .shared, timeout: TimeAmount = .seconds(120), maxBodyBytes: Int = 64 << 20) {
         self.client = client
         self.timeout = timeout
         self.maxBodyBytes = maxBodyBytes
     }
 
-    public func get(_ url: String, service: String, headers: [(String, String)] = []) async throws(ProcessorError) -> [UInt8] {
+    package func get(_ url: String, service: String, headers: [(String, String)] = []) async throws(ProcessorError) -> [UInt8] {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         return try await send(request, service: service)
     }
 
-    public func postJSON(_ url: String, service: String, body: [UInt8], headers: [(String, String)] = []) async throws(ProcessorError) -> [UInt8] {
+    package func postJSON(_ url: String, service: String, body: [UInt8], headers: [(String, String)] = []) async throws(ProcessorError) -> [UInt8] {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why a stage failed. `isRetryable` separates a flaky network (try again later) from a final answer.
-public enum ProcessorError: Error, CustomStringConvertible, Sendable, Equatable {
+package enum ProcessorError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The service could not be reached, or timed out.
     case network(service: String, message: String)
     /// The service answered with an HTTP error.
@@ -13,7 +13,7 @@ public enum ProcessorError: Error, CustomStringConvertible, Sendable, Equatable 
     /// The video is not available (private, removed, wrong id).
     case unavailable(String)
 
-    public var isRetryable: Bool {
+    package var isRetryable: Bool {
         switch self {
         case .network: true
         case .http(_, let status, _): status == 429 || status >= 500
@@ -21,7 +21,7 @@ public enum ProcessorError: Error, CustomStringConvertible, Sendable, Equatable 
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .network(let service, let message): "\(service) unreachable: \(message)"
         case .http(let service, let status, let body): "\(service) answered HTTP \(status): \(body.prefix(200))"

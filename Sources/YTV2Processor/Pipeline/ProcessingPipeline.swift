@@ -4,7 +4,7 @@ import YTV2Core
 import YTV2Store
 
 /// How a job ended.
-public enum JobOutcome: Sendable, Equatable {
+package enum JobOutcome: Sendable, Equatable {
     case succeeded(stored: [String], warnings: [String])
     /// The video was deleted while the job worked: the result is discarded (invariant 3).
     case cancelledDeleted
@@ -13,7 +13,7 @@ public enum JobOutcome: Sendable, Equatable {
     case retry(String, warnings: [String])
 
     /// Whether the job has ended for good: its result is stored, or it was refused because the video was deleted.
-    public var isFinal: Bool {
+    package var isFinal: Bool {
         switch self {
         case .succeeded, .cancelledDeleted: true
         case .failed, .retry: false
@@ -22,16 +22,16 @@ public enum JobOutcome: Sendable, Equatable {
 }
 
 /// URL to stored summary: metadata, transcript, summaries, analysis, speech, then one commit through the store.
-public struct ProcessingPipeline: Sendable {
-    public let store: Store
-    public let metadata: any MetadataSource
-    public let transcripts: any TranscriptSource
-    public let summarizer: any Summarizer
-    public let analyzer: any Analyzer
-    public let speech: (any SpeechSynthesizer)?
-    public let logger: Logger
+package struct ProcessingPipeline: Sendable {
+    package let store: Store
+    package let metadata: any MetadataSource
+    package let transcripts: any TranscriptSource
+    package let summarizer: any Summarizer
+    package let analyzer: any Analyzer
+    package let speech: (any SpeechSynthesizer)?
+    package let logger: Logger
 
-    public init(
+    package init(
         store: Store,
         metadata: any MetadataSource,
         transcripts: any TranscriptSource,
@@ -51,7 +51,7 @@ public struct ProcessingPipeline: Sendable {
 
     /// Runs one job. Errors of the external services become `.retry` or `.failed`; a commit refused because the
     /// video was deleted meanwhile becomes `.cancelledDeleted`.
-    public func run(_ job: Job) async -> JobOutcome {
+    package func run(_ job: Job) async -> JobOutcome {
         do {
             return try await execute(job)
         } catch let error as ProcessorError {

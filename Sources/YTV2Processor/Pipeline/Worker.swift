@@ -10,20 +10,20 @@ import YTV2Store
 ///
 /// A `Service`: on graceful shutdown (SIGTERM) it claims nothing more, lets running jobs finish for up to
 /// ``shutdownGrace``, then interrupts the rest and hands them back to the queue, claimable by another worker at once.
-public struct Worker: Sendable, Service {
-    public let store: Store
-    public let pipeline: ProcessingPipeline
-    public let owner: String
-    public var concurrency: Int
-    public var lease: Duration
-    public var pollInterval: Duration
+package struct Worker: Sendable, Service {
+    package let store: Store
+    package let pipeline: ProcessingPipeline
+    package let owner: String
+    package var concurrency: Int
+    package var lease: Duration
+    package var pollInterval: Duration
     /// Delay before retry number n is `retryBase * 2^(n-1)`, at most 10 minutes.
-    public var retryBase: Duration
+    package var retryBase: Duration
     /// How long running jobs may still finish once the worker is asked to stop.
-    public var shutdownGrace: Duration = .seconds(10)
-    public let logger: Logger
+    package var shutdownGrace: Duration = .seconds(10)
+    package let logger: Logger
 
-    public init(
+    package init(
         store: Store,
         pipeline: ProcessingPipeline,
         concurrency: Int = 2,
@@ -46,7 +46,7 @@ public struct Worker: Sendable, Service {
     /// cannot reach the queue waits (doubling up to 30 s) and tries again; a job whose result could not be recorded
     /// keeps its lease until it runs out and is then claimed again, and the store turns the repeated commit into no new
     /// revision.
-    public func run() async throws {
+    package func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<concurrency {
                 group.addTask {
@@ -77,7 +77,7 @@ public struct Worker: Sendable, Service {
 
     /// Claims one job (any, or only `jobID`) and runs it to its end. Nil when there was nothing to claim.
     @discardableResult
-    public func runNext(only jobID: Int64? = nil) async throws -> (Job, JobOutcome)? {
+    package func runNext(only jobID: Int64? = nil) async throws -> (Job, JobOutcome)? {
         guard !Task.isShuttingDownGracefully else { return nil }
         guard let job = try await store.claimJob(owner: owner, lease: lease, only: jobID) else { return nil }
         logger.info("job \(job.id) started", metadata: ["video": "\(job.videoID)", "attempt": "\(job.attempts)"])
@@ -125,7 +125,7 @@ public struct Worker: Sendable, Service {
     }
 
     /// Runs `jobID` here (or waits for the worker that holds it) until it ends or goes back to the queue for a retry.
-    public func runToEnd(_ jobID: Int64) async throws -> Job {
+    package func runToEnd(_ jobID: Int64) async throws -> Job {
         while true {
             if try await runNext(only: jobID) == nil { try await Task.sleep(for: .milliseconds(300)) }
             guard let job = try await store.job(jobID) else { throw StoreError.invalidInput("job \(jobID) does not exist") }

@@ -3,34 +3,34 @@ import YTV2Core
 import YTV2Store
 
 /// The analysis of a video: categorization (validated against the taxonomy) and the descriptive fields.
-public struct Analysis: Sendable, Equatable {
-    public var categorization: Categorization?
-    public var keyTopics: [String] = []
-    public var namedEntities: [String] = []
-    public var contentType: String?
-    public var complexityLevel: String?
-    public var language: String?
+package struct Analysis: Sendable, Equatable {
+    package var categorization: Categorization?
+    package var keyTopics: [String] = []
+    package var namedEntities: [String] = []
+    package var contentType: String?
+    package var complexityLevel: String?
+    package var language: String?
     /// What validation dropped or could not read, recorded with the job.
-    public var warnings: [String] = []
+    package var warnings: [String] = []
 }
 
-public protocol Analyzer: Sendable {
+package protocol Analyzer: Sendable {
     func analyze(_ transcript: Transcript, info: VideoInfo) async throws(ProcessorError) -> Analysis
 }
 
 /// Asks the chat-completions API for the analysis JSON and validates it: known parents, subcategories of that
 /// parent, at most 3 categories. An answer that is not JSON, or names nothing of the taxonomy, gives an empty but valid
 /// analysis with a warning rather than a failed job.
-public struct ChatAnalyzer: Analyzer {
-    public let chat: ChatCompletionsClient
-    public let taxonomy: Taxonomy
+package struct ChatAnalyzer: Analyzer {
+    package let chat: ChatCompletionsClient
+    package let taxonomy: Taxonomy
 
-    public init(chat: ChatCompletionsClient, taxonomy: Taxonomy = .standard) {
+    package init(chat: ChatCompletionsClient, taxonomy: Taxonomy = .standard) {
         self.chat = chat
         self.taxonomy = taxonomy
     }
 
-    public func analyze(_ transcript: Transcript, info: VideoInfo) async throws(ProcessorError) -> Analysis {
+    package func analyze(_ transcript: Transcript, info: VideoInfo) async throws(ProcessorError) -> Analysis {
         let listing = taxonomy.entries.map { "\($0.category): \($0.subcategories.joined(separator: "; "))" }.joined(separator: "\n")
         let system = Prompts.fill(Prompts.text("analysis"), info: info, request: VariantRequest(variant: .comprehensive), part: nil)
             .replacingOccurrences(of: "{{taxonomy}}", with: listing)
@@ -40,7 +40,8 @@ public struct ChatAnalyzer: Analyzer {
 
     static func validate(_ answer: String, taxonomy: Taxonomy, transcriptLanguage: String?) -> Analysis {
         var analysis = Analysis()
-        // Models sometimes wrap the object in a code fence or a sentence: take the outermost braces.
+        // Models sometimes wrap the object in a code fence or a sentence: take the outermost braces. The object is model
+        // text, not an API's answer, and some models write Python-style literals (single quotes, None): read loosely.
         let start = answer.firstIndex(of: "{")
         let end = answer.lastIndex(of: "}")
         guard let start, let end, start < end, let value = LooseValue.parse(String(answer[start...end])), case .object = value else {

@@ -3,13 +3,13 @@ import YTV2Core
 
 /// An OpenAI-compatible chat-completions API (`POST {base}/chat/completions`): OpenAI, OpenRouter, a local Ollama
 /// (`http://localhost:11434/v1`) all speak it.
-public struct ChatCompletionsClient: Sendable {
-    public let baseURL: String
-    public let apiKey: String?
-    public let model: String
-    public let http: HTTPFetcher
+package struct ChatCompletionsClient: Sendable {
+    package let baseURL: String
+    package let apiKey: String?
+    package let model: String
+    package let http: HTTPFetcher
 
-    public init(baseURL: String, apiKey: String?, model: String, http: HTTPFetcher) {
+    package init(baseURL: String, apiKey: String?, model: String, http: HTTPFetcher) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         self.model = model
@@ -28,8 +28,17 @@ public struct ChatCompletionsClient: Sendable {
         let response_format: Format?
     }
 
+    /// The part of the answer the client reads: `choices[0].message.content`.
+    struct Response: Decodable {
+        struct Choice: Decodable {
+            struct Message: Decodable { let content: String? }
+            let message: Message
+        }
+        let choices: [Choice]
+    }
+
     /// The assistant's answer to `system` + `user`; with `json`, the API is asked for a JSON object.
-    public func complete(system: String, user: String, json: Bool = false) async throws(ProcessorError) -> String {
+    package func complete(system: String, user: String, json: Bool = false) async throws(ProcessorError) -> String {
         let request = Request(
             model: model,
             messages: [.init(role: "system", content: system), .init(role: "user", content: user)],
@@ -43,9 +52,7 @@ public struct ChatCompletionsClient: Sendable {
         var headers: [(String, String)] = []
         if let apiKey, !apiKey.isEmpty { headers.append(("Authorization", "Bearer \(apiKey)")) }
         let bytes = try await http.postJSON("\(baseURL)/chat/completions", service: "chat completions", body: Array(body), headers: headers)
-        guard let response = LooseValue.parse(String(decoding: bytes, as: UTF8.self)),
-            case .array(let choices) = response["choices"] ?? .null,
-            let content = choices.first?["message"]?["content"]?.stringValue
+        guard let response = try? JSONDecoder().decode(Response.self, from: Data(bytes)), let content = response.choices.first?.message.content
         else {
             throw .invalidResponse(service: "chat completions", problem: "no choices[0].message.content")
         }

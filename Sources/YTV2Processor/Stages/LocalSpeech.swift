@@ -5,14 +5,14 @@ import YTV2Subprocess
 
 /// Speech without any service: `espeak-ng` speaks into a WAV file and `ffmpeg` (or `lame`) encodes it as MP3.
 /// Used when no speech API is configured and the tools are installed (Debian packages espeak-ng, ffmpeg or lame).
-public struct LocalSpeech: SpeechSynthesizer {
-    public let espeak: String
-    public let encoder: String
+package struct LocalSpeech: SpeechSynthesizer {
+    package let espeak: String
+    package let encoder: String
 
-    public var name: String { "espeak-ng + \((encoder as NSString).lastPathComponent)" }
+    package var name: String { "espeak-ng + \((encoder as NSString).lastPathComponent)" }
 
     /// The local synthesizer when espeak-ng and an encoder are on the PATH, else nil.
-    public static func available(path: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") -> LocalSpeech? {
+    package static func available(path: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") -> LocalSpeech? {
         func find(_ tool: String) -> String? {
             path.split(separator: ":").map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
         }
@@ -20,7 +20,7 @@ public struct LocalSpeech: SpeechSynthesizer {
         return LocalSpeech(espeak: espeak, encoder: encoder)
     }
 
-    public func speak(_ text: String, language: String?) async throws(ProcessorError) -> AudioDraft {
+    package func speak(_ text: String, language: String?) async throws(ProcessorError) -> AudioDraft {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-speech-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let input = folder.appendingPathComponent("text.txt")

@@ -2,7 +2,7 @@ import Foundation
 import YTV2Core
 import YTV2Store
 
-public protocol SpeechSynthesizer: Sendable {
+package protocol SpeechSynthesizer: Sendable {
     /// One MP3 of the whole text, with its duration.
     func speak(_ text: String, language: String?) async throws(ProcessorError) -> AudioDraft
     var name: String { get }
@@ -10,17 +10,17 @@ public protocol SpeechSynthesizer: Sendable {
 
 /// An OpenAI-compatible speech API (`POST {base}/audio/speech`). Text longer than the API accepts is split at sentence
 /// boundaries and the MP3 parts are joined into one file: nothing is silently truncated.
-public struct OpenAISpeech: SpeechSynthesizer {
-    public let baseURL: String
-    public let apiKey: String?
-    public let model: String
-    public let voice: String
-    public let http: HTTPFetcher
-    public var maxCharacters: Int
+package struct OpenAISpeech: SpeechSynthesizer {
+    package let baseURL: String
+    package let apiKey: String?
+    package let model: String
+    package let voice: String
+    package let http: HTTPFetcher
+    package var maxCharacters: Int
 
-    public var name: String { "speech API at \(baseURL)" }
+    package var name: String { "speech API at \(baseURL)" }
 
-    public init(baseURL: String, apiKey: String?, model: String = "tts-1", voice: String, http: HTTPFetcher, maxCharacters: Int = 4_000) {
+    package init(baseURL: String, apiKey: String?, model: String = "tts-1", voice: String, http: HTTPFetcher, maxCharacters: Int = 4_000) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         self.model = model
@@ -33,7 +33,7 @@ public struct OpenAISpeech: SpeechSynthesizer {
         let model, voice, input, response_format: String
     }
 
-    public func speak(_ text: String, language: String?) async throws(ProcessorError) -> AudioDraft {
+    package func speak(_ text: String, language: String?) async throws(ProcessorError) -> AudioDraft {
         var parts: [[UInt8]] = []
         for piece in Self.pieces(text, max: maxCharacters) {
             let body: Data

@@ -2,41 +2,41 @@ import Foundation
 import YTV2Core
 
 /// A requested variant: `audio-fr:intermediate` is the French narration at the intermediate level.
-public struct VariantRequest: Sendable, Hashable, CustomStringConvertible {
-    public var variant: SummaryVariant
-    public var proficiency: ProficiencyLevel?
+package struct VariantRequest: Sendable, Hashable, CustomStringConvertible {
+    package var variant: SummaryVariant
+    package var proficiency: ProficiencyLevel?
 
-    public init(variant: SummaryVariant, proficiency: ProficiencyLevel? = nil) {
+    package init(variant: SummaryVariant, proficiency: ProficiencyLevel? = nil) {
         self.variant = variant
         self.proficiency = proficiency
     }
 
     /// Parses `bullet-points`, `key_points`, `audio-fr:advanced`; only the variants the processor has prompts for.
-    public init(_ name: String) throws(SummaryVariantError) {
+    package init(_ name: String) throws(SummaryVariantError) {
         let (variant, level) = try SummaryVariant.parse(name)
         guard Prompts.variants.contains(variant) else { throw SummaryVariantError(input: name) }
         self.init(variant: variant, proficiency: level)
     }
 
-    public var description: String { proficiency.map { "\(variant.id):\($0.rawValue)" } ?? variant.id }
+    package var description: String { proficiency.map { "\(variant.id):\($0.rawValue)" } ?? variant.id }
 }
 
-public protocol Summarizer: Sendable {
+package protocol Summarizer: Sendable {
     func summarize(_ transcript: Transcript, info: VideoInfo, request: VariantRequest) async throws(ProcessorError) -> String
 }
 
 /// Summaries through a chat-completions API, one prompt file per variant. Transcripts longer than `chunkCharacters`
 /// are summarized in parts first, and the variant's prompt then combines the partial summaries.
-public struct ChatSummarizer: Summarizer {
-    public let chat: ChatCompletionsClient
-    public var chunkCharacters: Int
+package struct ChatSummarizer: Summarizer {
+    package let chat: ChatCompletionsClient
+    package var chunkCharacters: Int
 
-    public init(chat: ChatCompletionsClient, chunkCharacters: Int = 24_000) {
+    package init(chat: ChatCompletionsClient, chunkCharacters: Int = 24_000) {
         self.chat = chat
         self.chunkCharacters = chunkCharacters
     }
 
-    public func summarize(_ transcript: Transcript, info: VideoInfo, request: VariantRequest) async throws(ProcessorError) -> String {
+    package func summarize(_ transcript: Transcript, info: VideoInfo, request: VariantRequest) async throws(ProcessorError) -> String {
         var material = transcript.text
         if material.count > chunkCharacters {
             var partials: [String] = []
@@ -68,11 +68,11 @@ public struct ChatSummarizer: Summarizer {
 }
 
 /// The prompt files shipped in `Resources/Prompts`, one per variant, plus `chunk` and `analysis`.
-public enum Prompts {
+package enum Prompts {
     /// Every variant the processor produces, each mapped to its own prompt file.
-    public static let variants: [SummaryVariant] = SummaryVariant.preferenceOrder
+    package static let variants: [SummaryVariant] = SummaryVariant.preferenceOrder
 
-    public static func text(_ name: String) -> String {
+    package static func text(_ name: String) -> String {
         guard let text = all[name] else { preconditionFailure("the packaged prompt \(name).txt is missing") }
         return text
     }

@@ -1,27 +1,27 @@
 import Foundation
 import YTV2Core
 
-public struct Transcript: Sendable, Equatable {
-    public var text: String
-    public var language: String
+package struct Transcript: Sendable, Equatable {
+    package var text: String
+    package var language: String
 }
 
-public protocol TranscriptSource: Sendable {
+package protocol TranscriptSource: Sendable {
     func transcript(for info: VideoInfo) async throws(ProcessorError) -> Transcript
 }
 
 /// The watch page's caption tracks, fetched as `json3` (or WebVTT) and flattened to text. Manual tracks are preferred
 /// over automatic ones, then languages in the order of `languages`, then whatever exists.
-public struct YouTubeCaptionSource: TranscriptSource {
-    public let http: HTTPFetcher
-    public var languages: [String]
+package struct YouTubeCaptionSource: TranscriptSource {
+    package let http: HTTPFetcher
+    package var languages: [String]
 
-    public init(http: HTTPFetcher, languages: [String] = ["en", "fr", "es", "de"]) {
+    package init(http: HTTPFetcher, languages: [String] = ["en", "fr", "es", "de"]) {
         self.http = http
         self.languages = languages
     }
 
-    public func transcript(for info: VideoInfo) async throws(ProcessorError) -> Transcript {
+    package func transcript(for info: VideoInfo) async throws(ProcessorError) -> Transcript {
         guard let track = choose(info.captionTracks) else { throw .noTranscript("the video has no caption tracks") }
         let separator = track.url.contains("?") ? "&" : "?"
         let bytes = try await http.get(track.url + separator + "fmt=json3", service: "YouTube captions")
@@ -39,16 +39,25 @@ public struct YouTubeCaptionSource: TranscriptSource {
         return tracks.min { rank($0) < rank($1) }
     }
 
-    /// `{"events": [{"segs": [{"utf8": "..."}]}]}` → text, one event per line.
+    /// YouTube's `json3` caption format, the fields read: `{"events": [{"segs": [{"utf8": "..."}]}]}`.
+    struct JSON3: Decodable {
+        struct Event: Decodable {
+            struct Segment: Decodable { let utf8: String? }
+            /// Absent in events that only set a window or style.
+            let segs: [Segment]?
+        }
+        let events: [Event]
+    }
+
+    /// `json3` → text, one event per line.
     static func textFromJSON3(_ body: String) throws(ProcessorError) -> String {
-        guard let value = LooseValue.parse(body), case .array(let events) = value["events"] ?? .null else {
+        guard let captions = try? JSONDecoder().decode(JSON3.self, from: Data(body.utf8)) else {
             throw .invalidResponse(service: "YouTube captions", problem: "not json3 (no events)")
         }
         var lines: [String] = []
-        for event in events {
-            guard case .array(let segments) = event["segs"] ?? .null else { continue }
-            let line = segments.compactMap { $0["utf8"]?.stringValue }.joined().replacingOccurrences(of: "\n", with: " ")
-                .trimmingASCIIWhitespace
+        for event in captions.events {
+            guard let segments = event.segs else { continue }
+            let line = segments.compactMap(\.utf8).joined().replacingOccurrences(of: "\n", with: " ").trimmingASCIIWhitespace
             if !line.isEmpty { lines.append(line) }
         }
         return lines.joined(separator: "\n")

@@ -5,10 +5,10 @@ import YTV2Subprocess
 
 /// `yt-dlp`, when installed: a second way to the metadata and the subtitles when YouTube's pages do not give them
 /// (consent walls, changed page layouts, captions only yt-dlp can reach).
-public struct YTDLP: Sendable {
-    public let path: String
+package struct YTDLP: Sendable {
+    package let path: String
 
-    public static func available(path: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") -> YTDLP? {
+    package static func available(path: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") -> YTDLP? {
         path.split(separator: ":").map { "\($0)/yt-dlp" }.first { FileManager.default.isExecutableFile(atPath: $0) }.map(YTDLP.init)
     }
 
@@ -67,11 +67,11 @@ public struct YTDLP: Sendable {
 }
 
 /// The watch page first; yt-dlp when that fails for a reason other than a flaky network.
-public struct MetadataWithFallback: MetadataSource {
-    public let primary: any MetadataSource
-    public let ytdlp: YTDLP
+package struct MetadataWithFallback: MetadataSource {
+    package let primary: any MetadataSource
+    package let ytdlp: YTDLP
 
-    public func info(for id: VideoID) async throws(ProcessorError) -> VideoInfo {
+    package func info(for id: VideoID) async throws(ProcessorError) -> VideoInfo {
         do { return try await primary.info(for: id) } catch {
             guard !error.isRetryable, let info = try? await ytdlp.info(id) else { throw error }
             var metadata = VideoMetadata()
@@ -89,12 +89,12 @@ public struct MetadataWithFallback: MetadataSource {
 }
 
 /// The watch page's caption tracks first; yt-dlp's subtitles when there are none or they cannot be read.
-public struct TranscriptWithFallback: TranscriptSource {
-    public let primary: any TranscriptSource
-    public let ytdlp: YTDLP
-    public let languages: [String]
+package struct TranscriptWithFallback: TranscriptSource {
+    package let primary: any TranscriptSource
+    package let ytdlp: YTDLP
+    package let languages: [String]
 
-    public func transcript(for info: VideoInfo) async throws(ProcessorError) -> Transcript {
+    package func transcript(for info: VideoInfo) async throws(ProcessorError) -> Transcript {
         do { return try await primary.transcript(for: info) } catch {
             guard !error.isRetryable, let transcript = try? await ytdlp.subtitles(info.id, languages: languages) else { throw error }
             return transcript

@@ -9,16 +9,16 @@ import YTV2Store
 /// All state travels in the messages and their callback data (per chat, per message); nothing is global.
 /// A `Service`: on graceful shutdown it stops polling and lets the updates in hand finish (their jobs are handed back
 /// to the queue if they cannot).
-public struct TelegramBot: Sendable, Service {
-    public let client: TelegramClient
-    public let store: Store
-    public let worker: Worker
-    public let allowedUsers: Set<Int64>
-    public let dashboardURL: String
-    public let logger: Logger
-    public var pollTimeout = 30
+package struct TelegramBot: Sendable, Service {
+    package let client: TelegramClient
+    package let store: Store
+    package let worker: Worker
+    package let allowedUsers: Set<Int64>
+    package let dashboardURL: String
+    package let logger: Logger
+    package var pollTimeout = 30
 
-    public init(client: TelegramClient, store: Store, worker: Worker, allowedUsers: Set<Int64>, dashboardURL: String, logger: Logger) {
+    package init(client: TelegramClient, store: Store, worker: Worker, allowedUsers: Set<Int64>, dashboardURL: String, logger: Logger) {
         self.client = client
         self.store = store
         self.worker = worker
@@ -29,7 +29,7 @@ public struct TelegramBot: Sendable, Service {
 
     /// Polls until cancelled or shut down gracefully; each update is handled in its own task, so chats do not wait for
     /// each other.
-    public func run() async throws {
+    package func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var offset: Int64 = 0
             var failures = 0
@@ -59,7 +59,7 @@ public struct TelegramBot: Sendable, Service {
         }
     }
 
-    public func handle(_ update: TelegramClient.Update) async {
+    package func handle(_ update: TelegramClient.Update) async {
         do {
             guard allowedUsers.contains(update.userID) else {
                 logger.notice("refused Telegram user \(update.userID)")

@@ -1,109 +1,98 @@
 import AsyncHTTPClient
 import Foundation
+import MultipartKit
 import NIOCore
+import NIOHTTP1
 import YTV2Core
 
 /// The parts of the Telegram Bot API the bot uses, over HTTPS (`{base}/bot<token>/<method>`), JSON in and out.
-public struct TelegramClient: Sendable {
-    public let baseURL: String
+package struct TelegramClient: Sendable {
+    package let baseURL: String
     let token: String
-    public let http: HTTPFetcher
+    package let http: HTTPFetcher
 
-    public init(baseURL: String = "https://api.telegram.org", token: String, http: HTTPFetcher) {
+    package init(baseURL: String = "https://api.telegram.org", token: String, http: HTTPFetcher) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.token = token
         self.http = http
     }
 
     /// An inline keyboard button: its label and the callback data (at most 64 bytes, Telegram's limit).
-    public struct Button: Sendable, Equatable {
-        public var text: String
-        public var data: String
+    package struct Button: Sendable, Equatable {
+        package var text: String
+        package var data: String
     }
 
-    public struct Update: Sendable {
-        public var id: Int64
-        public var chatID: Int64
-        public var userID: Int64
-        public var messageID: Int64?
-        public var text: String?
+    package struct Update: Sendable {
+        package var id: Int64
+        package var chatID: Int64
+        package var userID: Int64
+        package var messageID: Int64?
+        package var text: String?
         /// Set for a button press: the callback id (to answer) and its data.
-        public var callbackID: String?
-        public var callbackData: String?
+        package var callbackID: String?
+        package var callbackData: String?
     }
 
     /// Long polling: waits up to `timeout` seconds for updates after `offset`.
-    public func updates(offset: Int64, timeout: Int) async throws(ProcessorError) -> [Update] {
-        let body = #"{"offset": \#(offset), "timeout": \#(timeout), "allowed_updates": ["message", "callback_query"]}"#
-        let value = try await call("getUpdates", body: body)
-        guard case .array(let items) = value else { return [] }
-        return items.compactMap(Self.update)
+    package func updates(offset: Int64, timeout: Int) async throws(ProcessorError) -> [Update] {
+        let request = TelegramAPI.GetUpdates(offset: offset, timeout: timeout, allowedUpdates: ["message", "callback_query"])
+        let updates: [TelegramAPI.Update] = try await call("getUpdates", request)
+        return updates.map(Self.update)
     }
 
-    static func update(_ item: LooseValue) -> Update? {
-        guard case .number(let id)? = item["update_id"] else { return nil }
-        if let message = item["message"], case .number(let chat)? = message["chat"]?["id"], case .number(let user)? = message["from"]?["id"] {
-            var messageID: Int64?
-            if case .number(let number)? = message["message_id"] { messageID = Int64(number) }
-            return Update(id: Int64(id), chatID: Int64(chat), userID: Int64(user), messageID: messageID, text: message["text"]?.stringValue)
+    /// An update as the bot handles it. One the bot does not handle (an edited message, a channel post, a shape
+    /// newer than these types) keeps its id, so the offset moves past it, and has chat 0.
+    static func update(_ update: TelegramAPI.Update) -> Update {
+        if let message = update.message, let user = message.from {
+            return Update(id: update.updateID, chatID: message.chat.id, userID: user.id, messageID: message.messageID, text: message.text)
         }
-        if let query = item["callback_query"], case .number(let user)? = query["from"]?["id"],
-            case .number(let chat)? = query["message"]?["chat"]?["id"]
-        {
-            var messageID: Int64?
-            if case .number(let number)? = query["message"]?["message_id"] { messageID = Int64(number) }
+        if let query = update.callbackQuery, let message = query.message {
             return Update(
-                id: Int64(id),
-                chatID: Int64(chat),
-                userID: Int64(user),
-                messageID: messageID,
+                id: update.updateID,
+                chatID: message.chat.id,
+                userID: query.from.id,
+                messageID: message.messageID,
                 text: nil,
-                callbackID: query["id"]?.stringValue,
-                callbackData: query["data"]?.stringValue
+                callbackID: query.id,
+                callbackData: query.data
             )
         }
-        return Update(id: Int64(id), chatID: 0, userID: 0, messageID: nil, text: nil)
+        return Update(id: update.updateID, chatID: 0, userID: 0, messageID: nil, text: nil)
     }
 
     /// Sends a message; returns its id.
     @discardableResult
-    public func send(chat: Int64, text: String, buttons: [[Button]] = []) async throws(ProcessorError) -> Int64 {
-        let value = try await call("sendMessage", body: Self.messageBody(chat: chat, messageID: nil, text: text, buttons: buttons))
-        guard case .number(let id)? = value["message_id"] else {
-            throw .invalidResponse(service: "Telegram", problem: "sendMessage returned no message_id")
-        }
-        return Int64(id)
+    package func send(chat: Int64, text: String, buttons: [[Button]] = []) async throws(ProcessorError) -> Int64 {
+        let sent: TelegramAPI.SentMessage = try await call("sendMessage", Self.message(chat: chat, messageID: nil, text: text, buttons: buttons))
+        return sent.messageID
     }
 
-    public func edit(chat: Int64, message: Int64, text: String, buttons: [[Button]] = []) async throws(ProcessorError) {
-        _ = try await call("editMessageText", body: Self.messageBody(chat: chat, messageID: message, text: text, buttons: buttons))
+    package func edit(chat: Int64, message: Int64, text: String, buttons: [[Button]] = []) async throws(ProcessorError) {
+        let _: TelegramAPI.Ignored = try await call("editMessageText", Self.message(chat: chat, messageID: message, text: text, buttons: buttons))
     }
 
-    public func answer(callback id: String, text: String? = nil) async throws(ProcessorError) {
-        var json = JSONObjectWriter()
-        json.add("callback_query_id", id)
-        json.add("text", text)
-        _ = try await call("answerCallbackQuery", body: json.finished())
+    package func answer(callback id: String, text: String? = nil) async throws(ProcessorError) {
+        let _: TelegramAPI.Ignored = try await call("answerCallbackQuery", TelegramAPI.AnswerCallbackQuery(callbackQueryID: id, text: text))
     }
 
-    /// Uploads an MP3 as an audio message (multipart/form-data, as the Bot API wants files).
-    public func sendAudio(chat: Int64, bytes: [UInt8], fileName: String, title: String) async throws(ProcessorError) {
+    /// Uploads an MP3 as an audio message: `multipart/form-data`, as the Bot API wants files.
+    package func sendAudio(chat: Int64, bytes: [UInt8], fileName: String, title: String) async throws(ProcessorError) {
         let boundary = "ytv2-" + UUID().uuidString
-        var body: [UInt8] = []
-        func field(_ name: String, _ value: String) {
-            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        var body = ByteBuffer()
+        do {
+            try MultipartSerializer().serialize(
+                parts: Self.audioParts(chat: chat, bytes: bytes, fileName: fileName, title: title),
+                boundary: boundary,
+                into: &body
+            )
+        } catch {
+            throw .invalidResponse(service: "Telegram sendAudio", problem: "the upload could not be encoded: \(error)")
         }
-        field("chat_id", String(chat))
-        field("title", title)
-        body += Array(
-            "--\(boundary)\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"\(fileName)\"\r\nContent-Type: audio/mpeg\r\n\r\n".utf8
-        )
-        body += bytes
-        body += Array("\r\n--\(boundary)--\r\n".utf8)
         var request = HTTPClientRequest(url: "\(baseURL)/bot\(token)/sendAudio")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "multipart/form-data; boundary=\(boundary)")
-        request.body = .bytes(ByteBuffer(bytes: body))
+        request.body = .bytes(body)
         do {
             let response = try await http.client.execute(request, timeout: http.timeout)
             let reply = try await response.body.collect(upTo: 1 << 20)
@@ -111,38 +100,65 @@ public struct TelegramClient: Sendable {
                 throw ProcessorError.http(service: "Telegram", status: Int(response.status.code), body: String(buffer: reply))
             }
         } catch let error as ProcessorError {
-            throw error
+            throw Self.redacted(error, token: token)
         } catch {
-            throw .network(service: "Telegram", message: String(describing: error))
+            throw Self.redacted(.network(service: "Telegram", message: String(describing: error)), token: token)
         }
     }
 
-    static func messageBody(chat: Int64, messageID: Int64?, text: String, buttons: [[Button]]) -> String {
-        var json = JSONObjectWriter()
-        json.add("chat_id", Int(chat))
-        if let messageID { json.add("message_id", Int(messageID)) }
-        json.add("text", text)
-        json.add("disable_web_page_preview", true)
-        let keyboard = buttons.map { row in
-            "[" + row.map { "{\"text\":" + JSONText.string($0.text) + ",\"callback_data\":" + JSONText.string($0.data) + "}" }.joined(separator: ",")
-                + "]"
-        }
-        json.addRaw("reply_markup", "{\"inline_keyboard\":[" + keyboard.joined(separator: ",") + "]}")
-        return json.finished()
+    /// The fields of `sendAudio`: the chat, the title, and the file with its name and type.
+    static func audioParts(chat: Int64, bytes: [UInt8], fileName: String, title: String) -> [MultipartPart] {
+        // A quote would end the header's quoted file name early.
+        let quotedName = fileName.replacingOccurrences(of: "\"", with: "'")
+        return [
+            MultipartPart(headers: ["Content-Disposition": "form-data; name=\"chat_id\""], body: String(chat)),
+            MultipartPart(headers: ["Content-Disposition": "form-data; name=\"title\""], body: title),
+            MultipartPart(
+                headers: [
+                    "Content-Disposition": "form-data; name=\"audio\"; filename=\"\(quotedName)\"",
+                    "Content-Type": "audio/mpeg",
+                ],
+                body: bytes
+            ),
+        ]
     }
 
-    /// Calls a method; the token never appears in errors.
-    private func call(_ method: String, body: String) async throws(ProcessorError) -> LooseValue {
+    static func message(chat: Int64, messageID: Int64?, text: String, buttons: [[Button]]) -> TelegramAPI.SendMessage {
+        TelegramAPI.SendMessage(
+            chatID: chat,
+            messageID: messageID,
+            text: text,
+            disableWebPagePreview: true,
+            replyMarkup: TelegramAPI.InlineKeyboardMarkup(
+                inlineKeyboard: buttons.map { row in row.map { TelegramAPI.InlineKeyboardButton(text: $0.text, callbackData: $0.data) } }
+            )
+        )
+    }
+
+    /// Calls a method with a JSON body and decodes its `result`; the token never appears in errors.
+    private func call<Request: Encodable, Result: Decodable>(_ method: String, _ request: Request) async throws(ProcessorError) -> Result {
+        let body: [UInt8]
+        do {
+            body = Array(try TelegramAPI.encoder.encode(request))
+        } catch {
+            throw .invalidResponse(service: "Telegram \(method)", problem: "the request could not be encoded: \(error)")
+        }
         let bytes: [UInt8]
         do {
-            bytes = try await http.postJSON("\(baseURL)/bot\(token)/\(method)", service: "Telegram \(method)", body: Array(body.utf8))
+            bytes = try await http.postJSON("\(baseURL)/bot\(token)/\(method)", service: "Telegram \(method)", body: body)
         } catch {
             throw Self.redacted(error, token: token)
         }
-        guard let value = LooseValue.parse(String(decoding: bytes, as: UTF8.self)), value["ok"] == .bool(true) else {
-            throw .invalidResponse(service: "Telegram \(method)", problem: "ok is not true")
+        let response: TelegramAPI.Response<Result>
+        do {
+            response = try TelegramAPI.decoder.decode(TelegramAPI.Response<Result>.self, from: Data(bytes))
+        } catch {
+            throw .invalidResponse(service: "Telegram \(method)", problem: "the answer is not the Bot API's: \(error)")
         }
-        return value["result"] ?? .null
+        guard response.ok, let result = response.result else {
+            throw .invalidResponse(service: "Telegram \(method)", problem: response.description ?? "ok is not true")
+        }
+        return result
     }
 
     static func redacted(_ error: ProcessorError, token: String) -> ProcessorError {

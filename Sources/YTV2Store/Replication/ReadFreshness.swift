@@ -1,3 +1,4 @@
+import PostgresNIO
 import Synchronization
 
 /// What this process knows about the newest committed change, so that reads never answer from a point older than
@@ -40,10 +41,10 @@ final class ReadFreshness: Sendable {
 extension Store {
     /// A reader's own requirement, carried by the request (the `ytv2_wal` cookie a write answered with): reads in this
     /// task wait for at least this position, wherever the write was made. Set with `Store.$readAfter.withValue`.
-    @TaskLocal public static var readAfter: WALPosition?
+    @TaskLocal package static var readAfter: WALPosition?
 
     /// The primary's WAL insert position: at or past the end of every commit that finished before it is asked.
-    public func currentWALPosition() async throws -> WALPosition? {
+    package func currentWALPosition() async throws -> WALPosition? {
         try await read { [self] connection in
             for try await text in try await connection.query("SELECT pg_current_wal_insert_lsn()::text", logger: logger).decode(String.self) {
                 return WALPosition(text)
@@ -62,7 +63,7 @@ extension Store {
     }
 
     /// Whether this process has seen everything up to `position` (a client's requirement): its caches may answer.
-    public func hasSeen(_ position: WALPosition) -> Bool {
+    package func hasSeen(_ position: WALPosition) -> Bool {
         let state = freshness.snapshot
         return state.pending == 0 && state.required >= position
     }

@@ -153,17 +153,17 @@ enum ReplicaMetrics {
 }
 
 /// The read replica as `/health/db` shows it.
-public struct ReadReplicaStatus: Sendable, Equatable {
-    public var reachable: Bool
+package struct ReadReplicaStatus: Sendable, Equatable {
+    package var reachable: Bool
     /// WAL bytes the replica is behind the primary, at the last poll.
-    public var lagBytes: UInt64
+    package var lagBytes: UInt64
     /// Whether reads currently skip it because it did not replay a change in time.
-    public var lagging: Bool
+    package var lagging: Bool
 }
 
 extension Store {
     /// Nil when no read replica is configured.
-    public var readReplicaStatus: ReadReplicaStatus? {
+    package var readReplicaStatus: ReadReplicaStatus? {
         replica.map { replica in
             let state = replica.snapshot
             return ReadReplicaStatus(reachable: !state.down, lagBytes: state.lagBytes, lagging: state.laggingBehind != nil)

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+// The signal names (`.sigterm`) live in UnixSignals, a module that comes with the ServiceLifecycle product.
+import UnixSignals
 import YTV2Core
 import YTV2Migration
 import YTV2Store
@@ -13,7 +15,9 @@ struct GlobalOptions: ParsableArguments {
 
     func makeLogger(_ label: String) throws -> Logger {
         guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+            throw CLIError(
+                "the log level \"\(logLevel.prefix(40))\" (--log-level, else LOG_LEVEL) is not one of trace, debug, info, notice, warning, error, critical"
+            )
         }
         LoggingBootstrap.once
         var logger = Logger(label: label)

@@ -1,6 +1,9 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
 import YTV2Dashboard
 import YTV2Migration
 import YTV2Store

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import YTV2Legacy
 import YTV2Migration
 import YTV2Store
