@@ -306,6 +306,10 @@ final class Drill: Sendable {
         } catch let error as HTTPClientError where error == .remoteConnectionClosed && request.method == .GET {
             // A kept-alive connection the stopping replica closed as the request went out: balancers retry such reads.
             throw Failure.refused
+        } catch ChannelError.ioOnClosedChannel where request.method == .GET {
+            // The same race seen from the client's side: the request was written to a connection already closed by
+            // the stopping replica, so the replica never received it.
+            throw Failure.refused
         } catch is CancellationError {
             throw CancellationError()  // the drill stopping its own load, not a failure of the replica
         } catch {
