@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import YTV2Store
 
 /// Builds the dashboard: the router with every route, and the store's pool and the change broadcaster as services of
@@ -50,7 +51,8 @@ package func buildApplication(
     )
     if configuration.migrateOnStart {
         app.beforeServerStarts {
-            try await store.migrate(retryingFor: .seconds(60))
+            // A SIGTERM while the database is still unreachable ends the wait at once (ServeCommand exits quietly).
+            try await cancelWhenGracefulShutdown { try await store.migrate(retryingFor: .seconds(60)) }
             if let warning = await store.poolerWarning() { logger.warning("\(warning)") }
         }
     }

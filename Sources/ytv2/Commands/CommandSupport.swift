@@ -11,7 +11,7 @@ import YTV2Store
 /// Logging and database options shared by the commands.
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
-    var logLevel: String = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "notice"
+    var logLevel: String = EnvironmentReader().string("LOG_LEVEL", default: "notice")
 
     func makeLogger(_ label: String) throws -> Logger {
         guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {

@@ -91,7 +91,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let app = buildApplication(configuration: configuration, store: store, logger: logger)
         // SIGTERM: stop accepting, end the live-update streams, let requests in flight finish; within 5 s at most.
-        try await runUntilStopped([app], logger: logger, maximumGrace: .seconds(4))
+        do {
+            try await runUntilStopped([app], logger: logger, maximumGrace: .seconds(4))
+        } catch is CancellationError {
+            // Stopped (SIGTERM) before the database answered: nothing was served, nothing failed.
+            logger.notice("dashboard stopped before the database answered")
+            return
+        }
         logger.notice("dashboard stopped")
     }
 }
