@@ -33,9 +33,10 @@ import NIOHTTP1
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = try await TestPostgres.shared.makeDatabase()
         let env = ["DATABASE_URL": database.url, "LOG_LEVEL": "notice", "YTV2_INGEST_TOKEN": EndToEnd.ingestToken]
-        // 8 MB of audio, read slowly, so its response is still being read when the stop comes (and ends well within the
-        // stop's 4 s, even on a busy machine).
-        let audio = TestAudio.mp3(frames: 20_000)
+        // 16 MB of audio, more than the loopback socket buffers hold: the client reads one chunk and then nothing until
+        // the stop is sent, so serve is still writing the response at SIGTERM; then the client reads at full speed, and
+        // the rest must arrive within the stop's 4 s (however busy the machine, it is a local copy of a few MB).
+        let audio = TestAudio.mp3(frames: 40_000)
         let store = Store(configuration: database, logger: TestPostgres.logger)
         try await store.withRunning { store in
             try await store.migrate()
@@ -63,15 +64,17 @@ import NIOHTTP1
         let audioResponse = try await client.execute(HTTPClientRequest(url: base + "/exports/by_video/StopDrill01.mp3"), timeout: .seconds(60))
         #expect(audioResponse.status == .ok)
         let received = Mutex(0)
+        let stopSent = Atomic(false)
         let reader = Task {
             for try await chunk in audioResponse.body {
                 received.withLock { $0 += chunk.readableBytes }
-                try await Task.sleep(for: .milliseconds(1))
+                while !stopSent.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(5)) }
             }
         }
         try await Task.sleep(for: .milliseconds(200))
         #expect(received.withLock { $0 } < audio.count, "the audio was read before the stop")
 
+        stopSent.store(true, ordering: .relaxed)
         let stopped = await Self.terminate(serve)
         let (took, status) = try #require(stopped, "ytv2 serve was still running 20 s after SIGTERM")
         #expect(status == 0)
@@ -87,7 +90,7 @@ import NIOHTTP1
             iterations: 1,
             operations: 6,
             failures: (took < .seconds(5) && status == 0 && received.withLock { $0 } == audio.count) ? 0 : 1,
-            figures: String(format: "exit 0 after %.2f s with 3 SSE clients, 2 keep-alive connections and an 8 MB download in flight", took.inSeconds)
+            figures: String(format: "exit 0 after %.2f s with 3 SSE clients, 2 keep-alive connections and a 16 MB download in flight", took.inSeconds)
         )
     }
 
