@@ -132,10 +132,7 @@ package struct LocalCluster: Sendable {
     /// Stops the server at once without waiting (SIGQUIT to the postmaster: an immediate shutdown), for places that
     /// cannot wait, such as an `atexit` handler of a test process. Committed data is safe; the next start recovers.
     package func stopImmediately() {
-        guard let state = try? loadState(),
-            let text = try? String(contentsOfFile: state.dataDirectory + "/postmaster.pid", encoding: .utf8),
-            let pid = text.split(separator: "\n").first.flatMap({ Int32($0) })
-        else { return }
+        guard let state = try? loadState(), let pid = Self.postmasterPID(state) else { return }
         kill(pid, SIGQUIT)
     }
 
@@ -154,8 +151,7 @@ package struct LocalCluster: Sendable {
         }
         let bin = try Self.binDirectory()
         let running = try await isRunning(state: state, bin: bin)
-        let pidText = try? String(contentsOfFile: state.dataDirectory + "/postmaster.pid", encoding: .utf8)
-        let pid = running ? pidText?.split(separator: "\n").first.flatMap { Int($0) } : nil
+        let pid = running ? Self.postmasterPID(state).map(Int.init) : nil
         return Status(
             root: root.path,
             initialized: true,
@@ -180,6 +176,12 @@ package struct LocalCluster: Sendable {
                 tlsMode: .disable
             )
         }
+    }
+
+    /// The server's process id, from the first line of `postmaster.pid` (nil when there is none).
+    private static func postmasterPID(_ state: State) -> Int32? {
+        let text = try? String(contentsOfFile: state.dataDirectory + "/postmaster.pid", encoding: .utf8)
+        return text?.split(separator: "\n").first.flatMap { Int32($0) }
     }
 
     private func isRunning(state: State, bin: String) async throws -> Bool {
@@ -329,7 +331,7 @@ package struct LocalCluster: Sendable {
     }
 
     static func prepareLogFile(_ url: URL, owner: String) async throws {
-        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: url.path) { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
         try await chown(owner, url.path, recursive: false)
     }
 

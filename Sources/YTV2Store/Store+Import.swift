@@ -178,10 +178,7 @@ extension Store {
             if !videos.isEmpty {
                 result.videosWritten = try await upsertVideos(videos.map(\.recordJSON).jsonArray, on: connection)
                 result.revisionsAdded = try await addRevisions(videos, on: connection)
-                try await connection.query(
-                    "UPDATE videos SET search = ytv2_search_document(video_id) WHERE video_id = ANY(\(videos.map(\.id.rawValue))::text[])",
-                    logger: logger
-                )
+                try await refreshSearchWords(of: videos.map(\.id.rawValue), on: connection)
                 result.audioStored = try await storeAudio(videos, on: connection)
                 try await addAliases(of: videos, on: connection)
             }

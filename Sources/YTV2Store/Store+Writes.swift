@@ -26,11 +26,7 @@ extension Store {
                 audioStored = try await storeAudio(audio, for: write.videoID, on: connection)
             }
             let audioSHA256 = write.audio?.bytes.sha256Hex
-            // The words search finds it by: title, channel and latest summaries, as they are now.
-            try await connection.query(
-                "UPDATE videos SET search = ytv2_search_document(video_id) WHERE video_id = \(write.videoID.rawValue)",
-                logger: logger
-            )
+            try await refreshSearchWords(of: [write.videoID.rawValue], on: connection)
             for alias in write.aliases where alias != write.videoID.rawValue {
                 try await connection.query(
                     "INSERT INTO video_aliases (alias, video_id) VALUES (\(alias), \(write.videoID.rawValue)) ON CONFLICT (alias) DO NOTHING",
@@ -102,6 +98,15 @@ extension Store {
         let rows = try await connection.query("SELECT deleted_at FROM tombstones WHERE video_id = \(id.rawValue)", logger: logger)
         for try await date in rows.decode(Date.self) { return date }
         return nil
+    }
+
+    /// Rewrites the words search finds the videos by (title, channel and latest summaries, as they are now in this
+    /// transaction; `ytv2_search_document`, migration 0006). Every write that changes one of them calls this.
+    func refreshSearchWords(of videoIDs: [String], on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE videos SET search = ytv2_search_document(video_id) WHERE video_id = ANY(\(videoIDs)::text[])",
+            logger: logger
+        )
     }
 
     /// The one way a tombstone goes: removed, and audited with when and by whom the video had been deleted.

@@ -56,10 +56,6 @@ package final class Store: Sendable, Service {
 
     /// Runs the pool (and the read replica's) until cancelled or gracefully shut down.
     package func run() async throws {
-        await runPools()
-    }
-
-    private func runPools() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.client.run() }
             if let replica {
@@ -73,7 +69,7 @@ package final class Store: Sendable, Service {
     /// Runs the pool for the duration of `body` (CLI commands and tests).
     package func withRunning<T: Sendable>(_ body: @Sendable (Store) async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await self.runPools() }
+            group.addTask { try await self.run() }
             // Let the pool's run loop start before the first lease (it warns about leases made before it runs).
             for _ in 0..<4 { await Task.yield() }
             defer { group.cancelAll() }

@@ -85,21 +85,27 @@ package enum ExternalCommand {
             case .exited(let code): code
             case .signaled(let signal): 128 + signal
             }
-        let finished = Result(status: status, standardOutput: bytes.standardOutput, standardError: bytes.standardError ?? "")
+        let finished = Result(status: status, standardOutput: bytes.standardOutput, standardError: bytes.standardError)
         guard allowedStatuses.contains(status) else {
             throw Failure(command: name, status: status, output: finished.output + "\n" + finished.standardError)
         }
         return finished
     }
 
+    /// This process's PATH.
+    package static var searchPath: String { ProcessInfo.processInfo.environment["PATH"] ?? "" }
+
+    /// The first executable `name` in the folders of `path` (a PATH-style list), or nil.
+    package static func find(_ name: String, onPath path: String = searchPath) -> String? {
+        path.split(separator: ":").lazy.map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
     /// Finds a program on PATH (and the usual system folders, which a minimal PATH may lack).
     package static func locate(_ name: String, path: String? = nil) throws -> String {
-        let path = path ?? ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let folders = path.split(separator: ":").map(String.init) + ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
-        for folder in folders {
-            let candidate = folder + "/" + name
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        let folders = (path ?? searchPath) + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+        guard let found = find(name, onPath: folders) else {
+            throw Failure(command: name, status: 127, output: "\(name) was not found on PATH")
         }
-        throw Failure(command: name, status: 127, output: "\(name) was not found on PATH")
+        return found
     }
 }

@@ -25,9 +25,9 @@ import YTV2TestSupport
             // A superuser bypassing triggers can still edit a row; the chain shows where.
             let third = try await store.scalar("SELECT seq FROM audit_log ORDER BY seq OFFSET 2 LIMIT 1")
             try await store.client.withConnection { connection in
-                try await connection.query("SET session_replication_role = replica")
-                try await connection.query("UPDATE audit_log SET details = '{\"n\": 99}' WHERE seq = \(third)")
-                try await connection.query("SET session_replication_role = origin")
+                _ = try await connection.query("SET session_replication_role = replica", logger: TestPostgres.logger)
+                _ = try await connection.query("UPDATE audit_log SET details = '{\"n\": 99}' WHERE seq = \(third)", logger: TestPostgres.logger)
+                _ = try await connection.query("SET session_replication_role = origin", logger: TestPostgres.logger)
             }
             let tampered = try await store.verifyAuditChain()
             #expect(tampered.firstBroken?.seq == third)
@@ -39,9 +39,9 @@ import YTV2TestSupport
             for index in 0..<3 { try await store.audit(actor: "tester", action: "test.entry", details: ["n": index]) }
             let middle = try await store.scalar("SELECT seq FROM audit_log ORDER BY seq OFFSET 1 LIMIT 1")
             try await store.client.withConnection { connection in
-                try await connection.query("SET session_replication_role = replica")
-                try await connection.query("DELETE FROM audit_log WHERE seq = \(middle)")
-                try await connection.query("SET session_replication_role = origin")
+                _ = try await connection.query("SET session_replication_role = replica", logger: TestPostgres.logger)
+                _ = try await connection.query("DELETE FROM audit_log WHERE seq = \(middle)", logger: TestPostgres.logger)
+                _ = try await connection.query("SET session_replication_role = origin", logger: TestPostgres.logger)
             }
             let result = try await store.verifyAuditChain()
             #expect(result.firstBroken != nil)

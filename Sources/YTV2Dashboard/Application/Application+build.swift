@@ -52,7 +52,7 @@ package func buildApplication(
     if configuration.migrateOnStart {
         app.beforeServerStarts {
             // A SIGTERM while the database is still unreachable ends the wait at once (ServeCommand exits quietly).
-            try await cancelWhenGracefulShutdown { try await store.migrate(retryingFor: .seconds(60)) }
+            _ = try await cancelWhenGracefulShutdown { try await store.migrate(retryingFor: .seconds(60)) }
             if let warning = await store.poolerWarning() { logger.warning("\(warning)") }
         }
     }

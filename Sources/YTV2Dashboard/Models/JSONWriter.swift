@@ -96,7 +96,7 @@ struct JSONWriter {
                 if let escape {
                     buffer.writeStaticString(escape)
                 } else {
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                    let hex = Self.hexDigits
                     buffer.writeBytes([UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
                 }
                 start = index + 1
@@ -105,6 +105,8 @@ struct JSONWriter {
         }
         buffer.writeInteger(UInt8(ascii: "\""))
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     mutating func integer(_ value: Int?) {
         beforeValue()

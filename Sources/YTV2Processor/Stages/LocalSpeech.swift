@@ -12,10 +12,8 @@ package struct LocalSpeech: SpeechSynthesizer {
     package var name: String { "espeak-ng + \((encoder as NSString).lastPathComponent)" }
 
     /// The local synthesizer when espeak-ng and an encoder are on the PATH, else nil.
-    package static func available(path: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") -> LocalSpeech? {
-        func find(_ tool: String) -> String? {
-            path.split(separator: ":").map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-        }
+    package static func available(path: String = ExternalCommand.searchPath) -> LocalSpeech? {
+        func find(_ tool: String) -> String? { ExternalCommand.find(tool, onPath: path) }
         guard let espeak = find("espeak-ng"), let encoder = find("ffmpeg") ?? find("lame") else { return nil }
         return LocalSpeech(espeak: espeak, encoder: encoder)
     }
@@ -33,15 +31,15 @@ package struct LocalSpeech: SpeechSynthesizer {
             throw .invalidResponse(service: name, problem: "cannot write a temporary file: \(error)")
         }
         let voice = ["fr": "fr", "es": "es", "de": "de"][language ?? "en"] ?? "en"
-        try await Self.execute(espeak, ["-v", voice, "-f", input.path, "-w", wav.path], service: "espeak-ng")
+        _ = try await LocalTool.run(espeak, ["-v", voice, "-f", input.path, "-w", wav.path], service: "espeak-ng")
         if (encoder as NSString).lastPathComponent == "ffmpeg" {
-            try await Self.execute(
+            _ = try await LocalTool.run(
                 encoder,
                 ["-loglevel", "error", "-y", "-i", wav.path, "-codec:a", "libmp3lame", "-q:a", "5", mp3.path],
                 service: "ffmpeg"
             )
         } else {
-            try await Self.execute(encoder, ["--quiet", wav.path, mp3.path], service: "lame")
+            _ = try await LocalTool.run(encoder, ["--quiet", wav.path, mp3.path], service: "lame")
         }
         guard let bytes = try? Array(Data(contentsOf: mp3)), let frames = MP3.frames(bytes) else {
             throw .invalidResponse(service: name, problem: "no MP3 was produced")
@@ -49,13 +47,4 @@ package struct LocalSpeech: SpeechSynthesizer {
         return AudioDraft(bytes: bytes, durationSeconds: frames.durationSeconds)
     }
 
-    static func execute(_ tool: String, _ arguments: [String], service: String) async throws(ProcessorError) {
-        do {
-            try await ExternalCommand.run(tool, arguments)
-        } catch let failure as ExternalCommand.Failure {
-            throw .invalidResponse(service: service, problem: "exit \(failure.status): \(failure.output.suffix(300))")
-        } catch {
-            throw .invalidResponse(service: service, problem: "cannot run: \(error)")
-        }
-    }
 }

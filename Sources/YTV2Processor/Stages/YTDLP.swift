@@ -8,8 +8,8 @@ import YTV2Subprocess
 package struct YTDLP: Sendable {
     package let path: String
 
-    package static func available(path: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") -> YTDLP? {
-        path.split(separator: ":").map { "\($0)/yt-dlp" }.first { FileManager.default.isExecutableFile(atPath: $0) }.map(YTDLP.init)
+    package static func available(path: String = ExternalCommand.searchPath) -> YTDLP? {
+        ExternalCommand.find("yt-dlp", onPath: path).map(YTDLP.init)
     }
 
     /// The fields of yt-dlp's info dict (`--dump-json`) that YTV2 reads.
@@ -56,13 +56,7 @@ package struct YTDLP: Sendable {
     }
 
     private func run(_ arguments: [String]) async throws(ProcessorError) -> [UInt8] {
-        do {
-            return try await ExternalCommand.run(path, arguments).standardOutput
-        } catch let failure as ExternalCommand.Failure {
-            throw .invalidResponse(service: "yt-dlp", problem: "exit \(failure.status): \(failure.output.suffix(300))")
-        } catch {
-            throw .invalidResponse(service: "yt-dlp", problem: "cannot run: \(error)")
-        }
+        try await LocalTool.run(path, arguments, service: "yt-dlp")
     }
 }
 

@@ -27,6 +27,9 @@ final class ReadReplica: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The replay-position query in flight, which every read waiting for the replica shares (without it, each waiting
+    /// read asked the replica every 5 ms on its own).
+    private let askingReplay = Mutex<Task<WALPosition?, Never>?>(nil)
 
     init(configuration: DatabaseConfiguration, maximumWait: Duration, logger: Logger) {
         self.configuration = configuration
@@ -89,6 +92,19 @@ final class ReadReplica: Sendable {
         }
     }
 
+    /// ``replayedPosition()``, asked once for all the callers that want it at the same time.
+    private func sharedReplayedPosition() async -> WALPosition? {
+        let task = askingReplay.withLock { current in
+            if let current { return current }
+            let task = Task { await self.replayedPosition() }
+            current = task
+            return task
+        }
+        let position = await task.value
+        askingReplay.withLock { if $0 == task { $0 = nil } }
+        return position
+    }
+
     /// Why a read needing `position` cannot go to the replica now, or nil when it can (after waiting up to
     /// ``maximumWait`` for the replica to replay it).
     func unavailability(for position: WALPosition) async -> ReplicaFallback? {
@@ -98,7 +114,7 @@ final class ReadReplica: Sendable {
         if let lagging = current.laggingBehind, position >= lagging { return .lagging }
         let deadline = ContinuousClock.now + maximumWait
         while ContinuousClock.now < deadline {
-            guard let replayed = await replayedPosition() else { return snapshot.down ? .down : .lagging }
+            guard let replayed = await sharedReplayedPosition() else { return snapshot.down ? .down : .lagging }
             if replayed >= position { return nil }
             try? await Task.sleep(for: .milliseconds(5))
         }

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
+import YTV2Core
 import YTV2Dashboard
 import YTV2Migration
 import YTV2Store
@@ -55,7 +56,7 @@ struct DoctorCommand: AsyncParsableCommand {
                     )
                 )
                 if status.phase == .complete {
-                    let mirror = ProcessInfo.processInfo.environment["YTV2_LEGACY_MIRROR"] ?? ""
+                    let mirror = EnvironmentReader().string("YTV2_LEGACY_MIRROR", default: "")
                     found.append(
                         Check(
                             name: "no legacy writer",
