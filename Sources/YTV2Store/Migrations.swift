@@ -70,8 +70,9 @@ package struct SchemaMigrator: Sendable {
     @discardableResult
     package func migrate(on connection: PostgresConnection) async throws -> Report {
         try await mappingErrors {
-            // The history table, created under the lock too: two first starts at once must not both create it.
-            try await connection.withTransaction(logger: logger) { transaction in
+            // The history table, created under the lock too (two first starts at once must not both create it), and what
+            // it holds: on an up-to-date database this one transaction is all a start costs.
+            let before = try await connection.withTransaction(logger: logger) { transaction in
                 try await transaction.query("SELECT pg_advisory_xact_lock(\(Self.lockKey.0), \(Self.lockKey.1))", logger: logger)
                 try await transaction.query(
                     """
@@ -84,14 +85,18 @@ package struct SchemaMigrator: Sendable {
                     """,
                     logger: logger
                 )
+                return try await appliedMigrations(transaction)
             }
-            var report: Report?
-            for migration in migrations {
-                let (alreadyApplied, applied) = try await connection.withTransaction(logger: logger) { transaction in
+            try check(applied: before)
+            var report = Report(applied: [], alreadyApplied: before.count, schemaVersion: before.keys.max() ?? 0)
+            // Each pending file in a transaction of its own that looks again under the lock: another process may have
+            // applied it meanwhile.
+            for migration in migrations where before[migration.version] == nil {
+                let appliedHere = try await connection.withTransaction(logger: logger) { transaction in
                     try await transaction.query("SELECT pg_advisory_xact_lock(\(Self.lockKey.0), \(Self.lockKey.1))", logger: logger)
                     let applied = try await appliedMigrations(transaction)
                     try check(applied: applied)
-                    guard applied[migration.version] == nil else { return (applied, false) }
+                    guard applied[migration.version] == nil else { return false }
                     logger.info("applying migration", metadata: ["file": "\(migration.fileName)"])
                     for statement in SQLScript.statements(in: migration.sql) {
                         try await transaction.query(PostgresQuery(unsafeSQL: statement), logger: logger)
@@ -100,19 +105,14 @@ package struct SchemaMigrator: Sendable {
                         "INSERT INTO schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(migration.checksum))",
                         logger: logger
                     )
-                    return (applied, true)
+                    return true
                 }
-                var current = report ?? Report(applied: [], alreadyApplied: alreadyApplied.count, schemaVersion: alreadyApplied.keys.max() ?? 0)
-                if applied {
-                    current.applied.append(migration.fileName)
-                    current.schemaVersion = max(current.schemaVersion, migration.version)
+                if appliedHere {
+                    report.applied.append(migration.fileName)
+                    report.schemaVersion = max(report.schemaVersion, migration.version)
                 }
-                report = current
             }
-            if let report { return report }
-            let applied = try await appliedMigrations(connection)
-            try check(applied: applied)
-            return Report(applied: [], alreadyApplied: applied.count, schemaVersion: applied.keys.max() ?? 0)
+            return report
         }
     }
 
