@@ -126,12 +126,18 @@ package struct ImportBatchResult: Sendable, Equatable, Codable {
 extension Store {
     /// The ledger lines of the given rows (file, table, key), looked up in one statement.
     package func ledger(rows: [LedgerEntry]) async throws -> [String: (sha: String, outcome: String)] {
-        guard !rows.isEmpty else { return [:] }
-        let keys = rows.map { row in
+        try await ledger(sources: rows.map { ($0.sourceFile, $0.sourceTable, $0.sourceKey) })
+    }
+
+    /// The recorded checksum and outcome of each of the given source rows (file, table, key) that the ledger has,
+    /// keyed by ``ledgerKey(_:_:_:)``.
+    package func ledger(sources: [(file: String, table: String, key: String)]) async throws -> [String: (sha: String, outcome: String)] {
+        guard !sources.isEmpty else { return [:] }
+        let keys = sources.map { source in
             var json = JSONObjectWriter()
-            json.add("f", row.sourceFile)
-            json.add("t", row.sourceTable)
-            json.add("k", row.sourceKey)
+            json.add("f", source.file)
+            json.add("t", source.table)
+            json.add("k", source.key)
             return json.finished()
         }.jsonArray
         return try await read { [self] connection in
@@ -225,7 +231,8 @@ extension Store {
         )
     }
 
-    /// The legacy deletions; returns how many were new.
+    /// The legacy deletions; returns how many were new. A video an earlier import wrote and this plan tombstones (the
+    /// operator moved `--deleted-before` later) is removed with its summaries, audio and aliases, as a delete would.
     private func addTombstones(_ tombstones: [(VideoID, String)], actor: String, on connection: PostgresConnection) async throws -> Int {
         guard !tombstones.isEmpty else { return 0 }
         let records = tombstones.map { TombstoneRecord(video_id: $0.0.rawValue, reason: $0.1) }
@@ -237,7 +244,10 @@ extension Store {
             """,
             logger: logger
         )
-        return try await rows.collect().count
+        var added: [String] = []
+        for try await id in rows.decode(String.self) { added.append(id) }
+        if !added.isEmpty { try await connection.query("DELETE FROM videos WHERE video_id = ANY(\(added)::text[])", logger: logger) }
+        return added.count
     }
 
     /// Rows that could not be imported, with their reason; a row quarantined again gets the new reason.

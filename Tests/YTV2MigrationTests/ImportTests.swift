@@ -44,6 +44,56 @@ import YTV2TestSupport
         }
     }
 
+    @Test func aNewSnapshotReconcilesOnlyTheVideosWhoseRowsChanged() async throws {
+        let fixture = try MigrationFixture.make(rows: 60)
+        defer { fixture.cleanUp() }
+        try await withTestStore { store in
+            let first = try await fixture.importAll(into: store)
+            let videos = first.plan.videosImported + first.plan.videosTombstoned + first.plan.groupsQuarantined
+            // The legacy dashboard keeps running: one title changes, then a second snapshot is taken.
+            let legacy = fixture.folder.appendingPathComponent("legacy")
+            let dashboard = legacy.appendingPathComponent(LegacyFixtures.dashboardFile).path
+            let changed = try #require(fixture.expectations.curated.keys.sorted().first)
+            try SQLiteShell.run(dashboard, "UPDATE content SET title = 'Retitled after the first snapshot' WHERE video_id = '\(changed)';")
+            let snapshot = try MigrationSnapshot.create(
+                dashboard: dashboard,
+                nas: legacy.appendingPathComponent(LegacyFixtures.nasFile).path,
+                reports: legacy.appendingPathComponent("reports").path,
+                audio: legacy.appendingPathComponent("audio").path,
+                out: fixture.folder.appendingPathComponent("snapshot-2")
+            )
+            let planner = MigrationPlanner(snapshot: snapshot, options: PlanOptions())
+            let second = try await MigrationImporter(store: store, planner: planner).run()
+            #expect(second.videosUnchanged == videos - 1)
+            #expect(second.plan.videosUnchanged == videos - 1)
+            #expect(second.written.videosWritten == 1)
+            // Outcomes still account for every source row, reconciled or not.
+            #expect(second.plan.totalOutcomes == second.plan.totalSourceRows)
+            #expect(try await store.report(id: changed)?.title == "Retitled after the first snapshot")
+            let verify = try await MigrationVerifier(store: store, planner: planner).run()
+            #expect(verify.passed, "\(verify.differences)")
+        }
+    }
+
+    @Test func changedOptionsReconcileTheVideosWhoseDecisionChanges() async throws {
+        let fixture = try MigrationFixture.make(rows: 80)
+        defer { fixture.cleanUp() }
+        let newer = fixture.expectations.newerOnNAS
+        #expect(!newer.isEmpty)
+        try await withTestStore { store in
+            let first = try await fixture.importAll(into: store)
+            for raw in newer { #expect(try await store.report(id: raw) != nil) }
+            // The same rows with a later high-water mark: the NAS-only videos now count as deleted on the dashboard.
+            let options = PlanOptions(deletedBefore: Date(timeIntervalSince1970: 4_102_444_800))
+            let second = try await fixture.importAll(into: store, options: options)
+            #expect(second.written.tombstonesAdded == newer.count)
+            #expect(second.videosUnchanged == first.plan.videosImported + first.plan.videosTombstoned + first.plan.groupsQuarantined - newer.count)
+            for raw in newer { #expect(try await store.report(id: raw) == nil, "\(raw) is still there") }
+            let verify = try await fixture.verify(store, options: options)
+            #expect(verify.passed, "\(verify.differences)")
+        }
+    }
+
     @Test func theDisasterCasesAsData() async throws {
         let fixture = try MigrationFixture.make(rows: 150)
         defer { fixture.cleanUp() }

@@ -37,10 +37,15 @@ package struct MigrationImporter: Sendable {
         var report = ImportReport(snapshot: snapshot.id, plan: PlanSummary(snapshot: snapshot.id, options: planner.options))
         // While the database writes one batch, the next is read and reconciled.
         let store = self.store
-        let summary = try await planner.runOverlapping(progress: progress) { plans in
+        // Videos whose rows are all recorded unchanged are not even reconciled (the planner asks the ledger first);
+        // the rest are checked row by row against the ledger before they are written.
+        let recorded: MigrationPlanner.LedgerLookup = { try await store.ledger(sources: $0) }
+        let summary = try await planner.runOverlapping(recorded: recorded, progress: progress) { plans in
+            let reconciled = plans.filter { !$0.isUnchanged }
+            report.videosUnchanged += plans.count - reconciled.count
             // Rows an earlier (or interrupted) run already recorded with the same checksum are done.
-            let done = try await store.ledger(rows: plans.flatMap(\.ledger))
-            let (batch, unchanged) = try makeBatch(plans, done: done)
+            let done = try await store.ledger(rows: reconciled.flatMap(\.ledger))
+            let (batch, unchanged) = try makeBatch(reconciled, done: done)
             report.videosUnchanged += unchanged
             guard !batch.isEmpty else { return nil }
             return { try await store.importBatch(batch, actor: Self.actor) }

@@ -27,6 +27,10 @@ package struct PlanSummary: Codable, Sendable, Equatable {
     package var placeholderExamples: [String] = []
     /// Imported videos that no source gives a summary (faithful data: the summary failed or was never made).
     package var videosWithoutSummary = 0
+    /// Videos an import found in the ledger unchanged and did not reconcile again. They count in the outcomes and in
+    /// imported, tombstoned and quarantined; categorized, revisions, audio, conflicts, placeholders and warnings count
+    /// only the videos reconciled.
+    package var videosUnchanged = 0
     package var rowsWithWarnings = 0
 
     package var totalSourceRows: Int { sourceRows.values.flatMap(\.values).reduce(0, +) }
@@ -37,6 +41,7 @@ package struct PlanSummary: Codable, Sendable, Equatable {
             outcomes[entry.outcome.rawValue, default: 0] += 1
             if !entry.warnings.isEmpty { rowsWithWarnings += 1 }
         }
+        if plan.isUnchanged { videosUnchanged += 1 }
         switch plan.decision {
         case .importVideo:
             videosImported += 1
@@ -90,10 +95,16 @@ package struct MigrationPlanner: Sendable {
         self.options = options
     }
 
+    /// The recorded checksum and outcome of source rows (file, table, key), keyed by ``Store/ledgerKey(_:_:_:)``.
+    package typealias LedgerLookup = @Sendable ([(file: String, table: String, key: String)]) async throws -> [String: (sha: String, outcome: String)]
+
     /// Runs the plan, handing each batch of video plans to `handle` in key order. With `only`, plans just that video.
+    /// With `recorded` (an import), videos whose rows are all in the ledger unchanged are not reconciled again
+    /// (``UnchangedRows``).
     @discardableResult
     package func run(
         only: String? = nil,
+        recorded: LedgerLookup? = nil,
         progress: ProgressReporter = .silent,
         _ handle: ([VideoPlan]) async throws -> Void
     ) async throws -> PlanSummary {
@@ -129,7 +140,17 @@ package struct MigrationPlanner: Sendable {
         func submitNext() {
             let groups = batches[submitted].compactMap { index.groups[$0] }
             let worker = workers[submitted % workers.count]
-            inWork.append(Task { try await worker.plans(for: groups) })
+            let lookup = only == nil ? recorded : nil
+            inWork.append(
+                Task {
+                    var unchanged: UnchangedRows?
+                    if let lookup {
+                        let sources = groups.flatMap { $0.members.map { ($0.source.file, $0.source.table, $0.source.key) } }
+                        unchanged = UnchangedRows(recorded: try await lookup(sources))
+                    }
+                    return try await worker.plans(for: groups, recorded: unchanged)
+                }
+            )
             submitted += 1
         }
         progress.begin("reconciling", total: keys.count)
@@ -166,13 +187,14 @@ package struct MigrationPlanner: Sendable {
     /// batch into database work (nil for none), at most one such work runs at a time, and `collect` receives the results
     /// in order. Import and verify both work this way.
     package func runOverlapping<T: Sendable>(
+        recorded: LedgerLookup? = nil,
         progress: ProgressReporter = .silent,
         prepare: ([VideoPlan]) async throws -> (@Sendable () async throws -> T)?,
         collect: (T) -> Void
     ) async throws -> PlanSummary {
         var pending: Task<T, any Error>?
         do {
-            let summary = try await run(progress: progress) { plans in
+            let summary = try await run(recorded: recorded, progress: progress) { plans in
                 let work = try await prepare(plans)
                 if let previous = pending { collect(try await previous.value) }
                 pending = work.map { Task(operation: $0) }

@@ -9,6 +9,13 @@ package struct VideoPlan: Sendable {
         case importVideo(VideoID)
         case tombstone(VideoID, reason: String)
         case quarantine(reason: String)
+
+        package var videoID: VideoID? {
+            switch self {
+            case .importVideo(let id), .tombstone(let id, _): id
+            case .quarantine: nil
+            }
+        }
     }
 
     /// A field where the sources disagreed, and which value won.
@@ -46,11 +53,9 @@ package struct VideoPlan: Sendable {
     package var placeholderReplacements: [PlaceholderReplacement] = []
     /// Every decision in words, for `plan --explain`.
     package var explanation: [String] = []
+    /// An import found every row of this video in the ledger unchanged (``UnchangedRows``): the ledger lines are the
+    /// recorded ones, and nothing else was read or reconciled.
+    package var isUnchanged = false
 
-    package var videoID: VideoID? {
-        switch decision {
-        case .importVideo(let id), .tombstone(let id, _): id
-        case .quarantine: nil
-        }
-    }
+    package var videoID: VideoID? { decision.videoID }
 }

@@ -49,8 +49,20 @@ enum SourceReader {
 
     /// A report file of the snapshot, read once; a file that is not a JSON object gives its row error.
     static func readReport(at directory: URL, path: String) -> Read {
+        readReport(reportBytes(at: directory, path: path), path: path)
+    }
+
+    /// The bytes of a report file of the snapshot.
+    static func reportBytes(at directory: URL, path: String) -> Result<[UInt8], any Error> {
+        Result { Array(try Data(contentsOf: directory.appendingPathComponent(path))) }
+    }
+
+    /// A report from its bytes (or the error reading them).
+    static func readReport(_ read: Result<[UInt8], any Error>, path: String) -> Read {
         let bytes: [UInt8]
-        do { bytes = Array(try Data(contentsOf: directory.appendingPathComponent(path))) } catch {
+        switch read {
+        case .success(let read): bytes = read
+        case .failure(let error):
             let record = LegacyRecord(unreadableReport: [], file: path)
             return Read(record: record, error: LegacyRowError(source: record.source, problem: "cannot read the file: \(error)"))
         }

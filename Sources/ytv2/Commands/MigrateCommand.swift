@@ -213,6 +213,11 @@ func printSummary(_ summary: PlanSummary) {
     print(
         "Videos: \(summary.videosImported) imported (\(summary.categorizedVideos) categorized, \(summary.revisions) revisions, \(summary.audioFiles) with audio), \(summary.videosTombstoned) tombstoned, \(summary.groupsQuarantined) quarantined"
     )
+    if summary.videosUnchanged > 0 {
+        print(
+            "  of these, \(summary.videosUnchanged) were in the ledger unchanged and not reconciled again (categorized, revisions, audio, conflicts and placeholders count the others)"
+        )
+    }
     for (reason, count) in summary.quarantineReasons.sorted(by: { $0.key < $1.key }) { print("  quarantined: \(reason): \(count)") }
     if summary.videosWithoutSummary > 0 {
         print("  without any summary in every source (imported as they are): \(summary.videosWithoutSummary)")
