@@ -43,28 +43,32 @@ extension Reconciler {
             placeholder isPlaceholder: (T) -> Bool = { _ in false },
             _ describe: (T) -> String
         ) {
-            let candidates = ordered.compactMap { record in record.fields[keyPath: path].map { (value: $0, record: record) } }
+            // Positions in `ordered`, not copies of the records: this runs 17 times per video.
+            var candidates: [(value: T, position: Int)] = []
+            for position in ordered.indices {
+                if let value = ordered[position].fields[keyPath: path] { candidates.append((value, position)) }
+            }
             guard let first = candidates.first else { return }
             let chosen = candidates.first { !isPlaceholder($0.value) } ?? first
-            if chosen.record.source != first.record.source {
+            if chosen.position != first.position {
                 plan.placeholderReplacements.append(
                     VideoPlan.PlaceholderReplacement(
                         field: name,
-                        placeholderSource: Self.sourceName(first.record),
+                        placeholderSource: Self.sourceName(ordered[first.position]),
                         placeholder: String(describe(first.value).prefix(80)),
-                        source: Self.sourceName(chosen.record),
+                        source: Self.sourceName(ordered[chosen.position]),
                         value: String(describe(chosen.value).prefix(80))
                     )
                 )
             }
             for other in candidates where !isPlaceholder(other.value) && other.value != chosen.value {
-                let otherSource = Self.sourceName(other.record)
+                let otherSource = Self.sourceName(ordered[other.position])
                 guard plan.conflicts.count < 50, !plan.conflicts.contains(where: { $0.field == name && $0.otherSource == otherSource })
                 else { continue }
                 plan.conflicts.append(
                     VideoPlan.Conflict(
                         field: name,
-                        chosenSource: Self.sourceName(chosen.record),
+                        chosenSource: Self.sourceName(ordered[chosen.position]),
                         chosen: String(describe(chosen.value).prefix(80)),
                         otherSource: otherSource,
                         other: String(describe(other.value).prefix(80))
