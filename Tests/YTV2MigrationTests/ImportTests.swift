@@ -35,12 +35,50 @@ import YTV2TestSupport
             let first = try await fixture.importAll(into: store)
             #expect(first.changes > 0)
             let before = try await contentChecksum(store)
+            let videos = first.plan.videosImported + first.plan.videosTombstoned + first.plan.groupsQuarantined
+            // The same snapshot with the same options, finished and not started again since: nothing to read.
             let second = try await fixture.importAll(into: store)
+            #expect(second.alreadyImportedAt != nil)
             #expect(second.changes == 0)
-            #expect(second.written.videosWritten == 0)
-            #expect(second.written.revisionsAdded == 0)
-            #expect(second.videosUnchanged == first.plan.videosImported + first.plan.videosTombstoned + first.plan.groupsQuarantined)
+            #expect(second.videosUnchanged == videos)
+            #expect(second.plan == first.plan)
+            // Compared row by row with the ledger: every video is found unchanged.
+            let planner = fixture.planner()
+            let rechecked = try await MigrationImporter(store: store, planner: planner).run(recheck: true)
+            #expect(rechecked.alreadyImportedAt == nil)
+            #expect(rechecked.changes == 0)
+            #expect(rechecked.written.videosWritten == 0)
+            #expect(rechecked.written.revisionsAdded == 0)
+            #expect(rechecked.videosUnchanged == videos)
+            #expect(rechecked.plan.videosUnchanged == videos)
+            #expect(rechecked.plan.totalOutcomes == first.plan.totalOutcomes)
             #expect(try await contentChecksum(store) == before)
+        }
+    }
+
+    @Test func anImportStartedSinceTheFinishedOneMeansTheRowsAreComparedAgain() async throws {
+        let fixture = try MigrationFixture.make(rows: 60)
+        defer { fixture.cleanUp() }
+        try await withTestStore { store in
+            _ = try await fixture.importAll(into: store)
+            // Another import starts (other options) and stops before it finishes: what the first wrote may have changed.
+            let other = PlanOptions(deletedBefore: Date(timeIntervalSince1970: 4_102_444_800))
+            try await store.recordSetting(
+                MigrationImporter.startedKey,
+                json: #"{"snapshot":"\#(fixture.snapshot.id)","options":{"keep":[],"drop":[],"deletedBefore":"2100-01-01T00:00:00Z"}}"#,
+                actor: "test",
+                auditAction: "migration.import.start",
+                details: ["options": "\(other)"]
+            )
+            let again = try await fixture.importAll(into: store)
+            #expect(again.alreadyImportedAt == nil)
+            #expect(again.changes == 0)
+            // That run finished: the next one has nothing to do.
+            #expect(try await fixture.importAll(into: store).alreadyImportedAt != nil)
+            // Other options never count as done.
+            let withOther = try await fixture.importAll(into: store, options: other)
+            #expect(withOther.alreadyImportedAt == nil)
+            #expect(withOther.changes > 0)
         }
     }
 

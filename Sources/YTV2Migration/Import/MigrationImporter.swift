@@ -13,6 +13,9 @@ package struct ImportReport: Codable, Sendable {
     /// What the batches wrote, added up.
     package var written = ImportBatchResult()
     package var seconds = 0.0
+    /// Set when this snapshot had been imported completely with the same options (``MigrationImporter/run(recheck:progress:)``):
+    /// when that import finished. Nothing was read; `plan` is that import's.
+    package var alreadyImportedAt: Date?
 
     /// Changes made by this run (ledger lines written); 0 on a re-run of a finished import.
     package var changes: Int { written.ledgerEntries }
@@ -25,15 +28,36 @@ package struct MigrationImporter: Sendable {
     package let planner: MigrationPlanner
     package static let actor = "migration"
     package static let settingsKey = "migration.import"
+    /// Written when an import starts: with ``settingsKey`` (written when one finishes), it tells whether the last import
+    /// that started also finished.
+    package static let startedKey = "migration.import.started"
 
     package init(store: Store, planner: MigrationPlanner) {
         self.store = store
         self.planner = planner
     }
 
-    package func run(progress: ProgressReporter = .silent) async throws -> ImportReport {
+    /// Imports the snapshot. When the last import that started was of this snapshot with the same options and it
+    /// finished, there is nothing to do and nothing is read (the snapshot's files cannot change: opening it checked
+    /// their checksums); `recheck` compares every row with the ledger all the same.
+    package func run(recheck: Bool = false, progress: ProgressReporter = .silent) async throws -> ImportReport {
         let started = ContinuousClock.now
         let snapshot = planner.snapshot
+        if !recheck, let finished = try await finishedImport() {
+            var report = ImportReport(snapshot: snapshot.id, plan: finished.plan)
+            report.videosUnchanged = finished.plan.videosImported + finished.plan.videosTombstoned + finished.plan.groupsQuarantined
+            report.alreadyImportedAt = finished.at
+            report.seconds = (ContinuousClock.now - started).inSeconds
+            return report
+        }
+        let start = ImportStart(snapshot: snapshot.id, options: planner.options)
+        try await store.recordSetting(
+            Self.startedKey,
+            json: try Self.json(start),
+            actor: Self.actor,
+            auditAction: "migration.import.start",
+            details: start
+        )
         var report = ImportReport(snapshot: snapshot.id, plan: PlanSummary(snapshot: snapshot.id, options: planner.options))
         // While the database writes one batch, the next is read and reconciled.
         let store = self.store
@@ -64,7 +88,8 @@ package struct MigrationImporter: Sendable {
             changes: report.changes,
             outcomes: summary.outcomes,
             sourceRows: summary.totalSourceRows,
-            manifestFiles: snapshot.manifest.files.count
+            manifestFiles: snapshot.manifest.files.count,
+            plan: summary
         )
         try await store.recordSetting(
             Self.settingsKey,
@@ -75,6 +100,27 @@ package struct MigrationImporter: Sendable {
         )
         return report
     }
+
+    /// The plan of the finished import of this snapshot with these options, when it is also the last import that
+    /// started (a later one, perhaps killed, may have changed what it wrote), with when it finished.
+    private func finishedImport() async throws -> (plan: PlanSummary, at: Date)? {
+        guard let finished = try await store.settingRecord(Self.settingsKey),
+            let started = try await store.settingRecord(Self.startedKey),
+            finished.updatedAt > started.updatedAt,
+            let record = try? Self.decoder.decode(ImportRecord.self, from: Data(finished.json.utf8)),
+            let start = try? Self.decoder.decode(ImportStart.self, from: Data(started.json.utf8)),
+            let plan = record.plan,
+            record.snapshot == planner.snapshot.id, start.snapshot == planner.snapshot.id,
+            record.options == planner.options, start.options == planner.options
+        else { return nil }
+        return (plan, record.finishedAt)
+    }
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
 
     /// The batch for the plans whose rows are not all in the ledger yet, and how many plans were already done.
     private func makeBatch(_ plans: [VideoPlan], done: [String: (sha: String, outcome: String)]) throws -> (ImportBatch, Int) {
@@ -125,4 +171,12 @@ package struct ImportRecord: Codable, Sendable {
     package var outcomes: [String: Int]
     package var sourceRows: Int
     package var manifestFiles: Int
+    /// The plan's figures (records written before they were kept have none).
+    package var plan: PlanSummary?
+}
+
+/// What an import that started recorded (settings `migration.import.started`, and the audit log).
+struct ImportStart: Codable, Sendable {
+    var snapshot: String
+    var options: PlanOptions
 }

@@ -130,6 +130,8 @@ struct MigrateCommand: AsyncParsableCommand {
         @Argument(help: "The snapshot folder.") var snapshot: String
         @OptionGroup var overrides: Overrides
         @Option(help: "Videos per transaction.") var batchSize = 500
+        @Flag(help: "Compare every row with the ledger even when this snapshot was already imported completely with the same options.")
+        var recheck = false
         @Flag(help: "Print the JSON report instead of text.") var json = false
         @OptionGroup var global: GlobalOptions
 
@@ -141,10 +143,16 @@ struct MigrateCommand: AsyncParsableCommand {
             let planner = configured
             let report = try await reportingErrors {
                 try await withStore(logger: logger) { store in
-                    try await MigrationImporter(store: store, planner: planner).run(progress: .forTerminal())
+                    try await MigrationImporter(store: store, planner: planner).run(recheck: recheck, progress: .forTerminal())
                 }
             }
             if json { return try printJSON(report) }
+            if let at = report.alreadyImportedAt {
+                print(
+                    "Snapshot \(report.snapshot.prefix(12)) was imported completely with these options at \(at.formatted(.iso8601)), and no import has started since: nothing to do (--recheck compares every row with the ledger)."
+                )
+                return
+            }
             printSummary(report.plan)
             print(
                 "Import: \(report.changes) ledger entries written in \(report.batchesWritten) batches (\(report.videosUnchanged) videos already done)"
