@@ -171,6 +171,14 @@ package struct ReportPage: Sendable, Equatable {
     package var hasPrevious: Bool { page > 1 }
 }
 
+/// Which videos one page of a query shows, in order, with the figures of its pagination.
+package struct ReportPageIDs: Sendable, Equatable {
+    package var ids: [String]
+    package var total: Int
+    package var page: Int
+    package var size: Int
+}
+
 /// A facet value and how many videos have it.
 package struct FacetCount: Sendable, Equatable {
     package var value: String

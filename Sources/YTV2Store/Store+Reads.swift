@@ -6,13 +6,21 @@ extension Store {
     /// One page of reports with every filter, the search and the sort of ``ReportQuery``. A caller that knows the
     /// total for these filters (a cache kept fresh by the change feed) passes it and saves the count query.
     package func reports(_ query: ReportQuery, knownTotal: Int? = nil) async throws -> ReportPage {
+        let page = try await reportPageIDs(query, knownTotal: knownTotal)
+        let records = try await listRecords(ids: page.ids)
+        return ReportPage(reports: records, total: page.total, page: page.page, size: page.size)
+    }
+
+    /// Which videos one page of `query` shows, in order, and the total, from the sort's index alone (migration 0004):
+    /// the rows themselves are read by ``listRecords(ids:)`` (or come from a cache of encoded items).
+    package func reportPageIDs(_ query: ReportQuery, knownTotal: Int? = nil) async throws -> ReportPageIDs {
         let page = max(1, query.page)
         let size = min(max(1, query.size), ReportQuery.maximumPageSize)
         let total: Int
         if let knownTotal { total = knownTotal } else { total = try await reportCount(query) }
         let start = (page - 1) * size
         // A page past the end is empty: no need to scan every match to find that out.
-        guard start < total else { return ReportPage(reports: [], total: total, page: page, size: size) }
+        guard start < total else { return ReportPageIDs(ids: [], total: total, page: page, size: size) }
         // A page in the second half is read from the end, in the reverse order (the same index, scanned backward), so
         // no page scans more than half of the matches to reach its first row.
         let length = min(size, total - start)
@@ -21,25 +29,37 @@ extension Store {
         let whereClause = paged.whereClause
         let limit = paged.bind(length)
         let offset = paged.bind(fromEnd ? total - start - length : start)
-        // The page's ids are chosen first, from the sort's index alone (migration 0004); only those rows are then
-        // widened with every report column and the audio join, instead of every row up to the offset.
-        let pageQuery = PostgresQuery(
+        let idsQuery = PostgresQuery(
             unsafeSQL: """
-                \(Self.reportColumns)
-                WHERE v.video_id IN (
-                    SELECT v.video_id FROM videos v \(whereClause)
-                    ORDER BY \(fromEnd ? query.sort.reversedOrderBy : query.sort.orderBy) LIMIT \(limit) OFFSET \(offset))
-                ORDER BY \(query.sort.orderBy)
+                SELECT v.video_id FROM videos v \(whereClause)
+                ORDER BY \(fromEnd ? query.sort.reversedOrderBy : query.sort.orderBy) LIMIT \(limit) OFFSET \(offset)
                 """,
             binds: paged.binds
         )
         let plan = SearchPlan(query, rowsToWalk: fromEnd ? total - start : start + length)
-        return try await dashboardRead { [self] connection in
+        let ids = try await dashboardRead { [self] connection in
             try await plan.run(on: connection, logger: logger) { connection in
-                let records = try await fetchReports(pageQuery, summaryTexts: .prefix, on: connection)
-                return ReportPage(reports: records, total: total, page: page, size: size)
+                var ids: [String] = []
+                ids.reserveCapacity(length)
+                for try await id in try await connection.query(idsQuery, logger: logger).decode(String.self) { ids.append(id) }
+                return ids
             }
         }
+        return ReportPageIDs(ids: fromEnd ? ids.reversed() : ids, total: total, page: page, size: size)
+    }
+
+    /// The list records of `ids` (summary previews, never whole texts), in the order given; an id no longer stored is
+    /// left out.
+    package func listRecords(ids: [String]) async throws -> [ReportRecord] {
+        guard !ids.isEmpty else { return [] }
+        var binds = PostgresBindings()
+        binds.append(ids)
+        let query = PostgresQuery(unsafeSQL: "\(Self.reportColumns) WHERE v.video_id = ANY($1)", binds: binds)
+        let records = try await dashboardRead { [self] connection in
+            try await fetchReports(query, summaryTexts: .prefix, on: connection)
+        }
+        let byID = Dictionary(records.map { ($0.videoID.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
+        return ids.compactMap { byID[$0] }
     }
 
     /// How many videos match the filters and search of `query`.

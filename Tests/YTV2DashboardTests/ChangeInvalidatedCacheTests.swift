@@ -51,6 +51,30 @@ import Testing
         #expect(try await cache.value(for: "j") { 7 } == 7)
     }
 
+    @Test func batchLookupsComputeOnlyTheMissingKeysTogether() async throws {
+        let cache = ChangeInvalidatedCache<String>()
+        let asked = Mutex<[[String]]>([])
+        @Sendable func compute(_ keys: [String]) -> [String: String] {
+            asked.withLock { $0.append(keys) }
+            return Dictionary(uniqueKeysWithValues: keys.filter { $0 != "gone" }.map { ($0, $0.uppercased()) })
+        }
+        #expect(try await cache.values(for: ["a", "b"], computeMissing: compute) == ["a": "A", "b": "B"])
+        #expect(try await cache.values(for: ["b", "c", "gone"], computeMissing: compute) == ["b": "B", "c": "C"])
+        #expect(try await cache.values(for: ["a", "c"], computeMissing: compute) == ["a": "A", "c": "C"])
+        #expect(asked.withLock { $0 } == [["a", "b"], ["c", "gone"]])
+        // A change drops them all; a batch computed across a change is returned but not kept.
+        await cache.invalidate()
+        async let slow = cache.values(for: ["a"]) { keys in
+            try await Task.sleep(for: .milliseconds(200))
+            return compute(keys)
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        await cache.invalidate()
+        #expect(try await slow == ["a": "A"])
+        #expect(try await cache.values(for: ["a"], computeMissing: compute) == ["a": "A"])
+        #expect(asked.withLock { $0 } == [["a", "b"], ["c", "gone"], ["a"], ["a"]])
+    }
+
     @Test func nothingIsKeptWhileTheFeedIsDown() async throws {
         let cache = ChangeInvalidatedCache<Int>()
         let calls = Counter()

@@ -7,6 +7,8 @@ import YTV2Core
 import YTV2Store
 import YTV2TestSupport
 
+@testable import YTV2Dashboard
+
 @Suite struct ReportsAPITests {
     static func encode(_ value: String) -> String {
         value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value
@@ -275,6 +277,43 @@ import YTV2TestSupport
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(seen == 3)
+        }
+    }
+
+    /// A page is assembled from encoded items that other pages may have cached: it must be the same bytes as the page
+    /// encoded from its records, and show a change at once.
+    @Test func pagesFromCachedItemsAreTheEncodedRecordsAndFollowWrites() async throws {
+        try await Harness.withDashboard { client, store in
+            try await TestVideos.seed(store, count: 20)
+            func body(_ path: String) async throws -> String {
+                try await client.execute(uri: path, method: .get) { String(buffer: $0.body) }
+            }
+            for (query, path) in [
+                ("page=1&size=8&sort=title_az", "/api/reports?page=1&size=8&sort=title_az"),
+                ("page=2&size=5&sort=title_az", "/api/reports?page=2&size=5&sort=title_az"),
+                ("page=1&size=20&sort=newest", "/api/reports?page=1&size=20&sort=newest"),
+                ("page=3&size=7&sort=added_asc", "/api/reports?page=3&size=7&sort=added_asc"),
+                ("page=1&size=9&sort=duration_desc&q=video", "/api/reports?page=1&size=9&sort=duration_desc&q=video"),
+            ] {
+                let parameters = try FormQuery(Substring(query))
+                let reportQuery = try ReportQuery(parameters: parameters)
+                let expected = ReportsController.listBody(
+                    try await store.reports(reportQuery),
+                    sort: reportQuery.sort,
+                    filters: ReportQuery.activeFilters(parameters)
+                )
+                #expect(try await body(path) == String(buffer: expected), "\(path)")
+            }
+            // Every item is cached now; a write drops them (through the change this process made).
+            let id = try #require(try await client.getJSON("/api/reports?size=1&sort=title_az", as: ListBody.self).reports.first?.video_id)
+            try await store.commit(VideoWrite(videoID: try VideoID(id), metadata: VideoMetadata(title: "Retitled"), actor: "processor"))
+            var titles: [String] = []
+            for _ in 0..<50 {
+                titles = try await client.getJSON("/api/reports?size=20&sort=newest&page=1", as: ListBody.self).reports.map(\.title)
+                if titles.contains("Retitled") { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(titles.contains("Retitled"))
         }
     }
 

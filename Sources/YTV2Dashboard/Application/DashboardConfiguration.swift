@@ -20,6 +20,8 @@ package struct DashboardConfiguration: Sendable {
     package var shadow: ShadowConfiguration?
     /// How many bytes of encoded responses the read cache keeps at most (`YTV2_RESPONSE_CACHE_MB`); 0 keeps none.
     package var responseCacheBytes: Int = 32 * 1024 * 1024
+    /// How many bytes of encoded list items the read cache keeps at most (`YTV2_ITEM_CACHE_MB`); 0 keeps none.
+    package var itemCacheBytes: Int = 24 * 1024 * 1024
 
     package init(
         host: String = "127.0.0.1",

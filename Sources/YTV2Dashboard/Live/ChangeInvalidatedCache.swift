@@ -68,6 +68,28 @@ actor ChangeInvalidatedCache<Value: Sendable> {
         }
     }
 
+    /// The values of `keys`, the missing ones computed together by one call of `computeMissing` (which may leave out
+    /// keys it has no value for). Concurrent calls do not share work here: a page's items are cheap to compute twice.
+    func values(
+        for keys: [String],
+        computeMissing: @Sendable ([String]) async throws -> [String: Value]
+    ) async throws -> [String: Value] {
+        if bypass() { return try await computeMissing(keys) }
+        var found: [String: Value] = [:]
+        var missing: [String] = []
+        for key in keys {
+            if let value = values[key] { found[key] = value } else { missing.append(key) }
+        }
+        guard !missing.isEmpty else { return found }
+        let startedAt = generation
+        let computed = try await computeMissing(missing)
+        if startedAt == generation && keeping {
+            for (key, value) in computed { store(value, for: key) }
+        }
+        found.merge(computed) { kept, _ in kept }
+        return found
+    }
+
     private func store(_ value: Value, for key: String) {
         let valueCost = cost(value)
         guard valueCost <= maximumCost else { return }

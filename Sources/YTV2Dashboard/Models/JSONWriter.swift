@@ -130,6 +130,12 @@ struct JSONWriter {
         buffer.writeStaticString(value ? "true" : "false")
     }
 
+    /// A value encoded before (by another JSONWriter), copied as it is.
+    mutating func encoded(_ value: ByteBuffer) {
+        beforeValue()
+        buffer.writeImmutableBuffer(value)
+    }
+
     mutating func null() {
         beforeValue()
         writeNull()
