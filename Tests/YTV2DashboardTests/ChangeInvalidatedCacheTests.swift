@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import YTV2Store
 
 @testable import YTV2Dashboard
 
@@ -73,6 +74,33 @@ import Testing
         #expect(try await slow == ["a": "A"])
         #expect(try await cache.values(for: ["a"], computeMissing: compute) == ["a": "A"])
         #expect(asked.withLock { $0 } == [["a", "b"], ["c", "gone"], ["a"], ["a"]])
+    }
+
+    @Test func aFilterSetHasOneKeyWhateverThePageAndSort() throws {
+        var query = ReportQuery()
+        query.channels = ["a", "b"]
+        var paged = query
+        paged.page = 7
+        paged.size = 40
+        paged.sort = .titleAZ
+        #expect(ChangeInvalidatedCache<Int>.key(query) == ChangeInvalidatedCache<Int>.key(paged))
+        // Filter sets that a plain join of their values would confuse.
+        var joined = ReportQuery()
+        joined.channels = ["a:1b"]
+        var split = ReportQuery()
+        split.channels = ["a", "b"]
+        split.search = ""
+        var noSearch = ReportQuery()
+        noSearch.channels = ["a", "b"]
+        var moved = ReportQuery()
+        moved.sources = ["a", "b"]
+        var parent = ReportQuery()
+        parent.subcategories = [SubcategoryFilter(subcategory: "x", parent: nil)]
+        var emptyParent = ReportQuery()
+        emptyParent.subcategories = [SubcategoryFilter(subcategory: "x", parent: "")]
+        let keys = [query, joined, split, moved, parent, emptyParent].map { ChangeInvalidatedCache<Int>.key($0) }
+        #expect(Set(keys).count == keys.count)
+        #expect(ChangeInvalidatedCache<Int>.key(noSearch) == ChangeInvalidatedCache<Int>.key(query))
     }
 
     @Test func nothingIsKeptWhileTheFeedIsDown() async throws {

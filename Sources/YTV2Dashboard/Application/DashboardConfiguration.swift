@@ -19,7 +19,7 @@ package struct DashboardConfiguration: Sendable {
     /// Shadow reads against the legacy copy in phase Shadow; nil serves PostgreSQL in every phase.
     package var shadow: ShadowConfiguration?
     /// How many bytes of encoded responses the read cache keeps at most (`YTV2_RESPONSE_CACHE_MB`); 0 keeps none.
-    package var responseCacheBytes: Int = 32 * 1024 * 1024
+    package var responseCacheBytes: Int = 8 * 1024 * 1024
     /// How many bytes of encoded list items the read cache keeps at most (`YTV2_ITEM_CACHE_MB`); 0 keeps none.
     package var itemCacheBytes: Int = 24 * 1024 * 1024
 

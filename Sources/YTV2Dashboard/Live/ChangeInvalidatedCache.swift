@@ -41,13 +41,27 @@ actor ChangeInvalidatedCache<Value: Sendable> {
     var storedCost: Int { totalCost }
     var count: Int { values.count }
 
-    /// The key of a query's filters: paging and sort change neither facets nor totals.
+    /// The key of a query's filters: paging and sort change neither facets nor totals. Every list is counted and every
+    /// value length-prefixed, so two different filter sets never share a key. (Built by hand: `String(describing:)`
+    /// walks the value by reflection, which cost more than the rest of a cached list answer.)
     static func key(_ query: ReportQuery) -> String {
-        var filtersOnly = query
-        filtersOnly.page = 1
-        filtersOnly.size = 12
-        filtersOnly.sort = .addedDesc
-        return String(describing: filtersOnly)
+        var key = ""
+        func add(_ values: [String]) {
+            key += "\(values.count)["
+            for value in values { key += "\(value.utf8.count):\(value)" }
+            key += "]"
+        }
+        add(query.sources)
+        add(query.categories)
+        add(query.subcategories.flatMap { [$0.parent.map { "+" + $0 } ?? "-", $0.subcategory] })
+        add(query.channels)
+        add(query.languages)
+        add(query.contentTypes)
+        add(query.complexities)
+        add(query.summaryTypes.map(\.id))
+        add(query.hasAudio.map { [$0 ? "1" : "0"] } ?? [])
+        add(query.search.map { [$0] } ?? [])
+        return key
     }
 
     func value(for key: String, compute: @escaping @Sendable () async throws -> Value) async throws -> Value {

@@ -22,7 +22,7 @@ struct ReadCaches: Sendable {
         totals = ChangeInvalidatedCache(capacity: 16_384, bypass: bypass)
         responses = ChangeInvalidatedCache(capacity: 4_096, maximumCost: responseBytes, cost: { $0.readableBytes }, bypass: bypass)
         // Bounded by bytes alone (an item is about 1.7 KB); the count bound only caps the bookkeeping.
-        items = ChangeInvalidatedCache(capacity: 1_000_000, maximumCost: itemBytes, cost: { $0.readableBytes }, bypass: bypass)
+        items = ChangeInvalidatedCache(capacity: 1_000_000, maximumCost: itemBytes, cost: { $0.capacity }, bypass: bypass)
     }
 
     /// A change was made by this process: its next read must see it without waiting for the feed.

@@ -114,9 +114,17 @@ struct ReportsController: Sendable {
         let page = try await store.reportPageIDs(query, knownTotal: total)
         let items = try await caches.items.values(for: page.ids) { [store] missing in
             let records = try await store.listRecords(ids: missing)
-            return Dictionary(records.map { ($0.videoID.rawValue, ReportItem($0, form: .light).json()) }, uniquingKeysWith: { first, _ in first })
+            return Dictionary(records.map { ($0.videoID.rawValue, Self.keptItem($0)) }, uniquingKeysWith: { first, _ in first })
         }
         return Self.listBody(items: page.ids.compactMap { items[$0] }, page: page, sort: query.sort, filters: filters)
+    }
+
+    /// A record's list item, encoded into a buffer of its own size (the item cache counts the bytes it holds).
+    private static func keptItem(_ record: ReportRecord) -> ByteBuffer {
+        let encoded = ReportItem(record, form: .light).json()
+        var item = ByteBufferAllocator().buffer(capacity: encoded.readableBytes)
+        item.writeImmutableBuffer(encoded)
+        return item
     }
 
     func filters(_ request: Request) async throws -> Response {

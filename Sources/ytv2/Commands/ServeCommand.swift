@@ -52,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
                     try environment.number("YTV2_SHADOW_SAMPLE_PERCENT", default: 100, in: 0...100),
                     .milliseconds(try environment.integer("YTV2_SHADOW_TIMEOUT_MS", default: 500, in: 1...60_000)),
                     .milliseconds(try environment.integer("YTV2_REPLICA_WAIT_MS", default: 1_000, in: 0...30_000)),
-                    try environment.integer("YTV2_RESPONSE_CACHE_MB", default: 32, in: 0...4_096) * 1024 * 1024,
+                    try environment.integer("YTV2_RESPONSE_CACHE_MB", default: 8, in: 0...4_096) * 1024 * 1024,
                     try environment.integer("YTV2_ITEM_CACHE_MB", default: 24, in: 0...4_096) * 1024 * 1024
                 )
             }
