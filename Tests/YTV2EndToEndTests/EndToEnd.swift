@@ -91,11 +91,35 @@ enum EndToEnd {
         }
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
+        // A command that hangs is killed and named, instead of holding the test until its suite's time limit.
+        let timedOut = Mutex(false)
+        let watchdog = Task {
+            try await Task.sleep(for: commandTimeLimit)
+            timedOut.withLock { $0 = true }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do { try process.run() } catch { continuation.resume(throwing: error) }
         }
-        return (status, (try? String(contentsOf: out, encoding: .utf8)) ?? "", (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        watchdog.cancel()
+        let errors = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        if timedOut.withLock({ $0 }) {
+            throw CommandTimedOut(arguments: arguments, limit: commandTimeLimit, standardError: String(errors.suffix(2_000)))
+        }
+        return (status, (try? String(contentsOf: out, encoding: .utf8)) ?? "", errors)
+    }
+
+    /// The longest any `ytv2` command of the drills may run.
+    static let commandTimeLimit: Duration = .seconds(300)
+
+    struct CommandTimedOut: Error, CustomStringConvertible {
+        let arguments: [String]
+        let limit: Duration
+        let standardError: String
+        var description: String {
+            "ytv2 \(arguments.joined(separator: " ")) still ran after \(limit) and was killed; its standard error: \(standardError)"
+        }
     }
 
     static let ingestToken = "e2e-ingest-token"

@@ -18,7 +18,11 @@ import YTV2TestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = try await TestPostgres.shared.makeDatabase()
         let env = ["DATABASE_URL": database.url, "LOG_LEVEL": "warning"]
+        let begun = ContinuousClock.now
+        // Where the drill is, for a run that has to be read from its log.
+        @Sendable func phase(_ text: String) { print("RACE | \((ContinuousClock.now - begun).components.seconds) s: \(text)") }
         try await EndToEnd.migrateFixtures(rows: 260, seed: 4, folder: folder, environment: env)
+        phase("fixtures imported")
 
         let port = EndToEnd.freePort()
         let dashboard = "http://127.0.0.1:\(port)"
@@ -34,6 +38,7 @@ import YTV2TestSupport
             existing += (body["reports"] as? [[String: Any]] ?? []).compactMap { $0["video_id"] as? String }
         }
         let victims = Array(existing.shuffled().prefix(200))
+        phase("dashboard up, \(existing.count) videos listed")
         #expect(victims.count == 200)
         let newVideos = (0..<100).map { String(format: "RaceNew%04d", $0) }
 
@@ -53,7 +58,11 @@ import YTV2TestSupport
             var remaining = victims
             var pendingNew = newVideos
             while !remaining.isEmpty {
-                tally.withLock { $0["rounds", default: 0] += 1 }
+                let round = tally.withLock { counts in
+                    counts["rounds", default: 0] += 1
+                    return counts["rounds"] ?? 0
+                }
+                phase("round \(round): queueing and deleting")
                 let batch = Array(remaining.prefix(20))
                 remaining.removeFirst(batch.count)
                 let fresh = Array(pendingNew.prefix(max(1, newVideos.count * batch.count / 200)))
@@ -70,9 +79,12 @@ import YTV2TestSupport
                 try await EndToEnd.cli(["process", "--queue-only"] + pendingNew.map { "https://youtu.be/\($0)" }, environment: processorEnv)
             }
             // Let the workers drain the queue.
+            phase("draining the queue")
             _ = try await EndToEnd.drainedJobs(database, limit: 1000, timeout: .seconds(60))
+            phase("stopping the workers")
             for worker in workers { await worker.stop() }
         }
+        phase("checking")
         let elapsed = ContinuousClock.now - started
         let (deletes, rounds, deleteErrors) = tally.withLock { ($0["deletes"] ?? 0, $0["rounds"] ?? 0, $0["errors"] ?? 0) }
 

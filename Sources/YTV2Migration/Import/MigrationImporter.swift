@@ -67,8 +67,15 @@ package struct MigrationImporter: Sendable {
         let summary = try await planner.runOverlapping(recorded: recorded, progress: progress) { plans in
             let reconciled = plans.filter { !$0.isUnchanged }
             report.videosUnchanged += plans.count - reconciled.count
-            // Rows an earlier (or interrupted) run already recorded with the same checksum are done.
-            let done = try await store.ledger(rows: reconciled.flatMap(\.ledger))
+            // Rows an earlier (or interrupted) run already recorded with the same checksum are done. The planner asked
+            // the ledger about these rows just before reconciling them (batches write one after the other, and this
+            // batch's rows are its own), so its answer is used instead of asking again.
+            var done: [String: (sha: String, outcome: String)] = [:]
+            if reconciled.allSatisfy({ $0.recordedLedger != nil }) {
+                for plan in reconciled { done.merge(plan.recordedLedger ?? [:]) { kept, _ in kept } }
+            } else {
+                done = try await store.ledger(rows: reconciled.flatMap(\.ledger))
+            }
             let (batch, unchanged) = try makeBatch(reconciled, done: done)
             report.videosUnchanged += unchanged
             guard !batch.isEmpty else { return nil }

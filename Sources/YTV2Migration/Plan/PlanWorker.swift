@@ -36,7 +36,9 @@ final class PlanWorker: Sendable {
             let (decision, why) = reconciler.decide(group)
             let rows = loaded[group.key] ?? []
             if let recorded, let plan = recorded.plan(group, decision: decision, rows: rows) { return plan }
-            return reconciler.plan(group, decision: decision, why: why, records: rows.map { $0.record() })
+            var plan = reconciler.plan(group, decision: decision, why: why, records: rows.map { $0.record() })
+            plan.recordedLedger = recorded?.lines(of: rows)
+            return plan
         }
     }
 

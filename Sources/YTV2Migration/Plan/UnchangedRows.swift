@@ -43,6 +43,16 @@ struct UnchangedRows: Sendable {
         return plan
     }
 
+    /// The recorded lines of `rows` (those the ledger has).
+    func lines(of rows: [LoadedRow]) -> [String: (sha: String, outcome: String)] {
+        var lines: [String: (sha: String, outcome: String)] = [:]
+        for row in rows {
+            let key = Store.ledgerKey(row.source.file, row.source.table, row.source.key)
+            if let line = recorded[key] { lines[key] = line }
+        }
+        return lines
+    }
+
     /// Whether a recorded outcome is one the decision would record again (the rule of
     /// ``LedgerEntry/agrees(withRecorded:)``, by kind: which of imported, merged and duplicate a row of an imported
     /// video gets depends only on the group's rows, which are unchanged).

@@ -56,6 +56,9 @@ package struct VideoPlan: Sendable {
     /// An import found every row of this video in the ledger unchanged (``UnchangedRows``): the ledger lines are the
     /// recorded ones, and nothing else was read or reconciled.
     package var isUnchanged = false
+    /// The ledger lines already recorded for this video's rows, by ``Store/ledgerKey(_:_:_:)``, when the plan was made
+    /// for an import (which asked the ledger before reconciling); nil when nobody asked.
+    package var recordedLedger: [String: (sha: String, outcome: String)]?
 
     package var videoID: VideoID? { decision.videoID }
 }
