@@ -152,15 +152,13 @@ package struct StoredSummary: Sendable, Equatable {
     }
 }
 
-/// One page of reports and the total over all pages.
-package struct ReportPage: Sendable, Equatable {
-    package var reports: [ReportRecord]
+/// Where a page sits among all the matches of a query: what `/api/reports` reports as its pagination.
+package struct Pagination: Sendable, Equatable {
     package var total: Int
     package var page: Int
     package var size: Int
 
-    package init(reports: [ReportRecord], total: Int, page: Int, size: Int) {
-        self.reports = reports
+    package init(total: Int, page: Int, size: Int) {
         self.total = total
         self.page = page
         self.size = size
@@ -171,12 +169,21 @@ package struct ReportPage: Sendable, Equatable {
     package var hasPrevious: Bool { page > 1 }
 }
 
-/// Which videos one page of a query shows, in order, with the figures of its pagination.
+/// One page of reports and where it sits among all pages.
+package struct ReportPage: Sendable, Equatable {
+    package var reports: [ReportRecord]
+    package var pagination: Pagination
+
+    package init(reports: [ReportRecord], pagination: Pagination) {
+        self.reports = reports
+        self.pagination = pagination
+    }
+}
+
+/// Which videos one page of a query shows, in order, and where the page sits among all pages.
 package struct ReportPageIDs: Sendable, Equatable {
     package var ids: [String]
-    package var total: Int
-    package var page: Int
-    package var size: Int
+    package var pagination: Pagination
 }
 
 /// A facet value and how many videos have it.

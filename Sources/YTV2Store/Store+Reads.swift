@@ -8,7 +8,7 @@ extension Store {
     package func reports(_ query: ReportQuery, knownTotal: Int? = nil) async throws -> ReportPage {
         let page = try await reportPageIDs(query, knownTotal: knownTotal)
         let records = try await listRecords(ids: page.ids)
-        return ReportPage(reports: records, total: page.total, page: page.page, size: page.size)
+        return ReportPage(reports: records, pagination: page.pagination)
     }
 
     /// Which videos one page of `query` shows, in order, and the total, from the sort's index alone (migration 0004):
@@ -20,7 +20,8 @@ extension Store {
         if let knownTotal { total = knownTotal } else { total = try await reportCount(query) }
         let start = (page - 1) * size
         // A page past the end is empty: no need to scan every match to find that out.
-        guard start < total else { return ReportPageIDs(ids: [], total: total, page: page, size: size) }
+        let pagination = Pagination(total: total, page: page, size: size)
+        guard start < total else { return ReportPageIDs(ids: [], pagination: pagination) }
         // A page in the second half is read from the end, in the reverse order (the same index, scanned backward), so
         // no page scans more than half of the matches to reach its first row.
         let length = min(size, total - start)
@@ -45,7 +46,7 @@ extension Store {
                 return ids
             }
         }
-        return ReportPageIDs(ids: fromEnd ? ids.reversed() : ids, total: total, page: page, size: size)
+        return ReportPageIDs(ids: fromEnd ? ids.reversed() : ids, pagination: pagination)
     }
 
     /// The list records of `ids` (summary previews, never whole texts), in the order given; an id no longer stored is

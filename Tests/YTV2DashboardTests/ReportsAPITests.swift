@@ -293,15 +293,13 @@ import YTV2TestSupport
                 ("page=2&size=5&sort=title_az", "/api/reports?page=2&size=5&sort=title_az"),
                 ("page=1&size=20&sort=newest", "/api/reports?page=1&size=20&sort=newest"),
                 ("page=3&size=7&sort=added_asc", "/api/reports?page=3&size=7&sort=added_asc"),
-                ("page=1&size=9&sort=duration_desc&q=video", "/api/reports?page=1&size=9&sort=duration_desc&q=video"),
+                ("page=1&size=9&sort=duration_desc&q=apple", "/api/reports?page=1&size=9&sort=duration_desc&q=apple"),
             ] {
                 let parameters = try FormQuery(Substring(query))
                 let reportQuery = try ReportQuery(parameters: parameters)
-                let expected = ReportsController.listBody(
-                    try await store.reports(reportQuery),
-                    sort: reportQuery.sort,
-                    filters: ReportQuery.activeFilters(parameters)
-                )
+                let records = try await store.reports(reportQuery)
+                #expect(!records.reports.isEmpty, "\(path) shows no video: the comparison would prove nothing")
+                let expected = ReportsController.listBody(records, sort: reportQuery.sort, filters: ReportQuery.activeFilters(parameters))
                 #expect(try await body(path) == String(buffer: expected), "\(path)")
             }
             // Every item is cached now; a write drops them (through the change this process made).

@@ -66,17 +66,17 @@ import YTV2TestSupport
             for page in 1...4 {
                 query.page = page
                 let result = try await store.reports(query)
-                #expect(result.total == 12)
-                #expect(result.pages == 3)
-                #expect(result.hasNext == (page < 3))
-                #expect(result.hasPrevious == (page > 1))
+                #expect(result.pagination.total == 12)
+                #expect(result.pagination.pages == 3)
+                #expect(result.pagination.hasNext == (page < 3))
+                #expect(result.pagination.hasPrevious == (page > 1))
                 seen += result.reports.map(\.videoID.rawValue)
                 if page == 4 { #expect(result.reports.isEmpty) }
             }
             #expect(seen.count == 12)
             #expect(Set(seen).count == 12)
             query.size = 500
-            #expect(try await store.reports(query).size == ReportQuery.maximumPageSize)
+            #expect(try await store.reports(query).pagination.size == ReportQuery.maximumPageSize)
         }
     }
 
@@ -118,11 +118,11 @@ import YTV2TestSupport
             let facets = try await store.facets(query)
             var withoutChannel = query
             withoutChannel.channels = []
-            #expect(facets.channels.reduce(0) { $0 + $1.count } == (try await store.reports(withoutChannel)).total)
+            #expect(facets.channels.reduce(0) { $0 + $1.count } == (try await store.reports(withoutChannel)).pagination.total)
             var withoutCategory = query
             withoutCategory.categories = []
-            #expect(facets.categories.reduce(0) { $0 + $1.count } == (try await store.reports(withoutCategory)).total)
-            #expect(facets.hasAudio.reduce(0) { $0 + $1.count } == (try await store.reports(query)).total)
+            #expect(facets.categories.reduce(0) { $0 + $1.count } == (try await store.reports(withoutCategory)).pagination.total)
+            #expect(facets.hasAudio.reduce(0) { $0 + $1.count } == (try await store.reports(query)).pagination.total)
             #expect(facets.languages.map(\.value).allSatisfy { $0.count == 2 })
             let counts = facets.channels.map(\.count)
             #expect(counts == counts.sorted(by: >))
@@ -156,22 +156,22 @@ import YTV2TestSupport
             var query = ReportQuery()
             // Words, not substrings: punctuation separates words, and each word of the search starts a stored word.
             query.search = "100%"
-            #expect(try await store.reports(query).total == 10)
+            #expect(try await store.reports(query).pagination.total == 10)
             query.search = "summ 100"
-            #expect(try await store.reports(query).total == 10)
+            #expect(try await store.reports(query).pagination.total == 10)
             query.search = "ummary"
-            #expect(try await store.reports(query).total == 0)
+            #expect(try await store.reports(query).pagination.total == 0)
             query.search = "of_11"
             #expect(try await Self.all(store, query).map(\.videoID.rawValue).sorted() == ["vid00000011"])
             // Nothing but punctuation is no word at all: it finds nothing (and is no pattern either).
             for punctuation in ["%", "_", "%_%", "'"] {
                 query.search = punctuation
-                #expect(try await store.reports(query).total == 0, "\(punctuation)")
+                #expect(try await store.reports(query).pagination.total == 0, "\(punctuation)")
             }
             for hostile in ["'; DROP TABLE videos; --", "\" OR 1=1", "\\", "日本語", String(repeating: "x", count: 10_000), "zebra"] {
                 query.search = hostile
                 query.channels = ["' OR ''='"]
-                #expect(try await store.reports(query).total == 0)
+                #expect(try await store.reports(query).pagination.total == 0)
                 _ = try await store.facets(query)
             }
             query = ReportQuery()

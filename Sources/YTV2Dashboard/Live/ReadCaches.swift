@@ -3,8 +3,8 @@ import YTV2Store
 
 /// What the read routes keep between changes: facet counts and list totals per filter set, the encoded bodies of
 /// list pages, facets and single reports per request, and each video's encoded list item (a page that was never asked
-/// for before is mostly made of items other pages already showed). The dashboard is read far more than it is written; every change
-/// (heard on the feed, or made by this process) drops them all.
+/// for before can be made of items other pages already showed). The dashboard is read far more than it is written;
+/// every change (heard on the feed, or made by this process) drops them all.
 struct ReadCaches: Sendable {
     let facets: ChangeInvalidatedCache<ReportFacets>
     let totals: ChangeInvalidatedCache<Int>

@@ -45,18 +45,16 @@ package struct MigrationImporter: Sendable {
         let snapshot = planner.snapshot
         if !recheck, let finished = try await finishedImport() {
             var report = ImportReport(snapshot: snapshot.id, plan: finished.plan)
-            report.videosUnchanged = finished.plan.videosImported + finished.plan.videosTombstoned + finished.plan.groupsQuarantined
+            report.videosUnchanged = finished.plan.videos
             report.alreadyImportedAt = finished.at
             report.seconds = (ContinuousClock.now - started).inSeconds
             return report
         }
-        let start = ImportStart(snapshot: snapshot.id, options: planner.options)
-        try await store.recordSetting(
-            Self.startedKey,
-            json: try Self.json(start),
+        try await store.rememberMigrationRecord(
+            ImportStart(snapshot: snapshot.id, options: planner.options),
+            as: Self.startedKey,
             actor: Self.actor,
-            auditAction: "migration.import.start",
-            details: start
+            action: "migration.import.start"
         )
         var report = ImportReport(snapshot: snapshot.id, plan: PlanSummary(snapshot: snapshot.id, options: planner.options))
         // While the database writes one batch, the next is read and reconciled.
@@ -70,11 +68,8 @@ package struct MigrationImporter: Sendable {
             // Rows an earlier (or interrupted) run already recorded with the same checksum are done. The planner asked
             // the ledger about these rows just before reconciling them (batches write one after the other, and this
             // batch's rows are its own), so its answer is used instead of asking again.
-            var done: [String: (sha: String, outcome: String)] = [:]
-            if reconciled.allSatisfy({ $0.recordedLedger != nil }) {
-                for plan in reconciled { done.merge(plan.recordedLedger ?? [:]) { kept, _ in kept } }
-            } else {
-                done = try await store.ledger(rows: reconciled.flatMap(\.ledger))
+            let done = reconciled.reduce(into: [String: (sha: String, outcome: String)]()) { done, plan in
+                done.merge(plan.recordedLedger ?? [:]) { kept, _ in kept }
             }
             let (batch, unchanged) = try makeBatch(reconciled, done: done)
             report.videosUnchanged += unchanged
@@ -98,36 +93,22 @@ package struct MigrationImporter: Sendable {
             manifestFiles: snapshot.manifest.files.count,
             plan: summary
         )
-        try await store.recordSetting(
-            Self.settingsKey,
-            json: try Self.json(record),
-            actor: Self.actor,
-            auditAction: "migration.import",
-            details: record
-        )
+        try await store.rememberMigrationRecord(record, as: Self.settingsKey, actor: Self.actor, action: "migration.import")
         return report
     }
 
     /// The plan of the finished import of this snapshot with these options, when it is also the last import that
     /// started (a later one, perhaps killed, may have changed what it wrote), with when it finished.
     private func finishedImport() async throws -> (plan: PlanSummary, at: Date)? {
-        guard let finished = try await store.settingRecord(Self.settingsKey),
-            let started = try await store.settingRecord(Self.startedKey),
-            finished.updatedAt > started.updatedAt,
-            let record = try? Self.decoder.decode(ImportRecord.self, from: Data(finished.json.utf8)),
-            let start = try? Self.decoder.decode(ImportStart.self, from: Data(started.json.utf8)),
+        guard let (record, finishedAt) = try await store.migrationRecord(ImportRecord.self, Self.settingsKey),
+            let (start, startedAt) = try await store.migrationRecord(ImportStart.self, Self.startedKey),
+            finishedAt > startedAt,
             let plan = record.plan,
             record.snapshot == planner.snapshot.id, start.snapshot == planner.snapshot.id,
             record.options == planner.options, start.options == planner.options
         else { return nil }
         return (plan, record.finishedAt)
     }
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
 
     /// The batch for the plans whose rows are not all in the ledger yet, and how many plans were already done.
     private func makeBatch(_ plans: [VideoPlan], done: [String: (sha: String, outcome: String)]) throws -> (ImportBatch, Int) {
@@ -158,13 +139,6 @@ package struct MigrationImporter: Sendable {
             batch.ledger += plan.ledger
         }
         return (batch, unchanged)
-    }
-
-    static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }
 

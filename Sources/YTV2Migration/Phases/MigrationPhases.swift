@@ -254,22 +254,14 @@ package struct MigrationPhases: Sendable {
         }
     }
 
-    /// A recorded setting decoded, with the time it was written.
+    /// A recorded setting decoded, with the time it was written (``Store/migrationRecord(_:_:)``).
     package func record<T: Decodable>(_ type: T.Type, _ key: String) async throws -> (value: T, at: Date)? {
-        guard let setting = try await store.settingRecord(key) else { return nil }
-        guard let value = try? Self.decoder.decode(T.self, from: Data(setting.json.utf8)) else { return nil }
-        return (value, setting.updatedAt)
+        try await store.migrationRecord(type, key)
     }
 
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
-
-    /// Stores `value` under `key` with an audit entry.
+    /// Stores `value` under `key` with an audit entry (``Store/rememberMigrationRecord(_:as:actor:action:)``).
     func remember<T: Encodable & Sendable>(_ value: T, as key: String, actor: String, action: String) async throws {
-        try await store.recordSetting(key, json: try MigrationImporter.json(value), actor: actor, auditAction: action, details: value)
+        try await store.rememberMigrationRecord(value, as: key, actor: actor, action: action)
     }
 
     /// What the Imported gate reads: the outcome of a `migrate verify`.

@@ -34,6 +34,8 @@ package struct PlanSummary: Codable, Sendable, Equatable {
     package var rowsWithWarnings = 0
 
     package var totalSourceRows: Int { sourceRows.values.flatMap(\.values).reduce(0, +) }
+    /// Every video (group of rows) the plan decided about.
+    package var videos: Int { videosImported + videosTombstoned + groupsQuarantined }
     package var totalOutcomes: Int { outcomes.values.reduce(0, +) }
 
     mutating func add(_ plan: VideoPlan) {

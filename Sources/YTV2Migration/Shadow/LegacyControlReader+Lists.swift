@@ -12,7 +12,10 @@ extension LegacyControlReader {
         let size = min(max(1, query.size), ReportQuery.maximumPageSize)
         let matching = try allReports().filter { Self.matches($0, query) }.sorted(by: Self.ordering(query.sort))
         let start = min((page - 1) * size, matching.count)
-        return ReportPage(reports: Array(matching[start..<min(start + size, matching.count)]), total: matching.count, page: page, size: size)
+        return ReportPage(
+            reports: Array(matching[start..<min(start + size, matching.count)]),
+            pagination: Pagination(total: matching.count, page: page, size: size)
+        )
     }
 
     /// `/api/filters` from the legacy copy: each facet counted over the videos matching every other active filter.
