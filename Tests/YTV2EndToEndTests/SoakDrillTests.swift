@@ -167,8 +167,11 @@ import YTV2TestSupport
         let serveAlive = serve.process.isRunning
         await serve.stop()
 
-        // Warm-up: the first fifth, and at least a minute (allocator arenas and caches fill for about that long).
-        let warmUp = max(Double(seconds) / 5, 60)
+        // Warm-up: the first half, and at least a minute. Allocator arenas and the caches fill for one to three minutes
+        // under this load before resident memory levels off (a 600 s run was flat from 100 s on; a 300 s run on a
+        // slower machine from 190 s, having grown 12 % between 60 and 190 s). A leak grows for the whole run, so the
+        // second half still shows it, and the bound is tighter to match the shorter span.
+        let warmUp = max(Double(seconds) / 2, 60)
         let memoryChecked = Double(seconds) >= warmUp + 60
         let steady = samples.filter { $0.at >= warmUp }
         let median: ([Int]) -> Int = { values in values.isEmpty ? 0 : values.sorted()[values.count / 2] }
@@ -191,7 +194,7 @@ import YTV2TestSupport
         #expect(failures.isEmpty, "\(failures.prefix(20))")
         #expect(serveAlive)
         // A run shorter than warm-up plus a minute (a shortened soak) cannot tell growth from warming up.
-        #expect(!memoryChecked || growth < 10, "resident memory grew \(growth) % after warm-up (\(residentAtWarmUp) → \(residentAtEnd) KiB)")
+        #expect(!memoryChecked || growth < 5, "resident memory grew \(growth) % after warm-up (\(residentAtWarmUp) → \(residentAtEnd) KiB)")
         #expect(descriptorsAtEnd <= descriptorsAtWarmUp + 16, "descriptors \(descriptorsAtWarmUp) → \(descriptorsAtEnd)")
         // Idle again: back to the start, apart from the pooled database connections kept open (at most 10).
         #expect(after.descriptors <= baseline.descriptors + 10 + 2, "descriptors at rest \(baseline.descriptors) → \(after.descriptors)")
