@@ -38,6 +38,9 @@ struct YTV2Command: AsyncParsableCommand {
             exit(withError: error)
         } catch let error as ValidationError {
             exit(withError: error)
+        } catch let error where exitCode(for: error) == .success {
+            // `--help` and `help <command>` parse as ArgumentParser's own help command, whose run throws the request.
+            exit(withError: error)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             Foundation.exit(ExitStatus.couldNotRun)

@@ -73,4 +73,21 @@ import Glibc
         #expect(ContinuousClock.now - sent < .seconds(2))
         #expect(log().contains("stopped before the database answered") && !log().contains("error:"), "\(log())")
     }
+
+    /// Every way of asking for help prints the command's usage on standard output and exits 0, before any
+    /// configuration is read (help must work on a machine with nothing set up).
+    @Test(arguments: [
+        (["--help"], ["USAGE: ytv2 <subcommand>", "serve", "migrate", "doctor"]),
+        (["help"], ["USAGE: ytv2 <subcommand>", "fixtures"]),
+        (["db", "--help"], ["USAGE: ytv2 db <subcommand>", "start", "url"]),
+        (["help", "migrate"], ["USAGE: ytv2 migrate <subcommand>", "snapshot", "import", "verify"]),
+        (["migrate", "import", "-h"], ["USAGE: ytv2 migrate import", "--recheck"]),
+    ])
+    func helpIsPrintedAndExitsZero(_ arguments: [String], expected: [String]) async throws {
+        let environment = ["DATABASE_URL": "mysql://not-read", "PORT": "not-read"]
+        let (status, output, message) = try await EndToEnd.run(arguments, environment: environment)
+        #expect(status == 0, "ytv2 \(arguments.joined(separator: " ")): exit \(status): \(message)")
+        #expect(message.isEmpty, "ytv2 \(arguments.joined(separator: " ")) wrote to standard error: \(message)")
+        for text in expected { #expect(output.contains(text), "ytv2 \(arguments.joined(separator: " ")) lacks \(text): \(output)") }
+    }
 }
