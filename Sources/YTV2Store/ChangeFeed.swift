@@ -181,7 +181,7 @@ extension Store {
             sequence += 1
             let payload = "{\"heartbeat\":\"\(feedID)\",\"seq\":\(sequence)}"
             do {
-                try await read { connection in
+                _ = try await read { connection in
                     try await connection.query("SELECT pg_notify(\(Self.changeChannel), \(payload))", logger: self.logger)
                 }
             } catch {

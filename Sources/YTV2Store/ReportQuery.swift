@@ -94,6 +94,11 @@ package struct ReportQuery: Sendable, Equatable {
     package static let maximumPageSize = 50
     package static let maximumSearchLength = 200
 
+    /// Where the page asked for sits among `total` matches: the page from 1, the size from 1 to ``maximumPageSize``.
+    package func pagination(total: Int) -> Pagination {
+        Pagination(total: total, page: max(1, page), size: min(max(1, size), Self.maximumPageSize))
+    }
+
     package init() {}
 
     /// The facets of `/api/filters`; each is counted without its own filter.

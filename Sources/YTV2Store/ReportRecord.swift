@@ -186,6 +186,28 @@ package struct ReportPageIDs: Sendable, Equatable {
     package var pagination: Pagination
 }
 
+/// Every video a filter set and search match, in one sort's order. A page of it is a slice, where the database would
+/// walk past every row before the page's first (`OFFSET`): the dashboard keeps orders between changes.
+package struct ReportOrder: Sendable, Equatable {
+    package let ids: [String]
+    /// About what the ids take in memory: a string's 16 bytes, and its own allocation when it is too long to be kept
+    /// inline (a video id is not).
+    package let bytes: Int
+
+    package init(ids: [String]) {
+        self.ids = ids
+        bytes = ids.reduce(64) { $0 + 16 + ($1.utf8.count > 15 ? 32 + $1.utf8.count : 0) }
+    }
+
+    /// The ids of the page `query` asks for (its filters, search and sort are the ones this order was read for).
+    package func page(_ query: ReportQuery) -> ReportPageIDs {
+        let pagination = query.pagination(total: ids.count)
+        let start = (pagination.page - 1) * pagination.size
+        guard start < ids.count else { return ReportPageIDs(ids: [], pagination: pagination) }
+        return ReportPageIDs(ids: Array(ids[start..<min(ids.count, start + pagination.size)]), pagination: pagination)
+    }
+}
+
 /// A facet value and how many videos have it.
 package struct FacetCount: Sendable, Equatable {
     package var value: String

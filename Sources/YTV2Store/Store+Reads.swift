@@ -14,17 +14,15 @@ extension Store {
     /// Which videos one page of `query` shows, in order, and the total, from the sort's index alone (migration 0004):
     /// the rows themselves are read by ``listRecords(ids:)`` (or come from a cache of encoded items).
     package func reportPageIDs(_ query: ReportQuery, knownTotal: Int? = nil) async throws -> ReportPageIDs {
-        let page = max(1, query.page)
-        let size = min(max(1, query.size), ReportQuery.maximumPageSize)
         let total: Int
         if let knownTotal { total = knownTotal } else { total = try await reportCount(query) }
-        let start = (page - 1) * size
+        let pagination = query.pagination(total: total)
+        let start = (pagination.page - 1) * pagination.size
         // A page past the end is empty: no need to scan every match to find that out.
-        let pagination = Pagination(total: total, page: page, size: size)
         guard start < total else { return ReportPageIDs(ids: [], pagination: pagination) }
         // A page in the second half is read from the end, in the reverse order (the same index, scanned backward), so
         // no page scans more than half of the matches to reach its first row.
-        let length = min(size, total - start)
+        let length = min(pagination.size, total - start)
         let fromEnd = start > total / 2
         var paged = try ReportFilterSQL(query)
         let whereClause = paged.whereClause
@@ -47,6 +45,28 @@ extension Store {
             }
         }
         return ReportPageIDs(ids: fromEnd ? ids.reversed() : ids, pagination: pagination)
+    }
+
+    /// Every video `query` matches, in its sort order, when there are at most `limit` of them; nil when there are more.
+    /// Any page is then a slice of it, without walking an offset (``ReportOrder``).
+    package func reportOrder(_ query: ReportQuery, limit: Int) async throws -> ReportOrder? {
+        var filter = try ReportFilterSQL(query)
+        let whereClause = filter.whereClause
+        let limitBind = filter.bind(limit + 1)
+        let orderQuery = PostgresQuery(
+            unsafeSQL: "SELECT v.video_id FROM videos v \(whereClause) ORDER BY \(query.sort.orderBy) LIMIT \(limitBind)",
+            binds: filter.binds
+        )
+        // Every match is read: for a search, from the word index with a sort, never walking the sort index.
+        let plan = SearchPlan(query, rowsToWalk: limit + 1)
+        let ids = try await dashboardRead { [self] connection in
+            try await plan.run(on: connection, logger: logger) { connection in
+                var ids: [String] = []
+                for try await id in try await connection.query(orderQuery, logger: logger).decode(String.self) { ids.append(id) }
+                return ids
+            }
+        }
+        return ids.count > limit ? nil : ReportOrder(ids: ids)
     }
 
     /// The list records of `ids` (summary previews, never whole texts), in the order given; an id no longer stored is

@@ -17,12 +17,15 @@ enum Harness {
     static func withDashboard(
         adminToken: String? = Harness.adminToken,
         ingestToken: String? = Harness.ingestToken,
+        configure: (inout DashboardConfiguration) -> Void = { _ in },
         _ body: @Sendable (any TestClientProtocol, Store) async throws -> Void
     ) async throws {
         let configuration = try await TestPostgres.shared.makeDatabase()
         let store = Store(configuration: configuration, logger: TestPostgres.logger)
+        var dashboard = DashboardConfiguration(port: 0, adminToken: adminToken, ingestToken: ingestToken)
+        configure(&dashboard)
         let app = buildApplication(
-            configuration: DashboardConfiguration(port: 0, adminToken: adminToken, ingestToken: ingestToken),
+            configuration: dashboard,
             store: store,
             logger: TestPostgres.logger
         )

@@ -315,6 +315,47 @@ import YTV2TestSupport
         }
     }
 
+    /// Pages sliced from a kept order are the pages the database gives with an offset, whatever the order budget: the
+    /// default; one too small for twenty matches (those are paged by the database, a five-video search by its order);
+    /// none. A delete leaves every page at once.
+    @Test(arguments: [16 * 1024 * 1024, 200, 0])
+    func pagesAreTheSameWhateverTheOrderBudget(_ orderBytes: Int) async throws {
+        @Sendable func test(_ client: any TestClientProtocol, _ store: Store) async throws {
+            try await TestVideos.seed(store, count: 20)
+            let queries = [
+                "page=1&size=8&sort=title_az", "page=3&size=8&sort=title_az", "page=2&size=6&sort=oldest", "page=9&size=3&sort=newest",
+                "page=1&size=4&sort=duration_desc&q=apple", "page=2&size=4&sort=duration_desc&q=apple", "page=2&size=3&channel=Veritasium",
+                "page=4&size=6&sort=added_asc",
+            ]
+            func check(_ step: String) async throws {
+                for query in queries {
+                    let parameters = try FormQuery(Substring(query))
+                    let reportQuery = try ReportQuery(parameters: parameters)
+                    let expected = ReportsController.listBody(
+                        try await store.reports(reportQuery),
+                        sort: reportQuery.sort,
+                        filters: ReportQuery.activeFilters(parameters)
+                    )
+                    let body = try await client.execute(uri: "/api/reports?" + query, method: .get) { String(buffer: $0.body) }
+                    #expect(body == String(buffer: expected), "\(step), orders of \(orderBytes) bytes: \(query)")
+                }
+            }
+            try await check("before the delete")
+            let ordered = try await client.getJSON("/api/reports?size=50&sort=title_az", as: ListBody.self).reports.map(\.video_id)
+            #expect(ordered.count == 20)
+            let deleted = ordered[8]
+            try await client.execute(uri: "/api/delete/\(deleted)", method: .delete, headers: [.authorization: "Bearer \(Harness.adminToken)"]) {
+                #expect($0.status == .ok)
+            }
+            #expect(
+                try await client.getJSON("/api/reports?size=50&sort=title_az", as: ListBody.self).reports.map(\.video_id)
+                    == ordered.filter { $0 != deleted }
+            )
+            try await check("after the delete")
+        }
+        try await Harness.withDashboard(configure: { $0.orderCacheBytes = orderBytes }, test)
+    }
+
     @Test func hostileStringsAreData() async throws {
         try await Harness.withDashboard { client, store in
             try await TestVideos.seed(store)

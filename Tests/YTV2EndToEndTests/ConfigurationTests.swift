@@ -18,6 +18,7 @@ import Glibc
         (["serve"], "PORT", "70000"),
         (["serve"], "YTV2_RESPONSE_CACHE_MB", "-1"),
         (["serve"], "YTV2_ITEM_CACHE_MB", "lots"),
+        (["serve"], "YTV2_ORDER_CACHE_MB", "5000"),
         (["serve"], "YTV2_REPLICA_WAIT_MS", "soon"),
         (["serve"], "YTV2_SHADOW_SAMPLE_PERCENT", "150"),
         (["serve"], "LOG_LEVEL", "loud"),

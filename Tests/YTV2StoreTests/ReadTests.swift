@@ -80,6 +80,39 @@ import YTV2TestSupport
         }
     }
 
+    /// An order is every page in sequence: for every sort, with a filter and with a search, slicing it gives the pages
+    /// the database gives with an offset (past the end and with sizes out of bounds too), and a filter set with more
+    /// matches than the limit has none.
+    @Test func anOrderIsEveryPageInSequence() async throws {
+        try await withTestStore { store in
+            _ = try await TestVideos.seed(store, count: 20)
+            var filtered = ReportQuery()
+            filtered.channels = ["Tom Scott"]
+            var searched = ReportQuery()
+            searched.search = "apple"
+            for base in [ReportQuery(), filtered, searched] {
+                let total = try await store.reportCount(base)
+                #expect(total >= 5, "\(base): too few matches to tell orders apart")
+                for sort in ReportSort.allCases {
+                    var query = base
+                    query.sort = sort
+                    let order = try #require(try await store.reportOrder(query, limit: total))
+                    #expect(order.ids.count == total)
+                    var paged: [String] = []
+                    for (page, size) in [(1, 3), (2, 3), (3, 3), (4, 3), (5, 3), (6, 3), (7, 3), (1, 0), (2, 500), (0, 4)] {
+                        query.page = page
+                        query.size = size
+                        let fromDatabase = try await store.reportPageIDs(query)
+                        #expect(order.page(query) == fromDatabase, "\(sort) page \(page) size \(size)")
+                        if size == 3 { paged += fromDatabase.ids }
+                    }
+                    #expect(paged == order.ids, "\(sort): the pages in sequence are the order")
+                    #expect(try await store.reportOrder(query, limit: total - 1) == nil)
+                }
+            }
+        }
+    }
+
     @Test func filtersCombineAndFacetsAddUp() async throws {
         try await withTestStore { store in
             let writes = try await Self.seed(store)

@@ -13,7 +13,11 @@ package func buildApplication(
     let registry = DashboardMetrics.registry
     // Nothing is kept while the change feed does not prove it hears every change (it could miss a delete), nor for a
     // request that carries a write this process has not heard of yet.
-    let caches = ReadCaches(responseBytes: configuration.responseCacheBytes, itemBytes: configuration.itemCacheBytes) {
+    let caches = ReadCaches(
+        responseBytes: configuration.responseCacheBytes,
+        itemBytes: configuration.itemCacheBytes,
+        orderBytes: configuration.orderCacheBytes
+    ) {
         !store.changeFeedStatus.live || Store.readAfter.map { !store.hasSeen($0) } ?? false
     }
     let broadcaster = ChangeBroadcaster(store: store, heartbeat: configuration.heartbeat, logger: logger) { listening in

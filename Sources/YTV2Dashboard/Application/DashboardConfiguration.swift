@@ -22,6 +22,9 @@ package struct DashboardConfiguration: Sendable {
     package var responseCacheBytes: Int = 8 * 1024 * 1024
     /// How many bytes of encoded list items the read cache keeps at most (`YTV2_ITEM_CACHE_MB`); 0 keeps none.
     package var itemCacheBytes: Int = 24 * 1024 * 1024
+    /// How many bytes of list orders (every match of a filter set in one sort's order) the read cache keeps at most
+    /// (`YTV2_ORDER_CACHE_MB`); 0 keeps none, and every page is read with an offset.
+    package var orderCacheBytes: Int = 16 * 1024 * 1024
 
     package init(
         host: String = "127.0.0.1",

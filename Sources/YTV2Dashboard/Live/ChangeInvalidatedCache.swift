@@ -37,6 +37,9 @@ actor ChangeInvalidatedCache<Value: Sendable> {
         self.bypass = bypass
     }
 
+    /// Whether the request at hand is answered past the cache (computed afresh, nothing kept).
+    nonisolated var isBypassed: Bool { bypass() }
+
     /// What the kept values cost in all (bytes, for encoded responses).
     var storedCost: Int { totalCost }
     var count: Int { values.count }

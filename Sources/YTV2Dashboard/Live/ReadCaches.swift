@@ -12,17 +12,25 @@ struct ReadCaches: Sendable {
     let responses: ChangeInvalidatedCache<ByteBuffer>
     /// Encoded list items by video id, bounded by their bytes (`YTV2_ITEM_CACHE_MB`).
     let items: ChangeInvalidatedCache<ByteBuffer>
+    /// Every match of a filter set and search in one sort's order, by filter set and sort, bounded by their bytes
+    /// (`YTV2_ORDER_CACHE_MB`): a page is a slice of its order.
+    let orders: ChangeInvalidatedCache<ReportOrder?>
+    /// The most ids one order holds: half the order budget, so that two fit. A filter set with more matches is paged
+    /// by the database (its order is remembered as nil, so it is not read again until the next change).
+    let longestOrder: Int
 
     /// - Parameter bypass: whether the request at hand must be answered past the caches: the change feed is not proven
     ///   to hear every change, or the request carries a write this process has not heard of yet (see
     ///   ``ReadYourWritesMiddleware``).
-    init(responseBytes: Int, itemBytes: Int, bypass: @escaping @Sendable () -> Bool = { false }) {
+    init(responseBytes: Int, itemBytes: Int, orderBytes: Int, bypass: @escaping @Sendable () -> Bool = { false }) {
         facets = ChangeInvalidatedCache(bypass: bypass)
         // A total is a number: keeping one for every searched word costs little and spares a count over every match.
         totals = ChangeInvalidatedCache(capacity: 16_384, bypass: bypass)
         responses = ChangeInvalidatedCache(capacity: 4_096, maximumCost: responseBytes, cost: { $0.readableBytes }, bypass: bypass)
         // Bounded by bytes alone (an item is about 1.7 KB); the count bound only caps the bookkeeping.
         items = ChangeInvalidatedCache(capacity: 1_000_000, maximumCost: itemBytes, cost: { $0.capacity }, bypass: bypass)
+        orders = ChangeInvalidatedCache(capacity: 4_096, maximumCost: orderBytes, cost: { $0?.bytes ?? 16 }, bypass: bypass)
+        longestOrder = orderBytes / 2 / 16
     }
 
     /// A change was made by this process: its next read must see it without waiting for the feed.
@@ -31,6 +39,7 @@ struct ReadCaches: Sendable {
         await totals.invalidate()
         await responses.invalidate()
         await items.invalidate()
+        await orders.invalidate()
     }
 
     /// The feed heard a change, connected, or lost its connection (then nothing is kept until it is back).
@@ -39,5 +48,6 @@ struct ReadCaches: Sendable {
         await totals.invalidate(feedIsListening: feedIsListening)
         await responses.invalidate(feedIsListening: feedIsListening)
         await items.invalidate(feedIsListening: feedIsListening)
+        await orders.invalidate(feedIsListening: feedIsListening)
     }
 }

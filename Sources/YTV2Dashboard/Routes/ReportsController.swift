@@ -102,16 +102,30 @@ struct ReportsController: Sendable {
         )
     }
 
-    /// A list page from PostgreSQL: the page's ids from the sort's index, each item from the item cache or, for the
-    /// ones it lacks, read together and encoded once.
+    /// A list page from PostgreSQL: the page's ids, then each item from the item cache or, for the ones it lacks, read
+    /// together and encoded once.
     private func listBody(_ query: ReportQuery, filters: [String: [String]]) async throws -> ByteBuffer {
-        let total = try await caches.totals.value(for: ChangeInvalidatedCache<Int>.key(query)) { [store] in try await store.reportCount(query) }
-        let page = try await store.reportPageIDs(query, knownTotal: total)
+        let page = try await pageIDs(query)
         let items = try await caches.items.values(for: page.ids) { [store] missing in
             let records = try await store.listRecords(ids: missing)
             return Dictionary(records.map { ($0.videoID.rawValue, Self.keptItem($0)) }, uniquingKeysWith: { first, _ in first })
         }
         return Self.listBody(items: page.ids.compactMap { items[$0] }, page: page, sort: query.sort, filters: filters)
+    }
+
+    /// The ids of a list page: a slice of the filter set's order in the page's sort (read whole once between changes),
+    /// or from the sort's index past an offset: for a filter set with more matches than an order may hold, and for a
+    /// request answered past the caches (an order read for it would not be kept).
+    private func pageIDs(_ query: ReportQuery) async throws -> ReportPageIDs {
+        let filterSet = ChangeInvalidatedCache<Int>.key(query)
+        if caches.longestOrder > 0, !caches.orders.isBypassed {
+            let order = try await caches.orders.value(for: query.sort.rawValue + " " + filterSet) { [store, caches] in
+                try await store.reportOrder(query, limit: caches.longestOrder)
+            }
+            if let order { return order.page(query) }
+        }
+        let total = try await caches.totals.value(for: filterSet) { [store] in try await store.reportCount(query) }
+        return try await store.reportPageIDs(query, knownTotal: total)
     }
 
     /// A record's list item, encoded into a buffer of its own size (the item cache counts the bytes it holds).

@@ -34,6 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
         var replicaWait: Duration
         var responseCacheBytes: Int
         var itemCacheBytes: Int
+        var orderCacheBytes: Int
 
         init(_ environment: EnvironmentReader, host: String?, port: Int?) throws {
             location = try databaseLocation()
@@ -47,13 +48,15 @@ struct ServeCommand: AsyncParsableCommand {
             adminToken = environment.string("YTV2_ADMIN_TOKEN")
             ingestToken = environment.string("YTV2_INGEST_TOKEN")
             legacyDashboard = environment.string("YTV2_LEGACY_DASHBOARD")
-            (shadowSamplePercent, shadowTimeout, replicaWait, responseCacheBytes, itemCacheBytes) = try checked { () throws(ConfigurationError) in
+            (shadowSamplePercent, shadowTimeout, replicaWait, responseCacheBytes, itemCacheBytes, orderCacheBytes) = try checked {
+                () throws(ConfigurationError) in
                 (
                     try environment.number("YTV2_SHADOW_SAMPLE_PERCENT", default: 100, in: 0...100),
                     .milliseconds(try environment.integer("YTV2_SHADOW_TIMEOUT_MS", default: 500, in: 1...60_000)),
                     .milliseconds(try environment.integer("YTV2_REPLICA_WAIT_MS", default: 1_000, in: 0...30_000)),
                     try environment.integer("YTV2_RESPONSE_CACHE_MB", default: 8, in: 0...4_096) * 1024 * 1024,
-                    try environment.integer("YTV2_ITEM_CACHE_MB", default: 24, in: 0...4_096) * 1024 * 1024
+                    try environment.integer("YTV2_ITEM_CACHE_MB", default: 24, in: 0...4_096) * 1024 * 1024,
+                    try environment.integer("YTV2_ORDER_CACHE_MB", default: 16, in: 0...4_096) * 1024 * 1024
                 )
             }
         }
@@ -77,6 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
         )
         configuration.responseCacheBytes = settings.responseCacheBytes
         configuration.itemCacheBytes = settings.itemCacheBytes
+        configuration.orderCacheBytes = settings.orderCacheBytes
         if let legacy = settings.legacyDashboard {
             // Phase Shadow serves the read routes from this legacy copy and compares PostgreSQL beside them.
             let control: LegacyControlReader
