@@ -316,9 +316,9 @@ import YTV2TestSupport
     }
 
     /// Pages sliced from a kept order are the pages the database gives with an offset, whatever the order budget: the
-    /// default; one too small for twenty matches (those are paged by the database, a five-video search by its order);
-    /// none. A delete leaves every page at once.
-    @Test(arguments: [16 * 1024 * 1024, 200, 0])
+    /// default; one that holds twelve ids at most (the twenty videos are paged by the database, the ten of one channel
+    /// by their order); none. Searches are always paged by the database. A delete leaves every page at once.
+    @Test(arguments: [16 * 1024 * 1024, 400, 0])
     func pagesAreTheSameWhateverTheOrderBudget(_ orderBytes: Int) async throws {
         @Sendable func test(_ client: any TestClientProtocol, _ store: Store) async throws {
             try await TestVideos.seed(store, count: 20)

@@ -12,8 +12,8 @@ struct ReadCaches: Sendable {
     let responses: ChangeInvalidatedCache<ByteBuffer>
     /// Encoded list items by video id, bounded by their bytes (`YTV2_ITEM_CACHE_MB`).
     let items: ChangeInvalidatedCache<ByteBuffer>
-    /// Every match of a filter set and search in one sort's order, by filter set and sort, bounded by their bytes
-    /// (`YTV2_ORDER_CACHE_MB`): a page is a slice of its order.
+    /// Every match of a filter set (without a search) in one sort's order, by filter set and sort, bounded by their
+    /// bytes (`YTV2_ORDER_CACHE_MB`): a page is a slice of its order.
     let orders: ChangeInvalidatedCache<ReportOrder?>
     /// The most ids one order holds: half the order budget, so that two fit. A filter set with more matches is paged
     /// by the database (its order is remembered as nil, so it is not read again until the next change).
