@@ -114,10 +114,11 @@ struct ReportsController: Sendable {
     }
 
     /// The ids of a list page: a slice of the filter set's order in the page's sort (read whole once between changes),
-    /// or from the database past an offset. A search takes the second way: a word can match most videos, and reading all
-    /// its matches in order costs far more than one page of them, for an order the next search, for another word, does
-    /// not use (with searches ordered too, the p95 of `bench/api`'s uncached mix at 10,000 videos went from 9 to 31 ms). So do a filter set with more matches than an order may hold, and a
-    /// request answered past the caches (an order read for it would not be kept).
+    /// or from the database past an offset. A search takes the second way: a word can match most videos, and reading
+    /// all its matches in order costs far more than one page of them, for an order the next search, for another word,
+    /// does not use (with searches ordered too, the p95 of `bench/api`'s uncached mix at 10,000 videos went from 9 to
+    /// 31 ms). So do a filter set with more matches than an order may hold, and a request answered past the caches (an
+    /// order read for it would not be kept).
     private func pageIDs(_ query: ReportQuery) async throws -> ReportPageIDs {
         let filterSet = ChangeInvalidatedCache<Int>.key(query)
         if caches.longestOrder > 0, query.search?.isEmpty ?? true, !caches.orders.isBypassed {
