@@ -169,8 +169,9 @@ import YTV2TestSupport
 
         // Warm-up: the first half, and at least a minute. Allocator arenas and the caches fill for one to three minutes
         // under this load before resident memory levels off (a 600 s run was flat from 100 s on; a 300 s run on a
-        // slower machine from 190 s, having grown 12 % between 60 and 190 s). A leak grows for the whole run, so the
-        // second half still shows it, and the bound is tighter to match the shorter span.
+        // slower machine from 190 s, having grown 12 % between 60 and 190 s), and the allocator still takes a few MB in
+        // steps now and then (+0.9, +3.2 and +4.1 % over the second half in three runs). A leak grows for the whole run:
+        // at 70 requests a second, 8 % of 75 MB over the second half is about 570 bytes per request.
         let warmUp = max(Double(seconds) / 2, 60)
         let memoryChecked = Double(seconds) >= warmUp + 60
         let steady = samples.filter { $0.at >= warmUp }
@@ -194,7 +195,7 @@ import YTV2TestSupport
         #expect(failures.isEmpty, "\(failures.prefix(20))")
         #expect(serveAlive)
         // A run shorter than warm-up plus a minute (a shortened soak) cannot tell growth from warming up.
-        #expect(!memoryChecked || growth < 5, "resident memory grew \(growth) % after warm-up (\(residentAtWarmUp) → \(residentAtEnd) KiB)")
+        #expect(!memoryChecked || growth < 8, "resident memory grew \(growth) % after warm-up (\(residentAtWarmUp) → \(residentAtEnd) KiB)")
         #expect(descriptorsAtEnd <= descriptorsAtWarmUp + 16, "descriptors \(descriptorsAtWarmUp) → \(descriptorsAtEnd)")
         // Idle again: back to the start, apart from the pooled database connections kept open (at most 10).
         #expect(after.descriptors <= baseline.descriptors + 10 + 2, "descriptors at rest \(baseline.descriptors) → \(after.descriptors)")
