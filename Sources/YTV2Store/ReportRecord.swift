@@ -165,6 +165,8 @@ package struct Pagination: Sendable, Equatable {
     }
 
     package var pages: Int { total == 0 ? 0 : (total + size - 1) / size }
+    /// How many matches come before the page's first.
+    package var offset: Int { (page - 1) * size }
     package var hasNext: Bool { page < pages }
     package var hasPrevious: Bool { page > 1 }
 }
@@ -202,7 +204,7 @@ package struct ReportOrder: Sendable, Equatable {
     /// The ids of the page `query` asks for (its filters, search and sort are the ones this order was read for).
     package func page(_ query: ReportQuery) -> ReportPageIDs {
         let pagination = query.pagination(total: ids.count)
-        let start = (pagination.page - 1) * pagination.size
+        let start = pagination.offset
         guard start < ids.count else { return ReportPageIDs(ids: [], pagination: pagination) }
         return ReportPageIDs(ids: Array(ids[start..<min(ids.count, start + pagination.size)]), pagination: pagination)
     }

@@ -17,7 +17,7 @@ extension Store {
         let total: Int
         if let knownTotal { total = knownTotal } else { total = try await reportCount(query) }
         let pagination = query.pagination(total: total)
-        let start = (pagination.page - 1) * pagination.size
+        let start = pagination.offset
         // A page past the end is empty: no need to scan every match to find that out.
         guard start < total else { return ReportPageIDs(ids: [], pagination: pagination) }
         // A page in the second half is read from the end, in the reverse order (the same index, scanned backward), so
@@ -35,15 +35,7 @@ extension Store {
                 """,
             binds: paged.binds
         )
-        let plan = SearchPlan(query, rowsToWalk: fromEnd ? total - start : start + length)
-        let ids = try await dashboardRead { [self] connection in
-            try await plan.run(on: connection, logger: logger) { connection in
-                var ids: [String] = []
-                ids.reserveCapacity(length)
-                for try await id in try await connection.query(idsQuery, logger: logger).decode(String.self) { ids.append(id) }
-                return ids
-            }
-        }
+        let ids = try await videoIDs(idsQuery, plan: SearchPlan(query, rowsToWalk: fromEnd ? total - start : start + length))
         return ReportPageIDs(ids: fromEnd ? ids.reversed() : ids, pagination: pagination)
     }
 
@@ -58,15 +50,19 @@ extension Store {
             binds: filter.binds
         )
         // Every match is read: for a search, from the word index with a sort, never walking the sort index.
-        let plan = SearchPlan(query, rowsToWalk: limit + 1)
-        let ids = try await dashboardRead { [self] connection in
+        let ids = try await videoIDs(orderQuery, plan: SearchPlan(query, rowsToWalk: limit + 1))
+        return ids.count > limit ? nil : ReportOrder(ids: ids)
+    }
+
+    /// The video ids `query` selects, in its order, read where dashboard reads go, with the planner settings of `plan`.
+    private func videoIDs(_ query: PostgresQuery, plan: SearchPlan) async throws -> [String] {
+        try await dashboardRead { [self] connection in
             try await plan.run(on: connection, logger: logger) { connection in
                 var ids: [String] = []
-                for try await id in try await connection.query(orderQuery, logger: logger).decode(String.self) { ids.append(id) }
+                for try await id in try await connection.query(query, logger: logger).decode(String.self) { ids.append(id) }
                 return ids
             }
         }
-        return ids.count > limit ? nil : ReportOrder(ids: ids)
     }
 
     /// The list records of `ids` (summary previews, never whole texts), in the order given; an id no longer stored is
