@@ -4,16 +4,21 @@ import YTV2Core
 
 extension Store {
     /// One page of reports with every filter, the search and the sort of ``ReportQuery``. A caller that knows the
-    /// total for these filters (a cache kept fresh by the change feed) passes it and saves the count query.
-    package func reports(_ query: ReportQuery, knownTotal: Int? = nil) async throws -> ReportPage {
-        let page = try await reportPageIDs(query, knownTotal: knownTotal)
+    /// total for these filters (a cache kept fresh by the change feed) passes it and saves the count query; the same
+    /// for the number of all videos, which a search's plan is chosen by (``SearchPlan``).
+    package func reports(_ query: ReportQuery, knownTotal: Int? = nil, knownVideoCount: Int? = nil) async throws -> ReportPage {
+        let page = try await reportPageIDs(query, knownTotal: knownTotal, knownVideoCount: knownVideoCount)
         let records = try await listRecords(ids: page.ids)
         return ReportPage(reports: records, pagination: page.pagination)
     }
 
     /// Which videos one page of `query` shows, in order, and the total, from the sort's index alone (migration 0004):
     /// the rows themselves are read by ``listRecords(ids:)`` (or come from a cache of encoded items).
-    package func reportPageIDs(_ query: ReportQuery, knownTotal: Int? = nil) async throws -> ReportPageIDs {
+    package func reportPageIDs(
+        _ query: ReportQuery,
+        knownTotal: Int? = nil,
+        knownVideoCount: Int? = nil
+    ) async throws -> ReportPageIDs {
         let total: Int
         if let knownTotal { total = knownTotal } else { total = try await reportCount(query) }
         let pagination = query.pagination(total: total)
@@ -35,7 +40,13 @@ extension Store {
                 """,
             binds: paged.binds
         )
-        let ids = try await videoIDs(idsQuery, plan: SearchPlan(query, rowsToWalk: fromEnd ? total - start : start + length))
+        var plan = SearchPlan(query)
+        if plan.searches {
+            let videos: Int
+            if let knownVideoCount { videos = knownVideoCount } else { videos = try await reportCount(ReportQuery()) }
+            plan.allowWalk(toMatch: fromEnd ? total - start : start + length, of: total, videos: videos)
+        }
+        let ids = try await videoIDs(idsQuery, plan: plan)
         return ReportPageIDs(ids: fromEnd ? ids.reversed() : ids, pagination: pagination)
     }
 
@@ -50,7 +61,7 @@ extension Store {
             binds: filter.binds
         )
         // Every match is read: for a search, from the word index with a sort, never walking the sort index.
-        let ids = try await videoIDs(orderQuery, plan: SearchPlan(query, rowsToWalk: limit + 1))
+        let ids = try await videoIDs(orderQuery, plan: SearchPlan(query))
         return ids.count > limit ? nil : ReportOrder(ids: ids)
     }
 
@@ -84,7 +95,7 @@ extension Store {
         let filter = try ReportFilterSQL(query)
         let countQuery = PostgresQuery(unsafeSQL: "SELECT count(*) FROM videos v \(filter.whereClause)", binds: filter.binds)
         return try await dashboardRead { [self] connection in
-            try await SearchPlan(query, rowsToWalk: nil).run(on: connection, logger: logger) { connection in
+            try await SearchPlan(query).run(on: connection, logger: logger) { connection in
                 for try await count in try await connection.query(countQuery, logger: logger).decode(Int.self) { return count }
                 return 0
             }

@@ -93,9 +93,9 @@ struct ReportsController: Sendable {
             request,
             route: "/api/reports",
             control: { try await $0.reports(query) },
-            candidate: { [store, caches] in
+            candidate: { [self] in
                 let total = try await caches.totals.value(for: ChangeInvalidatedCache<Int>.key(query)) { try await store.reportCount(query) }
-                return try await store.reports(query, knownTotal: total)
+                return try await store.reports(query, knownTotal: total, knownVideoCount: try await videoCount(query))
             },
             encode: { Self.listBody($0, sort: query.sort, filters: filters) },
             body: { [self] in try await listBody(query, filters: filters) }
@@ -128,7 +128,16 @@ struct ReportsController: Sendable {
             if let order { return order.page(query) }
         }
         let total = try await caches.totals.value(for: filterSet) { [store] in try await store.reportCount(query) }
-        return try await store.reportPageIDs(query, knownTotal: total)
+        return try await store.reportPageIDs(query, knownTotal: total, knownVideoCount: try await videoCount(query))
+    }
+
+    /// The number of all videos, when `query` searches (its plan depends on how many of them match; ``Store``).
+    private func videoCount(_ query: ReportQuery) async throws -> Int? {
+        guard !(query.search?.isEmpty ?? true) else { return nil }
+        let everything = ReportQuery()
+        return try await caches.totals.value(for: ChangeInvalidatedCache<Int>.key(everything)) { [store] in
+            try await store.reportCount(everything)
+        }
     }
 
     /// A record's list item, encoded into a buffer of its own size (the item cache counts the bytes it holds).

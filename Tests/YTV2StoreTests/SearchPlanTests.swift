@@ -1,0 +1,57 @@
+import Testing
+
+@testable import YTV2Store
+
+/// When a search may walk a sort index. The figures are those of `bench/api` at 100,000 videos: most title words are
+/// in a handful of videos, a few common ones in 80 % of them.
+@Suite struct SearchPlanTests {
+    static func plan(search: String? = "war") -> SearchPlan {
+        var query = ReportQuery()
+        query.search = search
+        return SearchPlan(query)
+    }
+
+    @Test func aQueryWithoutWordsIsPlannedAsUsual() {
+        #expect(!Self.plan(search: nil).searches)
+        #expect(!Self.plan(search: "").searches)
+        #expect(Self.plan().searches)
+    }
+
+    @Test func aSearchDoesNotWalkUnlessAllowed() {
+        #expect(!Self.plan().sortIndexWalk)
+    }
+
+    /// A word in one video of 100,000: a walk to its first match would visit every row (it took 826 ms).
+    @Test func aRareWordIsNeverWalkedTo() {
+        for (rows, matches) in [(1, 1), (1, 36), (30, 503), (1, 1_000)] {
+            var plan = Self.plan()
+            plan.allowWalk(toMatch: rows, of: matches, videos: 100_000)
+            #expect(!plan.sortIndexWalk, "\(rows) of \(matches)")
+        }
+    }
+
+    /// A word in 80,000 of 100,000 videos: the first pages are a short walk, a deep one is cheaper from the word index.
+    @Test func aCommonWordIsWalkedOnlyForShallowPages() {
+        for rows in [1, 30, 330, 3_030, 5_000] {
+            var plan = Self.plan()
+            plan.allowWalk(toMatch: rows, of: 80_000, videos: 100_000)
+            #expect(plan.sortIndexWalk, "\(rows)")
+        }
+        for rows in [6_000, 20_030, 40_000] {
+            var plan = Self.plan()
+            plan.allowWalk(toMatch: rows, of: 80_000, videos: 100_000)
+            #expect(!plan.sortIndexWalk, "\(rows)")
+        }
+    }
+
+    /// No match, or a count of all videos taken before a write added more matches: never a division by zero or a walk
+    /// longer than the table.
+    @Test func oddCountsAreHarmless() {
+        var none = Self.plan()
+        none.allowWalk(toMatch: 1, of: 0, videos: 100_000)
+        #expect(!none.sortIndexWalk)
+        var stale = Self.plan()
+        stale.allowWalk(toMatch: 10, of: 1_000, videos: 900)
+        #expect(stale.sortIndexWalk)
+    }
+}
