@@ -82,11 +82,21 @@ struct SearchPlan {
 
     /// Whether the query searches; the other fields matter only then.
     let searches: Bool
-    /// Whether the plan may walk a sort index, checking each row's vector (off unless allowed).
+    /// Whether index scans are on: for an ordered statement, whether it may walk a sort index, checking each row's
+    /// vector (off unless allowed).
     private(set) var sortIndexWalk = false
 
     init(_ query: ReportQuery) {
         searches = !(query.search?.isEmpty ?? true)
+    }
+
+    /// The plan of a statement without an order (a count, facet counts): no sort index can be walked, so index scans
+    /// stay on for what they still serve (a filter's lookups by video id in `audio` and `summaries`); only the table
+    /// scan is ruled out.
+    static func unordered(_ query: ReportQuery) -> SearchPlan {
+        var plan = SearchPlan(query)
+        plan.sortIndexWalk = true
+        return plan
     }
 
     /// Allows a walk of the sort index when it is cheaper than reading every match from the word index and sorting

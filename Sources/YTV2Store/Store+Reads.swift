@@ -95,7 +95,7 @@ extension Store {
         let filter = try ReportFilterSQL(query)
         let countQuery = PostgresQuery(unsafeSQL: "SELECT count(*) FROM videos v \(filter.whereClause)", binds: filter.binds)
         return try await dashboardRead { [self] connection in
-            try await SearchPlan(query).run(on: connection, logger: logger) { connection in
+            try await SearchPlan.unordered(query).run(on: connection, logger: logger) { connection in
                 for try await count in try await connection.query(countQuery, logger: logger).decode(Int.self) { return count }
                 return 0
             }

@@ -157,6 +157,18 @@ import YTV2TestSupport
             #expect(facets.categories.reduce(0) { $0 + $1.count } == (try await store.reports(withoutCategory)).pagination.total)
             #expect(facets.hasAudio.reduce(0) { $0 + $1.count } == (try await store.reports(query)).pagination.total)
             #expect(facets.languages.map(\.value).allSatisfy { $0.count == 2 })
+            // The same with a search, whose facets are counted under the search plan (never a table scan).
+            var searched = ReportQuery()
+            searched.search = "apple"
+            searched.channels = ["Tom Scott"]
+            let searchedFacets = try await store.facets(searched)
+            var searchedWithoutChannel = searched
+            searchedWithoutChannel.channels = []
+            let searchedTotal = try await store.reports(searchedWithoutChannel).pagination.total
+            #expect(searchedTotal > 0 && searchedTotal < 12, "the search must tell matches from the rest")
+            #expect(searchedFacets.channels.reduce(0) { $0 + $1.count } == searchedTotal)
+            #expect(searchedFacets.hasAudio.reduce(0) { $0 + $1.count } == (try await store.reports(searched)).pagination.total)
+            #expect(searchedFacets.summaryTypes.map(\.count).max() ?? 0 <= (try await store.reports(searched)).pagination.total)
             let counts = facets.channels.map(\.count)
             #expect(counts == counts.sorted(by: >))
         }

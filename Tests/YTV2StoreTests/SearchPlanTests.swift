@@ -5,11 +5,13 @@ import Testing
 /// When a search may walk a sort index. The figures are those of `bench/api` at 100,000 videos: most title words are
 /// in a handful of videos, a few common ones in 80 % of them.
 @Suite struct SearchPlanTests {
-    static func plan(search: String? = "war") -> SearchPlan {
+    static func query(search: String? = "war") -> ReportQuery {
         var query = ReportQuery()
         query.search = search
-        return SearchPlan(query)
+        return query
     }
+
+    static func plan(search: String? = "war") -> SearchPlan { SearchPlan(query(search: search)) }
 
     @Test func aQueryWithoutWordsIsPlannedAsUsual() {
         #expect(!Self.plan(search: nil).searches)
@@ -19,6 +21,12 @@ import Testing
 
     @Test func aSearchDoesNotWalkUnlessAllowed() {
         #expect(!Self.plan().sortIndexWalk)
+    }
+
+    /// A count or the facets have no order to walk: index scans stay on for the lookups of their filters.
+    @Test func anUnorderedStatementKeepsIndexScans() {
+        #expect(SearchPlan.unordered(ReportQuery()).sortIndexWalk)
+        #expect(SearchPlan.unordered(Self.query()).sortIndexWalk)
     }
 
     /// A word in one video of 100,000: a walk to its first match would visit every row (it took 826 ms).
