@@ -9,13 +9,16 @@ extension Store {
             // A search counts from the word index, never by scanning the table and reading every video's word vector
             // (``SearchPlan``): each facet of a word in 80,000 of 100,000 videos took 0.7 s that way, /api/filters 6.9 s.
             try await SearchPlan.unordered(query).run(on: session, logger: logger) { connection in
+                /// The rows of the statement `sql` makes of the WHERE clause of every filter but `facet`'s.
+                func rows(without facet: ReportQuery.Facet, _ sql: (_ whereClause: String) -> String) async throws -> PostgresRowSequence {
+                    let filter = try ReportFilterSQL(query.removing(facet))
+                    return try await connection.query(PostgresQuery(unsafeSQL: sql(filter.whereClause), binds: filter.binds), logger: logger)
+                }
                 /// Each video yields at most one row of `from` per value, so count(*) is exact (and much cheaper than
                 /// count(DISTINCT) at 100,000 videos).
                 func counts(_ facet: ReportQuery.Facet, select: String, from: String = "videos v") async throws -> [FacetCount] {
-                    let filter = try ReportFilterSQL(query.removing(facet))
-                    let sql = "SELECT \(select) AS value, count(*) FROM \(from) \(filter.whereClause) GROUP BY 1"
                     var result: [FacetCount] = []
-                    let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: filter.binds), logger: logger)
+                    let rows = try await rows(without: facet) { "SELECT \(select) AS value, count(*) FROM \(from) \($0) GROUP BY 1" }
                     for try await (value, count) in rows.decode((String?, Int).self) {
                         if let value, !value.isEmpty { result.append(FacetCount(value: value, count: count)) }
                     }
@@ -31,20 +34,15 @@ extension Store {
                     select: "c.value->>'category'",
                     from: "videos v CROSS JOIN LATERAL jsonb_array_elements(v.categories) c"
                 )
-                let subFilter = try ReportFilterSQL(query.removing(.category))
-                let subRows = try await connection.query(
-                    PostgresQuery(
-                        unsafeSQL: """
-                            SELECT c.value->>'category', s.value, sum(g.n)::bigint
-                            FROM (SELECT v.categories, count(*) AS n FROM videos v \(subFilter.whereClause) GROUP BY 1) g
-                                 CROSS JOIN LATERAL jsonb_array_elements(g.categories) c
-                                 CROSS JOIN LATERAL jsonb_array_elements_text(c.value->'subcategories') s
-                            GROUP BY 1, 2
-                            """,
-                        binds: subFilter.binds
-                    ),
-                    logger: logger
-                )
+                let subRows = try await rows(without: .category) {
+                    """
+                    SELECT c.value->>'category', s.value, sum(g.n)::bigint
+                    FROM (SELECT v.categories, count(*) AS n FROM videos v \($0) GROUP BY 1) g
+                         CROSS JOIN LATERAL jsonb_array_elements(g.categories) c
+                         CROSS JOIN LATERAL jsonb_array_elements_text(c.value->'subcategories') s
+                    GROUP BY 1, 2
+                    """
+                }
                 var subcategories: [String: [FacetCount]] = [:]
                 for try await (parent, sub, count) in subRows.decode((String?, String, Int).self) {
                     guard let parent, !sub.isEmpty else { continue }
@@ -64,18 +62,13 @@ extension Store {
                     from: "videos v JOIN summaries s ON s.video_id = v.video_id AND s.is_latest"
                 )
 
-                let audioFilter = try ReportFilterSQL(query.removing(.hasAudio))
-                let audioRows = try await connection.query(
-                    PostgresQuery(
-                        unsafeSQL: """
-                            SELECT a.video_id IS NOT NULL AS has, count(*)
-                            FROM videos v LEFT JOIN audio a ON a.video_id = v.video_id \(audioFilter.whereClause)
-                            GROUP BY 1 ORDER BY 2 DESC, 1 DESC
-                            """,
-                        binds: audioFilter.binds
-                    ),
-                    logger: logger
-                )
+                let audioRows = try await rows(without: .hasAudio) {
+                    """
+                    SELECT a.video_id IS NOT NULL AS has, count(*)
+                    FROM videos v LEFT JOIN audio a ON a.video_id = v.video_id \($0)
+                    GROUP BY 1 ORDER BY 2 DESC, 1 DESC
+                    """
+                }
                 var hasAudio: [(value: Bool, count: Int)] = []
                 for try await (value, count) in audioRows.decode((Bool, Int).self) { hasAudio.append((value, count)) }
 
