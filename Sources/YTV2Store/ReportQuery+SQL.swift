@@ -84,10 +84,10 @@ struct SearchPlan {
     let searches: Bool
     /// Whether index scans are on: for an ordered statement, whether it may walk a sort index, checking each row's
     /// vector (off unless allowed).
-    private(set) var sortIndexWalk = false
+    private(set) var indexScans = false
 
     init(_ query: ReportQuery) {
-        searches = !(query.search?.isEmpty ?? true)
+        searches = query.searches
     }
 
     /// The plan of a statement without an order (a count, facet counts): no sort index can be walked, so index scans
@@ -95,7 +95,7 @@ struct SearchPlan {
     /// scan is ruled out.
     static func unordered(_ query: ReportQuery) -> SearchPlan {
         var plan = SearchPlan(query)
-        plan.sortIndexWalk = true
+        plan.indexScans = true
         return plan
     }
 
@@ -106,7 +106,7 @@ struct SearchPlan {
     mutating func allowWalk(toMatch rows: Int, of matches: Int, videos: Int) {
         guard matches > 0 else { return }
         let visited = Double(rows) * Double(max(videos, matches)) / Double(matches)
-        sortIndexWalk = visited * Double(Self.walkCostRatio) <= Double(matches)
+        indexScans = visited * Double(Self.walkCostRatio) <= Double(matches)
     }
 
     /// Runs `body` with the settings in force for its transaction only (`SET LOCAL`, which a transaction pooler keeps
@@ -119,7 +119,7 @@ struct SearchPlan {
         guard searches else { return try await body(connection) }
         return try await connection.withTransaction(logger: logger) { connection in
             try await connection.query(
-                "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', \(sortIndexWalk ? "on" : "off"), true)",
+                "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', \(indexScans ? "on" : "off"), true)",
                 logger: logger
             )
             return try await body(connection)

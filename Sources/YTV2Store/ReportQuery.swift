@@ -101,6 +101,9 @@ package struct ReportQuery: Sendable, Equatable {
 
     package init() {}
 
+    /// Whether the query has a search to apply (an empty one is none).
+    package var searches: Bool { !(search?.isEmpty ?? true) }
+
     /// The facets of `/api/filters`; each is counted without its own filter.
     package enum Facet: CaseIterable, Sendable {
         case source, category, channel, language, contentType, complexity, summaryType, hasAudio

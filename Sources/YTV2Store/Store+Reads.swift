@@ -41,7 +41,7 @@ extension Store {
             binds: paged.binds
         )
         var plan = SearchPlan(query)
-        if plan.searches {
+        if query.searches {
             let videos: Int
             if let knownVideoCount { videos = knownVideoCount } else { videos = try await reportCount(ReportQuery()) }
             plan.allowWalk(toMatch: fromEnd ? total - start : start + length, of: total, videos: videos)
@@ -65,14 +65,22 @@ extension Store {
         return ids.count > limit ? nil : ReportOrder(ids: ids)
     }
 
-    /// The video ids `query` selects, in its order, read where dashboard reads go, with the planner settings of `plan`.
+    /// The video ids `query` selects, in its order, read with the planner settings of `plan`.
     private func videoIDs(_ query: PostgresQuery, plan: SearchPlan) async throws -> [String] {
-        try await dashboardRead { [self] connection in
-            try await plan.run(on: connection, logger: logger) { connection in
-                var ids: [String] = []
-                for try await id in try await connection.query(query, logger: logger).decode(String.self) { ids.append(id) }
-                return ids
-            }
+        try await dashboardRead(plan) { [self] connection in
+            var ids: [String] = []
+            for try await id in try await connection.query(query, logger: logger).decode(String.self) { ids.append(id) }
+            return ids
+        }
+    }
+
+    /// A read where dashboard reads go (``dashboardRead(_:)``), run with the planner settings of `plan`.
+    func dashboardRead<T: Sendable>(
+        _ plan: SearchPlan,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await dashboardRead { [logger] connection in
+            try await plan.run(on: connection, logger: logger, body)
         }
     }
 
@@ -94,11 +102,9 @@ extension Store {
     package func reportCount(_ query: ReportQuery) async throws -> Int {
         let filter = try ReportFilterSQL(query)
         let countQuery = PostgresQuery(unsafeSQL: "SELECT count(*) FROM videos v \(filter.whereClause)", binds: filter.binds)
-        return try await dashboardRead { [self] connection in
-            try await SearchPlan.unordered(query).run(on: connection, logger: logger) { connection in
-                for try await count in try await connection.query(countQuery, logger: logger).decode(Int.self) { return count }
-                return 0
-            }
+        return try await dashboardRead(SearchPlan.unordered(query)) { [logger] connection in
+            for try await count in try await connection.query(countQuery, logger: logger).decode(Int.self) { return count }
+            return 0
         }
     }
 

@@ -20,13 +20,13 @@ import Testing
     }
 
     @Test func aSearchDoesNotWalkUnlessAllowed() {
-        #expect(!Self.plan().sortIndexWalk)
+        #expect(!Self.plan().indexScans)
     }
 
     /// A count or the facets have no order to walk: index scans stay on for the lookups of their filters.
     @Test func anUnorderedStatementKeepsIndexScans() {
-        #expect(SearchPlan.unordered(ReportQuery()).sortIndexWalk)
-        #expect(SearchPlan.unordered(Self.query()).sortIndexWalk)
+        #expect(SearchPlan.unordered(ReportQuery()).indexScans)
+        #expect(SearchPlan.unordered(Self.query()).indexScans)
     }
 
     /// A word in one video of 100,000: a walk to its first match would visit every row (it took 826 ms).
@@ -34,7 +34,7 @@ import Testing
         for (rows, matches) in [(1, 1), (1, 36), (30, 503), (1, 1_000)] {
             var plan = Self.plan()
             plan.allowWalk(toMatch: rows, of: matches, videos: 100_000)
-            #expect(!plan.sortIndexWalk, "\(rows) of \(matches)")
+            #expect(!plan.indexScans, "\(rows) of \(matches)")
         }
     }
 
@@ -43,12 +43,12 @@ import Testing
         for rows in [1, 30, 330, 3_030, 5_000] {
             var plan = Self.plan()
             plan.allowWalk(toMatch: rows, of: 80_000, videos: 100_000)
-            #expect(plan.sortIndexWalk, "\(rows)")
+            #expect(plan.indexScans, "\(rows)")
         }
         for rows in [6_000, 20_030, 40_000] {
             var plan = Self.plan()
             plan.allowWalk(toMatch: rows, of: 80_000, videos: 100_000)
-            #expect(!plan.sortIndexWalk, "\(rows)")
+            #expect(!plan.indexScans, "\(rows)")
         }
     }
 
@@ -57,9 +57,9 @@ import Testing
     @Test func oddCountsAreHarmless() {
         var none = Self.plan()
         none.allowWalk(toMatch: 1, of: 0, videos: 100_000)
-        #expect(!none.sortIndexWalk)
+        #expect(!none.indexScans)
         var stale = Self.plan()
         stale.allowWalk(toMatch: 10, of: 1_000, videos: 900)
-        #expect(stale.sortIndexWalk)
+        #expect(stale.indexScans)
     }
 }

@@ -1,19 +1,6 @@
--- What the dashboard asks beside each search: the facets of /api/filters for a word taken from the stored titles
--- (BENCH_WORDS, one per line), never the same twice in a row. Seeded (BENCH_SEED, default 42, plus the thread's number).
+-- What the dashboard asks beside each search: the facets of /api/filters for a random title word (bench/api/words.lua).
 dofile("bench/api/latency.lua")
-local words = {}
-for line in io.lines(os.getenv("BENCH_WORDS")) do words[#words + 1] = line end
-local threads = 0
-setup = function(thread)
-  thread:set("number", threads)
-  threads = threads + 1
-end
-init = function(args)
-  math.randomseed(tonumber(os.getenv("BENCH_SEED") or "42") + number)
-end
-local function encode(text)
-  return (text:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
-end
+dofile("bench/api/words.lua")
 request = function()
-  return wrk.format("GET", "/api/filters?q=" .. encode(words[math.random(1, #words)]))
+  return wrk.format("GET", "/api/filters?q=" .. random_word())
 end

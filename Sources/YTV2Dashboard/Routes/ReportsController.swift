@@ -94,8 +94,7 @@ struct ReportsController: Sendable {
             route: "/api/reports",
             control: { try await $0.reports(query) },
             candidate: { [self] in
-                let total = try await caches.totals.value(for: ChangeInvalidatedCache<Int>.key(query)) { try await store.reportCount(query) }
-                return try await store.reports(query, knownTotal: total, knownVideoCount: try await videoCount(query))
+                try await store.reports(query, knownTotal: try await total(query), knownVideoCount: try await videoCount(query))
             },
             encode: { Self.listBody($0, sort: query.sort, filters: filters) },
             body: { [self] in try await listBody(query, filters: filters) }
@@ -120,24 +119,23 @@ struct ReportsController: Sendable {
     /// 31 ms). So do a filter set with more matches than an order may hold, and a request answered past the caches (an
     /// order read for it would not be kept).
     private func pageIDs(_ query: ReportQuery) async throws -> ReportPageIDs {
-        let filterSet = ChangeInvalidatedCache<Int>.key(query)
-        if caches.longestOrder > 0, query.search?.isEmpty ?? true, !caches.orders.isBypassed {
-            let order = try await caches.orders.value(for: query.sort.rawValue + " " + filterSet) { [store, caches] in
+        if caches.longestOrder > 0, !query.searches, !caches.orders.isBypassed {
+            let order = try await caches.orders.value(for: query.sort.rawValue + " " + ChangeInvalidatedCache<Int>.key(query)) { [store, caches] in
                 try await store.reportOrder(query, limit: caches.longestOrder)
             }
             if let order { return order.page(query) }
         }
-        let total = try await caches.totals.value(for: filterSet) { [store] in try await store.reportCount(query) }
-        return try await store.reportPageIDs(query, knownTotal: total, knownVideoCount: try await videoCount(query))
+        return try await store.reportPageIDs(query, knownTotal: try await total(query), knownVideoCount: try await videoCount(query))
+    }
+
+    /// How many videos the filters and search of `query` match, kept until the next change.
+    private func total(_ query: ReportQuery) async throws -> Int {
+        try await caches.totals.value(for: ChangeInvalidatedCache<Int>.key(query)) { [store] in try await store.reportCount(query) }
     }
 
     /// The number of all videos, when `query` searches (its plan depends on how many of them match; ``Store``).
     private func videoCount(_ query: ReportQuery) async throws -> Int? {
-        guard !(query.search?.isEmpty ?? true) else { return nil }
-        let everything = ReportQuery()
-        return try await caches.totals.value(for: ChangeInvalidatedCache<Int>.key(everything)) { [store] in
-            try await store.reportCount(everything)
-        }
+        query.searches ? try await total(ReportQuery()) : nil
     }
 
     /// A record's list item, encoded into a buffer of its own size (the item cache counts the bytes it holds).
