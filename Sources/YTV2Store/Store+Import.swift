@@ -215,11 +215,13 @@ extension Store {
         return deleted
     }
 
-    /// The legacy ids and report stems of each video, as aliases; an alias already taken stays with its video.
+    /// The legacy ids and report stems of each video, as aliases; an alias already taken stays with its video. Sorted:
+    /// two batches written at once that claim the same aliases wait on them in the same order, never on each other.
     private func addAliases(of videos: [ImportedVideo], on connection: PostgresConnection) async throws {
         let aliases = videos.flatMap { video in
             video.aliases.filter { $0 != video.id.rawValue }.map { AliasRecord(alias: $0, video_id: video.id.rawValue) }
         }
+        .sorted { $0.alias < $1.alias }
         guard !aliases.isEmpty else { return }
         try await connection.query(
             """
@@ -235,7 +237,8 @@ extension Store {
     /// operator moved `--deleted-before` later) is removed with its summaries, audio and aliases, as a delete would.
     private func addTombstones(_ tombstones: [(VideoID, String)], actor: String, on connection: PostgresConnection) async throws -> Int {
         guard !tombstones.isEmpty else { return 0 }
-        let records = tombstones.map { TombstoneRecord(video_id: $0.0.rawValue, reason: $0.1) }
+        // Sorted, like the aliases, for batches written at once.
+        let records = tombstones.map { TombstoneRecord(video_id: $0.0.rawValue, reason: $0.1) }.sorted { $0.video_id < $1.video_id }
         let rows = try await connection.query(
             """
             INSERT INTO tombstones (video_id, deleted_by, reason)

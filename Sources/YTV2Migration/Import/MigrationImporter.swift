@@ -57,7 +57,7 @@ package struct MigrationImporter: Sendable {
             action: "migration.import.start"
         )
         var report = ImportReport(snapshot: snapshot.id, plan: PlanSummary(snapshot: snapshot.id, options: planner.options))
-        // While the database writes one batch, the next is read and reconciled.
+        // While the database writes two batches on two connections, the next ones are read and reconciled.
         let store = self.store
         // Videos whose rows are all recorded unchanged are not even reconciled (the planner asks the ledger first);
         // the rest are checked row by row against the ledger before they are written.
@@ -66,8 +66,8 @@ package struct MigrationImporter: Sendable {
             let reconciled = plans.filter { !$0.isUnchanged }
             report.videosUnchanged += plans.count - reconciled.count
             // Rows an earlier (or interrupted) run already recorded with the same checksum are done. The planner asked
-            // the ledger about these rows just before reconciling them (batches write one after the other, and this
-            // batch's rows are its own), so its answer is used instead of asking again.
+            // the ledger about these rows just before reconciling them (a batch still being written holds other rows
+            // only), so its answer is used instead of asking again.
             let done = reconciled.reduce(into: [String: (sha: String, outcome: String)]()) { done, plan in
                 done.merge(plan.recordedLedger ?? [:]) { kept, _ in kept }
             }

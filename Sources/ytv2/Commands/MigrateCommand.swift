@@ -129,7 +129,7 @@ struct MigrateCommand: AsyncParsableCommand {
         )
         @Argument(help: "The snapshot folder.") var snapshot: String
         @OptionGroup var overrides: Overrides
-        @Option(help: "Videos per transaction.") var batchSize = 500
+        @Option(help: "Videos per transaction (two are written at once).") var batchSize = MigrationPlanner.defaultBatchSize
         @Flag(help: "Compare every row with the ledger even when this snapshot was already imported completely with the same options.")
         var recheck = false
         @Flag(help: "Print the JSON report instead of text.") var json = false
