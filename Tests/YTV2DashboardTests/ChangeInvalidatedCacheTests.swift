@@ -34,6 +34,20 @@ import YTV2Store
         #expect(try await cache.value(for: "k") { calls.next() } == 1)
     }
 
+    /// What the reports route asks before keeping a search's matches: whether its total is known, never computing it.
+    @Test func aKeptValueIsOnlyWhatWasComputedSinceTheLastChange() async throws {
+        let bypassed = Mutex(false)
+        let cache = ChangeInvalidatedCache<Int>(bypass: { bypassed.withLock { $0 } })
+        #expect(await cache.keptValue(for: "k") == nil)
+        #expect(try await cache.value(for: "k") { 7 } == 7)
+        #expect(await cache.keptValue(for: "k") == 7)
+        bypassed.withLock { $0 = true }
+        #expect(await cache.keptValue(for: "k") == nil)
+        bypassed.withLock { $0 = false }
+        await cache.invalidate()
+        #expect(await cache.keptValue(for: "k") == nil)
+    }
+
     @Test func aChangeDropsValuesAndAComputationThatOverlapsItIsNotKept() async throws {
         let cache = ChangeInvalidatedCache<Int>()
         let calls = Counter()

@@ -317,7 +317,9 @@ import YTV2TestSupport
 
     /// Pages sliced from a kept order are the pages the database gives with an offset, whatever the order budget: the
     /// default; one that holds twelve ids at most (the twenty videos are paged by the database, the ten of one channel
-    /// by their order); none. Searches are always paged by the database. A delete leaves every page at once.
+    /// by their order); none. So are a search's pages found among a kept order by its match set (with the default
+    /// budget: `apple` in 5 of 20 videos, `summary` in 16, `narration` in 4; `zebra 4`, in one, is paged by the
+    /// database), from either end, with filters. A delete leaves every page at once.
     @Test(arguments: [16 * 1024 * 1024, 400, 0])
     func pagesAreTheSameWhateverTheOrderBudget(_ orderBytes: Int) async throws {
         @Sendable func test(_ client: any TestClientProtocol, _ store: Store) async throws {
@@ -325,7 +327,9 @@ import YTV2TestSupport
             let queries = [
                 "page=1&size=8&sort=title_az", "page=3&size=8&sort=title_az", "page=2&size=6&sort=oldest", "page=9&size=3&sort=newest",
                 "page=1&size=4&sort=duration_desc&q=apple", "page=2&size=4&sort=duration_desc&q=apple", "page=2&size=3&channel=Veritasium",
-                "page=4&size=6&sort=added_asc",
+                "page=4&size=6&sort=added_asc", "page=3&size=5&sort=title_az&q=summary", "page=1&size=5&sort=title_za&q=summary",
+                "page=2&size=3&sort=oldest&q=summary&channel=Veritasium", "page=1&size=5&sort=newest&q=zebra%204",
+                "page=1&size=6&q=narration&has_audio=false", "page=4&size=5&sort=added_asc&q=summary",
             ]
             func check(_ step: String) async throws {
                 for query in queries {

@@ -67,6 +67,12 @@ actor ChangeInvalidatedCache<Value: Sendable> {
         return key
     }
 
+    /// The value kept for `key`, never computed: nil when none is kept (or the request at hand is answered past the
+    /// cache).
+    func keptValue(for key: String) -> Value? {
+        bypass() ? nil : values[key]
+    }
+
     func value(for key: String, compute: @escaping @Sendable () async throws -> Value) async throws -> Value {
         if bypass() { return try await compute() }
         if let value = values[key] { return value }

@@ -2,8 +2,9 @@ import NIOCore
 import YTV2Store
 
 /// What the read routes keep between changes: facet counts and list totals per filter set, the encoded bodies of
-/// list pages, facets and single reports per request, and each video's encoded list item (a page that was never asked
-/// for before can be made of items other pages already showed). The dashboard is read far more than it is written;
+/// list pages, facets and single reports per request, each video's encoded list item (a page that was never asked
+/// for before can be made of items other pages already showed), each filter set's order per sort, and the videos a
+/// search matches. The dashboard is read far more than it is written;
 /// every change (heard on the feed, or made by this process) drops them all.
 struct ReadCaches: Sendable {
     let facets: ChangeInvalidatedCache<ReportFacets>
@@ -15,6 +16,11 @@ struct ReadCaches: Sendable {
     /// Every match of a filter set (without a search) in one sort's order, by filter set and sort, bounded by their
     /// bytes (`YTV2_ORDER_CACHE_MB`): a page is a slice of its order.
     let orders: ChangeInvalidatedCache<ReportOrder?>
+    /// A number for every video, what search match sets are made with (read from the unfiltered order).
+    let positions: ChangeInvalidatedCache<VideoPositions>
+    /// The match sets over all videos of searches asked again that match many videos
+    /// (``SearchMatches/worthKeeping(matches:of:)``), bounded by their bytes: a quarter of the order budget.
+    let matches: ChangeInvalidatedCache<SearchMatches>
     /// The most ids one order holds: half the order budget, so that two fit. A filter set with more matches is paged
     /// by the database (its order is remembered as nil, so it is not read again until the next change).
     let longestOrder: Int
@@ -31,6 +37,9 @@ struct ReadCaches: Sendable {
         items = ChangeInvalidatedCache(capacity: 1_000_000, maximumCost: itemBytes, cost: { $0.capacity }, bypass: bypass)
         orders = ChangeInvalidatedCache(capacity: 4_096, maximumCost: orderBytes, cost: { $0?.bytes ?? 16 }, bypass: bypass)
         longestOrder = orderBytes / 2 / 16
+        positions = ChangeInvalidatedCache(capacity: 1, bypass: bypass)
+        // A match set is a bit per video: 12.5 KB at 100,000 videos.
+        matches = ChangeInvalidatedCache(capacity: 4_096, maximumCost: orderBytes / 4, cost: { $0.bytes }, bypass: bypass)
     }
 
     /// A change was made by this process: its next read must see it without waiting for the feed.
@@ -40,6 +49,8 @@ struct ReadCaches: Sendable {
         await responses.invalidate()
         await items.invalidate()
         await orders.invalidate()
+        await positions.invalidate()
+        await matches.invalidate()
     }
 
     /// The feed heard a change, connected, or lost its connection (then nothing is kept until it is back).
@@ -49,5 +60,7 @@ struct ReadCaches: Sendable {
         await responses.invalidate(feedIsListening: feedIsListening)
         await items.invalidate(feedIsListening: feedIsListening)
         await orders.invalidate(feedIsListening: feedIsListening)
+        await positions.invalidate(feedIsListening: feedIsListening)
+        await matches.invalidate(feedIsListening: feedIsListening)
     }
 }

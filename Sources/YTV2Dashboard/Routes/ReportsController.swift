@@ -112,20 +112,60 @@ struct ReportsController: Sendable {
         return Self.listBody(items: page.ids.compactMap { items[$0] }, page: page, sort: query.sort, filters: filters)
     }
 
-    /// The ids of a list page: a slice of the filter set's order in the page's sort (read whole once between changes),
-    /// or from the database past an offset. A search takes the second way: a word can match most videos, and reading
-    /// all its matches in order costs far more than one page of them, for an order the next search, for another word,
-    /// does not use (with searches ordered too, the p95 of `bench/api`'s uncached mix at 10,000 videos went from 9 to
-    /// 31 ms). So do a filter set with more matches than an order may hold, and a request answered past the caches (an
+    /// The ids of a list page: a slice of the filter set's order in the page's sort (read whole once between changes);
+    /// for a search matching many videos, the matches among that order (``searchPage(_:)``); else from the database
+    /// past an offset. A search's own order is never read: a word can match most videos, and reading all its matches in
+    /// order costs far more than one page of them, for an order the next search, for another word, does not use (with
+    /// searches ordered too, the p95 of `bench/api`'s uncached mix at 10,000 videos went from 9 to 31 ms). So is a filter
+    /// set with more matches than an order may hold paged by the database, and a request answered past the caches (an
     /// order read for it would not be kept).
     private func pageIDs(_ query: ReportQuery) async throws -> ReportPageIDs {
-        if caches.longestOrder > 0, !query.searches, !caches.orders.isBypassed {
-            let order = try await caches.orders.value(for: query.sort.rawValue + " " + ChangeInvalidatedCache<Int>.key(query)) { [store, caches] in
-                try await store.reportOrder(query, limit: caches.longestOrder)
-            }
-            if let order { return order.page(query) }
+        if caches.longestOrder > 0, !caches.orders.isBypassed {
+            if !query.searches, let order = try await order(query) { return order.page(query) }
+            if query.searches, let page = try await searchPage(query) { return page }
         }
         return try await store.reportPageIDs(query, knownTotal: try await total(query), knownVideoCount: try await videoCount(query))
+    }
+
+    /// Every video the filters of `query` match (its search left out) in its sort's order, kept until the next change;
+    /// nil when they match more than an order may hold.
+    private func order(_ query: ReportQuery) async throws -> ReportOrder? {
+        var filters = query
+        filters.search = nil
+        return try await caches.orders.value(for: query.sort.rawValue + " " + ChangeInvalidatedCache<Int>.key(filters)) { [store, caches, filters] in
+            try await store.reportOrder(filters, limit: caches.longestOrder)
+        }
+    }
+
+    /// A page of a search asked before that matches many videos: its matches (``SearchMatches``) along the order of its
+    /// filters, both kept until the next change, so paging, sorting and filtering one search reads the database once
+    /// more. Nil otherwise: the database pages it. Measured at 100,000 real-shaped videos for words in 80 % of them
+    /// (`bench/api`'s data): the database took 33–100 ms for each new page, sort or filter of such a word (a count, then
+    /// a walk of the sort index or every match sorted), the match set 4–10 ms. Reading a word's matches costs more than
+    /// one page of them (120–160 ms), so the first request of a word is left to the database: most words are asked once.
+    private func searchPage(_ query: ReportQuery) async throws -> ReportPageIDs? {
+        guard let search = query.search, let matches = try await searchMatches(search), let order = try await order(query) else {
+            return nil
+        }
+        let total = try await caches.totals.value(for: ChangeInvalidatedCache<Int>.key(query)) { matches.count(in: order) }
+        return matches.page(query, in: order, total: total)
+    }
+
+    /// The videos `search` matches, when it was asked before without filters (its total is kept) and matches enough
+    /// videos for them to be worth keeping; nil otherwise, or when no order of all videos is kept to number them.
+    private func searchMatches(_ search: String) async throws -> SearchMatches? {
+        var alone = ReportQuery()
+        alone.search = search
+        guard let matched = await caches.totals.keptValue(for: ChangeInvalidatedCache<Int>.key(alone)),
+            let everyVideo = try await order(ReportQuery()),
+            SearchMatches.worthKeeping(matches: matched, of: everyVideo.ids.count)
+        else { return nil }
+        let positions = try await caches.positions.value(for: "") { VideoPositions(ids: everyVideo.ids) }
+        let matches = try await caches.matches.value(for: search) { [store] in
+            SearchMatches(ids: try await store.searchMatchIDs(search), positions: positions)
+        }
+        // Numbered before a change that came between the two reads: the database answers this one.
+        return matches.positions === positions ? matches : nil
     }
 
     /// How many videos the filters and search of `query` match, kept until the next change.

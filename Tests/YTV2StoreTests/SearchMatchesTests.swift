@@ -1,0 +1,66 @@
+import Testing
+import YTV2Core
+
+@testable import YTV2Store
+
+/// A search's pages found in memory: its match set walked along a filter set's order must give exactly the pages the
+/// database gives, from either end.
+@Suite struct SearchMatchesTests {
+    /// 100 videos numbered in one order; a filter set's order holding 60 of them in another; a search matching every
+    /// third video, and one the numbering never saw (stored after it was made).
+    static let everyVideo = (0..<100).map { "video\($0)" }
+    static let positions = VideoPositions(ids: everyVideo)
+    static let matchingIDs = everyVideo.enumerated().filter { $0.offset % 3 == 0 }.map(\.element) + ["unknown"]
+    static let order = ReportOrder(ids: (0..<60).map { "video\(($0 * 7) % 100)" })
+
+    static func query(page: Int, size: Int) -> ReportQuery {
+        var query = ReportQuery()
+        query.search = "word"
+        query.page = page
+        query.size = size
+        return query
+    }
+
+    @Test func holdsTheMatchesTheNumberingKnows() {
+        let matches = SearchMatches(ids: Self.matchingIDs + ["video3"], positions: Self.positions)
+        #expect(matches.count == 34)
+        #expect(matches.contains("video0") && matches.contains("video99"))
+        #expect(!matches.contains("video1") && !matches.contains("unknown"))
+        #expect(matches.bytes < 200)
+        #expect(Self.positions.count == 100)
+    }
+
+    @Test func everyPageIsTheMatchesOfTheOrderInSequence() {
+        let matches = SearchMatches(ids: Self.matchingIDs, positions: Self.positions)
+        let expected = Self.order.ids.filter { Int($0.dropFirst(5))! % 3 == 0 }
+        #expect(matches.count(in: Self.order) == expected.count)
+        #expect(expected.count == 21)
+        for size in [1, 3, 7, 20, 50] {
+            var shown: [String] = []
+            for page in 1...(expected.count / size + 2) {
+                let result = matches.page(Self.query(page: page, size: size), in: Self.order, total: expected.count)
+                #expect(result.pagination == Self.query(page: page, size: size).pagination(total: expected.count))
+                shown += result.ids
+            }
+            #expect(shown == expected, "pages of \(size)")
+        }
+    }
+
+    @Test func aSearchMatchingNothingHasEmptyPages() {
+        let matches = SearchMatches(ids: ["unknown"], positions: Self.positions)
+        #expect(matches.count == 0)
+        let result = matches.page(Self.query(page: 1, size: 10), in: Self.order, total: 0)
+        #expect(result.ids.isEmpty && result.pagination.total == 0)
+    }
+
+    /// From a sixteenth of the videos: at 100,000 videos a word in 6,250 or more; a word in none is never kept.
+    @Test func onlySearchesMatchingManyVideosAreKept() {
+        #expect(SearchMatches.worthKeeping(matches: 80_000, of: 100_000))
+        #expect(SearchMatches.worthKeeping(matches: 6_250, of: 100_000))
+        #expect(!SearchMatches.worthKeeping(matches: 6_249, of: 100_000))
+        #expect(!SearchMatches.worthKeeping(matches: 36, of: 100_000))
+        #expect(!SearchMatches.worthKeeping(matches: 0, of: 0))
+        #expect(SearchMatches.worthKeeping(matches: 2, of: 20))
+        #expect(!SearchMatches.worthKeeping(matches: 1, of: 20))
+    }
+}
