@@ -74,7 +74,7 @@ private struct CategoryEntryFilter: Encodable {
 /// walking the title index and under 1 ms from the word index with a sort. A search therefore never scans the table,
 /// and walks a sort index only when ``allowWalk(toMatch:of:videos:)`` finds the walk short, from the count of matches
 /// the caller already has. Queries without a search are planned as usual.
-struct SearchPlan {
+package struct SearchPlan {
     /// How many times more rows the word index and a sort may read than a walk of the sort index before the walk is
     /// cheaper. Measured at 100,000 real-shaped videos for a word in 80 % of them: a walk costs about 12 µs per row it
     /// visits (each row's vector is read), the index and a sort about 1 µs per match (80 ms for 80,000).
@@ -107,6 +107,19 @@ struct SearchPlan {
         guard matches > 0 else { return }
         let visited = Double(rows) * Double(max(videos, matches)) / Double(matches)
         indexScans = visited * Double(Self.walkCostRatio) <= Double(matches)
+    }
+
+    /// Whether the database reads the page `query` asks for, among `matches` of `videos`, by walking the sort index
+    /// (``allowWalk(toMatch:of:videos:)``), the way ``Store/reportPageIDs(_:knownTotal:knownVideoCount:)`` reads it:
+    /// a page in the second half from the end. False when it reads every match and sorts them.
+    package static func walks(toPageOf query: ReportQuery, matches: Int, videos: Int) -> Bool {
+        let pagination = query.pagination(total: matches)
+        let start = pagination.offset
+        guard start < matches else { return false }
+        let length = min(pagination.size, matches - start)
+        var plan = SearchPlan(query)
+        plan.allowWalk(toMatch: start > matches / 2 ? matches - start : start + length, of: matches, videos: videos)
+        return plan.indexScans
     }
 
     /// Runs `body` with the settings in force for its transaction only (`SET LOCAL`, which a transaction pooler keeps

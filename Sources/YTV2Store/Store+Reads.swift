@@ -60,7 +60,7 @@ extension Store {
             unsafeSQL: Self.aggregated("SELECT v.video_id FROM videos v \(whereClause) ORDER BY \(query.sort.orderBy) LIMIT \(limitBind)"),
             binds: filter.binds
         )
-        // Every match is read: for a search, from the word index with a sort, never walking the sort index.
+        // Every match is read (for a search, from the word index with a sort, never walking the sort index).
         let ids = try await aggregatedVideoIDs(orderQuery, plan: SearchPlan(query))
         return ids.count > limit ? nil : ReportOrder(ids: ids)
     }
@@ -74,9 +74,10 @@ extension Store {
         }
     }
 
-    /// `select`, which selects `video_id` (in an order), as one array of them: a hundred thousand ids are read in about
-    /// a third of the time they take as a row each. PostgreSQL aggregates the rows of a subquery in the order it
-    /// returns them.
+    /// `select`, which selects `video_id` (in an order), as one array of them: a hundred thousand ids arrive in about
+    /// half the time they take as a row each (the first page of a sort after a change, which reads its whole order,
+    /// went from 110–160 to 63–79 ms at 100,000 videos). The aggregate takes the rows in the order the subquery returns
+    /// them: an ordered subquery with a `LIMIT` is finished before anything above it runs.
     private static func aggregated(_ select: String) -> String {
         "SELECT coalesce(array_agg(video_id), '{}') FROM (\(select)) AS selected"
     }

@@ -34,7 +34,7 @@ import YTV2Store
         #expect(try await cache.value(for: "k") { calls.next() } == 1)
     }
 
-    /// What the reports route asks before keeping a search's matches: whether its total is known, never computing it.
+    /// What the reports route asks first for a search: whether its matches are kept, never reading them.
     @Test func aKeptValueIsOnlyWhatWasComputedSinceTheLastChange() async throws {
         let bypassed = Mutex(false)
         let cache = ChangeInvalidatedCache<Int>(bypass: { bypassed.withLock { $0 } })

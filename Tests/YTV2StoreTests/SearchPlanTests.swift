@@ -63,3 +63,25 @@ import Testing
         #expect(stale.indexScans)
     }
 }
+
+/// Which pages of a search the database walks to: what decides whether the dashboard reads a common word's matches.
+@Suite struct SearchPlanPageTests {
+    static func query(page: Int, size: Int) -> ReportQuery {
+        var query = SearchPlanTests.query()
+        query.page = page
+        query.size = size
+        return query
+    }
+
+    @Test func theFirstAndLastPagesOfACommonWordAreWalkedToAndTheMiddleIsNot() {
+        #expect(SearchPlan.walks(toPageOf: Self.query(page: 1, size: 12), matches: 80_000, videos: 100_000))
+        #expect(SearchPlan.walks(toPageOf: Self.query(page: 40, size: 12), matches: 80_000, videos: 100_000))
+        #expect(!SearchPlan.walks(toPageOf: Self.query(page: 300, size: 50), matches: 80_000, videos: 100_000))
+        #expect(SearchPlan.walks(toPageOf: Self.query(page: 1_600, size: 50), matches: 80_000, videos: 100_000))
+    }
+
+    @Test func aRareWordAndAPagePastTheEndAreNotWalkedTo() {
+        #expect(!SearchPlan.walks(toPageOf: Self.query(page: 1, size: 12), matches: 30, videos: 100_000))
+        #expect(!SearchPlan.walks(toPageOf: Self.query(page: 2_000, size: 50), matches: 80_000, videos: 100_000))
+    }
+}

@@ -18,8 +18,9 @@ struct ReadCaches: Sendable {
     let orders: ChangeInvalidatedCache<ReportOrder?>
     /// A number for every video, what search match sets are made with (read from the unfiltered order).
     let positions: ChangeInvalidatedCache<VideoPositions>
-    /// The match sets over all videos of searches asked again that match many videos
-    /// (``SearchMatches/worthKeeping(matches:of:)``), bounded by their bytes: a quarter of the order budget.
+    /// The match sets over all videos of searches that match many videos (``SearchMatches/worthKeeping(matches:of:)``),
+    /// read for a page the database would reach only by reading every match; bounded by their bytes: a quarter of the
+    /// order budget.
     let matches: ChangeInvalidatedCache<SearchMatches>
     /// The most ids one order holds: half the order budget, so that two fit. A filter set with more matches is paged
     /// by the database (its order is remembered as nil, so it is not read again until the next change).

@@ -137,34 +137,34 @@ struct ReportsController: Sendable {
         }
     }
 
-    /// A page of a search asked before that matches many videos: its matches (``SearchMatches``) along the order of its
-    /// filters, both kept until the next change, so paging, sorting and filtering one search reads the database once
-    /// more. Nil otherwise: the database pages it. Measured at 100,000 real-shaped videos for words in 80 % of them
-    /// (`bench/api`'s data): the database took 33–100 ms for each new page, sort or filter of such a word (a count, then
-    /// a walk of the sort index or every match sorted), the match set 4–10 ms. Reading a word's matches costs more than
-    /// one page of them (120–160 ms), so the first request of a word is left to the database: most words are asked once.
+    /// A page of a search that matches many videos, from its matches (``SearchMatches``) along the order of its
+    /// filters, both kept until the next change; nil when the database pages it. Measured at 100,000 real-shaped videos
+    /// for words in 80 % of them (`bench/api`'s data): the database reaches the first pages of such a word in 4–8 ms,
+    /// walking the sort index, but deeper pages only by reading every match and sorting them (80–190 ms); reading the
+    /// matches costs about 100 ms once, and then any page, sort or filter of the word 4–10 ms.
     private func searchPage(_ query: ReportQuery) async throws -> ReportPageIDs? {
-        guard let search = query.search, let matches = try await searchMatches(search), let order = try await order(query) else {
-            return nil
-        }
+        guard let matches = try await searchMatches(for: query), let order = try await order(query) else { return nil }
         let total = try await caches.totals.value(for: ChangeInvalidatedCache<Int>.key(query)) { matches.count(in: order) }
         return matches.page(query, in: order, total: total)
     }
 
-    /// The videos `search` matches, when it was asked before without filters (its total is kept) and matches enough
-    /// videos for them to be worth keeping; nil otherwise, or when no order of all videos is kept to number them.
-    private func searchMatches(_ search: String) async throws -> SearchMatches? {
+    /// The videos the search of `query` matches: when kept, or read now when the search matches enough videos for them
+    /// to be worth keeping and the page asked for is one the database would reach only by reading every match. Nil for
+    /// the other searches, and when no order of all videos is kept to number them.
+    private func searchMatches(for query: ReportQuery) async throws -> SearchMatches? {
+        guard let search = query.search, let everyVideo = try await order(ReportQuery()) else { return nil }
+        let positions = try await caches.positions.value(for: "") { VideoPositions(ids: everyVideo.ids) }
+        // Numbered before a change that came between two reads: not used.
+        if let kept = await caches.matches.keptValue(for: search) { return kept.positions === positions ? kept : nil }
         var alone = ReportQuery()
         alone.search = search
-        guard let matched = await caches.totals.keptValue(for: ChangeInvalidatedCache<Int>.key(alone)),
-            let everyVideo = try await order(ReportQuery()),
-            SearchMatches.worthKeeping(matches: matched, of: everyVideo.ids.count)
+        let matched = try await total(alone)
+        guard SearchMatches.worthKeeping(matches: matched, of: positions.count),
+            !SearchPlan.walks(toPageOf: query, matches: matched, videos: positions.count)
         else { return nil }
-        let positions = try await caches.positions.value(for: "") { VideoPositions(ids: everyVideo.ids) }
         let matches = try await caches.matches.value(for: search) { [store] in
             SearchMatches(ids: try await store.searchMatchIDs(search), positions: positions)
         }
-        // Numbered before a change that came between the two reads: the database answers this one.
         return matches.positions === positions ? matches : nil
     }
 
