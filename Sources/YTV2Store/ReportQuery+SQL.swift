@@ -110,15 +110,13 @@ package struct SearchPlan {
     }
 
     /// Whether the database reads the page `query` asks for, among `matches` of `videos`, by walking the sort index
-    /// (``allowWalk(toMatch:of:videos:)``), the way ``Store/reportPageIDs(_:knownTotal:knownVideoCount:)`` reads it:
-    /// a page in the second half from the end. False when it reads every match and sorts them.
+    /// (``allowWalk(toMatch:of:videos:)``), the way ``Store/reportPageIDs(_:knownTotal:knownVideoCount:)`` reads it
+    /// (``Pagination/window``). False when it reads every match and sorts them, and for a page past the end.
     package static func walks(toPageOf query: ReportQuery, matches: Int, videos: Int) -> Bool {
-        let pagination = query.pagination(total: matches)
-        let start = pagination.offset
-        guard start < matches else { return false }
-        let length = min(pagination.size, matches - start)
+        let window = query.pagination(total: matches).window
+        guard window.length > 0 else { return false }
         var plan = SearchPlan(query)
-        plan.allowWalk(toMatch: start > matches / 2 ? matches - start : start + length, of: matches, videos: videos)
+        plan.allowWalk(toMatch: window.reach, of: matches, videos: videos)
         return plan.indexScans
     }
 

@@ -169,6 +169,26 @@ package struct Pagination: Sendable, Equatable {
     package var offset: Int { (page - 1) * size }
     package var hasNext: Bool { page < pages }
     package var hasPrevious: Bool { page > 1 }
+
+    /// How the page is read from all the matches in order: a page in the second half from the last match backward
+    /// (then reversed), so that no page passes more than half of the matches to reach its first.
+    package var window: PageWindow {
+        let length = max(0, min(size, total - offset))
+        let fromEnd = offset > total / 2
+        return PageWindow(fromEnd: fromEnd, skipped: fromEnd ? total - offset - length : offset, length: length)
+    }
+}
+
+/// A page's rows as a read in one direction meets them: ``Pagination/window``.
+package struct PageWindow: Sendable, Equatable {
+    /// Whether the read goes from the last match backward.
+    package let fromEnd: Bool
+    /// How many matches the read passes before the page's first (in its direction).
+    package let skipped: Int
+    /// How many matches the page holds: 0 for a page past the end.
+    package let length: Int
+    /// How many matches the read reaches, the page's included.
+    package var reach: Int { skipped + length }
 }
 
 /// One page of reports and where it sits among all pages.

@@ -10,8 +10,6 @@ package final class VideoPositions: Sendable {
     }
 
     package var count: Int { positions.count }
-    /// About what the table takes in memory: a slot of a 16-byte id and a 4-byte number per entry it has room for.
-    package var bytes: Int { 64 + positions.capacity * 20 }
 
     package func position(of id: String) -> Int? { positions[id].map(Int.init) }
 }
@@ -67,18 +65,16 @@ package struct SearchMatches: Sendable {
     }
 
     /// The page `query` asks for: its matches among `order` (the order of its filters and sort, without its search),
-    /// `total` of them. A page in the second half is found from the end, so no page walks more than about half of the
-    /// order.
+    /// `total` of them, read from the nearer end as the database reads a page (``Pagination/window``).
     package func page(_ query: ReportQuery, in order: ReportOrder, total: Int) -> ReportPageIDs {
         let pagination = query.pagination(total: total)
-        let start = pagination.offset
-        guard start < total else { return ReportPageIDs(ids: [], pagination: pagination) }
-        let length = min(pagination.size, total - start)
-        if start > total / 2 {
-            let ids = matches(in: order.ids.reversed(), skipping: total - start - length, taking: length)
+        let window = pagination.window
+        guard window.length > 0 else { return ReportPageIDs(ids: [], pagination: pagination) }
+        if window.fromEnd {
+            let ids = matches(in: order.ids.reversed(), skipping: window.skipped, taking: window.length)
             return ReportPageIDs(ids: ids.reversed(), pagination: pagination)
         }
-        return ReportPageIDs(ids: matches(in: order.ids, skipping: start, taking: length), pagination: pagination)
+        return ReportPageIDs(ids: matches(in: order.ids, skipping: window.skipped, taking: window.length), pagination: pagination)
     }
 
     private func matches(in ids: some Sequence<String>, skipping: Int, taking: Int) -> [String] {

@@ -22,21 +22,18 @@ extension Store {
         let total: Int
         if let knownTotal { total = knownTotal } else { total = try await reportCount(query) }
         let pagination = query.pagination(total: total)
-        let start = pagination.offset
-        // A page past the end is empty: no need to scan every match to find that out.
-        guard start < total else { return ReportPageIDs(ids: [], pagination: pagination) }
-        // A page in the second half is read from the end, in the reverse order (the same index, scanned backward), so
-        // no page scans more than half of the matches to reach its first row.
-        let length = min(pagination.size, total - start)
-        let fromEnd = start > total / 2
+        // A page past the end is empty: no need to scan every match to find that out. A page in the second half is
+        // read with the sort's index scanned backward.
+        let window = pagination.window
+        guard window.length > 0 else { return ReportPageIDs(ids: [], pagination: pagination) }
         var paged = try ReportFilterSQL(query)
         let whereClause = paged.whereClause
-        let limit = paged.bind(length)
-        let offset = paged.bind(fromEnd ? total - start - length : start)
+        let limit = paged.bind(window.length)
+        let offset = paged.bind(window.skipped)
         let idsQuery = PostgresQuery(
             unsafeSQL: """
                 SELECT v.video_id FROM videos v \(whereClause)
-                ORDER BY \(fromEnd ? query.sort.reversedOrderBy : query.sort.orderBy) LIMIT \(limit) OFFSET \(offset)
+                ORDER BY \(window.fromEnd ? query.sort.reversedOrderBy : query.sort.orderBy) LIMIT \(limit) OFFSET \(offset)
                 """,
             binds: paged.binds
         )
@@ -44,10 +41,10 @@ extension Store {
         if query.searches {
             let videos: Int
             if let knownVideoCount { videos = knownVideoCount } else { videos = try await reportCount(ReportQuery()) }
-            plan.allowWalk(toMatch: fromEnd ? total - start : start + length, of: total, videos: videos)
+            plan.allowWalk(toMatch: window.reach, of: total, videos: videos)
         }
         let ids = try await videoIDs(idsQuery, plan: plan)
-        return ReportPageIDs(ids: fromEnd ? ids.reversed() : ids, pagination: pagination)
+        return ReportPageIDs(ids: window.fromEnd ? ids.reversed() : ids, pagination: pagination)
     }
 
     /// Every video `query` matches, in its sort order, when there are at most `limit` of them; nil when there are more.
@@ -56,12 +53,12 @@ extension Store {
         var filter = try ReportFilterSQL(query)
         let whereClause = filter.whereClause
         let limitBind = filter.bind(limit + 1)
-        let orderQuery = PostgresQuery(
-            unsafeSQL: Self.aggregated("SELECT v.video_id FROM videos v \(whereClause) ORDER BY \(query.sort.orderBy) LIMIT \(limitBind)"),
-            binds: filter.binds
-        )
         // Every match is read (for a search, from the word index with a sort, never walking the sort index).
-        let ids = try await aggregatedVideoIDs(orderQuery, plan: SearchPlan(query))
+        let ids = try await videoIDArray(
+            "SELECT v.video_id FROM videos v \(whereClause) ORDER BY \(query.sort.orderBy) LIMIT \(limitBind)",
+            binds: filter.binds,
+            plan: SearchPlan(query)
+        )
         return ids.count > limit ? nil : ReportOrder(ids: ids)
     }
 
@@ -74,17 +71,13 @@ extension Store {
         }
     }
 
-    /// `select`, which selects `video_id` (in an order), as one array of them: a hundred thousand ids arrive in about
-    /// half the time they take as a row each (the first page of a sort after a change, which reads its whole order,
-    /// went from 110–160 to 63–79 ms at 100,000 videos). The aggregate takes the rows in the order the subquery returns
-    /// them: an ordered subquery with a `LIMIT` is finished before anything above it runs.
-    private static func aggregated(_ select: String) -> String {
-        "SELECT coalesce(array_agg(video_id), '{}') FROM (\(select)) AS selected"
-    }
-
-    /// The ids of a query made by ``aggregated(_:)``, read with the planner settings of `plan`.
-    private func aggregatedVideoIDs(_ query: PostgresQuery, plan: SearchPlan) async throws -> [String] {
-        try await dashboardRead(plan) { [self] connection in
+    /// The video ids `select` selects (in its order), read as one array with the planner settings of `plan`: a hundred
+    /// thousand ids arrive in about half the time they take as a row each (the first page of a sort after a change,
+    /// which reads its whole order, went from 110–160 to 63–79 ms at 100,000 videos). The aggregate takes the rows in
+    /// the order the subquery returns them: an ordered subquery with a `LIMIT` is finished before anything above it runs.
+    private func videoIDArray(_ select: String, binds: PostgresBindings, plan: SearchPlan) async throws -> [String] {
+        let query = PostgresQuery(unsafeSQL: "SELECT coalesce(array_agg(video_id), '{}') FROM (\(select)) AS selected", binds: binds)
+        return try await dashboardRead(plan) { [self] connection in
             for try await ids in try await connection.query(query, logger: logger).decode([String].self) { return ids }
             return []
         }
@@ -120,10 +113,7 @@ extension Store {
         var query = ReportQuery()
         query.search = search
         let filter = try ReportFilterSQL(query)
-        return try await aggregatedVideoIDs(
-            PostgresQuery(unsafeSQL: Self.aggregated("SELECT v.video_id FROM videos v \(filter.whereClause)"), binds: filter.binds),
-            plan: .unordered(query)
-        )
+        return try await videoIDArray("SELECT v.video_id FROM videos v \(filter.whereClause)", binds: filter.binds, plan: .unordered(query))
     }
 
     /// How many videos match the filters and search of `query`.

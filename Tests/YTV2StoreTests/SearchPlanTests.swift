@@ -85,3 +85,15 @@ import Testing
         #expect(!SearchPlan.walks(toPageOf: Self.query(page: 2_000, size: 50), matches: 80_000, videos: 100_000))
     }
 }
+
+/// From which end a page is read, shared by the database's page statement, the walk decision and the in-memory pages.
+@Suite struct PageWindowTests {
+    @Test func aPageIsReadFromTheNearerEnd() {
+        #expect(Pagination(total: 100, page: 3, size: 10).window == PageWindow(fromEnd: false, skipped: 20, length: 10))
+        #expect(Pagination(total: 100, page: 8, size: 10).window == PageWindow(fromEnd: true, skipped: 20, length: 10))
+        #expect(Pagination(total: 95, page: 10, size: 10).window == PageWindow(fromEnd: true, skipped: 0, length: 5))
+        #expect(Pagination(total: 100, page: 8, size: 10).window.reach == 30)
+        #expect(Pagination(total: 100, page: 11, size: 10).window.length == 0)
+        #expect(Pagination(total: 0, page: 1, size: 10).window.length == 0)
+    }
+}

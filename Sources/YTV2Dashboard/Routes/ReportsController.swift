@@ -153,18 +153,19 @@ struct ReportsController: Sendable {
     /// the other searches, and when no order of all videos is kept to number them.
     private func searchMatches(for query: ReportQuery) async throws -> SearchMatches? {
         guard let search = query.search, let everyVideo = try await order(ReportQuery()) else { return nil }
+        if await caches.matches.keptValue(for: search) == nil {
+            var alone = ReportQuery()
+            alone.search = search
+            let matched = try await total(alone)
+            guard SearchMatches.worthKeeping(matches: matched, of: everyVideo.ids.count),
+                !SearchPlan.walks(toPageOf: query, matches: matched, videos: everyVideo.ids.count)
+            else { return nil }
+        }
         let positions = try await caches.positions.value(for: "") { VideoPositions(ids: everyVideo.ids) }
-        // Numbered before a change that came between two reads: not used.
-        if let kept = await caches.matches.keptValue(for: search) { return kept.positions === positions ? kept : nil }
-        var alone = ReportQuery()
-        alone.search = search
-        let matched = try await total(alone)
-        guard SearchMatches.worthKeeping(matches: matched, of: positions.count),
-            !SearchPlan.walks(toPageOf: query, matches: matched, videos: positions.count)
-        else { return nil }
         let matches = try await caches.matches.value(for: search) { [store] in
             SearchMatches(ids: try await store.searchMatchIDs(search), positions: positions)
         }
+        // Numbered before a change that came between two reads: not used.
         return matches.positions === positions ? matches : nil
     }
 

@@ -189,13 +189,12 @@ package struct MigrationPlanner: Sendable {
     }
 
     /// Runs the plan with the database side of each batch overlapping the reconciliation of the next ones: `prepare`
-    /// turns a batch into database work (nil for none), up to `inFlight` such works run at once (each on its own pooled
+    /// turns a batch into database work (nil for none), up to two such works run at once (each on its own pooled
     /// connection, so PostgreSQL works on two cores while the planner's two workers reconcile), and `collect` receives
     /// the results in batch order. Import and verify both work this way; a batch's work must not depend on an earlier
     /// batch's (each has its own videos and source rows).
     package func runOverlapping<T: Sendable>(
         recorded: LedgerLookup? = nil,
-        inFlight: Int = 2,
         progress: ProgressReporter = .silent,
         prepare: ([VideoPlan]) async throws -> (@Sendable () async throws -> T)?,
         collect: (T) -> Void
@@ -204,7 +203,7 @@ package struct MigrationPlanner: Sendable {
         do {
             let summary = try await run(recorded: recorded, progress: progress) { plans in
                 guard let work = try await prepare(plans) else { return }
-                if pending.count >= max(1, inFlight) { collect(try await pending.removeFirst().value) }
+                if pending.count == 2 { collect(try await pending.removeFirst().value) }
                 pending.append(Task(operation: work))
             }
             while !pending.isEmpty { collect(try await pending.removeFirst().value) }
