@@ -29,6 +29,8 @@ package enum Timestamp {
     package static func unix(_ number: Double) -> Date? {
         guard number.isFinite, number >= 0 else { return nil }
         let seconds = number > 100_000_000_000 ? number / 1000 : number
+        // Up to the end of year 9999, like the ISO forms; anything later is not a moment a legacy row meant.
+        guard seconds < 253_402_300_800 else { return nil }
         return Date(timeIntervalSince1970: seconds)
     }
 

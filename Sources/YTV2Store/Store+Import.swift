@@ -157,6 +157,32 @@ extension Store {
         }
     }
 
+    /// Gives PostgreSQL's planner fresh statistics of the tables an import writes. Right after a first import they
+    /// have none until autovacuum comes by, and without them the planner guesses: verify's check for half-written
+    /// videos, planned as a scan of the ledger per video, took 83 s at 100,000 videos instead of a fraction of one.
+    /// Two statements on two connections: `videos` (its search words are the costliest column to sample) takes as
+    /// long as all the others.
+    package func analyzeImportedTables() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for statement: PostgresQuery in [
+                "ANALYZE videos", "ANALYZE summaries, audio, video_aliases, tombstones, quarantine, migration_ledger",
+            ] {
+                group.addTask { try await self.client.query(statement, logger: self.logger) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Whether the ledger has no line at all (nothing was ever imported).
+    package func ledgerIsEmpty() async throws -> Bool {
+        try await read { [self] connection in
+            for try await empty in try await connection.query("SELECT NOT EXISTS (SELECT FROM migration_ledger)", logger: logger).decode(Bool.self) {
+                return empty
+            }
+            return true
+        }
+    }
+
     /// How many ledger lines the given files have.
     package func ledgerCount(files: [String]) async throws -> Int {
         try await read { [self] connection in
@@ -182,9 +208,19 @@ extension Store {
             result.deletedSinceImport = deleted.sorted()
             let videos = batch.videos.filter { !deleted.contains($0.id.rawValue) }
             if !videos.isEmpty {
-                result.videosWritten = try await upsertVideos(videos.map(\.recordJSON).jsonArray, on: connection)
-                result.revisionsAdded = try await addRevisions(videos, on: connection)
-                try await refreshSearchWords(of: videos.map(\.id.rawValue), on: connection)
+                // The revisions each video gets when it has none yet: a video this batch inserts has no summaries, so
+                // these are its revisions, and its search words are written with its row instead of by an update after.
+                let firstRevisions = RevisionPlan(videos, existing: [:])
+                let written = try await upsertVideos(videos, firstRevisions: firstRevisions, on: connection)
+                result.videosWritten = written.inserted.count + written.updated.count
+                let existed = videos.map(\.id.rawValue).filter { !written.inserted.contains($0) }
+                let revisions =
+                    existed.isEmpty
+                    ? firstRevisions : RevisionPlan(videos, existing: try await existingRevisions(of: existed, on: connection))
+                result.revisionsAdded = try await addRevisions(revisions, on: connection)
+                // A video that existed keeps its search words unless its row or its latest summaries changed.
+                let changed = existed.filter { written.updated.contains($0) || revisions.revisedVideos.contains($0) }
+                if !changed.isEmpty { try await refreshSearchWords(of: changed, on: connection) }
                 result.audioStored = try await storeAudio(videos, on: connection)
                 try await addAliases(of: videos, on: connection)
             }
@@ -296,13 +332,34 @@ extension Store {
             ledger[index].outcome = .tombstoned
             ledger[index].reason = "deleted in YTV2 after an earlier import"
         }
+        // Copied into a table of this transaction first, then merged: an import writes a ledger line per source row,
+        // the most rows of any table, and COPY is PostgreSQL's cheapest way in.
+        var rows = CopyTextRows()
+        for entry in ledger {
+            rows.add(entry.sourceFile)
+            rows.add(entry.sourceTable)
+            rows.add(entry.sourceKey)
+            rows.add(entry.rowSHA256)
+            rows.add(entry.outcome.rawValue)
+            rows.add(entry.targetVideoID)
+            rows.add(entry.reason)
+            rows.add(entry.warnings.jsonArrayText)
+            rows.endRow()
+        }
+        try await connection.query(
+            """
+            CREATE TEMPORARY TABLE ledger_batch (
+                source_file text, source_table text, source_key text, row_sha256 text, outcome text, target_video_id text,
+                reason text, warnings jsonb
+            ) ON COMMIT DROP
+            """,
+            logger: logger
+        )
+        try await connection.copyFrom(table: "ledger_batch", logger: logger) { writer in try await writer.write(rows.buffer) }
         try await connection.query(
             """
             INSERT INTO migration_ledger (source_file, source_table, source_key, row_sha256, outcome, target_video_id, reason, warnings)
-            SELECT source_file, source_table, source_key, row_sha256, outcome, target_video_id, reason, warnings
-            FROM json_to_recordset(\(ledger.map(\.recordJSON).jsonArray)::json)
-                AS t(source_file text, source_table text, source_key text, row_sha256 text, outcome text, target_video_id text,
-                     reason text, warnings jsonb)
+            SELECT source_file, source_table, source_key, row_sha256, outcome, target_video_id, reason, warnings FROM ledger_batch
             ON CONFLICT (source_file, source_table, source_key) DO UPDATE SET
                 row_sha256 = excluded.row_sha256, outcome = excluded.outcome, target_video_id = excluded.target_video_id,
                 reason = excluded.reason, warnings = excluded.warnings, recorded_at = now()
@@ -312,23 +369,31 @@ extension Store {
         return ledger.count
     }
 
-    private func upsertVideos(_ json: String, on connection: PostgresConnection) async throws -> Int {
+    /// Inserts the batch's new videos (with their search words, from `firstRevisions`) and merges the rest into their
+    /// rows; returns which were inserted and which existing rows changed.
+    private func upsertVideos(
+        _ videos: [ImportedVideo],
+        firstRevisions: RevisionPlan,
+        on connection: PostgresConnection
+    ) async throws -> (inserted: Set<String>, updated: Set<String>) {
+        let texts = firstRevisions.latestTexts()
+        let json = videos.map { $0.recordJSON(latestSummaries: texts[$0.id.rawValue]) }.jsonArray
         let rows = try await connection.query(
             """
             INSERT INTO videos AS v (
                 video_id, title, channel_name, channel_id, thumbnail_url, published_at, indexed_at, duration_seconds, word_count,
                 view_count, like_count, comment_count, has_transcript, transcript_chars, content_type, complexity_level, language,
-                key_topics, named_entities, categories, categorization_origin)
+                key_topics, named_entities, categories, categorization_origin, search)
             SELECT video_id, coalesce(title, ''), channel_name, channel_id, thumbnail_url, to_timestamp(published_at),
                 coalesce(to_timestamp(indexed_at), now()),
                 duration_seconds, word_count, view_count, like_count, comment_count, coalesce(has_transcript, false), transcript_chars,
                 content_type, complexity_level, language, coalesce(key_topics, '[]'), coalesce(named_entities, '[]'),
-                coalesce(categories, '[]'), categorization_origin
+                coalesce(categories, '[]'), categorization_origin, ytv2_search_words(coalesce(title, ''), channel_name, summaries)
             FROM json_to_recordset(\(json)::json) AS t(
                 video_id text, title text, channel_name text, channel_id text, thumbnail_url text, published_at double precision,
                 indexed_at double precision, duration_seconds integer, word_count integer, view_count bigint, like_count bigint,
                 comment_count bigint, has_transcript boolean, transcript_chars integer, content_type text, complexity_level text,
-                language text, key_topics jsonb, named_entities jsonb, categories jsonb, categorization_origin text)
+                language text, key_topics jsonb, named_entities jsonb, categories jsonb, categorization_origin text, summaries text)
             ON CONFLICT (video_id) DO UPDATE SET
                 title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE v.title END,
                 channel_name = coalesce(excluded.channel_name, v.channel_name),
@@ -361,17 +426,22 @@ extension Store {
                    excluded.duration_seconds, excluded.word_count, excluded.view_count, excluded.like_count, excluded.comment_count,
                    excluded.has_transcript, excluded.transcript_chars, excluded.content_type, excluded.complexity_level,
                    excluded.language, excluded.key_topics, excluded.named_entities, excluded.categories, excluded.categorization_origin)
-            RETURNING 1
+            RETURNING video_id::text, xmax = 0
             """,
             logger: logger
         )
-        return try await rows.collect().count
+        // A row the statement inserted has no deleting or locking transaction yet (xmax 0); one it updated has this one.
+        var inserted = Set<String>()
+        var updated = Set<String>()
+        for try await (id, isNew) in rows.decode((String, Bool).self) {
+            if isNew { inserted.insert(id) } else { updated.insert(id) }
+        }
+        return (inserted, updated)
     }
 
-    /// Adds each video's revisions in order, skipping texts the variant already has; the last added becomes latest.
-    private func addRevisions(_ videos: [ImportedVideo], on connection: PostgresConnection) async throws -> Int {
-        let ids = videos.map(\.id.rawValue)
-        var existing: [String: (max: Int, hashes: Set<String>)] = [:]
+    /// The revisions the given videos have: for each video and variant, the highest revision and the md5 of every text.
+    private func existingRevisions(of ids: [String], on connection: PostgresConnection) async throws -> RevisionPlan.Existing {
+        var existing: RevisionPlan.Existing = [:]
         let rows = try await connection.query(
             "SELECT video_id::text, variant, revision, md5(text) FROM summaries WHERE video_id = ANY(\(ids)::text[])",
             logger: logger
@@ -382,49 +452,28 @@ extension Store {
             entry.hashes.insert(hash)
             existing[id + "/" + variant] = entry
         }
-        var records: [RevisionRecord] = []
-        var replacedLatest: [VariantKey] = []
-        for video in videos {
-            var lastIndex: [String: Int] = [:]
-            for draft in video.revisions {
-                let key = video.id.rawValue + "/" + draft.variant.id
-                var entry = existing[key] ?? (0, [])
-                let hash = Array(draft.text.utf8).md5Hex
-                guard !entry.hashes.contains(hash) else { continue }
-                if entry.max > 0, lastIndex[draft.variant.id] == nil {
-                    replacedLatest.append(VariantKey(video_id: video.id.rawValue, variant: draft.variant.id))
-                }
-                entry.max += 1
-                entry.hashes.insert(hash)
-                existing[key] = entry
-                if let previous = lastIndex[draft.variant.id] { records[previous].is_latest = false }
-                lastIndex[draft.variant.id] = records.count
-                records.append(RevisionRecord(video_id: video.id.rawValue, draft: draft, revision: entry.max))
-            }
-        }
-        guard !records.isEmpty else { return 0 }
-        if !replacedLatest.isEmpty {
+        return existing
+    }
+
+    /// Writes the planned revisions; a variant's previous latest stops being latest.
+    private func addRevisions(_ plan: RevisionPlan, on connection: PostgresConnection) async throws -> Int {
+        guard !plan.records.isEmpty else { return 0 }
+        if !plan.replacedLatest.isEmpty {
             try await connection.query(
                 """
                 UPDATE summaries s SET is_latest = false
-                FROM json_to_recordset(\(try batchJSON(replacedLatest))::json) AS t(video_id text, variant text)
+                FROM json_to_recordset(\(try batchJSON(plan.replacedLatest))::json) AS t(video_id text, variant text)
                 WHERE s.video_id = t.video_id AND s.variant = t.variant AND s.is_latest
                 """,
                 logger: logger
             )
         }
-        try await connection.query(
-            """
-            INSERT INTO summaries (video_id, variant, revision, is_latest, text, html, headline, language, proficiency, raw_value, source, generated_at)
-            SELECT video_id, variant, revision, is_latest, text, html, headline, language, proficiency, raw_value, 'legacy',
-                to_timestamp(generated_at)
-            FROM json_to_recordset(\(records.map(\.json).jsonArray)::json) AS t(
-                video_id text, variant text, revision integer, is_latest boolean, text text, html text, headline text, language text,
-                proficiency text, raw_value text, generated_at double precision)
-            """,
-            logger: logger
-        )
-        return records.count
+        var rows = CopyTextRows()
+        for record in plan.records { record.write(to: &rows) }
+        try await connection.copyFrom(table: "summaries", columns: RevisionRecord.columns, logger: logger) { writer in
+            try await writer.write(rows.buffer)
+        }
+        return plan.records.count
     }
 
     private func storeAudio(_ videos: [ImportedVideo], on connection: PostgresConnection) async throws -> Int {
@@ -460,8 +509,9 @@ extension Store {
 // The JSON shapes the batch statements read with jsonb_to_recordset.
 
 extension ImportedVideo {
-    /// The row the batch statement reads, as JSON (timestamps as Unix seconds).
-    var recordJSON: String {
+    /// The row the batch statement reads, as JSON (timestamps as Unix seconds), with the texts its search words are made
+    /// of when it is inserted.
+    func recordJSON(latestSummaries: String?) -> String {
         let m = metadata
         var json = JSONObjectWriter()
         json.add("video_id", id.rawValue)
@@ -494,22 +544,51 @@ extension ImportedVideo {
             }
         )
         json.add("categorization_origin", entries == nil ? nil : normalized?.origin.rawValue)
+        json.add("summaries", latestSummaries)
         return json.finished()
     }
 }
 
-extension LedgerEntry {
-    var recordJSON: String {
-        var json = JSONObjectWriter()
-        json.add("source_file", sourceFile)
-        json.add("source_table", sourceTable)
-        json.add("source_key", sourceKey)
-        json.add("row_sha256", rowSHA256)
-        json.add("outcome", outcome.rawValue)
-        json.add("target_video_id", targetVideoID)
-        json.add("reason", reason)
-        json.addRaw("warnings", warnings.jsonArrayText)
-        return json.finished()
+/// The revisions an import batch adds: each video's drafts in order, skipping texts its variant already has; the last
+/// added of a variant becomes latest.
+struct RevisionPlan {
+    /// Per "video/variant": the highest revision and the md5 of each text it has.
+    typealias Existing = [String: (max: Int, hashes: Set<String>)]
+
+    fileprivate private(set) var records: [RevisionRecord] = []
+    /// Variants whose latest revision (already stored) is replaced by one of `records`.
+    fileprivate private(set) var replacedLatest: [VariantKey] = []
+    /// Videos that get at least one revision.
+    private(set) var revisedVideos = Set<String>()
+
+    init(_ videos: [ImportedVideo], existing: Existing) {
+        var existing = existing
+        for video in videos {
+            var lastIndex: [String: Int] = [:]
+            for draft in video.revisions {
+                let key = video.id.rawValue + "/" + draft.variant.id
+                var entry = existing[key] ?? (0, [])
+                let hash = Array(draft.text.utf8).md5Hex
+                guard !entry.hashes.contains(hash) else { continue }
+                if entry.max > 0, lastIndex[draft.variant.id] == nil {
+                    replacedLatest.append(VariantKey(video_id: video.id.rawValue, variant: draft.variant.id))
+                }
+                entry.max += 1
+                entry.hashes.insert(hash)
+                existing[key] = entry
+                if let previous = lastIndex[draft.variant.id] { records[previous].is_latest = false }
+                lastIndex[draft.variant.id] = records.count
+                records.append(RevisionRecord(video_id: video.id.rawValue, draft: draft, revision: entry.max))
+                revisedVideos.insert(video.id.rawValue)
+            }
+        }
+    }
+
+    /// Per video, the texts of its latest revisions among `records` in variant order (bytewise, as
+    /// `ytv2_search_document` orders them) joined by spaces: what its search words are made of when it had none.
+    func latestTexts() -> [String: String] {
+        let latest = records.filter(\.is_latest).sorted { $0.variant.utf8.lexicographicallyPrecedes($1.variant.utf8) }
+        return Dictionary(grouping: latest, by: \.video_id).mapValues { $0.map(\.draft.text).joined(separator: " ") }
     }
 }
 
@@ -526,20 +605,26 @@ private struct RevisionRecord {
         self.draft = draft
     }
 
-    var json: String {
-        var json = JSONObjectWriter()
-        json.add("video_id", video_id)
-        json.add("variant", variant)
-        json.add("revision", revision)
-        json.add("is_latest", is_latest)
-        json.add("text", draft.text)
-        json.add("html", SummaryHTML.render(draft.text))
-        json.add("headline", draft.headline)
-        json.add("language", draft.language)
-        json.add("proficiency", draft.proficiency?.rawValue)
-        json.add("raw_value", draft.rawValue)
-        json.add("generated_at", draft.generatedAt?.timeIntervalSince1970)
-        return json.finished()
+    /// The `summaries` columns ``write(to:)`` fills, in its order.
+    static let columns = [
+        "video_id", "variant", "revision", "is_latest", "text", "html", "headline", "language", "proficiency", "raw_value", "source",
+        "generated_at",
+    ]
+
+    func write(to rows: inout CopyTextRows) {
+        rows.add(video_id)
+        rows.add(variant)
+        rows.add(revision)
+        rows.add(is_latest)
+        rows.add(draft.text)
+        rows.add(SummaryHTML.render(draft.text))
+        rows.add(draft.headline)
+        rows.add(draft.language)
+        rows.add(draft.proficiency?.rawValue)
+        rows.add(draft.rawValue)
+        rows.add("legacy")
+        rows.add(timestamp: draft.generatedAt?.timeIntervalSince1970)
+        rows.endRow()
     }
 }
 

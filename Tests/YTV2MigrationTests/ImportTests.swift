@@ -91,6 +91,7 @@ import YTV2TestSupport
             // The legacy dashboard keeps running: one title changes, then a second snapshot is taken.
             let legacy = fixture.folder.appendingPathComponent("legacy")
             let dashboard = legacy.appendingPathComponent(LegacyFixtures.dashboardFile).path
+            #expect(try await videosWithStaleSearchWords(store) == [])
             let changed = try #require(fixture.expectations.curated.keys.sorted().first)
             try SQLiteShell.run(dashboard, "UPDATE content SET title = 'Retitled after the first snapshot' WHERE video_id = '\(changed)';")
             let snapshot = try MigrationSnapshot.create(
@@ -108,8 +109,45 @@ import YTV2TestSupport
             // Outcomes still account for every source row, reconciled or not.
             #expect(second.plan.totalOutcomes == second.plan.totalSourceRows)
             #expect(try await store.report(id: changed)?.title == "Retitled after the first snapshot")
+            // The video that existed is found by its new title's words, and no longer by its old title's alone.
+            #expect(try await videosWithStaleSearchWords(store) == [])
+            #expect(try await sql(store, "SELECT video_id FROM videos WHERE search @@ ytv2_search_query('retitled')") == [[changed]])
             let verify = try await MigrationVerifier(store: store, planner: planner).run()
             #expect(verify.passed, "\(verify.differences)")
+        }
+    }
+
+    @Test func newAndMergedVideosGetTheSearchWordsOfTheirRowAndLatestSummaries() async throws {
+        let fixture = try MigrationFixture.make(rows: 90)
+        defer { fixture.cleanUp() }
+        try await withTestStore { store in
+            // Videos already in YTV2 before the import (written by the processor) are merged into, the rest inserted.
+            var imported: [VideoID] = []
+            let plan = try await fixture.planner().run { plans in imported += plans.compactMap(\.video?.id) }
+            #expect(plan.videosImported > 20)
+            let merged = Array(imported.prefix(10))
+            for id in merged {
+                try await store.commit(
+                    VideoWrite(
+                        videoID: id,
+                        metadata: VideoMetadata(title: "Processor title", channelName: "Processor channel"),
+                        summaries: [SummaryDraft(variant: .comprehensive, text: "Quetzalcoatlus written by the processor")],
+                        actor: "processor"
+                    )
+                )
+            }
+            let report = try await fixture.importAll(into: store, batchSize: 7)
+            #expect(report.written.videosWritten == plan.videosImported)
+            #expect(try await videosWithStaleSearchWords(store) == [])
+            // The imported summaries became the latest revisions of the merged videos; their words are searchable, the
+            // processor's summary text no longer is (it is an earlier revision).
+            let earlier = try await sql(store, "SELECT video_id FROM videos WHERE search @@ ytv2_search_query('quetzalcoatlus') ORDER BY 1")
+            let stillLatest = try await sql(
+                store,
+                "SELECT DISTINCT video_id FROM summaries WHERE is_latest AND text LIKE '%Quetzalcoatlus%' ORDER BY 1"
+            )
+            #expect(earlier.compactMap(\.first) == stillLatest.compactMap(\.first))
+            #expect(stillLatest.count < merged.count)
         }
     }
 
@@ -214,4 +252,10 @@ import YTV2TestSupport
         _ = try await fixture.planner(PlanOptions(keep: [deleted])).run(only: deleted) { kept += $0 }
         #expect(kept.first?.decision == .importVideo(try VideoID(deleted)))
     }
+}
+
+/// Videos whose stored search words differ from what their row and latest summaries give (`ytv2_search_document`).
+func videosWithStaleSearchWords(_ store: Store) async throws -> [String] {
+    try await sql(store, "SELECT video_id FROM videos WHERE search IS DISTINCT FROM ytv2_search_document(video_id) ORDER BY 1")
+        .compactMap { $0.first ?? nil }
 }

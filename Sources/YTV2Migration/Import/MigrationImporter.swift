@@ -60,8 +60,11 @@ package struct MigrationImporter: Sendable {
         // While the database writes two batches on two connections, the next ones are read and reconciled.
         let store = self.store
         // Videos whose rows are all recorded unchanged are not even reconciled (the planner asks the ledger first);
-        // the rest are checked row by row against the ledger before they are written.
-        let recorded: MigrationPlanner.LedgerLookup = { try await store.ledger(sources: $0) }
+        // the rest are checked row by row against the ledger before they are written. A first import into an empty
+        // ledger has nothing to ask: each source row belongs to one batch, so no batch finds another's rows.
+        let ledgerIsEmpty = try await store.ledgerIsEmpty()
+        let lookup: MigrationPlanner.LedgerLookup = { try await store.ledger(sources: $0) }
+        let recorded = ledgerIsEmpty ? nil : lookup
         let summary = try await planner.runOverlapping(recorded: recorded, progress: progress) { plans in
             let reconciled = plans.filter { !$0.isUnchanged }
             report.videosUnchanged += plans.count - reconciled.count
@@ -80,6 +83,7 @@ package struct MigrationImporter: Sendable {
             report.written += result
         }
         report.plan = summary
+        if report.changes > 0 { try await store.analyzeImportedTables() }
         let elapsed = ContinuousClock.now - started
         report.seconds = elapsed.inSeconds
         let record = ImportRecord(
