@@ -16,6 +16,12 @@ import YTV2TestSupport
             #expect(report.plan.totalSourceRows == sourceRows)
             #expect(report.plan.totalOutcomes == sourceRows)
             #expect(try await sql(store, "SELECT count(*)::text FROM migration_ledger").first?.first == String(sourceRows))
+            // The planner has statistics of what was written (-1 rows: never analyzed, the planner guesses).
+            let unanalyzed = try await sql(
+                store,
+                "SELECT relname::text FROM pg_class WHERE relname IN ('videos', 'summaries', 'video_aliases', 'migration_ledger') AND reltuples < 0"
+            )
+            #expect(unanalyzed == [])
             let verify = try await fixture.verify(store)
             #expect(verify.passed, "\(verify.differences)")
             #expect(verify.videosCompared == report.plan.videosImported)
