@@ -5,7 +5,6 @@ import NIOCore
 /// with less work than the same rows as a JSON document, which it must parse value by value.
 struct CopyTextRows {
     private(set) var buffer = ByteBuffer()
-    private(set) var count = 0
     private var fieldsInRow = 0
 
     mutating func add(_ value: String?) {
@@ -47,7 +46,6 @@ struct CopyTextRows {
     mutating func endRow() {
         buffer.writeInteger(UInt8(ascii: "\n"))
         fieldsInRow = 0
-        count += 1
     }
 
     /// As `to_timestamp` computes it: microseconds since 2000-01-01 UTC, rounded half to even, then the civil date

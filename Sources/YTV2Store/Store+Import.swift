@@ -506,7 +506,7 @@ extension Store {
     }
 }
 
-// The JSON shapes the batch statements read with jsonb_to_recordset.
+// The rows the batch statements read: JSON for json_to_recordset, COPY text for the summaries (RevisionRecord).
 
 extension ImportedVideo {
     /// The row the batch statement reads, as JSON (timestamps as Unix seconds), with the texts its search words are made

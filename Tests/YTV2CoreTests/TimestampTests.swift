@@ -25,4 +25,13 @@ import YTV2Core
         #expect([0x00, 0x0f, 0xa0, 0xff].hexEncoded == "000fa0ff")
         #expect("abc".utf8.sha256Hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
+
+    /// Unix milliseconds (numbers past 10^11) up to the end of year 9999 are moments; later ones are refused like any
+    /// unparseable value, so the row's warning says so.
+    @Test func unixValuesAfterYear9999AreRefused() {
+        #expect(Timestamp.unix(253_402_300_799_000) == Date(timeIntervalSince1970: 253_402_300_799))
+        #expect(Timestamp.unix(253_402_300_800_000) == nil)
+        #expect(Timestamp.parse("1709337600123") == Date(timeIntervalSince1970: 1_709_337_600.123))
+        #expect(Timestamp.parse("300000000000000") == nil)
+    }
 }

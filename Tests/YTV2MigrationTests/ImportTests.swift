@@ -115,7 +115,7 @@ import YTV2TestSupport
             // Outcomes still account for every source row, reconciled or not.
             #expect(second.plan.totalOutcomes == second.plan.totalSourceRows)
             #expect(try await store.report(id: changed)?.title == "Retitled after the first snapshot")
-            // The video that existed is found by its new title's words, and no longer by its old title's alone.
+            // The video that existed is found by its new title's words (its search words were refreshed, not kept).
             #expect(try await videosWithStaleSearchWords(store) == [])
             #expect(try await sql(store, "SELECT video_id FROM videos WHERE search @@ ytv2_search_query('retitled')") == [[changed]])
             let verify = try await MigrationVerifier(store: store, planner: planner).run()

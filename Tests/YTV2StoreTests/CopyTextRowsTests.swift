@@ -18,7 +18,6 @@ import YTV2TestSupport
             rows.add(value)
             rows.endRow()
         }
-        #expect(rows.count == values.count)
         let written = rows
         try await withTestStore { store in
             let readBack = try await store.transaction { connection in
