@@ -27,8 +27,8 @@ package struct LegacySummaryText: Equatable, Sendable {
             text = picked
             notes.append("picked the \(variant.id) text from a serialized dict")
         }
-        if !text.utf8.contains(0x0A), text.utf8.containsEscapedNewline {
-            text = text.replacingOccurrences(of: "\\n", with: "\n")
+        if !text.containsUTF8Byte(0x0A), let unescaped = text.replacingEscapedNewlines() {
+            text = unescaped
             notes.append("turned literal \\n into newlines")
         }
         text = text.trimmingASCIIWhitespace
@@ -68,14 +68,30 @@ package struct LegacySummaryText: Equatable, Sendable {
     }
 }
 
-extension String.UTF8View {
-    /// Whether the text holds a backslash followed by `n` (searched on bytes: every summary of an import is checked).
-    fileprivate var containsEscapedNewline: Bool {
-        var previous: UInt8 = 0
-        for byte in self {
-            if previous == 0x5C, byte == 0x6E { return true }
-            previous = byte
+extension String {
+    /// The text with each backslash-n as a newline; nil when it holds none. Done on the bytes (every summary of an
+    /// import is checked, and a summary of the legacy era can hold hundreds). Where the `n` is followed by a scalar
+    /// that may join it into another character (not a ``SimpleScalar``), the text is left to Foundation's
+    /// search, which does not take an `n` joined by a combining mark for an `n`, as it always did.
+    fileprivate func replacingEscapedNewlines() -> String? {
+        var text = self
+        return text.withUTF8 { bytes -> String? in
+            var unescaped: [UInt8] = []
+            unescaped.reserveCapacity(bytes.count)
+            var replaced = false
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte == UInt8(ascii: "n"), unescaped.last == UInt8(ascii: "\\") else {
+                    unescaped.append(byte)
+                    continue
+                }
+                if index + 1 < bytes.count, SimpleScalar.length(at: index + 1, in: bytes) == nil {
+                    return replacingOccurrences(of: "\\n", with: "\n")
+                }
+                unescaped[unescaped.count - 1] = 0x0A
+                replaced = true
+            }
+            return replaced ? String(decoding: unescaped, as: UTF8.self) : nil
         }
-        return false
     }
 }

@@ -5,44 +5,27 @@ import Foundation
 /// Safe by construction: every character of the input is HTML-escaped first, and only the renderer's own tags
 /// (`p`, `ul`, `li`, `h3`, `strong`, `br`) are added, so no script, event attribute or URL from the input can
 /// reach a page. Stored HTML from any source is never passed through; this renderer is the only source of summary HTML.
+///
+/// The rules are stated on characters (`Character`, which joins a letter and its combining marks). They are applied
+/// to the UTF-8 bytes of each line made of ``SimpleScalar``s, whose characters are single scalars: nearly every line
+/// of every summary. Other lines go through the same rules on `String`s (`LineKind.init(characters:)`).
 package enum SummaryHTML {
     package static func render(_ text: String) -> String {
-        var html = ""
-        var paragraph: [String] = []
-        var listItems: [String] = []
-
-        func flushParagraph() {
-            if !paragraph.isEmpty { html += "<p>" + paragraph.joined(separator: "<br>") + "</p>" }
-            paragraph = []
-        }
-        func flushList() {
-            if !listItems.isEmpty { html += "<ul>" + listItems.map { "<li>\($0)</li>" }.joined() + "</ul>" }
-            listItems = []
-        }
-
-        let normalized =
-            text.utf8.contains(UInt8(ascii: "\r"))
+        var source =
+            text.containsUTF8Byte(UInt8(ascii: "\r"))
             ? text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : text
-        for rawLine in normalized.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = rawLine.trimmingASCIIWhitespace
-            if line.isEmpty {
-                flushParagraph()
-                flushList()
-            } else if let item = bulletText(line) {
-                flushParagraph()
-                listItems.append(inline(item))
-            } else if let heading = headingText(line) {
-                flushParagraph()
-                flushList()
-                html += "<h3>" + inline(heading) + "</h3>"
-            } else {
-                flushList()
-                paragraph.append(inline(line))
+        return source.withUTF8 { bytes in
+            var html = HTMLWriter(capacity: bytes.count + bytes.count / 8 + 16)
+            var start = 0
+            while start <= bytes.count {
+                let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+                html.add(LineKind(trimmed(bytes, start..<end), in: bytes))
+                start = end + 1
             }
+            html.closeParagraph()
+            html.closeList()
+            return String(decoding: html.bytes, as: UTF8.self)
         }
-        flushParagraph()
-        flushList()
-        return html
     }
 
     /// `&`, `<`, `>`, `"` and `'` as entities. Works on the UTF-8 bytes, not on characters: a quote followed by a
@@ -52,17 +35,19 @@ package enum SummaryHTML {
         guard utf8.contains(where: isSpecial) else { return text }
         var escaped: [UInt8] = []
         escaped.reserveCapacity(utf8.count + 32)
-        for byte in utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): escaped += "&amp;".utf8
-            case UInt8(ascii: "<"): escaped += "&lt;".utf8
-            case UInt8(ascii: ">"): escaped += "&gt;".utf8
-            case UInt8(ascii: "\""): escaped += "&quot;".utf8
-            case UInt8(ascii: "'"): escaped += "&#39;".utf8
-            default: escaped.append(byte)
-            }
-        }
+        for byte in utf8 { appendEscaped(byte, to: &escaped) }
         return String(decoding: escaped, as: UTF8.self)
+    }
+
+    private static func appendEscaped(_ byte: UInt8, to output: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "&"): output += "&amp;".utf8
+        case UInt8(ascii: "<"): output += "&lt;".utf8
+        case UInt8(ascii: ">"): output += "&gt;".utf8
+        case UInt8(ascii: "\""): output += "&quot;".utf8
+        case UInt8(ascii: "'"): output += "&#39;".utf8
+        default: output.append(byte)
+        }
     }
 
     private static func isSpecial(_ byte: UInt8) -> Bool {
@@ -70,60 +55,156 @@ package enum SummaryHTML {
             || byte == UInt8(ascii: "'")
     }
 
-    private static func bulletText(_ line: String) -> String? {
-        for marker in ["• ", "- ", "– ", "* "] where line.hasPrefix(marker) {
-            return String(line.dropFirst(marker.count)).trimmingASCIIWhitespace
-        }
-        if line == "•" || line == "-" { return "" }
-        return nil
+    /// `range` of `bytes` without ASCII whitespace at its ends (as ``StringProtocol/trimmingASCIIWhitespace``).
+    private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        while lower < upper, isBlank(bytes[lower]) { lower += 1 }
+        while upper > lower, isBlank(bytes[upper - 1]) { upper -= 1 }
+        return lower..<upper
     }
 
-    /// `## Heading`, or a line that is entirely bold (`**Key points:**`).
-    private static func headingText(_ line: String) -> String? {
-        if line.hasPrefix("#") {
-            let stripped = line.drop { $0 == "#" }.trimmingASCIIWhitespace
-            return stripped.isEmpty ? nil : stripped
+    /// What one trimmed line is.
+    private enum LineKind {
+        case blank
+        case bullet([UInt8])
+        case heading([UInt8])
+        case text([UInt8])
+
+        init(_ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) {
+            let line = bytes[range]
+            guard !line.isEmpty else {
+                self = .blank
+                return
+            }
+            guard SimpleScalar.all(range, of: bytes) else {
+                self.init(characters: String(decoding: line, as: UTF8.self))
+                return
+            }
+            if let item = Self.bulletText(line) {
+                self = .bullet(Array(item))
+            } else if let heading = Self.headingText(line) {
+                self = .heading(Array(heading))
+            } else {
+                self = .text(Array(line))
+            }
         }
-        if line.hasPrefix("**"), line.hasSuffix("**"), line.count > 4 {
+
+        /// The rules on characters, for a line with a scalar that is not a ``SimpleScalar`` (a mark may join it to a
+        /// marker, making the marker another character).
+        init(characters line: String) {
+            for marker in ["• ", "- ", "– ", "* "] where line.hasPrefix(marker) {
+                self = .bullet(Array(String(line.dropFirst(marker.count)).trimmingASCIIWhitespace.utf8))
+                return
+            }
+            if line == "•" || line == "-" {
+                self = .bullet([])
+            } else if line.hasPrefix("#") {
+                let stripped = line.drop { $0 == "#" }.trimmingASCIIWhitespace
+                self = stripped.isEmpty ? .text(Array(line.utf8)) : .heading(Array(stripped.utf8))
+            } else if line.hasPrefix("**"), line.hasSuffix("**"), line.count > 4, !line.dropFirst(2).dropLast(2).contains("**") {
+                self = .heading(Array(line.dropFirst(2).dropLast(2).utf8))
+            } else {
+                self = .text(Array(line.utf8))
+            }
+        }
+
+        private static let markers: [[UInt8]] = ["• ", "- ", "– ", "* "].map { Array($0.utf8) }
+
+        /// The text of a bullet line (`• item`, `- item`, `– item`, `* item`, or a lone `•` or `-`), trimmed.
+        private static func bulletText(_ line: UnsafeBufferPointer<UInt8>.SubSequence) -> UnsafeBufferPointer<UInt8>.SubSequence? {
+            for marker in markers where line.starts(with: marker) {
+                let rest = line.dropFirst(marker.count)
+                let blank: (UInt8) -> Bool = { $0 == 0x20 || (0x09...0x0D).contains($0) }
+                guard let first = rest.firstIndex(where: { !blank($0) }) else { return rest[rest.endIndex...] }
+                return rest[first...]  // the line's end is already trimmed
+            }
+            if line.elementsEqual("•".utf8) || line.elementsEqual("-".utf8) { return line[line.endIndex...] }
+            return nil
+        }
+
+        /// The text of a heading line: `## Heading`, or a line that is entirely bold (`**Key points:**`).
+        private static func headingText(_ line: UnsafeBufferPointer<UInt8>.SubSequence) -> UnsafeBufferPointer<UInt8>.SubSequence? {
+            let star = UInt8(ascii: "*")
+            if line.first == UInt8(ascii: "#") {
+                let stripped = line.drop { $0 == UInt8(ascii: "#") }.drop { $0 == 0x20 || (0x09...0x0D).contains($0) }
+                return stripped.isEmpty ? nil : stripped
+            }
+            guard line.count >= 4, line.starts(with: [star, star]), line.reversed().starts(with: [star, star]) else { return nil }
             let inner = line.dropFirst(2).dropLast(2)
-            if !inner.contains("**") { return String(inner) }
+            // More than four characters in all: here each character is one scalar, and so one byte that does not
+            // continue another.
+            guard inner.contains(where: { $0 & 0xC0 != 0x80 }) else { return nil }
+            return inner.indices.contains { inner[$0] == star && $0 + 1 < inner.endIndex && inner[$0 + 1] == star } ? nil : inner
         }
-        return nil
     }
 
-    /// Escapes, then turns `**bold**` pairs into `<strong>`; an unpaired `**` stays as text.
-    private static func inline(_ text: String) -> String {
-        let parts = splitOnDoubleStar(escape(text))
-        var result = ""
-        for (index, part) in parts.enumerated() {
-            if index % 2 == 0 {
-                result += part
-            } else if index + 1 < parts.count {
-                result += "<strong>" + part + "</strong>"
-            } else {
-                result += "**" + part
-            }
-        }
-        return result
-    }
+    /// The HTML being written, with the paragraph or list (never both) still open.
+    private struct HTMLWriter {
+        private(set) var bytes: [UInt8] = []
+        private var paragraphOpen = false
+        private var listOpen = false
 
-    /// `text.components(separatedBy: "**")`, on the UTF-8 bytes (Foundation's version bridges through NSString).
-    private static func splitOnDoubleStar(_ text: String) -> [Substring] {
-        let utf8 = text.utf8
-        var parts: [Substring] = []
-        var start = utf8.startIndex
-        var index = utf8.startIndex
-        while index < utf8.endIndex {
-            let next = utf8.index(after: index)
-            if utf8[index] == UInt8(ascii: "*"), next < utf8.endIndex, utf8[next] == UInt8(ascii: "*") {
-                parts.append(text[start..<index])
-                index = utf8.index(after: next)
-                start = index
-            } else {
-                index = next
+        init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+        mutating func add(_ line: LineKind) {
+            switch line {
+            case .blank:
+                closeParagraph()
+                closeList()
+            case .bullet(let item):
+                closeParagraph()
+                if !listOpen { bytes += "<ul>".utf8 }
+                listOpen = true
+                bytes += "<li>".utf8
+                addInline(item)
+                bytes += "</li>".utf8
+            case .heading(let heading):
+                closeParagraph()
+                closeList()
+                bytes += "<h3>".utf8
+                addInline(heading)
+                bytes += "</h3>".utf8
+            case .text(let text):
+                closeList()
+                bytes += (paragraphOpen ? "<br>" : "<p>").utf8
+                paragraphOpen = true
+                addInline(text)
             }
         }
-        parts.append(text[start..<utf8.endIndex])
-        return parts
+
+        mutating func closeParagraph() {
+            if paragraphOpen { bytes += "</p>".utf8 }
+            paragraphOpen = false
+        }
+
+        mutating func closeList() {
+            if listOpen { bytes += "</ul>".utf8 }
+            listOpen = false
+        }
+
+        /// The text escaped, with `**bold**` pairs (found left to right) as `<strong>`; an unpaired `**` stays as text.
+        private mutating func addInline(_ text: [UInt8]) {
+            var parts: [Range<Int>] = []
+            var start = 0
+            var index = 0
+            while index < text.count {
+                if text[index] == UInt8(ascii: "*"), index + 1 < text.count, text[index + 1] == UInt8(ascii: "*") {
+                    parts.append(start..<index)
+                    index += 2
+                    start = index
+                } else {
+                    index += 1
+                }
+            }
+            parts.append(start..<text.count)
+            for (number, part) in parts.enumerated() {
+                let closed = number % 2 == 1 && number + 1 < parts.count
+                if number % 2 == 1 { bytes += (closed ? "<strong>" : "**").utf8 }
+                for byte in text[part] { SummaryHTML.appendEscaped(byte, to: &bytes) }
+                if closed { bytes += "</strong>".utf8 }
+            }
+        }
     }
 }

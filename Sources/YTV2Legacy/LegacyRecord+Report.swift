@@ -48,7 +48,7 @@ extension LegacyRecord {
             text = String(decoding: bytes, as: UTF8.self)
             warnings.append("the file was not valid UTF-8 and was repaired")
         }
-        if text.contains("\u{0}") { text = text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") }
+        if text.containsUTF8Byte(0) { text = text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") }
         return text
     }
 

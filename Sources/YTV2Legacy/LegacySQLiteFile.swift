@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import YTV2Core
 
 /// A legacy SQLite file opened read-only: the migration reads legacy data and never changes it.
 ///
@@ -148,7 +149,7 @@ extension LegacySQLiteFile {
             guard type == "text" else { return .blob(Array(data)) }
             // Validated straight from the fetched bytes: every text value of an import passes here.
             if let text = String(validating: data, as: UTF8.self) {
-                guard text.utf8.contains(0) else { return .text(text) }
+                guard text.containsUTF8Byte(0) else { return .text(text) }
                 warnings.append("\(column): NUL characters replaced")
                 return .text(text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}"))
             }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import YTV2Core
 
@@ -35,6 +36,26 @@ import YTV2Core
             LegacySummaryText.normalize("Real\nnewline and a literal \\n kept", variant: .comprehensive).normalized
                 == "Real\nnewline and a literal \\n kept"
         )
+    }
+
+    /// The newlines of a text without real ones are found in its bytes; the result is Foundation's search-and-replace
+    /// of the same text (which does not take an `n` joined by a combining mark for an `n`), for texts made of pieces
+    /// that meet every case: escapes back to back, a doubled backslash, marks after the `n` and after the backslash.
+    @Test func literalBackslashNBecomesANewlineAsFoundationReplacesIt() {
+        #expect(LegacySummaryText.normalize(#"a\\nb\n\nc"#, variant: .comprehensive).normalized == "a\\\nb\n\nc")
+        let pieces = ["\\", "n", "\\n", "\u{301}", "\u{200D}", "\u{600}", "\u{903}", "a", "é", " ", "•", "–", "한"]
+        var random = SplitMix64(seed: 11)
+        var differing: [String] = []
+        for _ in 0..<20_000 {
+            let text = "x" + (0..<Int(random.next() % 10)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined() + "x"
+            let expected = text.replacingOccurrences(of: "\\n", with: "\n")
+            let normalized = LegacySummaryText.normalize(text, variant: .comprehensive)
+            // Noted whenever a backslash-n is there, even one Foundation leaves (an `n` joined by a mark).
+            let bytes = Array(text.utf8)
+            let noted = bytes.indices.dropLast().contains { bytes[$0] == 0x5C && bytes[$0 + 1] == UInt8(ascii: "n") }
+            if normalized.normalized != expected || normalized.notes.isEmpty == noted { differing.append(text) }
+        }
+        #expect(differing.isEmpty, "\(differing.prefix(5).map(\.debugDescription))")
     }
 
     @Test func textThatOnlyLooksLikeADictIsKept() {

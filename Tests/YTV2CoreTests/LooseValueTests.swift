@@ -14,6 +14,7 @@ import YTV2Core
             (#""\u00e9t\u00E9 \u2014 \u65e5""#, "été — 日"),
             (#"'caf\xe9'"#, "café"),
             (#""\ud83c""#, "\u{FFFD}"),
+            (#""\é\🎬 \q""#, "é🎬 q"),
             ("\"ünïcödé — 日本語 🎬 \u{301}e\"", "ünïcödé — 日本語 🎬 \u{301}e"),
             ("'" + String(repeating: "## Heading\n- point é 🎬\n", count: 300) + "'", String(repeating: "## Heading\n- point é 🎬\n", count: 300)),
         ]
@@ -30,6 +31,8 @@ import YTV2Core
     }
 
     @Test func anUnfinishedStringOrEscapeIsNoValue() {
-        for text in [#""open"#, #"'ends with \"#, #""\u12""#, #""\xz1""#] { #expect(LooseValue.parse(text) == nil, "\(text)") }
+        for text in [#""open"#, #"'ends with \"#, #""\u12""#, #""\xz1""#, #""\u00é9""#, "[nüll]"] {
+            #expect(LooseValue.parse(text) == nil, "\(text)")
+        }
     }
 }

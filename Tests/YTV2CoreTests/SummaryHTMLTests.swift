@@ -41,4 +41,32 @@ import YTV2Core
         #expect(!SummaryHTML.render("• " + hostile).unicodeScalars.contains("\""))
         #expect(SummaryHTML.escape("plain café ☕") == "plain café ☕")
     }
+
+    /// The renderer applies its rules to bytes where every character is one scalar, and to characters elsewhere: a mark
+    /// that joins the `#`, the bullet's space or a `*` into another character makes the line plain text, as it did.
+    @Test func aCombiningMarkAfterAMarkerKeepsTheLineText() {
+        #expect(SummaryHTML.render("#\u{301} Title") == "<p>#\u{301} Title</p>")
+        #expect(SummaryHTML.render("## \u{301}Title") == "<h3>\u{301}Title</h3>")
+        #expect(SummaryHTML.render("- \u{301}item\n* \u{200D}x") == "<p>- \u{301}item<br>* \u{200D}x</p>")
+        #expect(SummaryHTML.render("• café – “quoted”…") == "<ul><li>café – “quoted”…</li></ul>")
+        #expect(SummaryHTML.render("**Überblick:**\n**\u{0600}x**") == "<h3>Überblick:</h3><h3>\u{0600}x</h3>")
+        #expect(SummaryHTML.render("\u{0600}**x**") == "<p>\u{0600}<strong>x</strong></p>")
+    }
+
+    /// Texts drawn from pieces that make every rule and every kind of character meet: the renderer gives what the
+    /// rules on `String`s and `Character`s give (SummaryHTMLByCharacters).
+    @Test func rendersAsTheRulesOnCharactersDo() {
+        let pieces = [
+            "•", " ", "-", "–", "—", "*", "**", "#", "\n", "\n\n", "\r", "\r\n", "\t", "a", "bc", "é", "e\u{301}", "\u{301}",
+            "\u{200D}", "\u{0600}", "<", "&", "\"", "'", ">", "🇫🇷", "한", "\u{2028}", "\u{203C}", "…", "’", "\u{85}", "\u{AD}",
+            "ß", "ʼ", "\u{2E3A}",
+        ]
+        var random = SplitMix64(seed: 7)
+        var differing: [String] = []
+        for _ in 0..<30_000 {
+            let text = (0..<Int(random.next() % 14)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            if SummaryHTML.render(text) != SummaryHTMLByCharacters.render(text) { differing.append(text) }
+        }
+        #expect(differing.isEmpty, "\(differing.prefix(5).map(\.debugDescription))")
+    }
 }

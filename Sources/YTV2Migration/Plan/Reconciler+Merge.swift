@@ -133,11 +133,15 @@ extension Reconciler {
             let r = rhs.1.at ?? .distantPast
             return l == r ? lhs.0 < rhs.0 : l < r
         }
-        var seen: [String: Set<String>] = [:]
+        // The texts seen per variant, compared in a list: a video has a few per variant, and hashing a summary costs
+        // more than comparing it with another (most differ early, equal ones are equal byte for byte).
+        var seen: [String: [String]] = [:]
         var revisions: [SummaryDraft] = []
         var contributed = Set<Int>()
         for (index, summary) in sorted {
-            guard seen[summary.variant.id, default: []].insert(summary.text).inserted else { continue }
+            let texts = seen[summary.variant.id, default: []]
+            guard !texts.contains(summary.text) else { continue }
+            seen[summary.variant.id] = texts + [summary.text]
             contributed.insert(index)
             revisions.append(
                 SummaryDraft(
