@@ -116,6 +116,20 @@ extension Store {
         return try await videoIDArray("SELECT v.video_id FROM videos v \(filter.whereClause)", binds: filter.binds, plan: .unordered(query))
     }
 
+    /// About how many videos the words of `search` match, whatever the filters: the planner's estimate from its
+    /// statistics of the search words (`ytv2_search_estimate`, migration 0010; about a millisecond), where counting a
+    /// word most videos hold reads every one of them (tens of milliseconds at 100,000 videos). A hint for choosing how
+    /// to read a search, never an answer: without statistics (a table never analyzed) it is a guess.
+    package func estimatedSearchMatches(_ search: String) async throws -> Int {
+        var binds = PostgresBindings()
+        binds.append(search)
+        let query = PostgresQuery(unsafeSQL: "SELECT coalesce(ytv2_search_estimate($1), 0)", binds: binds)
+        return try await dashboardRead { [logger] connection in
+            for try await rows in try await connection.query(query, logger: logger).decode(Int.self) { return rows }
+            return 0
+        }
+    }
+
     /// How many videos match the filters and search of `query`.
     package func reportCount(_ query: ReportQuery) async throws -> Int {
         let filter = try ReportFilterSQL(query)

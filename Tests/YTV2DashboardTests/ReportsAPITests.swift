@@ -360,6 +360,29 @@ import YTV2TestSupport
         try await Harness.withDashboard(configure: { $0.orderCacheBytes = orderBytes }, test)
     }
 
+    /// With the planner's statistics of 200 videos, a word met for the first time is read on the estimate of its
+    /// matches (Store.estimatedSearchMatches): a deep page of a word in most videos by its match set at once, without a
+    /// count first; a shallow one and a rare word by the database. Every page is the database's own.
+    @Test func aSearchReadOnTheEstimateOfItsMatchesGivesTheDatabasesPages() async throws {
+        try await Harness.withDashboard { client, store in
+            try await TestVideos.seed(store, count: 200)
+            try await store.analyzeImportedTables()
+            let queries = [
+                "page=9&size=10&sort=title_az&q=summary", "page=1&size=5&sort=newest&q=summary", "page=4&size=10&sort=oldest&q=apple",
+                "page=2&size=7&sort=added_asc&q=narration", "page=1&size=5&q=zebra%204", "page=12&size=12&sort=title_za&q=summary",
+            ]
+            for query in queries {
+                let parameters = try FormQuery(Substring(query))
+                let reportQuery = try ReportQuery(parameters: parameters)
+                let records = try await store.reports(reportQuery)
+                #expect(!records.reports.isEmpty, "\(query) shows no video: the comparison would prove nothing")
+                let expected = ReportsController.listBody(records, sort: reportQuery.sort, filters: ReportQuery.activeFilters(parameters))
+                let body = try await client.execute(uri: "/api/reports?" + query, method: .get) { String(buffer: $0.body) }
+                #expect(body == String(buffer: expected), "\(query)")
+            }
+        }
+    }
+
     @Test func hostileStringsAreData() async throws {
         try await Harness.withDashboard { client, store in
             try await TestVideos.seed(store)

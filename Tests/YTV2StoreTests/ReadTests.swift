@@ -80,6 +80,23 @@ import YTV2TestSupport
         }
     }
 
+    /// A search's estimated matches follow the planner's statistics: once the videos are analyzed, near the count for
+    /// a word in most of them and for one in a quarter (what the dashboard decides how to read a search on).
+    @Test func aSearchsEstimatedMatchesAreNearItsCountOnceAnalyzed() async throws {
+        try await withTestStore { store in
+            _ = try await TestVideos.seed(store, count: 200)
+            try await store.analyzeImportedTables()
+            for word in ["summary", "apple"] {
+                var query = ReportQuery()
+                query.search = word
+                let count = try await store.reportCount(query)
+                let estimate = try await store.estimatedSearchMatches(word)
+                #expect(count >= 50)
+                #expect(abs(estimate - count) <= count / 4, "\(word): estimated \(estimate), counted \(count)")
+            }
+        }
+    }
+
     /// An order is every page in sequence: for every sort, with a filter and with a search, slicing it gives the pages
     /// the database gives with an offset (past the end and with sizes out of bounds too), and a filter set with more
     /// matches than the limit has none.

@@ -151,12 +151,24 @@ struct ReportsController: Sendable {
     /// The videos the search of `query` matches: when kept, or read now when the search matches enough videos for them
     /// to be worth keeping and the page asked for is one the database would reach only by reading every match. Nil for
     /// the other searches, and when no order of all videos is kept to number them.
+    ///
+    /// Whether a search is worth keeping is decided on how many videos it matches: its count when kept, else the
+    /// planner's estimate, so that the first deep page of a common word costs one read of its matches (which gives its
+    /// count too) rather than a count and then that read, both of which visit every match (at 100,000 real-shaped
+    /// videos, for a word in 84 % of them: 37 and 65 ms). A wrong estimate costs time, never a wrong page: a rare word
+    /// taken for a common one has its few matches read and kept; a common one taken for rare is counted and paged by
+    /// the database as before.
     private func searchMatches(for query: ReportQuery) async throws -> SearchMatches? {
         guard let search = query.search, let everyVideo = try await order(ReportQuery()) else { return nil }
         if await caches.matches.keptValue(for: search) == nil {
             var alone = ReportQuery()
             alone.search = search
-            let matched = try await total(alone)
+            let matched: Int
+            if let counted = await caches.totals.keptValue(for: ChangeInvalidatedCache<Int>.key(alone)) {
+                matched = counted
+            } else {
+                matched = try await store.estimatedSearchMatches(search)
+            }
             guard SearchMatches.worthKeeping(matches: matched, of: everyVideo.ids.count),
                 !SearchPlan.walks(toPageOf: query, matches: matched, videos: everyVideo.ids.count)
             else { return nil }
