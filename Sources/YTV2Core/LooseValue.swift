@@ -165,10 +165,12 @@ package indirect enum LooseValue: Equatable, Sendable {
             return Unicode.Scalar(code) ?? "\u{FFFD}"
         }
 
+        /// What ends a bare word (`true`, `None`, a number).
+        private static let wordEnds = Array(",}]):\n ".utf8)
+
         mutating func word() throws -> LooseValue {
             let start = index
-            let ends: [UInt8] = Array(",}]):\n ".utf8)
-            while let c = current, !ends.contains(c) { index += 1 }
+            while let c = current, !Self.wordEnds.contains(c) { index += 1 }
             switch String(decoding: bytes[start..<index], as: UTF8.self) {
             case "true", "True": return .bool(true)
             case "false", "False": return .bool(false)

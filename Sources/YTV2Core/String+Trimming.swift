@@ -5,11 +5,15 @@ extension StringProtocol {
     package var trimmingASCIIWhitespace: String {
         let text = String(self)
         let utf8 = text.utf8
-        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
-        guard let first = utf8.firstIndex(where: { !isBlank($0) }) else { return "" }
+        guard let first = utf8.firstIndex(where: { !$0.isASCIIBlank }) else { return "" }
         var end = utf8.endIndex
-        while end > first, isBlank(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
+        while end > first, utf8[utf8.index(before: end)].isASCIIBlank { end = utf8.index(before: end) }
         if first == utf8.startIndex, end == utf8.endIndex { return text }
         return String(text[first..<end])
     }
+}
+
+extension UInt8 {
+    /// Whether the byte is ASCII whitespace: space, tab, LF, vertical tab, form feed or CR.
+    package var isASCIIBlank: Bool { self == 0x20 || (0x09...0x0D).contains(self) }
 }

@@ -57,11 +57,10 @@ package enum SummaryHTML {
 
     /// `range` of `bytes` without ASCII whitespace at its ends (as ``StringProtocol/trimmingASCIIWhitespace``).
     private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
-        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
         var lower = range.lowerBound
         var upper = range.upperBound
-        while lower < upper, isBlank(bytes[lower]) { lower += 1 }
-        while upper > lower, isBlank(bytes[upper - 1]) { upper -= 1 }
+        while lower < upper, bytes[lower].isASCIIBlank { lower += 1 }
+        while upper > lower, bytes[upper - 1].isASCIIBlank { upper -= 1 }
         return lower..<upper
     }
 
@@ -115,10 +114,7 @@ package enum SummaryHTML {
         /// The text of a bullet line (`• item`, `- item`, `– item`, `* item`, or a lone `•` or `-`), trimmed.
         private static func bulletText(_ line: UnsafeBufferPointer<UInt8>.SubSequence) -> UnsafeBufferPointer<UInt8>.SubSequence? {
             for marker in markers where line.starts(with: marker) {
-                let rest = line.dropFirst(marker.count)
-                let blank: (UInt8) -> Bool = { $0 == 0x20 || (0x09...0x0D).contains($0) }
-                guard let first = rest.firstIndex(where: { !blank($0) }) else { return rest[rest.endIndex...] }
-                return rest[first...]  // the line's end is already trimmed
+                return line.dropFirst(marker.count).drop(while: \.isASCIIBlank)  // the line's end is already trimmed
             }
             if line.elementsEqual("•".utf8) || line.elementsEqual("-".utf8) { return line[line.endIndex...] }
             return nil
@@ -128,7 +124,7 @@ package enum SummaryHTML {
         private static func headingText(_ line: UnsafeBufferPointer<UInt8>.SubSequence) -> UnsafeBufferPointer<UInt8>.SubSequence? {
             let star = UInt8(ascii: "*")
             if line.first == UInt8(ascii: "#") {
-                let stripped = line.drop { $0 == UInt8(ascii: "#") }.drop { $0 == 0x20 || (0x09...0x0D).contains($0) }
+                let stripped = line.drop { $0 == UInt8(ascii: "#") }.drop(while: \.isASCIIBlank)
                 return stripped.isEmpty ? nil : stripped
             }
             guard line.count >= 4, line.starts(with: [star, star]), line.reversed().starts(with: [star, star]) else { return nil }

@@ -117,7 +117,7 @@ extension Store {
     }
 
     /// About how many videos the words of `search` match, whatever the filters: the planner's estimate from its
-    /// statistics of the search words (`ytv2_search_estimate`, migration 0010; about a millisecond), where counting a
+    /// statistics of the search words (`ytv2_search_estimate`, migration 0010; a fraction of a millisecond), where counting a
     /// word most videos hold reads every one of them (tens of milliseconds at 100,000 videos). A hint for choosing how
     /// to read a search, never an answer: without statistics (a table never analyzed) it is a guess.
     package func estimatedSearchMatches(_ search: String) async throws -> Int {
