@@ -267,7 +267,7 @@ extension Store {
             let audioLanguage = try cells[27].decode(String?.self)
             let analysisExtra = try cells[28].decode(String.self)
 
-            let entries = categories == "[]" ? [] : try JSONDecoder().decode([CategoryEntry].self, from: Data(categories.utf8))
+            let entries = categories == "[]" ? [] : try CategoryEntry.list(fromJSON: categories)
             records.append(
                 ReportRecord(
                     videoID: try VideoID(videoID),

@@ -45,7 +45,7 @@ extension Store {
                     cells.1, cells.2, cells.3, cells.4, cells.5, cells.6, cells.7, cells.8, cells.9, cells.10, cells.11, cells.12, cells.13, cells.14,
                     cells.15, cells.16, cells.17, cells.18,
                 ]
-                let categories = (try? JSONDecoder().decode([CategoryEntry].self, from: Data(cells.19.utf8))) ?? []
+                let categories = (try? CategoryEntry.list(fromJSON: cells.19)) ?? []
                 states[cells.0] = VideoState(
                     fields: Dictionary(uniqueKeysWithValues: zip(columns, values)),
                     categories: categories,
