@@ -1,55 +1,66 @@
 import NIOCore
 import YTV2Core
 
-/// Writes JSON straight into a response buffer, field by field. List pages are the dashboard's hottest answers; a
-/// generic encoder spent more time on them than the database did. The output is plain compact JSON: strings escaped as
-/// JSON requires (`/` is not escaped), whole doubles written without a fraction, `null` for absent values.
+/// Writes JSON field by field into an array of bytes, handed over as a response buffer at the end. List pages are the
+/// dashboard's hottest answers; a generic encoder spent more time on them than the database did, and writing each
+/// mark and string straight into a `ByteBuffer` (which checks its storage on every write) cost a quarter of the time
+/// spent writing list items (on uncached list pages at 100,000 videos, writing the items fell from 26 % to 19 % of the
+/// server's samples with this array). The output is plain compact JSON: strings escaped as JSON requires (`/` is not
+/// escaped), whole doubles written without a fraction, `null` for absent values.
 struct JSONWriter {
-    private(set) var buffer: ByteBuffer
+    private var bytes: [UInt8]
     /// Per open object or array: whether the next member needs a comma before it.
     private var needsComma: [Bool] = []
     /// Set between a key and its value, so the value does not write a comma.
     private var pendingMember = false
 
     init(capacity: Int = 4_096) {
-        buffer = ByteBufferAllocator().buffer(capacity: capacity)
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// What was written, in a buffer of its own size.
+    var buffer: ByteBuffer { ByteBuffer(bytes: bytes) }
+
+    private mutating func write(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     private mutating func separate() {
         if let last = needsComma.last {
-            if last { buffer.writeInteger(UInt8(ascii: ",")) }
+            if last { bytes.append(UInt8(ascii: ",")) }
             needsComma[needsComma.count - 1] = true
         }
     }
 
     mutating func beginObject() {
         beforeValue()
-        buffer.writeInteger(UInt8(ascii: "{"))
+        bytes.append(UInt8(ascii: "{"))
         needsComma.append(false)
     }
 
     mutating func endObject() {
         needsComma.removeLast()
-        buffer.writeInteger(UInt8(ascii: "}"))
+        bytes.append(UInt8(ascii: "}"))
     }
 
     mutating func beginArray() {
         beforeValue()
-        buffer.writeInteger(UInt8(ascii: "["))
+        bytes.append(UInt8(ascii: "["))
         needsComma.append(false)
     }
 
     mutating func endArray() {
         needsComma.removeLast()
-        buffer.writeInteger(UInt8(ascii: "]"))
+        bytes.append(UInt8(ascii: "]"))
     }
 
     /// A member name; the value written next belongs to it.
     mutating func key(_ name: StaticString) {
         separate()
-        buffer.writeInteger(UInt8(ascii: "\""))
-        buffer.writeStaticString(name)
-        buffer.writeStaticString("\":")
+        bytes.append(UInt8(ascii: "\""))
+        write(name)
+        write("\":")
         pendingMember = true
     }
 
@@ -57,7 +68,7 @@ struct JSONWriter {
     mutating func key(_ name: String) {
         separate()
         writeString(name)
-        buffer.writeInteger(UInt8(ascii: ":"))
+        bytes.append(UInt8(ascii: ":"))
         pendingMember = true
     }
 
@@ -78,10 +89,10 @@ struct JSONWriter {
 
     private mutating func writeString(_ text: String) {
         var value = text
-        buffer.writeInteger(UInt8(ascii: "\""))
-        value.withUTF8 { bytes in
+        bytes.append(UInt8(ascii: "\""))
+        value.withUTF8 { utf8 in
             var start = 0
-            for (index, byte) in bytes.enumerated() {
+            for (index, byte) in utf8.enumerated() {
                 let escape: StaticString?
                 switch byte {
                 case UInt8(ascii: "\""): escape = "\\\""
@@ -92,18 +103,18 @@ struct JSONWriter {
                 case 0x00..<0x20: escape = nil
                 default: continue
                 }
-                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<index]))
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
                 if let escape {
-                    buffer.writeStaticString(escape)
+                    write(escape)
                 } else {
                     let hex = Self.hexDigits
-                    buffer.writeBytes([UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+                    bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
                 }
                 start = index + 1
             }
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<bytes.count]))
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<utf8.count]))
         }
-        buffer.writeInteger(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: "\""))
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
@@ -111,29 +122,29 @@ struct JSONWriter {
     mutating func integer(_ value: Int?) {
         beforeValue()
         guard let value else { return writeNull() }
-        buffer.writeString(String(value))
+        bytes.append(contentsOf: String(value).utf8)
     }
 
     mutating func number(_ value: Double?) {
         beforeValue()
         guard let value, value.isFinite else { return writeNull() }
         if value == value.rounded(), abs(value) < 1e15 {
-            buffer.writeString(String(Int64(value)))
+            bytes.append(contentsOf: String(Int64(value)).utf8)
         } else {
-            buffer.writeString(String(value))
+            bytes.append(contentsOf: String(value).utf8)
         }
     }
 
     mutating func bool(_ value: Bool?) {
         beforeValue()
         guard let value else { return writeNull() }
-        buffer.writeStaticString(value ? "true" : "false")
+        write(value ? "true" : "false")
     }
 
     /// A value encoded before (by another JSONWriter), copied as it is.
     mutating func encoded(_ value: ByteBuffer) {
         beforeValue()
-        buffer.writeImmutableBuffer(value)
+        bytes.append(contentsOf: value.readableBytesView)
     }
 
     mutating func null() {
@@ -141,7 +152,7 @@ struct JSONWriter {
         writeNull()
     }
 
-    private mutating func writeNull() { buffer.writeStaticString("null") }
+    private mutating func writeNull() { write("null") }
 
     mutating func strings(_ values: [String]) {
         beginArray()
