@@ -1,3 +1,4 @@
+import DequeModule
 import YTV2Store
 
 /// Results derived from the database (facet counts, list totals) per filter set, dropped whenever the change feed
@@ -11,8 +12,10 @@ import YTV2Store
 /// entries are dropped first.
 actor ChangeInvalidatedCache<Value: Sendable> {
     private var values: [String: Value] = [:]
-    /// Keys in the order they were stored, oldest first (entries dropped since may still be listed).
-    private var order: [String] = []
+    /// Keys in the order they were stored, oldest first (entries dropped since may still be listed). A deque: a full
+    /// cache drops its oldest keys on every store, and removing them from the front of an array moved every other key
+    /// (at 14,000 kept list items, 4 % of the server's samples on uncached list pages, inside this actor).
+    private var order: Deque<String> = []
     private var running: [String: Task<Value, any Error>] = [:]
     private var generation = 0
     /// False between the feed losing its connection and its return.
@@ -130,7 +133,7 @@ actor ChangeInvalidatedCache<Value: Sendable> {
             if let removed = values.removeValue(forKey: oldest) { totalCost -= cost(removed) }
         }
         if dropped > 0 { order.removeFirst(dropped) }
-        if order.count > 4 * max(values.count, 16) { order = order.filter { values[$0] != nil } }
+        if order.count > 4 * max(values.count, 16) { order = Deque(order.filter { values[$0] != nil }) }
     }
 
     /// Drops every value (a change was heard or made).
