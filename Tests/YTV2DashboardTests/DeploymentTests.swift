@@ -76,9 +76,14 @@ import YTV2TestSupport
     @Test func aWriteCarriesItsPositionToTheNextReadOnAnyReplica() async throws {
         try await Harness.withDashboard { client, store in
             try await TestVideos.seed(store, count: 3)
-            // Wait for the feed's first heartbeat: from then on this dashboard keeps what it reads.
+            // Wait for a heartbeat sent after the seed: from then on this dashboard keeps what it reads. (The first
+            // heartbeat can come back before the seed's own change notifications, which would then drop what was read.)
+            let seeded = Date().addingTimeInterval(0.5)
             let started = ContinuousClock.now
-            while !store.changeFeedStatus.live, ContinuousClock.now - started < .seconds(5) { try await Task.sleep(for: .milliseconds(50)) }
+            while store.changeFeedStatus.lastHeartbeat.map({ $0 > seeded }) != true, ContinuousClock.now - started < .seconds(8) {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(store.changeFeedStatus.live)
             #expect(try await Self.total(client) == 3)
             // A write this dashboard cannot hear about (no notification): its cached answer stays as it was...
             let position = try await store.client.withConnection { connection in
