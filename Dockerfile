@@ -23,7 +23,9 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=build --chown=ytv2:ytv2 /staging/ /app/
 USER ytv2
-ENV HOST=0.0.0.0 PORT=10000 YTV2_PG_BINDIR=/usr/lib/postgresql/15/bin
+# Two malloc arenas: glibc otherwise gives threads allocating at once arenas of their own and keeps freed memory in
+# each, and `ytv2 serve` then grows with the requests it has answered (docs/operations.md).
+ENV HOST=0.0.0.0 PORT=10000 YTV2_PG_BINDIR=/usr/lib/postgresql/15/bin MALLOC_ARENA_MAX=2
 EXPOSE 10000
 ENTRYPOINT ["/app/ytv2"]
 CMD ["serve"]
