@@ -78,9 +78,9 @@ import YTV2TestSupport
             try await TestVideos.seed(store, count: 3)
             // Wait for a heartbeat sent after the seed: from then on this dashboard keeps what it reads. (The first
             // heartbeat can come back before the seed's own change notifications, which would then drop what was read.)
-            let seeded = Date().addingTimeInterval(0.5)
+            let halfASecondAfterSeed = Date().addingTimeInterval(0.5)
             let started = ContinuousClock.now
-            while store.changeFeedStatus.lastHeartbeat.map({ $0 > seeded }) != true, ContinuousClock.now - started < .seconds(8) {
+            while store.changeFeedStatus.lastHeartbeat.map({ $0 > halfASecondAfterSeed }) != true, ContinuousClock.now - started < .seconds(8) {
                 try await Task.sleep(for: .milliseconds(50))
             }
             #expect(store.changeFeedStatus.live)

@@ -19,7 +19,7 @@ struct JSONWriter {
         bytes.reserveCapacity(capacity)
     }
 
-    /// What was written, in a buffer of its own size.
+    /// What was written, in a new buffer made for it (NIO rounds its capacity up to a power of two).
     var buffer: ByteBuffer { ByteBuffer(bytes: bytes) }
 
     private mutating func write(_ text: StaticString) {
