@@ -6,12 +6,15 @@ import YTV2Core
 /// A search's pages found in memory: its match set walked along a filter set's order must give exactly the pages the
 /// database gives, from either end.
 @Suite struct SearchMatchesTests {
-    /// 100 videos numbered in one order; a filter set's order holding 60 of them in another; a search matching every
-    /// third video, and one the numbering never saw (stored after it was made).
+    /// 100 videos numbered in one order; a filter set's order holding 60 of them in another, and two the numbering
+    /// never saw (stored after it was made); a search matching every third video, and one of the unknown two.
     static let everyVideo = (0..<100).map { "video\($0)" }
     static let positions = VideoPositions(ids: everyVideo)
     static let matchingIDs = everyVideo.enumerated().filter { $0.offset % 3 == 0 }.map(\.element) + ["unknown"]
-    static let order = ReportOrder(ids: (0..<60).map { "video\(($0 * 7) % 100)" })
+    static let order = NumberedOrder(
+        ReportOrder(ids: ["unknown"] + (0..<60).map { "video\(($0 * 7) % 100)" } + ["later"]),
+        positions: positions
+    )
 
     static func query(page: Int, size: Int) -> ReportQuery {
         var query = ReportQuery()
@@ -28,11 +31,12 @@ import YTV2Core
         #expect(!matches.contains("video1") && !matches.contains("unknown"))
         #expect(matches.bytes < 200)
         #expect(Self.positions.count == 100)
+        #expect(Self.order.bytes == 64 + 62 * 4)
     }
 
     @Test func everyPageIsTheMatchesOfTheOrderInSequence() {
         let matches = SearchMatches(ids: Self.matchingIDs, positions: Self.positions)
-        let expected = Self.order.ids.filter { Int($0.dropFirst(5))! % 3 == 0 }
+        let expected = Self.order.order.ids.filter { $0.hasPrefix("video") && Int($0.dropFirst(5))! % 3 == 0 }
         #expect(matches.count(in: Self.order) == expected.count)
         #expect(expected.count == 21)
         for size in [1, 3, 7, 20, 50] {

@@ -22,6 +22,9 @@ struct ReadCaches: Sendable {
     /// read for a page the database would reach only by reading every match; bounded by their bytes: a quarter of the
     /// order budget.
     let matches: ChangeInvalidatedCache<SearchMatches>
+    /// Orders with each video's number (``NumberedOrder``), by the key of their order, what match sets are walked along;
+    /// bounded by their bytes: a quarter of the order budget.
+    let numberedOrders: ChangeInvalidatedCache<NumberedOrder>
     /// The most ids one order holds: half the order budget, so that two fit. A filter set with more matches is paged
     /// by the database (its order is remembered as nil, so it is not read again until the next change).
     let longestOrder: Int
@@ -41,6 +44,8 @@ struct ReadCaches: Sendable {
         positions = ChangeInvalidatedCache(capacity: 1, bypass: bypass)
         // A match set is a bit per video: 12.5 KB at 100,000 videos.
         matches = ChangeInvalidatedCache(capacity: 4_096, maximumCost: orderBytes / 4, cost: { $0.bytes }, bypass: bypass)
+        // Four bytes per video of the order: 400 KB for an order of 100,000 videos.
+        numberedOrders = ChangeInvalidatedCache(capacity: 4_096, maximumCost: orderBytes / 4, cost: { $0.bytes }, bypass: bypass)
     }
 
     /// A change was made by this process: its next read must see it without waiting for the feed.
@@ -52,6 +57,7 @@ struct ReadCaches: Sendable {
         await orders.invalidate()
         await positions.invalidate()
         await matches.invalidate()
+        await numberedOrders.invalidate()
     }
 
     /// The feed heard a change, connected, or lost its connection (then nothing is kept until it is back).
@@ -63,5 +69,6 @@ struct ReadCaches: Sendable {
         await orders.invalidate(feedIsListening: feedIsListening)
         await positions.invalidate(feedIsListening: feedIsListening)
         await matches.invalidate(feedIsListening: feedIsListening)
+        await numberedOrders.invalidate(feedIsListening: feedIsListening)
     }
 }

@@ -132,9 +132,16 @@ struct ReportsController: Sendable {
     private func order(_ query: ReportQuery) async throws -> ReportOrder? {
         var filters = query
         filters.search = nil
-        return try await caches.orders.value(for: query.sort.rawValue + " " + ChangeInvalidatedCache<Int>.key(filters)) { [store, caches, filters] in
+        return try await caches.orders.value(for: Self.orderKey(query)) { [store, caches, filters] in
             try await store.reportOrder(filters, limit: caches.longestOrder)
         }
+    }
+
+    /// The key of the order a page of `query` is a slice of: its sort and its filters, without its search.
+    private static func orderKey(_ query: ReportQuery) -> String {
+        var filters = query
+        filters.search = nil
+        return query.sort.rawValue + " " + ChangeInvalidatedCache<Int>.key(filters)
     }
 
     /// A page of a search that matches many videos, from its matches (``SearchMatches``) along the order of its
@@ -144,8 +151,13 @@ struct ReportsController: Sendable {
     /// matches costs about 100 ms once, and then any page, sort or filter of the word 4–10 ms.
     private func searchPage(_ query: ReportQuery) async throws -> ReportPageIDs? {
         guard let matches = try await searchMatches(for: query), let order = try await order(query) else { return nil }
-        let total = try await caches.totals.value(for: ChangeInvalidatedCache<Int>.key(query)) { matches.count(in: order) }
-        return matches.page(query, in: order, total: total)
+        let numbered = try await caches.numberedOrders.value(for: Self.orderKey(query)) {
+            NumberedOrder(order, positions: matches.positions)
+        }
+        // Numbered before a change that came between two reads: not used.
+        guard numbered.positions === matches.positions else { return nil }
+        let total = try await caches.totals.value(for: ChangeInvalidatedCache<Int>.key(query)) { matches.count(in: numbered) }
+        return matches.page(query, in: numbered, total: total)
     }
 
     /// The videos the search of `query` matches: when kept, or read now when the search matches enough videos for them
