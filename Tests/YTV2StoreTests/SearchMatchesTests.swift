@@ -31,7 +31,6 @@ import YTV2Core
         #expect(!matches.contains("video1") && !matches.contains("unknown"))
         #expect(matches.bytes < 200)
         #expect(Self.positions.count == 100)
-        #expect(Self.order.bytes == 64 + 62 * 4)
     }
 
     @Test func everyPageIsTheMatchesOfTheOrderInSequence() {

@@ -130,18 +130,22 @@ struct ReportsController: Sendable {
     /// Every video the filters of `query` match (its search left out) in its sort's order, kept until the next change;
     /// nil when they match more than an order may hold.
     private func order(_ query: ReportQuery) async throws -> ReportOrder? {
-        var filters = query
-        filters.search = nil
-        return try await caches.orders.value(for: Self.orderKey(query)) { [store, caches, filters] in
+        let filters = Self.orderFilters(query)
+        return try await caches.orders.value(for: Self.orderKey(filters)) { [store, caches] in
             try await store.reportOrder(filters, limit: caches.longestOrder)
         }
     }
 
-    /// The key of the order a page of `query` is a slice of: its sort and its filters, without its search.
-    private static func orderKey(_ query: ReportQuery) -> String {
+    /// What the order a page of `query` is a slice of is read for: its filters and sort, without its search.
+    private static func orderFilters(_ query: ReportQuery) -> ReportQuery {
         var filters = query
         filters.search = nil
-        return query.sort.rawValue + " " + ChangeInvalidatedCache<Int>.key(filters)
+        return filters
+    }
+
+    /// The key the order of `filters` (``orderFilters(_:)``) is kept by, and its numbered form beside it.
+    private static func orderKey(_ filters: ReportQuery) -> String {
+        filters.sort.rawValue + " " + ChangeInvalidatedCache<Int>.key(filters)
     }
 
     /// A page of a search that matches many videos, from its matches (``SearchMatches``) along the order of its
@@ -151,7 +155,7 @@ struct ReportsController: Sendable {
     /// matches costs about 100 ms once, and then any page, sort or filter of the word 4–10 ms.
     private func searchPage(_ query: ReportQuery) async throws -> ReportPageIDs? {
         guard let matches = try await searchMatches(for: query), let order = try await order(query) else { return nil }
-        let numbered = try await caches.numberedOrders.value(for: Self.orderKey(query)) {
+        let numbered = try await caches.numberedOrders.value(for: Self.orderKey(Self.orderFilters(query))) {
             NumberedOrder(order, positions: matches.positions)
         }
         // Numbered before a change that came between two reads: not used.
