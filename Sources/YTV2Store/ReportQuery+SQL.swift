@@ -109,17 +109,6 @@ package struct SearchPlan {
         indexScans = visited * Double(Self.walkCostRatio) <= Double(matches)
     }
 
-    /// Whether the database reads the page `query` asks for, among `matches` of `videos`, by walking the sort index
-    /// (``allowWalk(toMatch:of:videos:)``), the way ``Store/reportPageIDs(_:knownTotal:knownVideoCount:)`` reads it
-    /// (``Pagination/window``). False when it reads every match and sorts them, and for a page past the end.
-    package static func walks(toPageOf query: ReportQuery, matches: Int, videos: Int) -> Bool {
-        let window = query.pagination(total: matches).window
-        guard window.length > 0 else { return false }
-        var plan = SearchPlan(query)
-        plan.allowWalk(toMatch: window.reach, of: matches, videos: videos)
-        return plan.indexScans
-    }
-
     /// Runs `body` with the settings in force for its transaction only (`SET LOCAL`, which a transaction pooler keeps
     /// on the one server connection), or directly when there are none.
     func run<T: Sendable>(

@@ -104,6 +104,17 @@ package struct ReportQuery: Sendable, Equatable {
     /// Whether the query has a search to apply (an empty one is none).
     package var searches: Bool { !(search?.isEmpty ?? true) }
 
+    /// Whether the query searches and has no other filter (its sort and page aside).
+    package var searchesAlone: Bool {
+        guard searches else { return false }
+        var bare = ReportQuery()
+        bare.search = search
+        bare.sort = sort
+        bare.page = page
+        bare.size = size
+        return bare == self
+    }
+
     /// The facets of `/api/filters`; each is counted without its own filter.
     package enum Facet: CaseIterable, Sendable {
         case source, category, channel, language, contentType, complexity, summaryType, hasAudio

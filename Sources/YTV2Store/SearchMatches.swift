@@ -1,38 +1,50 @@
-/// A number for each video of one list of all videos (any cached order of every video): the numbering the bits of
-/// ``SearchMatches`` refer to. A class, so that a match set can tell whether it was made with the numbering in use.
+/// Each video's number in the database (`video_search.number`, migration 0011): given once when the video is first
+/// stored and never reused while it exists, so a match set read as numbers (``Store/searchMatchNumbers(_:)``) needs no
+/// id looked up. Read once between changes (``Store/videoNumbering()``); the bits of ``SearchMatches`` refer to these
+/// numbers. A class, so that a match set can tell whether it was made with the numbering in use.
 package final class VideoPositions: Sendable {
     private let positions: [String: Int32]
+    /// One more than the highest number: how many bits a match set takes.
+    package let capacity: Int
 
-    package init(ids: [String]) {
+    /// - Parameters: `ids` and `numbers` pairwise; a negative number is left out.
+    package init(ids: [String], numbers: [Int32]) {
+        precondition(ids.count == numbers.count, "an id without its number")
         var positions = [String: Int32](minimumCapacity: ids.count)
-        for (position, id) in ids.enumerated() { positions[id] = Int32(truncatingIfNeeded: position) }
+        var highest: Int32 = -1
+        for (id, number) in zip(ids, numbers) where number >= 0 {
+            positions[id] = number
+            highest = max(highest, number)
+        }
         self.positions = positions
+        capacity = Int(highest) + 1
     }
 
+    /// How many videos are numbered.
     package var count: Int { positions.count }
 
     package func position(of id: String) -> Int? { positions[id].map(Int.init) }
 }
 
-/// The videos one search matches among all videos, a bit per video of a ``VideoPositions``. With the cached order of a
-/// filter set (``ReportOrder``, read without the search), any page of the search under those filters, in that order,
-/// is found by walking the order and keeping the ids whose bit is set: no database statement per page, per sort or
-/// per filter set. Worth it for a search matching many videos, whose pages the database reads slowly (every match
-/// from the word index and a sort, or a walk of a sort index reading each row's word vector).
+/// The videos one search matches among all videos, a bit per video number of a ``VideoPositions``. With the cached
+/// order of a filter set (``ReportOrder``, read without the search), any page of the search under those filters, in
+/// that order, is found by walking the order and keeping the ids whose bit is set: no database statement per page, per
+/// sort or per filter set. Worth it for a search matching many videos, whose pages the database reads slowly (every
+/// match from the word index and a sort, or a walk of a sort index reading each row's word vector).
 package struct SearchMatches: Sendable {
     /// The numbering the bits refer to.
     package let positions: VideoPositions
-    /// How many videos match (those the numbering knows).
+    /// How many videos match (their numbers within the numbering's).
     package let count: Int
     private let bits: [UInt64]
 
-    /// - Parameter ids: the videos the search matches, in any order; an id the numbering does not know (stored after
-    ///   it was made) is left out.
-    package init(ids: [String], positions: VideoPositions) {
-        var bits = [UInt64](repeating: 0, count: (positions.count + 63) / 64)
+    /// - Parameter numbers: the numbers of the videos the search matches, in any order; a number above the numbering's
+    ///   (a video stored after it was read) is left out.
+    package init(numbers: [Int32], positions: VideoPositions) {
+        var bits = [UInt64](repeating: 0, count: (positions.capacity + 63) / 64)
         var count = 0
-        for id in ids {
-            guard let position = positions.position(of: id) else { continue }
+        for number in numbers where number >= 0 && Int(number) < positions.capacity {
+            let position = Int(number)
             let mask: UInt64 = 1 << UInt64(position % 64)
             if bits[position / 64] & mask == 0 {
                 bits[position / 64] |= mask
@@ -53,11 +65,6 @@ package struct SearchMatches: Sendable {
 
     /// About what the bits take in memory.
     package var bytes: Int { 64 + bits.count * 8 }
-
-    package func contains(_ id: String) -> Bool {
-        guard let position = positions.position(of: id) else { return false }
-        return bits[position / 64] & (1 << UInt64(position % 64)) != 0
-    }
 
     /// How many videos of `order` match.
     package func count(in order: NumberedOrder) -> Int {

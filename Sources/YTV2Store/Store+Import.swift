@@ -161,11 +161,11 @@ extension Store {
     /// have none until autovacuum comes by, and without them the planner guesses: verify's check for half-written
     /// videos, planned as a scan of the ledger per video, took 83 s at 100,000 videos instead of a fraction of one.
     /// Two statements on two connections: `videos` (its search words are the costliest column to sample) takes as
-    /// long as all the others.
+    /// long as all the others (`video_search`, the narrow copy of those words, among them).
     package func analyzeImportedTables() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for statement: PostgresQuery in [
-                "ANALYZE videos", "ANALYZE summaries, audio, video_aliases, tombstones, quarantine, migration_ledger",
+                "ANALYZE videos", "ANALYZE video_search, summaries, audio, video_aliases, tombstones, quarantine, migration_ledger",
             ] {
                 group.addTask { try await self.client.query(statement, logger: self.logger) }
             }

@@ -107,13 +107,53 @@ extension Store {
         return ids.compactMap { byID[$0] }
     }
 
-    /// Every video the words of `search` match, whatever the filters, in no order: read from the word index, no row's
+    /// The numbers (``VideoPositions``) of every video the words of `search` match, whatever the filters, in no order:
+    /// read from the narrow copy of the search words (`video_search`, migration 0011) through its word index, no row's
     /// vector is checked (``SearchMatches`` keeps them).
-    package func searchMatchIDs(_ search: String) async throws -> [String] {
+    package func searchMatchNumbers(_ search: String) async throws -> [Int32] {
         var query = ReportQuery()
         query.search = search
-        let filter = try ReportFilterSQL(query)
-        return try await videoIDArray("SELECT v.video_id FROM videos v \(filter.whereClause)", binds: filter.binds, plan: .unordered(query))
+        var binds = PostgresBindings()
+        binds.append(search)
+        let select = PostgresQuery(
+            unsafeSQL: "SELECT \(Self.packedNumbers(ordered: false)) FROM video_search WHERE words @@ ytv2_search_query($1)",
+            binds: binds
+        )
+        return try await dashboardRead(.unordered(query)) { [logger] connection in
+            for try await packed in try await connection.query(select, logger: logger).decode(ByteBuffer.self) {
+                return Self.unpackNumbers(packed)
+            }
+            return []
+        }
+    }
+
+    /// Every video's number (``VideoPositions``), what match sets are made with. Both aggregates take the rows in the
+    /// order of their numbers, so the n-th id goes with the n-th number.
+    package func videoNumbering() async throws -> VideoPositions {
+        let select = PostgresQuery(
+            unsafeSQL: "SELECT coalesce(array_agg(video_id::text ORDER BY number), '{}'), \(Self.packedNumbers(ordered: true)) FROM video_search"
+        )
+        return try await dashboardRead { [logger] connection in
+            for try await (ids, packed) in try await connection.query(select, logger: logger).decode(([String], ByteBuffer).self) {
+                return VideoPositions(ids: ids, numbers: Self.unpackNumbers(packed))
+            }
+            return VideoPositions(ids: [], numbers: [])
+        }
+    }
+
+    /// The selected rows' numbers as one `bytea` of 4-byte big-endian integers (`int4send`; ``unpackNumbers(_:)``):
+    /// 80,000 of them are read in a fraction of a millisecond, where PostgresNIO's decode of an `integer[]` (generic,
+    /// element by element) kept the server busy about 8 ms.
+    private static func packedNumbers(ordered: Bool) -> String {
+        "coalesce(string_agg(int4send(number), ''::bytea\(ordered ? " ORDER BY number" : "")), ''::bytea)"
+    }
+
+    private static func unpackNumbers(_ packed: ByteBuffer) -> [Int32] {
+        var packed = packed
+        var numbers: [Int32] = []
+        numbers.reserveCapacity(packed.readableBytes / 4)
+        while let number = packed.readInteger(endianness: .big, as: Int32.self) { numbers.append(number) }
+        return numbers
     }
 
     /// About how many videos the words of `search` match, whatever the filters: the planner's estimate from its
@@ -130,10 +170,19 @@ extension Store {
         }
     }
 
-    /// How many videos match the filters and search of `query`.
+    /// How many videos match the filters and search of `query`. A search without filters is counted in the narrow copy
+    /// of the search words (`video_search`, migration 0011), whose matching rows are on fewer pages than those of
+    /// `videos` (for a word in 80 % of 100,000 real-shaped videos: 4,366 pages against 6,527, 18 against 24 ms).
     package func reportCount(_ query: ReportQuery) async throws -> Int {
-        let filter = try ReportFilterSQL(query)
-        let countQuery = PostgresQuery(unsafeSQL: "SELECT count(*) FROM videos v \(filter.whereClause)", binds: filter.binds)
+        let countQuery: PostgresQuery
+        if query.searchesAlone, let search = query.search {
+            var binds = PostgresBindings()
+            binds.append(search)
+            countQuery = PostgresQuery(unsafeSQL: "SELECT count(*) FROM video_search WHERE words @@ ytv2_search_query($1)", binds: binds)
+        } else {
+            let filter = try ReportFilterSQL(query)
+            countQuery = PostgresQuery(unsafeSQL: "SELECT count(*) FROM videos v \(filter.whereClause)", binds: filter.binds)
+        }
         return try await dashboardRead(SearchPlan.unordered(query)) { [logger] connection in
             for try await count in try await connection.query(countQuery, logger: logger).decode(Int.self) { return count }
             return 0

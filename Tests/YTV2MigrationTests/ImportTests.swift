@@ -260,8 +260,15 @@ import YTV2TestSupport
     }
 }
 
-/// Videos whose stored search words differ from what their row and latest summaries give (`ytv2_search_document`).
+/// Videos whose stored search words, or their narrow copy (`video_search`), differ from what their row and latest
+/// summaries give (`ytv2_search_document`).
 func videosWithStaleSearchWords(_ store: Store) async throws -> [String] {
-    try await sql(store, "SELECT video_id FROM videos WHERE search IS DISTINCT FROM ytv2_search_document(video_id) ORDER BY 1")
-        .compactMap { $0.first ?? nil }
+    try await sql(
+        store,
+        """
+        SELECT v.video_id FROM videos v LEFT JOIN video_search s USING (video_id)
+        WHERE v.search IS DISTINCT FROM ytv2_search_document(v.video_id) OR s.words IS DISTINCT FROM ytv2_search_document(v.video_id)
+        ORDER BY 1
+        """
+    ).compactMap { $0.first ?? nil }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import YTV2Core
 import YTV2TestSupport
 
 @testable import YTV2Store
@@ -21,6 +22,35 @@ import YTV2TestSupport
             #expect(second.alreadyApplied == shipped.count)
             #expect(try await store.scalar("SELECT count(*) FROM schema_migrations") == shipped.count)
             #expect(try await store.schemaVersion() == shipped.count)
+        }
+    }
+
+    /// A database with videos, upgraded to 0011: every video's search words are copied into `video_search`, each with
+    /// its own number, and both copies are stripped of positions; searches find what they found before.
+    @Test func theSearchWordsTableIsFilledFromStoredVideos() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-migrations-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for migration in try SchemaMigrator(logger: TestPostgres.logger).migrations where migration.version <= 10 {
+            try migration.sql.write(to: directory.appendingPathComponent(migration.fileName), atomically: true, encoding: .utf8)
+        }
+        try await withTestStore(migrated: false) { store in
+            try await SchemaMigrator(directory: directory, logger: TestPostgres.logger).migrate(client: store.client)
+            try await store.commit(Fixture.write("dQw4w9WgXcQ", title: "Volcanic islands", summaries: [(.comprehensive, "Basalt and lava.")]))
+            try await store.commit(Fixture.write("aaaaaaaaaaa", title: "Glaciers", summaries: [(.comprehensive, "Ice and basalt.")]))
+            #expect(try await store.scalar("SELECT count(*) FROM videos WHERE search <> strip(search)") == 2)
+
+            #expect(try await store.migrate().applied.contains("0011_search_words_table.sql"))
+            #expect(try await store.scalar("SELECT count(*) FROM videos WHERE search <> strip(search)") == 0)
+            #expect(try await store.scalar("SELECT count(*) FROM video_search") == 2)
+            #expect(try await store.scalar("SELECT count(DISTINCT number) FROM video_search") == 2)
+            #expect(
+                try await store.scalar(
+                    "SELECT count(*) FROM videos v JOIN video_search s USING (video_id) WHERE s.words = v.search AND s.words = ytv2_search_document(v.video_id)"
+                ) == 2
+            )
+            #expect(try await store.searchMatchNumbers("basalt").count == 2)
+            #expect(try await store.searchMatchNumbers("lava").count == 1)
         }
     }
 

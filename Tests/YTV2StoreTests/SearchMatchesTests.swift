@@ -6,11 +6,12 @@ import YTV2Core
 /// A search's pages found in memory: its match set walked along a filter set's order must give exactly the pages the
 /// database gives, from either end.
 @Suite struct SearchMatchesTests {
-    /// 100 videos numbered in one order; a filter set's order holding 60 of them in another, and two the numbering
-    /// never saw (stored after it was made); a search matching every third video, and one of the unknown two.
+    /// 100 videos numbered with gaps, as the database numbers them (`videoN` is 3N + 5); a filter set's order holding 60
+    /// of them in another sequence, and two the numbering never saw (stored after it was read); a search matching every
+    /// third video, and a video numbered after the numbering was read.
     static let everyVideo = (0..<100).map { "video\($0)" }
-    static let positions = VideoPositions(ids: everyVideo)
-    static let matchingIDs = everyVideo.enumerated().filter { $0.offset % 3 == 0 }.map(\.element) + ["unknown"]
+    static let positions = VideoPositions(ids: everyVideo, numbers: (0..<100).map { (index: Int) -> Int32 in Int32(index * 3 + 5) })
+    static let matchingNumbers: [Int32] = stride(from: 0, to: 100, by: 3).map { Int32($0 * 3 + 5) } + [400]
     static let order = NumberedOrder(
         ReportOrder(ids: ["unknown"] + (0..<60).map { "video\(($0 * 7) % 100)" } + ["later"]),
         positions: positions
@@ -24,17 +25,16 @@ import YTV2Core
         return query
     }
 
-    @Test func holdsTheMatchesTheNumberingKnows() {
-        let matches = SearchMatches(ids: Self.matchingIDs + ["video3"], positions: Self.positions)
+    @Test func holdsTheMatchesTheNumberingKnowsOnce() {
+        let matches = SearchMatches(numbers: Self.matchingNumbers + [14, -1], positions: Self.positions)
         #expect(matches.count == 34)
-        #expect(matches.contains("video0") && matches.contains("video99"))
-        #expect(!matches.contains("video1") && !matches.contains("unknown"))
+        #expect(Self.positions.count == 100 && Self.positions.capacity == 303)
+        #expect(Self.positions.position(of: "video99") == 302 && Self.positions.position(of: "unknown") == nil)
         #expect(matches.bytes < 200)
-        #expect(Self.positions.count == 100)
     }
 
     @Test func everyPageIsTheMatchesOfTheOrderInSequence() {
-        let matches = SearchMatches(ids: Self.matchingIDs, positions: Self.positions)
+        let matches = SearchMatches(numbers: Self.matchingNumbers, positions: Self.positions)
         let expected = Self.order.order.ids.filter { $0.hasPrefix("video") && Int($0.dropFirst(5))! % 3 == 0 }
         #expect(matches.count(in: Self.order) == expected.count)
         #expect(expected.count == 21)
@@ -50,7 +50,7 @@ import YTV2Core
     }
 
     @Test func aSearchMatchingNothingHasEmptyPages() {
-        let matches = SearchMatches(ids: ["unknown"], positions: Self.positions)
+        let matches = SearchMatches(numbers: [400, -1], positions: Self.positions)
         #expect(matches.count == 0)
         let result = matches.page(Self.query(page: 1, size: 10), in: Self.order, total: 0)
         #expect(result.ids.isEmpty && result.pagination.total == 0)

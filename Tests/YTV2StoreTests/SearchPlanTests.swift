@@ -64,29 +64,7 @@ import Testing
     }
 }
 
-/// Which pages of a search the database walks to: what decides whether the dashboard reads a common word's matches.
-@Suite struct SearchPlanPageTests {
-    static func query(page: Int, size: Int) -> ReportQuery {
-        var query = SearchPlanTests.query()
-        query.page = page
-        query.size = size
-        return query
-    }
-
-    @Test func theFirstAndLastPagesOfACommonWordAreWalkedToAndTheMiddleIsNot() {
-        #expect(SearchPlan.walks(toPageOf: Self.query(page: 1, size: 12), matches: 80_000, videos: 100_000))
-        #expect(SearchPlan.walks(toPageOf: Self.query(page: 40, size: 12), matches: 80_000, videos: 100_000))
-        #expect(!SearchPlan.walks(toPageOf: Self.query(page: 300, size: 50), matches: 80_000, videos: 100_000))
-        #expect(SearchPlan.walks(toPageOf: Self.query(page: 1_600, size: 50), matches: 80_000, videos: 100_000))
-    }
-
-    @Test func aRareWordAndAPagePastTheEndAreNotWalkedTo() {
-        #expect(!SearchPlan.walks(toPageOf: Self.query(page: 1, size: 12), matches: 30, videos: 100_000))
-        #expect(!SearchPlan.walks(toPageOf: Self.query(page: 2_000, size: 50), matches: 80_000, videos: 100_000))
-    }
-}
-
-/// From which end a page is read, shared by the database's page statement, the walk decision and the in-memory pages.
+/// From which end a page is read, shared by the database's page statement, its walk decision and the in-memory pages.
 @Suite struct PageWindowTests {
     @Test func aPageIsReadFromTheNearerEnd() {
         #expect(Pagination(total: 100, page: 3, size: 10).window == PageWindow(fromEnd: false, skipped: 20, length: 10))

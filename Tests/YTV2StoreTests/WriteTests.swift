@@ -25,6 +25,32 @@ import YTV2TestSupport
         }
     }
 
+    /// The narrow copy of the search words (`video_search`) follows every write that changes them and every delete, and
+    /// a video keeps its number while it exists: match sets read as numbers are walked along orders numbered earlier.
+    @Test func theSearchWordsCopyFollowsWritesAndKeepsEachVideosNumber() async throws {
+        try await withTestStore { store in
+            let stale = "SELECT count(*) FROM videos v LEFT JOIN video_search s USING (video_id) WHERE s.words IS DISTINCT FROM v.search"
+            try await store.commit(Fixture.write("dQw4w9WgXcQ", title: "Volcanic islands", summaries: []))
+            try await store.commit(Fixture.write("aaaaaaaaaaa", title: "Glaciers", summaries: [(.comprehensive, "Ice ages.")]))
+            let number = try await store.scalar("SELECT number FROM video_search WHERE video_id = 'dQw4w9WgXcQ'")
+            try await store.commit(Fixture.write("dQw4w9WgXcQ", title: "Volcanic islands", summaries: [(.comprehensive, "Basalt lava.")]))
+            #expect(try await store.scalar(stale) == 0)
+            #expect(try await store.scalar("SELECT number FROM video_search WHERE video_id = 'dQw4w9WgXcQ'") == number)
+            let basalt = try await store.searchMatchNumbers("basalt")
+            #expect(basalt == [Int32(number)])
+            #expect(try await store.videoNumbering().position(of: "dQw4w9WgXcQ") == number)
+            var query = ReportQuery()
+            query.search = "basalt"
+            #expect(try await store.reportCount(query) == 1)
+            query.search = "ice"
+            #expect(try await store.reportCount(query) == 1)
+            _ = try await store.delete(Fixture.id("aaaaaaaaaaa"), actor: "test")
+            #expect(try await store.searchMatchNumbers("ice") == [])
+            #expect(try await store.scalar("SELECT count(*) FROM video_search") == 1)
+            #expect(try await store.scalar(stale) == 0)
+        }
+    }
+
     @Test func placeholdersFillEmptyFieldsButNeverReplaceStoredValues() async throws {
         try await withTestStore { store in
             let id = Fixture.id("dQw4w9WgXcQ")

@@ -16,7 +16,7 @@ struct ReadCaches: Sendable {
     /// Every match of a filter set (without a search) in one sort's order, by filter set and sort, bounded by their
     /// bytes (`YTV2_ORDER_CACHE_MB`): a page is a slice of its order.
     let orders: ChangeInvalidatedCache<ReportOrder?>
-    /// A number for every video, what search match sets are made with (read from the unfiltered order).
+    /// Every video's number in the database, what search match sets are made with.
     let positions: ChangeInvalidatedCache<VideoPositions>
     /// The match sets over all videos of searches that match many videos (``SearchMatches/worthKeeping(matches:of:)``),
     /// read for a page the database would reach only by reading every match; bounded by their bytes: a quarter of the

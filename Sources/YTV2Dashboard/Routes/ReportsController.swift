@@ -150,9 +150,11 @@ struct ReportsController: Sendable {
 
     /// A page of a search that matches many videos, from its matches (``SearchMatches``) along the order of its
     /// filters, both kept until the next change; nil when the database pages it. Measured at 100,000 real-shaped videos
-    /// for words in 80 % of them (`bench/api`'s data): the database reaches the first pages of such a word in 4–8 ms,
-    /// walking the sort index, but deeper pages only by reading every match and sorting them (80–190 ms); reading the
-    /// matches costs about 100 ms once, and then any page, sort or filter of the word 4–10 ms.
+    /// for words in 80 % of them (`bench/api`'s data): the database reaches the first pages of such a word in 4–8 ms
+    /// after counting it (18–25 ms), walking the sort index, but deeper pages only by reading every match and sorting
+    /// them (80–190 ms); reading the matches costs 20–30 ms once, and then any page, sort or filter of the word is found
+    /// in memory. A word is met again and again (other pages, sizes and sorts), so its first request, whatever page it
+    /// asks, reads them.
     private func searchPage(_ query: ReportQuery) async throws -> ReportPageIDs? {
         guard let matches = try await searchMatches(for: query), let order = try await order(query) else { return nil }
         let numbered = try await caches.numberedOrders.value(for: Self.orderKey(Self.orderFilters(query))) {
@@ -165,15 +167,15 @@ struct ReportsController: Sendable {
     }
 
     /// The videos the search of `query` matches: when kept, or read now when the search matches enough videos for them
-    /// to be worth keeping and the page asked for is one the database would reach only by reading every match. Nil for
-    /// the other searches, and when no order of all videos is kept to number them.
+    /// to be worth keeping. Nil for the other searches, and when no order of all videos is kept (the filter set's order,
+    /// which a match set is walked along, would not be either).
     ///
     /// Whether a search is worth keeping is decided on how many videos it matches: its count when kept, else the
-    /// planner's estimate, so that the first deep page of a common word costs one read of its matches (which gives its
-    /// count too) rather than a count and then that read, both of which visit every match (at 100,000 real-shaped
-    /// videos, for a word in 84 % of them: 37 and 65 ms). A wrong estimate costs time, never a wrong page: a rare word
-    /// taken for a common one has its few matches read and kept; a common one taken for rare is counted and paged by
-    /// the database as before.
+    /// planner's estimate, so that a common word's first request costs one read of its matches (which gives its count
+    /// too) rather than a count and then that read, both of which visit every match. A wrong estimate costs time, never
+    /// a wrong page: a rare word taken for a common one has its few matches read and kept; a common one taken for rare
+    /// is counted and paged by the database. The matches are read as video numbers (``VideoPositions``), with the
+    /// numbering read once between changes: no id is looked up per search.
     private func searchMatches(for query: ReportQuery) async throws -> SearchMatches? {
         guard let search = query.search, let everyVideo = try await order(ReportQuery()) else { return nil }
         if await caches.matches.keptValue(for: search) == nil {
@@ -185,13 +187,11 @@ struct ReportsController: Sendable {
             } else {
                 matched = try await store.estimatedSearchMatches(search)
             }
-            guard SearchMatches.worthKeeping(matches: matched, of: everyVideo.ids.count),
-                !SearchPlan.walks(toPageOf: query, matches: matched, videos: everyVideo.ids.count)
-            else { return nil }
+            guard SearchMatches.worthKeeping(matches: matched, of: everyVideo.ids.count) else { return nil }
         }
-        let positions = try await caches.positions.value(for: "") { VideoPositions(ids: everyVideo.ids) }
+        let positions = try await caches.positions.value(for: "") { [store] in try await store.videoNumbering() }
         let matches = try await caches.matches.value(for: search) { [store] in
-            SearchMatches(ids: try await store.searchMatchIDs(search), positions: positions)
+            SearchMatches(numbers: try await store.searchMatchNumbers(search), positions: positions)
         }
         // Numbered before a change that came between two reads: not used.
         return matches.positions === positions ? matches : nil
