@@ -2,48 +2,48 @@
 /// stored and never reused while it exists, so a match set read as numbers (``Store/searchMatchNumbers(_:)``) needs no
 /// id looked up. Read once between changes (``Store/videoNumbering()``); the bits of ``SearchMatches`` refer to these
 /// numbers. A class, so that a match set can tell whether it was made with the numbering in use.
-package final class VideoPositions: Sendable {
-    private let positions: [String: Int32]
+package final class VideoNumbering: Sendable {
+    private let numbersByID: [String: Int32]
     /// One more than the highest number: how many bits a match set takes.
     package let capacity: Int
 
     /// - Parameters: `ids` and `numbers` pairwise; a negative number is left out.
     package init(ids: [String], numbers: [Int32]) {
         precondition(ids.count == numbers.count, "an id without its number")
-        var positions = [String: Int32](minimumCapacity: ids.count)
+        var numbersByID = [String: Int32](minimumCapacity: ids.count)
         var highest: Int32 = -1
         for (id, number) in zip(ids, numbers) where number >= 0 {
-            positions[id] = number
+            numbersByID[id] = number
             highest = max(highest, number)
         }
-        self.positions = positions
+        self.numbersByID = numbersByID
         capacity = Int(highest) + 1
     }
 
     /// How many videos are numbered.
-    package var count: Int { positions.count }
+    package var count: Int { numbersByID.count }
 
-    package func position(of id: String) -> Int? { positions[id].map(Int.init) }
+    package func number(of id: String) -> Int? { numbersByID[id].map(Int.init) }
 }
 
-/// The videos one search matches among all videos, a bit per video number of a ``VideoPositions``. With the cached
+/// The videos one search matches among all videos, a bit per video number of a ``VideoNumbering``. With the cached
 /// order of a filter set (``ReportOrder``, read without the search), any page of the search under those filters, in
 /// that order, is found by walking the order and keeping the ids whose bit is set: no database statement per page, per
 /// sort or per filter set. Worth it for a search matching many videos, whose pages the database reads slowly (every
 /// match from the word index and a sort, or a walk of a sort index reading each row's word vector).
 package struct SearchMatches: Sendable {
     /// The numbering the bits refer to.
-    package let positions: VideoPositions
+    package let numbering: VideoNumbering
     /// How many videos match (their numbers within the numbering's).
     package let count: Int
     private let bits: [UInt64]
 
     /// - Parameter numbers: the numbers of the videos the search matches, in any order; a number above the numbering's
     ///   (a video stored after it was read) is left out.
-    package init(numbers: [Int32], positions: VideoPositions) {
-        var bits = [UInt64](repeating: 0, count: (positions.capacity + 63) / 64)
+    package init(numbers: [Int32], numbering: VideoNumbering) {
+        var bits = [UInt64](repeating: 0, count: (numbering.capacity + 63) / 64)
         var count = 0
-        for number in numbers where number >= 0 && Int(number) < positions.capacity {
+        for number in numbers where number >= 0 && Int(number) < numbering.capacity {
             let position = Int(number)
             let mask: UInt64 = 1 << UInt64(position % 64)
             if bits[position / 64] & mask == 0 {
@@ -51,7 +51,7 @@ package struct SearchMatches: Sendable {
                 count += 1
             }
         }
-        self.positions = positions
+        self.numbering = numbering
         self.bits = bits
         self.count = count
     }
@@ -68,14 +68,14 @@ package struct SearchMatches: Sendable {
 
     /// How many videos of `order` match.
     package func count(in order: NumberedOrder) -> Int {
-        precondition(order.positions === positions, "an order numbered for another match set")
+        precondition(order.numbering === numbering, "an order numbered for another match set")
         return order.numbers.reduce(0) { $0 + (contains(number: $1) ? 1 : 0) }
     }
 
     /// The page `query` asks for: its matches among `order` (the order of its filters and sort, without its search),
     /// `total` of them, read from the nearer end as the database reads a page (``Pagination/window``).
     package func page(_ query: ReportQuery, in order: NumberedOrder, total: Int) -> ReportPageIDs {
-        precondition(order.positions === positions, "an order numbered for another match set")
+        precondition(order.numbering === numbering, "an order numbered for another match set")
         let pagination = query.pagination(total: total)
         let window = pagination.window
         guard window.length > 0 else { return ReportPageIDs(ids: [], pagination: pagination) }
@@ -113,7 +113,7 @@ package struct SearchMatches: Sendable {
     }
 }
 
-/// A filter set's order (``ReportOrder``) with each video's number in a ``VideoPositions``: what a match set is walked
+/// A filter set's order (``ReportOrder``) with each video's number in a ``VideoNumbering``: what a match set is walked
 /// along. Testing a bit by number costs a fraction of looking each id up: at 100,000 videos, counting a common word's
 /// matches along an order and walking to a deep page looked up about 110,000 ids, and the server's CPU time for a
 /// common word's first deep page went from 30–38 to 21–25 ms without them. Made once per order and numbering, and kept
@@ -121,15 +121,15 @@ package struct SearchMatches: Sendable {
 package struct NumberedOrder: Sendable {
     package let order: ReportOrder
     /// The numbering `numbers` refer to.
-    package let positions: VideoPositions
+    package let numbering: VideoNumbering
     /// Each video's number, in the order's sequence; -1 for a video the numbering does not know (stored after it was
     /// made).
     let numbers: [Int32]
 
-    package init(_ order: ReportOrder, positions: VideoPositions) {
+    package init(_ order: ReportOrder, numbering: VideoNumbering) {
         self.order = order
-        self.positions = positions
-        numbers = order.ids.map { id in positions.position(of: id).map { Int32(truncatingIfNeeded: $0) } ?? -1 }
+        self.numbering = numbering
+        numbers = order.ids.map { id in numbering.number(of: id).map { Int32(truncatingIfNeeded: $0) } ?? -1 }
     }
 
     /// About what the numbers take in memory (the order's ids are shared with the order cache).

@@ -107,7 +107,7 @@ extension Store {
         return ids.compactMap { byID[$0] }
     }
 
-    /// The numbers (``VideoPositions``) of every video the words of `search` match, whatever the filters, in no order:
+    /// The numbers (``VideoNumbering``) of every video the words of `search` match, whatever the filters, in no order:
     /// read from the narrow copy of the search words (`video_search`, migration 0011) through its word index, no row's
     /// vector is checked (``SearchMatches`` keeps them).
     package func searchMatchNumbers(_ search: String) async throws -> [Int32] {
@@ -127,17 +127,17 @@ extension Store {
         }
     }
 
-    /// Every video's number (``VideoPositions``), what match sets are made with. Both aggregates take the rows in the
+    /// Every video's number (``VideoNumbering``), what match sets are made with. Both aggregates take the rows in the
     /// order of their numbers, so the n-th id goes with the n-th number.
-    package func videoNumbering() async throws -> VideoPositions {
+    package func videoNumbering() async throws -> VideoNumbering {
         let select = PostgresQuery(
             unsafeSQL: "SELECT coalesce(array_agg(video_id::text ORDER BY number), '{}'), \(Self.packedNumbers(ordered: true)) FROM video_search"
         )
         return try await dashboardRead { [logger] connection in
             for try await (ids, packed) in try await connection.query(select, logger: logger).decode(([String], ByteBuffer).self) {
-                return VideoPositions(ids: ids, numbers: Self.unpackNumbers(packed))
+                return VideoNumbering(ids: ids, numbers: Self.unpackNumbers(packed))
             }
-            return VideoPositions(ids: [], numbers: [])
+            return VideoNumbering(ids: [], numbers: [])
         }
     }
 

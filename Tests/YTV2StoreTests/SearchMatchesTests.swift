@@ -10,11 +10,11 @@ import YTV2Core
     /// of them in another sequence, and two the numbering never saw (stored after it was read); a search matching every
     /// third video, and a video numbered after the numbering was read.
     static let everyVideo = (0..<100).map { "video\($0)" }
-    static let positions = VideoPositions(ids: everyVideo, numbers: (0..<100).map { (index: Int) -> Int32 in Int32(index * 3 + 5) })
+    static let numbering = VideoNumbering(ids: everyVideo, numbers: (0..<100).map { (index: Int) -> Int32 in Int32(index * 3 + 5) })
     static let matchingNumbers: [Int32] = stride(from: 0, to: 100, by: 3).map { Int32($0 * 3 + 5) } + [400]
     static let order = NumberedOrder(
         ReportOrder(ids: ["unknown"] + (0..<60).map { "video\(($0 * 7) % 100)" } + ["later"]),
-        positions: positions
+        numbering: numbering
     )
 
     static func query(page: Int, size: Int) -> ReportQuery {
@@ -26,15 +26,15 @@ import YTV2Core
     }
 
     @Test func holdsTheMatchesTheNumberingKnowsOnce() {
-        let matches = SearchMatches(numbers: Self.matchingNumbers + [14, -1], positions: Self.positions)
+        let matches = SearchMatches(numbers: Self.matchingNumbers + [14, -1], numbering: Self.numbering)
         #expect(matches.count == 34)
-        #expect(Self.positions.count == 100 && Self.positions.capacity == 303)
-        #expect(Self.positions.position(of: "video99") == 302 && Self.positions.position(of: "unknown") == nil)
+        #expect(Self.numbering.count == 100 && Self.numbering.capacity == 303)
+        #expect(Self.numbering.number(of: "video99") == 302 && Self.numbering.number(of: "unknown") == nil)
         #expect(matches.bytes < 200)
     }
 
     @Test func everyPageIsTheMatchesOfTheOrderInSequence() {
-        let matches = SearchMatches(numbers: Self.matchingNumbers, positions: Self.positions)
+        let matches = SearchMatches(numbers: Self.matchingNumbers, numbering: Self.numbering)
         let expected = Self.order.order.ids.filter { $0.hasPrefix("video") && Int($0.dropFirst(5))! % 3 == 0 }
         #expect(matches.count(in: Self.order) == expected.count)
         #expect(expected.count == 21)
@@ -50,7 +50,7 @@ import YTV2Core
     }
 
     @Test func aSearchMatchingNothingHasEmptyPages() {
-        let matches = SearchMatches(numbers: [400, -1], positions: Self.positions)
+        let matches = SearchMatches(numbers: [400, -1], numbering: Self.numbering)
         #expect(matches.count == 0)
         let result = matches.page(Self.query(page: 1, size: 10), in: Self.order, total: 0)
         #expect(result.ids.isEmpty && result.pagination.total == 0)

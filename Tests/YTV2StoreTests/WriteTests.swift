@@ -38,7 +38,7 @@ import YTV2TestSupport
             #expect(try await store.scalar("SELECT number FROM video_search WHERE video_id = 'dQw4w9WgXcQ'") == number)
             let basalt = try await store.searchMatchNumbers("basalt")
             #expect(basalt == [Int32(number)])
-            #expect(try await store.videoNumbering().position(of: "dQw4w9WgXcQ") == number)
+            #expect(try await store.videoNumbering().number(of: "dQw4w9WgXcQ") == number)
             var query = ReportQuery()
             query.search = "basalt"
             #expect(try await store.reportCount(query) == 1)

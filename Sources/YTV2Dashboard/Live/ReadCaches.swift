@@ -17,7 +17,7 @@ struct ReadCaches: Sendable {
     /// bytes (`YTV2_ORDER_CACHE_MB`): a page is a slice of its order.
     let orders: ChangeInvalidatedCache<ReportOrder?>
     /// Every video's number in the database, what search match sets are made with.
-    let positions: ChangeInvalidatedCache<VideoPositions>
+    let numbering: ChangeInvalidatedCache<VideoNumbering>
     /// The match sets over all videos of searches that match many videos (``SearchMatches/worthKeeping(matches:of:)``),
     /// read for a page the database would reach only by reading every match; bounded by their bytes: a quarter of the
     /// order budget.
@@ -41,7 +41,7 @@ struct ReadCaches: Sendable {
         items = ChangeInvalidatedCache(capacity: 1_000_000, maximumCost: itemBytes, cost: { $0.capacity }, bypass: bypass)
         orders = ChangeInvalidatedCache(capacity: 4_096, maximumCost: orderBytes, cost: { $0?.bytes ?? 16 }, bypass: bypass)
         longestOrder = orderBytes / 2 / 16
-        positions = ChangeInvalidatedCache(capacity: 1, bypass: bypass)
+        numbering = ChangeInvalidatedCache(capacity: 1, bypass: bypass)
         // A match set is a bit per video: 12.5 KB at 100,000 videos.
         matches = ChangeInvalidatedCache(capacity: 4_096, maximumCost: orderBytes / 4, cost: { $0.bytes }, bypass: bypass)
         // Four bytes per video of the order: 400 KB for an order of 100,000 videos.
@@ -55,7 +55,7 @@ struct ReadCaches: Sendable {
         await responses.invalidate()
         await items.invalidate()
         await orders.invalidate()
-        await positions.invalidate()
+        await numbering.invalidate()
         await matches.invalidate()
         await numberedOrders.invalidate()
     }
@@ -67,7 +67,7 @@ struct ReadCaches: Sendable {
         await responses.invalidate(feedIsListening: feedIsListening)
         await items.invalidate(feedIsListening: feedIsListening)
         await orders.invalidate(feedIsListening: feedIsListening)
-        await positions.invalidate(feedIsListening: feedIsListening)
+        await numbering.invalidate(feedIsListening: feedIsListening)
         await matches.invalidate(feedIsListening: feedIsListening)
         await numberedOrders.invalidate(feedIsListening: feedIsListening)
     }

@@ -158,10 +158,10 @@ struct ReportsController: Sendable {
     private func searchPage(_ query: ReportQuery) async throws -> ReportPageIDs? {
         guard let matches = try await searchMatches(for: query), let order = try await order(query) else { return nil }
         let numbered = try await caches.numberedOrders.value(for: Self.orderKey(Self.orderFilters(query))) {
-            NumberedOrder(order, positions: matches.positions)
+            NumberedOrder(order, numbering: matches.numbering)
         }
         // Numbered before a change that came between two reads: not used.
-        guard numbered.positions === matches.positions else { return nil }
+        guard numbered.numbering === matches.numbering else { return nil }
         let total = try await caches.totals.value(for: ChangeInvalidatedCache<Int>.key(query)) { matches.count(in: numbered) }
         return matches.page(query, in: numbered, total: total)
     }
@@ -174,7 +174,7 @@ struct ReportsController: Sendable {
     /// planner's estimate, so that a common word's first request costs one read of its matches (which gives its count
     /// too) rather than a count and then that read, both of which visit every match. A wrong estimate costs time, never
     /// a wrong page: a rare word taken for a common one has its few matches read and kept; a common one taken for rare
-    /// is counted and paged by the database. The matches are read as video numbers (``VideoPositions``), with the
+    /// is counted and paged by the database. The matches are read as video numbers (``VideoNumbering``), with the
     /// numbering read once between changes: no id is looked up per search.
     private func searchMatches(for query: ReportQuery) async throws -> SearchMatches? {
         guard let search = query.search, let everyVideo = try await order(ReportQuery()) else { return nil }
@@ -189,12 +189,12 @@ struct ReportsController: Sendable {
             }
             guard SearchMatches.worthKeeping(matches: matched, of: everyVideo.ids.count) else { return nil }
         }
-        let positions = try await caches.positions.value(for: "") { [store] in try await store.videoNumbering() }
+        let numbering = try await caches.numbering.value(for: "") { [store] in try await store.videoNumbering() }
         let matches = try await caches.matches.value(for: search) { [store] in
-            SearchMatches(numbers: try await store.searchMatchNumbers(search), positions: positions)
+            SearchMatches(numbers: try await store.searchMatchNumbers(search), numbering: numbering)
         }
         // Numbered before a change that came between two reads: not used.
-        return matches.positions === positions ? matches : nil
+        return matches.numbering === numbering ? matches : nil
     }
 
     /// How many videos the filters and search of `query` match, kept until the next change.
