@@ -19,8 +19,7 @@ struct ReadCaches: Sendable {
     /// Every video's number in the database, what search match sets are made with.
     let numbering: ChangeInvalidatedCache<VideoNumbering>
     /// The match sets over all videos of searches that match many videos (``SearchMatches/worthKeeping(matches:of:)``),
-    /// read for a page the database would reach only by reading every match; bounded by their bytes: a quarter of the
-    /// order budget.
+    /// read the first time such a search is asked for; bounded by their bytes: a quarter of the order budget.
     let matches: ChangeInvalidatedCache<SearchMatches>
     /// Orders with each video's number (``NumberedOrder``), by the key of their order, what match sets are walked along;
     /// bounded by their bytes: a quarter of the order budget.
