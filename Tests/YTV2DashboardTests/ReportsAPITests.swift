@@ -361,9 +361,9 @@ import YTV2TestSupport
     }
 
     /// With the planner's statistics of 200 videos, a word met for the first time is read on the estimate of its
-    /// matches (Store.estimatedSearchMatches): a deep page of a word in most videos by its match set at once (the first
-    /// query, `summary` never counted before), a shallow one and a rare word by the database. Checked: every page is the
-    /// database's own.
+    /// matches (Store.estimatedSearchMatches): any page of a word in most videos by its match set, read at once (the
+    /// first query, `summary` never counted before), a rare word by the database. Checked: every page is the database's
+    /// own.
     @Test func aSearchReadOnTheEstimateOfItsMatchesGivesTheDatabasesPages() async throws {
         try await Harness.withDashboard { client, store in
             try await TestVideos.seed(store, count: 200)
