@@ -1,14 +1,20 @@
 /// Each video's number in the database (`video_search.number`, migration 0011): given once when the video is first
-/// stored and never reused while it exists, so a match set read as numbers (``Store/searchMatchNumbers(_:)``) needs no
-/// id looked up. Read once between changes (``Store/videoNumbering()``); the bits of ``SearchMatches`` refer to these
+/// stored and never changed or reused while it exists, so a match set read as numbers (``Store/searchMatchNumbers(_:)``)
+/// needs no id looked up, and a numbering read once (``Store/videoNumbering()``) stays right across changes until a
+/// video it lacks is stored: a match set or an order that meets one says so (``SearchMatches/hasUnnumbered``,
+/// ``NumberedOrder/hasUnnumbered``), and the numbering is read again. The bits of ``SearchMatches`` refer to these
 /// numbers. A class, so that a match set can tell whether it was made with the numbering in use.
 package final class VideoNumbering: Sendable {
+    /// Told apart from the numberings read before it (the keys of what is made with it include it).
+    package let generation: Int
     private let numbersByID: [String: Int32]
+    /// A bit per number given to a video this numbering knows.
+    private let known: [UInt64]
     /// One more than the highest number: how many bits a match set takes.
     package let capacity: Int
 
     /// - Parameters: `ids` and `numbers` pairwise; a negative number is left out.
-    package init(ids: [String], numbers: [Int32]) {
+    package init(ids: [String], numbers: [Int32], generation: Int = 0) {
         precondition(ids.count == numbers.count, "an id without its number")
         var numbersByID = [String: Int32](minimumCapacity: ids.count)
         var highest: Int32 = -1
@@ -16,7 +22,11 @@ package final class VideoNumbering: Sendable {
             numbersByID[id] = number
             highest = max(highest, number)
         }
+        var known = [UInt64](repeating: 0, count: (Int(highest) + 1 + 63) / 64)
+        for number in numbersByID.values { known[Int(number) / 64] |= 1 << UInt64(Int(number) % 64) }
+        self.generation = generation
         self.numbersByID = numbersByID
+        self.known = known
         capacity = Int(highest) + 1
     }
 
@@ -24,6 +34,11 @@ package final class VideoNumbering: Sendable {
     package var count: Int { numbersByID.count }
 
     package func number(of id: String) -> Int? { numbersByID[id].map(Int.init) }
+
+    /// Whether `number` was given to a video this numbering knows.
+    package func knows(number: Int32) -> Bool {
+        number >= 0 && Int(number) < capacity && known[Int(number) / 64] & (1 << UInt64(Int(number) % 64)) != 0
+    }
 }
 
 /// The videos one search matches among all videos, a bit per video number of a ``VideoNumbering``. With the cached
@@ -34,16 +49,24 @@ package final class VideoNumbering: Sendable {
 package struct SearchMatches: Sendable {
     /// The numbering the bits refer to.
     package let numbering: VideoNumbering
-    /// How many videos match (their numbers within the numbering's).
+    /// How many videos match (those the numbering knows).
     package let count: Int
+    /// Whether a match is a video the numbering does not know (stored after it was read): then the match set is not
+    /// whole, and the numbering must be read again.
+    package let hasUnnumbered: Bool
     private let bits: [UInt64]
 
-    /// - Parameter numbers: the numbers of the videos the search matches, in any order; a number above the numbering's
-    ///   (a video stored after it was read) is left out.
+    /// - Parameter numbers: the numbers of the videos the search matches, in any order; one the numbering does not
+    ///   know is left out (and noted, ``hasUnnumbered``).
     package init(numbers: [Int32], numbering: VideoNumbering) {
         var bits = [UInt64](repeating: 0, count: (numbering.capacity + 63) / 64)
         var count = 0
-        for number in numbers where number >= 0 && Int(number) < numbering.capacity {
+        var hasUnnumbered = false
+        for number in numbers {
+            guard numbering.knows(number: number) else {
+                hasUnnumbered = true
+                continue
+            }
             let position = Int(number)
             let mask: UInt64 = 1 << UInt64(position % 64)
             if bits[position / 64] & mask == 0 {
@@ -54,6 +77,7 @@ package struct SearchMatches: Sendable {
         self.numbering = numbering
         self.bits = bits
         self.count = count
+        self.hasUnnumbered = hasUnnumbered
     }
 
     /// Whether keeping the match set of a search matching `matches` of `videos` pays: from a sixteenth of the videos on,
@@ -123,13 +147,17 @@ package struct NumberedOrder: Sendable {
     /// The numbering `numbers` refer to.
     package let numbering: VideoNumbering
     /// Each video's number, in the order's sequence; -1 for a video the numbering does not know (stored after it was
-    /// made).
+    /// read).
     let numbers: [Int32]
+    /// Whether the order holds a video the numbering does not know: it would never be shown as a match, so the order
+    /// must not be walked, and the numbering must be read again.
+    package let hasUnnumbered: Bool
 
     package init(_ order: ReportOrder, numbering: VideoNumbering) {
         self.order = order
         self.numbering = numbering
         numbers = order.ids.map { id in numbering.number(of: id).map { Int32(truncatingIfNeeded: $0) } ?? -1 }
+        hasUnnumbered = numbers.contains(-1)
     }
 
     /// About what the numbers take in memory (the order's ids are shared with the order cache).

@@ -127,17 +127,17 @@ extension Store {
         }
     }
 
-    /// Every video's number (``VideoNumbering``), what match sets are made with. Both aggregates take the rows in the
-    /// order of their numbers, so the n-th id goes with the n-th number.
-    package func videoNumbering() async throws -> VideoNumbering {
+    /// Every video's number (``VideoNumbering``, told apart from earlier reads by `generation`), what match sets are made
+    /// with. Both aggregates take the rows in the order of their numbers, so the n-th id goes with the n-th number.
+    package func videoNumbering(generation: Int = 0) async throws -> VideoNumbering {
         let select = PostgresQuery(
             unsafeSQL: "SELECT coalesce(array_agg(video_id::text ORDER BY number), '{}'), \(Self.packedNumbers(ordered: true)) FROM video_search"
         )
         return try await dashboardRead { [logger] connection in
             for try await (ids, packed) in try await connection.query(select, logger: logger).decode(([String], ByteBuffer).self) {
-                return VideoNumbering(ids: ids, numbers: Self.unpackNumbers(packed))
+                return VideoNumbering(ids: ids, numbers: Self.unpackNumbers(packed), generation: generation)
             }
-            return VideoNumbering(ids: [], numbers: [])
+            return VideoNumbering(ids: [], numbers: [], generation: generation)
         }
     }
 

@@ -319,7 +319,8 @@ import YTV2TestSupport
     /// default; one that holds twelve ids at most (the twenty videos are paged by the database, the ten of one channel
     /// by their order); none. So are a search's pages found among a kept order by its match set (with the default
     /// budget: `apple` in 5 of 20 videos, `summary` in 16, `narration` in 4; `zebra 4`, in one, is paged by the
-    /// database), from either end, with filters. A delete leaves every page at once.
+    /// database), from either end, with filters. A delete leaves every page at once; a video stored elsewhere joins them
+    /// as soon as the change is heard.
     @Test(arguments: [16 * 1024 * 1024, 400, 0])
     func pagesAreTheSameWhateverTheOrderBudget(_ orderBytes: Int) async throws {
         @Sendable func test(_ client: any TestClientProtocol, _ store: Store) async throws {
@@ -356,6 +357,18 @@ import YTV2TestSupport
                     == ordered.filter { $0 != deleted }
             )
             try await check("after the delete")
+            // A video stored after the numbering was read (not through this process: heard on the feed) is on the
+            // pages of the words it holds at once: the orders that hold it make the numbering be read again.
+            var added = TestVideos.writes(count: 21)[20]
+            added.videoID = try VideoID("vidNEWVIDEO")
+            added.aliases = []
+            try await store.commit(added)
+            for _ in 0..<50 {
+                let ids = try await client.getJSON("/api/reports?size=50&sort=title_az", as: ListBody.self).reports.map(\.video_id)
+                if ids.contains("vidNEWVIDEO") { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            try await check("after a video was added")
         }
         try await Harness.withDashboard(configure: { $0.orderCacheBytes = orderBytes }, test)
     }

@@ -8,10 +8,10 @@ import YTV2Core
 @Suite struct SearchMatchesTests {
     /// 100 videos numbered with gaps, as the database numbers them (`videoN` is 3N + 5); a filter set's order holding 60
     /// of them in another sequence, and two the numbering never saw (stored after it was read); a search matching every
-    /// third video, and a video numbered after the numbering was read.
+    /// third video.
     static let everyVideo = (0..<100).map { "video\($0)" }
     static let numbering = VideoNumbering(ids: everyVideo, numbers: (0..<100).map { (index: Int) -> Int32 in Int32(index * 3 + 5) })
-    static let matchingNumbers: [Int32] = stride(from: 0, to: 100, by: 3).map { Int32($0 * 3 + 5) } + [400]
+    static let matchingNumbers: [Int32] = stride(from: 0, to: 100, by: 3).map { Int32($0 * 3 + 5) }
     static let order = NumberedOrder(
         ReportOrder(ids: ["unknown"] + (0..<60).map { "video\(($0 * 7) % 100)" } + ["later"]),
         numbering: numbering
@@ -26,11 +26,17 @@ import YTV2Core
     }
 
     @Test func holdsTheMatchesTheNumberingKnowsOnce() {
-        let matches = SearchMatches(numbers: Self.matchingNumbers + [14, -1], numbering: Self.numbering)
+        let matches = SearchMatches(numbers: Self.matchingNumbers + [14], numbering: Self.numbering)
         #expect(matches.count == 34)
         #expect(Self.numbering.count == 100 && Self.numbering.capacity == 303)
         #expect(Self.numbering.number(of: "video99") == 302 && Self.numbering.number(of: "unknown") == nil)
         #expect(matches.bytes < 200)
+        #expect(!matches.hasUnnumbered)
+        // A number above the numbering's, or one in a gap of it, is a video stored after the numbering was read.
+        #expect(SearchMatches(numbers: Self.matchingNumbers + [400], numbering: Self.numbering).hasUnnumbered)
+        #expect(SearchMatches(numbers: [6], numbering: Self.numbering).hasUnnumbered)
+        #expect(Self.order.hasUnnumbered)
+        #expect(!NumberedOrder(ReportOrder(ids: ["video4", "video2"]), numbering: Self.numbering).hasUnnumbered)
     }
 
     @Test func everyPageIsTheMatchesOfTheOrderInSequence() {

@@ -16,8 +16,9 @@ struct ReadCaches: Sendable {
     /// Every match of a filter set (without a search) in one sort's order, by filter set and sort, bounded by their
     /// bytes (`YTV2_ORDER_CACHE_MB`): a page is a slice of its order.
     let orders: ChangeInvalidatedCache<ReportOrder?>
-    /// Every video's number in the database, what search match sets are made with.
-    let numbering: ChangeInvalidatedCache<VideoNumbering>
+    /// Every video's number in the database, what search match sets are made with; kept across changes (a number never
+    /// changes), read again when a video it lacks is met.
+    let numbering = NumberingKeeper()
     /// The match sets over all videos of searches that match many videos (``SearchMatches/worthKeeping(matches:of:)``),
     /// read the first time such a search is asked for; bounded by their bytes: a quarter of the order budget.
     let matches: ChangeInvalidatedCache<SearchMatches>
@@ -40,7 +41,6 @@ struct ReadCaches: Sendable {
         items = ChangeInvalidatedCache(capacity: 1_000_000, maximumCost: itemBytes, cost: { $0.capacity }, bypass: bypass)
         orders = ChangeInvalidatedCache(capacity: 4_096, maximumCost: orderBytes, cost: { $0?.bytes ?? 16 }, bypass: bypass)
         longestOrder = orderBytes / 2 / 16
-        numbering = ChangeInvalidatedCache(capacity: 1, bypass: bypass)
         // A match set is a bit per video: 12.5 KB at 100,000 videos.
         matches = ChangeInvalidatedCache(capacity: 4_096, maximumCost: orderBytes / 4, cost: { $0.bytes }, bypass: bypass)
         // Four bytes per video of the order: 400 KB for an order of 100,000 videos.
@@ -54,7 +54,6 @@ struct ReadCaches: Sendable {
         await responses.invalidate()
         await items.invalidate()
         await orders.invalidate()
-        await numbering.invalidate()
         await matches.invalidate()
         await numberedOrders.invalidate()
     }
@@ -66,7 +65,6 @@ struct ReadCaches: Sendable {
         await responses.invalidate(feedIsListening: feedIsListening)
         await items.invalidate(feedIsListening: feedIsListening)
         await orders.invalidate(feedIsListening: feedIsListening)
-        await numbering.invalidate(feedIsListening: feedIsListening)
         await matches.invalidate(feedIsListening: feedIsListening)
         await numberedOrders.invalidate(feedIsListening: feedIsListening)
     }

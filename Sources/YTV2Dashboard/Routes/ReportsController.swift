@@ -157,11 +157,16 @@ struct ReportsController: Sendable {
     /// asks, reads them.
     private func searchPage(_ query: ReportQuery) async throws -> ReportPageIDs? {
         guard let matches = try await searchMatches(for: query), let order = try await order(query) else { return nil }
-        let numbered = try await caches.numberedOrders.value(for: Self.orderKey(Self.orderFilters(query))) {
-            NumberedOrder(order, numbering: matches.numbering)
+        let numbering = matches.numbering
+        let numbered = try await caches.numberedOrders.value(for: "\(numbering.generation) " + Self.orderKey(Self.orderFilters(query))) {
+            NumberedOrder(order, numbering: numbering)
         }
-        // Numbered before a change that came between two reads: not used.
-        guard numbered.numbering === matches.numbering else { return nil }
+        // The order holds a video stored after the numbering was read: this page comes from the database, the next
+        // request reads the numbering again.
+        guard numbered.numbering === numbering, !numbered.hasUnnumbered else {
+            await caches.numbering.markStale(numbering)
+            return nil
+        }
         let total = try await caches.totals.value(for: ChangeInvalidatedCache<Int>.key(query)) { matches.count(in: numbered) }
         return matches.page(query, in: numbered, total: total)
     }
@@ -175,10 +180,14 @@ struct ReportsController: Sendable {
     /// too) rather than a count and then that read, both of which visit every match. A wrong estimate costs time, never
     /// a wrong page: a rare word taken for a common one has its few matches read and kept; a common one taken for rare
     /// is counted and paged by the database. The matches are read as video numbers (``VideoNumbering``), with the
-    /// numbering read once between changes: no id is looked up per search.
+    /// numbering kept across changes (``NumberingKeeper``): no id is looked up per search.
     private func searchMatches(for query: ReportQuery) async throws -> SearchMatches? {
         guard let search = query.search, let everyVideo = try await order(ReportQuery()) else { return nil }
-        if await caches.matches.keptValue(for: search) == nil {
+        var kept = false
+        if let numbering = await caches.numbering.kept {
+            kept = await caches.matches.keptValue(for: Self.matchesKey(search, numbering)) != nil
+        }
+        if !kept {
             var alone = ReportQuery()
             alone.search = search
             let matched: Int
@@ -189,12 +198,21 @@ struct ReportsController: Sendable {
             }
             guard SearchMatches.worthKeeping(matches: matched, of: everyVideo.ids.count) else { return nil }
         }
-        let numbering = try await caches.numbering.value(for: "") { [store] in try await store.videoNumbering() }
-        let matches = try await caches.matches.value(for: search) { [store] in
+        let numbering = try await caches.numbering.numbering { [store] generation in try await store.videoNumbering(generation: generation) }
+        let matches = try await caches.matches.value(for: Self.matchesKey(search, numbering)) { [store] in
             SearchMatches(numbers: try await store.searchMatchNumbers(search), numbering: numbering)
         }
-        // Numbered before a change that came between two reads: not used.
-        return matches.numbering === numbering ? matches : nil
+        // A match stored after the numbering was read: as above.
+        guard matches.numbering === numbering, !matches.hasUnnumbered else {
+            await caches.numbering.markStale(numbering)
+            return nil
+        }
+        return matches
+    }
+
+    /// The key a search's match set is kept by: its numbering's and its own.
+    private static func matchesKey(_ search: String, _ numbering: VideoNumbering) -> String {
+        "\(numbering.generation) " + search
     }
 
     /// How many videos the filters and search of `query` match, kept until the next change.
