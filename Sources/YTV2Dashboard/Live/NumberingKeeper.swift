@@ -3,8 +3,8 @@ import YTV2Store
 /// The numbering of every video (``VideoNumbering``), kept across changes. A video's number never changes while it
 /// exists, so a change leaves the numbering right except for videos stored after it was read; the match set or order
 /// that meets one of those reports the numbering stale (``markStale(_:)``), and the next request reads it again. Read
-/// after every change instead, it cost a read of every video's id and number (about 40 ms of PostgreSQL and 10 ms of
-/// the server at 100,000 videos) on the first search after each change, and the allocations of a numbering each time:
+/// after every change instead, it cost a read of every video's id and number (80–100 ms of PostgreSQL at 100,000
+/// videos, on a busy machine) on the first search after each change, and the allocations of a numbering each time:
 /// under the soak drill's traffic (a change every 30 ms) the server's resident memory grew 8–9 % in its second half.
 actor NumberingKeeper {
     private var current: VideoNumbering?
