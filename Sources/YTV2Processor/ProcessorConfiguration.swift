@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import YTV2Core
 import YTV2Store
 
@@ -7,9 +8,17 @@ import YTV2Store
 /// Every base URL is configurable so tests can point it at a local fake that speaks the same protocol.
 package struct ProcessorConfiguration: Sendable, Equatable {
     package var youtubeBaseURL: String
+    /// The player clients asked, in order (`YOUTUBE_CLIENTS`).
+    package var youtubeClients: [InnertubeClient]
     package var llmBaseURL: String
     package var llmAPIKey: String?
     package var llmModel: String
+    /// Sent only when set: GPT-5 and the o-series refuse any value but 1.
+    package var llmTemperature: Double?
+    /// How long one answer may take.
+    package var llmTimeoutSeconds: Int
+    /// The most characters of transcript one request carries; longer transcripts are summarized in parts.
+    package var llmChunkCharacters: Int
     package var ttsBaseURL: String?
     package var ttsAPIKey: String?
     package var ttsModel: String
@@ -21,8 +30,11 @@ package struct ProcessorConfiguration: Sendable, Equatable {
     package var dashboardURL: String
     /// Where local tools (yt-dlp, espeak-ng, ffmpeg, lame) are looked for: `PATH` of the given environment.
     package var searchPath: String
-    /// Whether yt-dlp, when installed, is asked when the watch page fails (`YTDLP=0` turns it off).
+    /// Whether yt-dlp, when installed, is asked when YouTube's answers fail (`YTDLP=0` turns it off).
     package var ytdlpEnabled: Bool
+    /// A cookies file for yt-dlp (`YTDLP_COOKIES`), and how long one yt-dlp run may take.
+    package var ytdlpCookies: String?
+    package var ytdlpTimeoutSeconds: Int
     /// Whether espeak-ng may speak when no speech API is configured (`TTS_LOCAL=0` turns it off).
     package var localSpeech: Bool
 
@@ -30,9 +42,14 @@ package struct ProcessorConfiguration: Sendable, Equatable {
     /// not a number, a flag that is not 0/1) stops the command naming it.
     package init(environment: EnvironmentReader = EnvironmentReader()) throws(ConfigurationError) {
         youtubeBaseURL = try environment.baseURL("YOUTUBE_BASE_URL", default: "https://www.youtube.com") ?? ""
+        let clients = environment.list("YOUTUBE_CLIENTS", default: [])
+        youtubeClients = clients.isEmpty ? InnertubeClient.defaults : try InnertubeClient.parse(clients, variable: "YOUTUBE_CLIENTS")
         llmBaseURL = try environment.baseURL("LLM_BASE_URL", default: "https://api.openai.com/v1") ?? ""
         llmAPIKey = environment.string("LLM_API_KEY")
         llmModel = environment.string("LLM_MODEL", default: "gpt-4o-mini")
+        llmTemperature = environment.string("LLM_TEMPERATURE") == nil ? nil : try environment.number("LLM_TEMPERATURE", default: 1, in: 0...2)
+        llmTimeoutSeconds = try environment.integer("LLM_TIMEOUT_SECONDS", default: 300, in: 5...3_600)
+        llmChunkCharacters = try environment.integer("LLM_CHUNK_CHARS", default: 24_000, in: 2_000...1_000_000)
         ttsBaseURL = try environment.baseURL("TTS_BASE_URL", default: nil)
         ttsAPIKey = environment.string("TTS_API_KEY")
         ttsModel = environment.string("TTS_MODEL", default: "tts-1")
@@ -54,6 +71,8 @@ package struct ProcessorConfiguration: Sendable, Equatable {
         dashboardURL = try environment.baseURL("DASHBOARD_URL", default: "http://127.0.0.1:10000") ?? ""
         localSpeech = try environment.flag("TTS_LOCAL", default: true)
         ytdlpEnabled = try environment.flag("YTDLP", default: true)
+        ytdlpCookies = environment.string("YTDLP_COOKIES")
+        ytdlpTimeoutSeconds = try environment.integer("YTDLP_TIMEOUT_SECONDS", default: 180, in: 10...3_600)
         searchPath = environment.string("PATH", default: "")
     }
 
@@ -63,15 +82,15 @@ package struct ProcessorConfiguration: Sendable, Equatable {
 
     /// The pipeline with the real HTTP implementations of every stage.
     package func pipeline(store: Store, http: HTTPFetcher = HTTPFetcher(), logger: Logger) -> ProcessingPipeline {
-        let chat = ChatCompletionsClient(baseURL: llmBaseURL, apiKey: llmAPIKey, model: llmModel, http: http)
+        let chat = chatClient(http: http)
         // The speech API when configured, else espeak-ng locally when installed, else narration as text only.
         let speech: (any SpeechSynthesizer)? =
             ttsBaseURL.map {
                 OpenAISpeech(baseURL: $0, apiKey: ttsAPIKey, model: ttsModel, voice: ttsVoice, http: http)
             } ?? (localSpeech ? LocalSpeech.available(path: searchPath) : nil)
-        var metadata: any MetadataSource = YouTubeMetadataSource(baseURL: youtubeBaseURL, http: http)
-        var transcripts: any TranscriptSource = YouTubeCaptionSource(http: http, languages: transcriptLanguages)
-        if let ytdlp = ytdlpEnabled ? YTDLP.available(path: searchPath) : nil {
+        var metadata: any MetadataSource = YouTubeMetadataSource(baseURL: youtubeBaseURL, http: http, clients: youtubeClients)
+        var transcripts: any TranscriptSource = YouTubeCaptionSource(http: http, baseURL: youtubeBaseURL, languages: transcriptLanguages)
+        if let ytdlp {
             metadata = MetadataWithFallback(primary: metadata, ytdlp: ytdlp)
             transcripts = TranscriptWithFallback(primary: transcripts, ytdlp: ytdlp, languages: transcriptLanguages)
         }
@@ -79,21 +98,45 @@ package struct ProcessorConfiguration: Sendable, Equatable {
             store: store,
             metadata: metadata,
             transcripts: transcripts,
-            summarizer: ChatSummarizer(chat: chat),
-            analyzer: ChatAnalyzer(chat: chat),
+            summarizer: ChatSummarizer(chat: chat, chunkCharacters: llmChunkCharacters),
+            analyzer: ChatAnalyzer(chat: chat, inputCharacters: llmChunkCharacters),
             speech: speech,
             logger: logger
         )
     }
 
+    /// The chat-completions client the summarizer and analyzer share (so a parameter one request learned the server
+    /// refuses is left out of the next).
+    package func chatClient(http: HTTPFetcher) -> ChatCompletionsClient {
+        ChatCompletionsClient(
+            baseURL: llmBaseURL,
+            apiKey: llmAPIKey,
+            model: llmModel,
+            http: http,
+            temperature: llmTemperature,
+            timeout: .seconds(Int64(llmTimeoutSeconds))
+        )
+    }
+
+    /// yt-dlp when enabled and installed, with its cookies and time limit.
+    package var ytdlp: YTDLP? {
+        guard ytdlpEnabled, var found = YTDLP.available(path: searchPath) else { return nil }
+        found.cookies = ytdlpCookies
+        found.timeout = .seconds(ytdlpTimeoutSeconds)
+        return found
+    }
+
     /// Which providers would be used, for `ytv2 process --dry-run` (no secrets).
     package var providers: [(String, String)] {
         [
-            ("metadata", "YouTube oEmbed + watch page at \(youtubeBaseURL)"),
+            (
+                "metadata",
+                "YouTube player (\(youtubeClients.map(\.description).joined(separator: ", "))) + watch page at \(youtubeBaseURL)"
+            ),
             (
                 "transcript",
-                "caption tracks of the watch page, languages \(transcriptLanguages.joined(separator: ", "))"
-                    + (ytdlpEnabled && YTDLP.available(path: searchPath) != nil ? "; yt-dlp when they fail" : "")
+                "caption tracks, the video's own language first, then \(transcriptLanguages.joined(separator: ", "))"
+                    + (ytdlp != nil ? "; yt-dlp when they fail" : "; no yt-dlp installed")
             ),
             ("summarizer", "chat completions at \(llmBaseURL), model \(llmModel)\(llmAPIKey == nil ? ", no API key" : "")"),
             ("analyzer", "chat completions at \(llmBaseURL), model \(llmModel), validated against the taxonomy"),

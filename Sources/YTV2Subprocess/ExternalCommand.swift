@@ -44,7 +44,8 @@ package enum ExternalCommand {
 
     /// Runs `executable` with `arguments` to its end, in `/` (a helper run as another user must not fail on our working
     /// directory), with the current environment plus `environment`. As root with `asUser` set, through `runuser`.
-    /// Throws ``Failure`` for a status outside `allowedStatuses`.
+    /// Throws ``Failure`` for a status outside `allowedStatuses`, and for a helper still running after `timeout` (it is
+    /// then stopped).
     @discardableResult
     package static func run(
         _ executable: String,
@@ -52,7 +53,38 @@ package enum ExternalCommand {
         environment: [String: String] = [:],
         asUser user: String? = nil,
         input: [UInt8]? = nil,
-        allowedStatuses: Set<Int32> = [0]
+        allowedStatuses: Set<Int32> = [0],
+        timeout: Duration? = nil
+    ) async throws -> Result {
+        guard let timeout else {
+            return try await runToEnd(executable, arguments, environment: environment, asUser: user, input: input, allowedStatuses: allowedStatuses)
+        }
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                try await runToEnd(executable, arguments, environment: environment, asUser: user, input: input, allowedStatuses: allowedStatuses)
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            // Whichever ends first: the helper, or the time limit (cancelling the helper's task stops the helper).
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            guard let first else {
+                let name = URL(fileURLWithPath: executable).lastPathComponent
+                throw Failure(command: name, status: -1, output: "did not finish within \(timeout.components.seconds) s and was stopped")
+            }
+            return first
+        }
+    }
+
+    private static func runToEnd(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String],
+        asUser user: String?,
+        input: [UInt8]?,
+        allowedStatuses: Set<Int32>
     ) async throws -> Result {
         var argv = [executable] + arguments
         if let user { argv = [try locate("runuser"), "-u", user, "--"] + argv }

@@ -55,8 +55,10 @@ import YTV2TestSupport
                 let audio = try #require(try await store.audioInfo(for: Self.video))
                 #expect(audio.sizeBytes == 40 * 417)
                 #expect(abs((audio.durationSeconds ?? 0) - 40 * 1152.0 / 44_100) < 0.001)
-                // The English manual track was fetched, the French automatic one (listed first) was not.
+                // The video's own language is English (its speech-recognition track): the English manual track was
+                // fetched, not the French translation listed first nor the automatic English one.
                 #expect(fakes.count("timedtext-en") == 1)
+                #expect(fakes.count("timedtext-en-asr") == 0)
                 #expect(fakes.count("timedtext-fr") == 0)
             }
         }
@@ -179,58 +181,117 @@ import YTV2TestSupport
     }
 }
 
-/// yt-dlp as the second way to a transcript, with a stand-in `yt-dlp` that behaves like the real command line.
+/// yt-dlp as the second way to a transcript, with a stand-in `yt-dlp` that behaves like the real command line does
+/// today: without `--ignore-no-formats-error`, `--skip-download` on a video whose formats need a PO token exits 1
+/// ("Requested format is not available"); of several subtitle tracks one can fail with HTTP 429, and then yt-dlp
+/// exits 1 after writing the others. It lists the original language's speech-recognition track as `<lang>-orig` and
+/// machine-translates the others. It records its arguments.
 @Suite struct YTDLPFallbackTests {
     static let script = """
         #!/bin/sh
-        out=""; id=""; dump=0; subs=0
+        log="$(dirname "$0")/calls.log"
+        orig=$(cat "$(dirname "$0")/orig" 2>/dev/null || echo fr)
+        echo "$@" >> "$log"
+        out=""; id=""; dump=0; subs=0; formats=0; langs=""
         while [ $# -gt 0 ]; do
             case "$1" in
                 --dump-json) dump=1 ;;
                 --write-subs) subs=1 ;;
+                --ignore-no-formats-error) formats=1 ;;
+                --sub-langs) shift; langs="$1" ;;
                 -o) shift; out="$1" ;;
                 https://*) id="${1##*v=}" ;;
             esac
             shift
         done
+        if [ $formats = 0 ]; then
+            echo "ERROR: [youtube] $id: Requested format is not available. Use --list-formats for a list of available formats" >&2
+            exit 1
+        fi
         if [ $dump = 1 ]; then
-            printf '{"id": "%s", "title": "From yt-dlp", "channel": "YT Channel", "duration": 61, "upload_date": "20240102"}\\n' "$id"
+            printf '{"id": "%s", "title": "From yt-dlp", "channel": "YT Channel", "duration": 61, "upload_date": "20240102", "language": "fr"}\\n' "$id"
+            exit 0
         fi
         if [ $subs = 1 ]; then
             dir=$(dirname "$out")
             mkdir -p "$dir"
-            printf '{"events": [{"segs": [{"utf8": "Subtitles from yt-dlp."}]}]}' > "$dir/$id.en.json3"
+            for lang in $(echo "$langs" | tr ',' ' '); do
+                case "$lang" in
+                    fr-orig|".*-orig") [ "$orig" = fr ] && printf '{"events": [{"segs": [{"utf8": "Sous-titres originaux en français."}]}]}' > "$dir/$id.fr-orig.json3" ;;
+                    en) printf '{"events": [{"segs": [{"utf8": "Machine-translated English subtitles."}]}]}' > "$dir/$id.en.json3" ;;
+                    de) echo "ERROR: Unable to download video subtitles for 'de': HTTP Error 429: Too Many Requests" >&2 ;;
+                esac
+            done
+            exit 1
         fi
         """
 
-    @Test func whenTheWatchPageHasNoCaptionsYTDLPSubtitlesAreUsed() async throws {
+    static func install() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-fake-ytdlp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         let tool = folder.appendingPathComponent("yt-dlp")
         try Data(Self.script.utf8).write(to: tool)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tool.path)
+        return folder
+    }
 
+    @Test func whenTheCaptionsAreGatedYTDLPGivesTheOriginalLanguageDespiteA429OnAnotherTrack() async throws {
+        let folder = try Self.install()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let fakes = FakeServices()
-        fakes.update { $0.withoutCaptions = [ProcessorTests.video.rawValue] }
+        // The caption URLs all answer empty; the player lists French speech recognition only.
+        fakes.update {
+            $0.captionsEmpty = [ProcessorTests.video.rawValue]
+            $0.tracks[ProcessorTests.video.rawValue] = [FakeYouTube.Track("fr", automatic: true)]
+        }
         try await fakes.run { base in
             try await withTestStore { store in
                 let logger = TestPostgres.logger
                 let configuration = try ProcessorConfiguration(environment: [
                     "YOUTUBE_BASE_URL": base, "LLM_BASE_URL": base + "/v1", "PATH": folder.path + ":/usr/bin:/bin",
+                    "TRANSCRIPT_LANGUAGES": "en,de",
                 ])
                 let worker = Worker(store: store, pipeline: configuration.pipeline(store: store, logger: logger), concurrency: 1, logger: logger)
                 let job = try await ProcessorTests.runJob(store, worker, ["comprehensive"])
                 #expect(job.status == .succeeded, "\(job.reason ?? "")")
                 let report = try #require(try await store.report(id: ProcessorTests.video.rawValue))
-                #expect(report.transcriptChars == "Subtitles from yt-dlp.".count)
+                #expect(report.transcriptChars == "Sous-titres originaux en français.".count)
+                #expect(report.summaries.first?.language == "fr")
+                let calls = try String(contentsOf: folder.appendingPathComponent("calls.log"), encoding: .utf8)
+                #expect(calls.contains("--ignore-errors"))
+                #expect(!calls.contains("en.*"))
+                #expect(calls.contains("fr,fr-orig"))
 
-                // Without yt-dlp the same video fails with the reason.
+                // Without yt-dlp the same video fails naming the gate, not a missing transcript.
                 let without = try ProcessorConfiguration(environment: ["YOUTUBE_BASE_URL": base, "LLM_BASE_URL": base + "/v1", "YTDLP": "0"])
                 let other = Worker(store: store, pipeline: without.pipeline(store: store, logger: logger), concurrency: 1, logger: logger)
                 let failed = try await ProcessorTests.runJob(store, other, ["bullet-points"])
                 #expect(failed.status == .failed)
-                #expect(failed.reason?.contains("no transcript") == true)
+                #expect(failed.reason?.contains("proof-of-origin") == true, "\(failed.reason ?? "")")
+            }
+        }
+    }
+
+    @Test func yt_dlpsComplaintIsKeptWhenItFindsNothing() async throws {
+        let folder = try Self.install()
+        try Data("none".utf8).write(to: folder.appendingPathComponent("orig"))
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fakes = FakeServices()
+        fakes.update {
+            $0.captionsEmpty = [ProcessorTests.video.rawValue]
+            $0.tracks[ProcessorTests.video.rawValue] = [FakeYouTube.Track("de", automatic: true)]
+        }
+        try await fakes.run { base in
+            try await withTestStore { store in
+                let logger = TestPostgres.logger
+                let configuration = try ProcessorConfiguration(environment: [
+                    "YOUTUBE_BASE_URL": base, "LLM_BASE_URL": base + "/v1", "PATH": folder.path + ":/usr/bin:/bin", "TRANSCRIPT_LANGUAGES": "de",
+                ])
+                let worker = Worker(store: store, pipeline: configuration.pipeline(store: store, logger: logger), concurrency: 1, logger: logger)
+                let job = try await ProcessorTests.runJob(store, worker, ["comprehensive"])
+                #expect(job.status == .failed)
+                #expect(job.reason?.contains("HTTP Error 429") == true, "\(job.reason ?? "")")
+                #expect(try await store.report(id: ProcessorTests.video.rawValue) == nil)
             }
         }
     }

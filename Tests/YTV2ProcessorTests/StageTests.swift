@@ -32,22 +32,113 @@ import YTV2TestSupport
         #expect(OpenAISpeech.pieces(run, max: 100).joined(separator: " ").split(separator: " ").count == 400)
     }
 
-    @Test func captionsInJSON3AndWebVTT() throws {
+    @Test func captionsInJSON3SRV3SRV1AndWebVTT() throws {
         let json3 =
             #"{"events": [{"segs": [{"utf8": "Hello "}, {"utf8": "world"}]}, {"tStartMs": 5}, {"segs": [{"utf8": "\n"}]}, {"segs": [{"utf8": "Bye."}]}]}"#
-        #expect(try YouTubeCaptionSource.textFromJSON3(json3) == "Hello world\nBye.")
+        #expect(try CaptionText.text(from: Array(json3.utf8)) == "Hello world\nBye.")
+        // srv3 as the mobile answers' URLs give it: words in <s> elements, entities escaped once.
+        let srv3 = FakeYouTube.captionBody(format: "srv3", language: "en", automatic: true, lines: ["Tom & Jerry's \"show\"", "Bye."])
+        #expect(try CaptionText.text(from: Array(srv3.utf8)) == "Tom & Jerry's \"show\"\nBye.")
+        // srv1 escapes twice.
+        let srv1 = FakeYouTube.captionBody(format: nil, language: "en", automatic: false, lines: ["It's <b>1 & 2</b>"])
+        #expect(try CaptionText.text(from: Array(srv1.utf8)) == "It's 1 & 2")
         let vtt =
             "WEBVTT\nKind: captions\nLanguage: en\n\n1\n00:00:00.000 --> 00:00:01.000\n<c>Hello</c> there\n\n00:00:01.000 --> 00:00:02.000\nHello there\nGeneral Kenobi\n"
-        #expect(YouTubeCaptionSource.textFromVTT(vtt) == "Hello there\nGeneral Kenobi")
-        #expect(throws: ProcessorError.self) { try YouTubeCaptionSource.textFromJSON3("<html>") }
+        #expect(try CaptionText.text(from: Array(vtt.utf8)) == "Hello there\nGeneral Kenobi")
+        // What a gated URL answers: nothing, or events without text. Neither is "no transcript".
+        #expect(try CaptionText.text(from: []) == nil)
+        #expect(try CaptionText.text(from: Array(#"{"wireMagic": "pb3", "events": []}"#.utf8)) == nil)
+        #expect(throws: ProcessorError.self) { try CaptionText.text(from: Array("<html>".utf8)) }
     }
 
-    @Test func theWatchPageObjectIsFoundDespiteBracesInStrings() throws {
+    @Test func captionURLsGetOneFormatAndTheConfiguredHost() {
+        let url = "https://www.youtube.com/api/timedtext?v=abc&caps=asr&kind=asr&lang=en&fmt=srv3"
+        let resolved = CaptionURL.resolved(url, baseURL: "http://127.0.0.1:8080")
+        #expect(resolved == "http://127.0.0.1:8080/api/timedtext?v=abc&caps=asr&kind=asr&lang=en&fmt=json3")
+        #expect(
+            CaptionURL.resolved("https://youtube.com/api/timedtext?fmt=vtt&v=x", baseURL: "https://www.youtube.com")
+                == "https://www.youtube.com/api/timedtext?v=x&fmt=json3"
+        )
+        // Another host (a CDN, a proxy the answer named) is left alone.
+        #expect(CaptionURL.resolved("https://cdn.example/t?v=x", baseURL: "http://127.0.0.1:1") == "https://cdn.example/t?v=x&fmt=json3")
+        #expect(CaptionTrack(url: url + "&exp=xpe", language: "en", automatic: true).gated)
+        #expect(!CaptionTrack(url: url, language: "en", automatic: true).gated)
+    }
+
+    @Test func theOriginalLanguageComesBeforeTranslationsAndManualOnlyWithinALanguage() {
+        func track(_ language: String, asr: Bool = false) -> CaptionTrack {
+            CaptionTrack(url: "u-\(language)-\(asr)", language: language, automatic: asr)
+        }
+        // A French video with French speech recognition and Japanese subtitles: French.
+        var ranked = CaptionChoice.ranked([track("ja"), track("fr", asr: true)], preferred: ["en", "fr"])
+        #expect(ranked.first?.language == "fr")
+        // English manual subtitles of a French video are a translation: still French first.
+        ranked = CaptionChoice.ranked([track("en"), track("fr", asr: true), track("fr-FR")], preferred: ["en"])
+        #expect(ranked.map(\.url) == ["u-fr-FR-false", "u-fr-true", "u-en-false"])
+        // Within English, manual before ASR.
+        ranked = CaptionChoice.ranked([track("en", asr: true), track("de"), track("en")], preferred: ["de"])
+        #expect(ranked.map(\.url) == ["u-en-false", "u-en-true", "u-de-false"])
+        // No speech recognition track: the preferred languages, in order.
+        ranked = CaptionChoice.ranked([track("es"), track("it"), track("de")], preferred: ["de", "es"])
+        #expect(ranked.map(\.language) == ["de", "es", "it"])
+    }
+
+    @Test func playabilityReasonsBecomeTheirOwnWalls() {
+        #expect(
+            YouTubeWall.classify(status: "LOGIN_REQUIRED", reason: "Sign in to confirm you’re not a bot")
+                == .botCheck(reason: "Sign in to confirm you’re not a bot")
+        )
+        #expect(
+            YouTubeWall.classify(status: "LOGIN_REQUIRED", reason: "This video may be inappropriate for some users.")
+                == .ageRestricted(reason: "This video may be inappropriate for some users.")
+        )
+        #expect(YouTubeWall.classify(status: "LOGIN_REQUIRED", reason: "This video is private") == .privateVideo(reason: "This video is private"))
+        #expect(YouTubeWall.classify(status: "ERROR", reason: "This video is unavailable") == .removed(reason: "This video is unavailable"))
+        #expect(
+            YouTubeWall.classify(status: "LIVE_STREAM_OFFLINE", reason: "This live event will begin in 3 hours.")
+                == .liveNotStarted(reason: "This live event will begin in 3 hours.")
+        )
+        #expect(
+            YouTubeWall.classify(status: "UNPLAYABLE", reason: "Not in your country")
+                == .unplayable(status: "UNPLAYABLE", reason: "Not in your country")
+        )
+        #expect(YouTubeWall.botCheck(reason: "x").description.contains("IP address is flagged"))
+    }
+
+    @Test func theWatchPageObjectIsFoundDespiteBracesInStringsAndWallsAreRecognized() throws {
         let html =
             #"<script>var ytInitialPlayerResponse = {"videoDetails": {"title": "a } tricky { \"title\""}, "x": [1, {"y": 2}]};var other = {};</script>"#
         let page = try YouTubeWatchPage(html: html)
-        #expect(page.player.videoDetails?.title == #"a } tricky { "title""#)
-        #expect(throws: ProcessorError.self) { try YouTubeWatchPage(html: "<html>consent page</html>") }
+        #expect(page.player?.videoDetails?.title == #"a } tricky { "title""#)
+        #expect(throws: ProcessorError.self) { try YouTubeWatchPage(html: "<html>nothing here</html>") }
+        if case .consent = try YouTubeWatchPage(html: FakeYouTube.consentPage("x")).content {
+        } else {
+            Issue.record("the consent page was not recognized")
+        }
+        let captcha = #"<form action="/das_captcha?fw=1" method="POST"><div class="g-recaptcha" data-sitekey="6L"></div></form>"#
+        if case .captcha = try YouTubeWatchPage(html: captcha).content {} else { Issue.record("the captcha page was not recognized") }
+    }
+
+    @Test func reasoningBlocksAreRemovedAndTruncatedInputIsNoticed() throws {
+        #expect(ChatCompletionsClient.withoutThinking("<think>\nhmm\n</think>\n\nThe answer.") == "\n\nThe answer.")
+        #expect(ChatCompletionsClient.withoutThinking("Text <think>a</think>more<think>b") == "Text more")
+        #expect(throws: ProcessorError.self) { try ChatCompletionsClient.finished("<think>only thoughts</think>") }
+        let text = String(repeating: "Sentence number one of a long talk. ", count: 800)
+        // Ollama's cut: fewer tokens than the text has words.
+        #expect(ChatCompletionsClient.truncation(promptTokens: 4_096, of: ["System prompt.", text], ollama: true) != nil)
+        #expect(ChatCompletionsClient.truncation(promptTokens: 2_000, of: ["System prompt.", text], ollama: false) != nil)
+        // An honest count passes.
+        #expect(ChatCompletionsClient.truncation(promptTokens: text.count / 4, of: ["System prompt.", text], ollama: true) == nil)
+    }
+
+    @Test func aLocalToolThatHangsIsStoppedAtItsTimeLimit() async throws {
+        let start = ContinuousClock.now
+        await #expect {
+            _ = try await LocalTool.run("/bin/sleep", ["30"], service: "yt-dlp", timeout: .milliseconds(300))
+        } throws: { error in
+            "\(error)".contains("did not finish within")
+        }
+        #expect(ContinuousClock.now - start < .seconds(10))
     }
 
     @Test func analysisValidationKeepsOnlyTheTaxonomyAndAtMostThreeCategories() {

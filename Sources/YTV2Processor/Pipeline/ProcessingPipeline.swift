@@ -9,8 +9,9 @@ package enum JobOutcome: Sendable, Equatable {
     /// The video was deleted while the job worked: the result is discarded (invariant 3).
     case cancelledDeleted
     case failed(String)
-    /// Worth another attempt later (a network error, a 5xx); what was produced so far is already stored.
-    case retry(String, warnings: [String])
+    /// Worth another attempt later (a network error, a 5xx, a rate limit); what was produced so far is already stored.
+    /// `notBefore` is the wait the service asked for, when it said.
+    case retry(String, warnings: [String], notBefore: Duration? = nil)
 
     /// Whether the job has ended for good: its result is stored, or it was refused because the video was deleted.
     package var isFinal: Bool {
@@ -55,7 +56,11 @@ package struct ProcessingPipeline: Sendable {
         do {
             return try await execute(job)
         } catch let error as ProcessorError {
-            return error.isRetryable ? .retry(error.description, warnings: []) : .failed(error.description)
+            guard error.isRetryable else { return .failed(error.description) }
+            if case .rateLimited(_, let retryAfter?, _) = error {
+                return .retry(error.description, warnings: [], notBefore: .milliseconds(Int64(min(retryAfter, 86_400) * 1000)))
+            }
+            return .retry(error.description, warnings: [])
         } catch let error as StoreError {
             if case .videoDeleted = error { return .cancelledDeleted }
             if case .unavailable = error { return .retry(error.description, warnings: []) }
@@ -84,7 +89,7 @@ package struct ProcessingPipeline: Sendable {
         }
         let info = try await metadata.info(for: job.videoID)
         let transcript = try await transcripts.transcript(for: info)
-        var warnings: [String] = []
+        var warnings = info.warnings
         var drafts: [SummaryDraft] = []
         for request in todo {
             let text = try await summarizer.summarize(transcript, info: info, request: request)

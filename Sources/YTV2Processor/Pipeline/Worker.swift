@@ -160,9 +160,10 @@ package struct Worker: Sendable, Service {
         case .failed(let reason):
             try await store.finishJob(job.id, owner: owner, status: .failed, reason: reason)
             logger.warning("job \(job.id) failed: \(reason)", metadata: ["video": "\(job.videoID)"])
-        case .retry(let reason, _):
+        case .retry(let reason, _, let notBefore):
             let exponent = min(max(job.attempts - 1, 0), 16)
-            let delay = min(retryBase * (1 << exponent), .seconds(600))
+            // The backoff, or the wait the service asked for when that is longer.
+            let delay = max(min(retryBase * (1 << exponent), .seconds(600)), notBefore ?? .zero)
             let status = try await store.retryJob(job.id, owner: owner, reason: reason, after: delay)
             logger.warning("job \(job.id) will be retried: \(reason)", metadata: ["video": "\(job.videoID)", "status": "\(status?.rawValue ?? "?")"])
         }

@@ -24,17 +24,20 @@ package protocol Analyzer: Sendable {
 package struct ChatAnalyzer: Analyzer {
     package let chat: ChatCompletionsClient
     package let taxonomy: Taxonomy
+    /// How much of the transcript the analysis reads (`LLM_CHUNK_CHARS`: the most one request carries).
+    package var inputCharacters: Int
 
-    package init(chat: ChatCompletionsClient, taxonomy: Taxonomy = .standard) {
+    package init(chat: ChatCompletionsClient, taxonomy: Taxonomy = .standard, inputCharacters: Int = 24_000) {
         self.chat = chat
         self.taxonomy = taxonomy
+        self.inputCharacters = inputCharacters
     }
 
     package func analyze(_ transcript: Transcript, info: VideoInfo) async throws(ProcessorError) -> Analysis {
         let listing = taxonomy.entries.map { "\($0.category): \($0.subcategories.joined(separator: "; "))" }.joined(separator: "\n")
         let system = Prompts.fill(Prompts.text("analysis"), info: info, request: VariantRequest(variant: .comprehensive), part: nil)
             .replacingOccurrences(of: "{{taxonomy}}", with: listing)
-        let answer = try await chat.complete(system: system, user: String(transcript.text.prefix(24_000)), json: true)
+        let answer = try await chat.complete(system: system, user: String(transcript.text.prefix(inputCharacters)), json: true)
         return Self.validate(answer, taxonomy: taxonomy, transcriptLanguage: transcript.language)
     }
 

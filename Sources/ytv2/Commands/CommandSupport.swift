@@ -86,6 +86,9 @@ enum ExitStatus {
     /// The command could not do its work: the database unreachable, a bad configuration value, an unreadable snapshot
     /// or legacy file; the reason is on standard error.
     static let couldNotRun: Int32 = 2
+    /// Nothing failed for good, but something was left for later: a job of `process` queued for a retry (a rate limit,
+    /// a network error). 75 is `EX_TEMPFAIL` of sysexits.h, which schedulers read as "try again".
+    static let retryLater: Int32 = 75
 }
 
 /// Pretty, key-sorted JSON for `--json` output.

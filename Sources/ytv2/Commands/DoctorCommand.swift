@@ -7,6 +7,7 @@ import NIOHTTP1
 import YTV2Core
 import YTV2Dashboard
 import YTV2Migration
+import YTV2Processor
 import YTV2Store
 
 /// `ytv2 doctor`: checks an installation and says what is wrong, one line per check.
@@ -18,6 +19,9 @@ struct DoctorCommand: AsyncParsableCommand {
 
     @Option(help: "A running dashboard to check (its retired sync routes must answer 410), e.g. http://127.0.0.1:10000.")
     var dashboardURL: String?
+    @Flag(help: "Also check the processor's services: YouTube (a public video's player answer and one caption track), the LLM, speech.")
+    var processor = false
+    @Option(help: "The public video the processor checks read (with --processor).") var video = "dQw4w9WgXcQ"
     @Flag(help: "Print JSON instead of text.") var json = false
     @OptionGroup var global: GlobalOptions
 
@@ -84,6 +88,13 @@ struct DoctorCommand: AsyncParsableCommand {
             checks.append(Check(name: "database reachable", passed: false, detail: "\(error)"))
         }
         if let dashboardURL { checks += await Self.retiredRouteChecks(dashboardURL) }
+        if processor {
+            let configuration = try checked { () throws(ConfigurationError) in try ProcessorConfiguration() }
+            let id: VideoID
+            do { id = try VideoID(url: video) } catch { throw ValidationError("--video: \(error.description)") }
+            let found = await ProcessorDoctor(configuration: configuration, video: id).run()
+            checks += found.map { Check(name: $0.name, passed: $0.passed, detail: $0.detail) }
+        }
 
         if json {
             try printJSON(checks)

@@ -73,13 +73,18 @@ struct ProcessCommand: AsyncParsableCommand {
             if reports.count == 1 { try printJSON(reports[0]) } else { try printJSON(reports) }
         } else {
             for report in reports {
+                if report.status == "queued", !queueOnly {
+                    print("job \(report.job) for \(report.video_id): queued for a retry\(report.reason.map { " (\($0))" } ?? "")")
+                    print("  `ytv2 worker` will finish it")
+                    continue
+                }
                 print("job \(report.job) for \(report.video_id): \(report.status)\(report.reason.map { " (\($0))" } ?? "")")
                 for warning in report.warnings { print("  warning: \(warning)") }
                 if report.status == "succeeded" { print("  \(configuration.dashboardURL)/#report=yt:\(report.video_id)") }
-                if report.status == "queued", !queueOnly { print("  queued for a retry; `ytv2 worker` will finish it") }
             }
         }
         if reports.contains(where: { $0.status == "failed" || $0.status == "cancelled" }) { throw ExitCode(ExitStatus.differences) }
+        if !queueOnly, reports.contains(where: { $0.status == "queued" || $0.status == "running" }) { throw ExitCode(ExitStatus.retryLater) }
     }
 }
 
