@@ -182,6 +182,20 @@ extension Store {
         }
     }
 
+    /// How many jobs wait in the queue and how many run now.
+    package func queueCounts() async throws -> (queued: Int, running: Int) {
+        try await read { [self] connection in
+            var counts: [String: Int] = [:]
+            for try await (status, count) in try await connection.query(
+                "SELECT status, count(*)::int8 FROM jobs WHERE status IN ('queued', 'running') GROUP BY status",
+                logger: logger
+            ).decode((String, Int).self) {
+                counts[status] = count
+            }
+            return (counts["queued"] ?? 0, counts["running"] ?? 0)
+        }
+    }
+
     /// The variants stored (latest revision) for a video.
     package func storedVariants(_ id: VideoID) async throws -> Set<String> {
         try await read { [self] connection in

@@ -50,6 +50,7 @@ package struct HTTPFetcher: Sendable {
         method: HTTPMethod,
         service: String,
         json: [UInt8]? = nil,
+        body: ByteBuffer? = nil,
         headers: [(String, String)] = [],
         timeout: TimeAmount? = nil
     ) async throws(ProcessorError) -> Reply {
@@ -58,6 +59,8 @@ package struct HTTPFetcher: Sendable {
         if let json {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: json))
+        } else if let body {
+            request.body = .bytes(body)
         }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         do {

@@ -11,12 +11,16 @@ package struct VariantRequest: Sendable, Hashable, CustomStringConvertible {
         self.proficiency = proficiency
     }
 
-    /// Parses `bullet-points`, `key_points`, `audio-fr:advanced`; only the variants the processor has prompts for.
+    /// Parses `bullet-points`, `key_points`, `audio-fr:advanced`; only the variants the processor has prompts for. A
+    /// French or Spanish narration asked without a level is at the advanced level, as the legacy processor made it.
     package init(_ name: String) throws(SummaryVariantError) {
         let (variant, level) = try SummaryVariant.parse(name)
         guard Prompts.variants.contains(variant) else { throw SummaryVariantError(input: name) }
-        self.init(variant: variant, proficiency: level)
+        self.init(variant: variant, proficiency: level ?? (Self.levelled.contains(variant) ? .advanced : nil))
     }
+
+    /// The narrations in another language, which are made for a learner's level.
+    package static let levelled: [SummaryVariant] = [.audioFrench, .audioSpanish]
 
     package var description: String { proficiency.map { "\(variant.id):\($0.rawValue)" } ?? variant.id }
 }
@@ -88,7 +92,7 @@ package enum Prompts {
     }()
 
     static func fill(_ template: String, info: VideoInfo, request: VariantRequest, part: String?) -> String {
-        let level = request.proficiency?.rawValue ?? "intermediate"
+        let level = request.proficiency?.rawValue ?? "advanced"
         return
             template
             .replacingOccurrences(of: "{{title}}", with: info.metadata.title ?? "")

@@ -15,11 +15,19 @@ enum TelegramAPI {
         return decoder
     }()
 
-    /// Every answer: `{"ok": true, "result": ...}`, or `{"ok": false, "description": "..."}`.
+    /// Every answer: `{"ok": true, "result": ...}`, or `{"ok": false, "error_code": 400, "description": "Bad Request: ..."}`
+    /// (with HTTP status `error_code`).
     struct Response<Result: Decodable>: Decodable {
         let ok: Bool
         let result: Result?
         let description: String?
+    }
+
+    /// The error part of an answer, read whatever its `result` would have been.
+    struct Failure: Decodable {
+        let description: String?
+        let parameters: Parameters?
+        struct Parameters: Decodable { let retryAfter: Int? }
     }
 
     /// A `result` the bot does not read (`true`, or the edited message).
@@ -40,13 +48,15 @@ enum TelegramAPI {
         /// Set for `editMessageText`.
         let messageID: Int64?
         let text: String
+        /// `HTML` for formatted text; nil for plain text.
+        let parseMode: String?
         let disableWebPagePreview: Bool
         let replyMarkup: InlineKeyboardMarkup
 
         enum CodingKeys: String, CodingKey {
             case chatID = "chat_id"
             case messageID = "message_id"
-            case text, disableWebPagePreview, replyMarkup
+            case text, parseMode, disableWebPagePreview, replyMarkup
         }
     }
 
@@ -54,10 +64,11 @@ enum TelegramAPI {
         let inlineKeyboard: [[InlineKeyboardButton]]
     }
 
+    /// A button with either callback data (at most 64 bytes) or a URL to open.
     struct InlineKeyboardButton: Encodable {
         let text: String
-        /// At most 64 bytes.
-        let callbackData: String
+        let callbackData: String?
+        let url: String?
     }
 
     struct AnswerCallbackQuery: Encodable {

@@ -4,9 +4,12 @@ import ServiceLifecycle
 import YTV2Core
 import YTV2Store
 
-/// The Telegram bot: long polling, allowed users only, a keyboard of variants for each YouTube link, jobs run through
-/// the queue, progress by editing the message, the dashboard link and the MP3 as results, delete with confirmation.
-/// All state travels in the messages and their callback data (per chat, per message); nothing is global.
+/// The Telegram bot, with the workflow its users had: a YouTube link answered by the variant keyboard, a button press
+/// answered by progress in that message and then **the summary itself in the chat** (header and text, as many messages
+/// as Telegram's limit needs, formatted, plain if Telegram refuses the formatting) with the buttons the legacy bot put
+/// under it (Dashboard, Open Summary, Listen, Add Variant); the narrations' MP3 after their text; the French and
+/// Spanish narrations ask for a level first; delete with confirmation. Allowed users only. All state travels in the
+/// messages and their callback data (``TelegramScreens``); nothing is global.
 /// A `Service`: on graceful shutdown it stops polling and lets the updates in hand finish (their jobs are handed back
 /// to the queue if they cannot).
 package struct TelegramBot: Sendable, Service {
@@ -14,7 +17,9 @@ package struct TelegramBot: Sendable, Service {
     package let store: Store
     package let worker: Worker
     package let allowedUsers: Set<Int64>
-    package let dashboardURL: String
+    package let dashboard: DashboardLink
+    /// What `/status` says of the services (`ProcessorConfiguration.providers`).
+    package var services: [(stage: String, provider: String)] = []
     package let logger: Logger
     package var pollTimeout = 30
 
@@ -23,7 +28,7 @@ package struct TelegramBot: Sendable, Service {
         self.store = store
         self.worker = worker
         self.allowedUsers = allowedUsers
-        self.dashboardURL = dashboardURL.hasSuffix("/") ? String(dashboardURL.dropLast()) : dashboardURL
+        self.dashboard = DashboardLink(dashboardURL)
         self.logger = logger
     }
 
@@ -82,8 +87,10 @@ package struct TelegramBot: Sendable, Service {
     }
 
     static let help = """
-        Send me a YouTube link and choose a summary: comprehensive, key points, key insights, executive, or a narrated \
-        audio summary (English, French, Spanish). /status shows the latest jobs.
+        Send me a YouTube link, then choose a summary: Comprehensive, Key Points, Key Insights, or a narrated Audio \
+        summary (English, French or Spanish, at your level). The summary comes here in the chat, with buttons to open \
+        it on the dashboard, listen to it, or add another variant.
+        /status: the summarizer, speech and the queue. /help: this message.
         """
 
     private func received(_ text: String, chat: Int64) async throws {
@@ -93,11 +100,7 @@ package struct TelegramBot: Sendable, Service {
             return
         }
         if command == "/status" {
-            let jobs = try await store.recentJobs(limit: 5)
-            let lines = jobs.map {
-                "#\($0.id) \($0.videoID) \($0.variants.joined(separator: ",")): \($0.status.rawValue)\($0.reason.map { " (\($0))" } ?? "")"
-            }
-            try await client.send(chat: chat, text: lines.isEmpty ? "No jobs yet." : lines.joined(separator: "\n"))
+            try await client.send(chat: chat, text: try await status())
             return
         }
         let id = text.split(whereSeparator: \.isWhitespace).lazy.compactMap { try? VideoID(url: String($0)) }.first
@@ -105,22 +108,32 @@ package struct TelegramBot: Sendable, Service {
             try await client.send(chat: chat, text: "That is not a YouTube link. " + Self.help)
             return
         }
-        try await client.send(chat: chat, text: "🎬 \(id.canonicalURL)\nChoose a summary:", buttons: try await keyboard(for: id))
+        let (text, buttons) = try await keyboard(for: id)
+        try await client.send(chat: chat, text: text, buttons: buttons)
     }
 
-    /// Two variants per row, stored ones marked, and a delete button when the video exists.
-    func keyboard(for id: VideoID) async throws -> [[TelegramClient.Button]] {
-        let stored = try await store.storedVariants(id)
-        let choices: [(String, String)] = [
-            ("comprehensive", "Comprehensive"), ("bullet-points", "Key points"), ("key-insights", "Key insights"),
-            ("executive", "Executive"), ("audio", "Audio (EN)"), ("audio-fr:intermediate", "Audio (FR)"), ("audio-es:intermediate", "Audio (ES)"),
-        ]
-        var buttons = choices.map { variant, label in
-            let base = variant.split(separator: ":").first.map(String.init) ?? variant
-            return TelegramClient.Button(text: (stored.contains(base) ? "✓ " : "") + label, data: "v|\(id.rawValue)|\(variant)")
+    /// `/status`: which services summarize and speak, the queue, the latest jobs.
+    func status() async throws -> String {
+        var lines = services.filter { ["summarizer", "speech"].contains($0.stage) }.map {
+            "\($0.stage == "speech" ? "🔊" : "🧠") \($0.stage): \($0.provider)"
         }
-        if !stored.isEmpty { buttons.append(TelegramClient.Button(text: "🗑 Delete", data: "d|\(id.rawValue)")) }
-        return stride(from: 0, to: buttons.count, by: 2).map { Array(buttons[$0..<min($0 + 2, buttons.count)]) }
+        let counts = try await store.queueCounts()
+        lines.append("📋 queue: \(counts.queued) waiting, \(counts.running) running")
+        let jobs = try await store.recentJobs(limit: 5)
+        lines += jobs.map {
+            "#\($0.id) \($0.videoID) \($0.variants.joined(separator: ",")): \($0.status.rawValue)\($0.reason.map { " (\($0.prefix(120)))" } ?? "")"
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The variant keyboard of a video and its message.
+    func keyboard(for id: VideoID) async throws -> (String, [[TelegramClient.Button]]) {
+        let stored = try await store.storedVariants(id)
+        let title = stored.isEmpty ? nil : try await store.report(id: id.rawValue)?.title
+        return (
+            TelegramScreens.keyboardText(for: id, title: title, stored: stored, dashboard: dashboard),
+            TelegramScreens.keyboard(for: id, stored: stored, dashboard: dashboard)
+        )
     }
 
     private func pressed(_ data: String, chat: Int64, message: Int64, user: Int64) async throws {
@@ -128,12 +141,19 @@ package struct TelegramBot: Sendable, Service {
         guard parts.count >= 2, let id = try? VideoID(parts[1]) else { return }
         switch parts[0] {
         case "v" where parts.count == 3:
-            let variant = parts[2]
-            try await client.edit(chat: chat, message: message, text: "⏳ \(variant) for \(id): queued")
-            let job = try await store.enqueueJob(id, variants: [variant], requestedBy: "telegram:\(user)")
-            try await client.edit(chat: chat, message: message, text: "⚙️ \(variant) for \(id): working (job #\(job.id))")
-            let finished = try await worker.runToEnd(job.id)
-            try await report(finished, variant: variant, id: id, chat: chat, message: message)
+            try await run(parts[2], for: id, chat: chat, message: message, user: user)
+        case "L" where parts.count == 3 && ["audio-fr", "audio-es"].contains(parts[2]):
+            let (text, buttons) = TelegramScreens.levels(for: id, variant: parts[2])
+            try await client.edit(chat: chat, message: message, text: text, buttons: buttons)
+        case "k":
+            let (text, buttons) = try await keyboard(for: id)
+            try await client.edit(chat: chat, message: message, text: text, buttons: buttons)
+        case "a":
+            // Under a summary: a new keyboard below it, the summary stays.
+            let (text, buttons) = try await keyboard(for: id)
+            try await client.send(chat: chat, text: text, buttons: buttons)
+        case "l" where parts.count == 3:
+            try await listen(parts[2], for: id, chat: chat, user: user)
         case "d":
             try await client.edit(
                 chat: chat,
@@ -154,36 +174,101 @@ package struct TelegramBot: Sendable, Service {
                 try await client.edit(chat: chat, message: message, text: "Not deleted: \(error.description)")
             }
         case "x":
-            try await client.edit(chat: chat, message: message, text: "🎬 \(id.canonicalURL)\nChoose a summary:", buttons: try await keyboard(for: id))
+            let (text, buttons) = try await keyboard(for: id)
+            try await client.edit(chat: chat, message: message, text: text, buttons: buttons)
         default:
             return
         }
     }
 
-    private func report(_ job: Job, variant: String, id: VideoID, chat: Int64, message: Int64) async throws {
-        switch job.status {
+    /// Runs a variant through the queue, with its progress in the pressed message, then delivers it.
+    private func run(_ variant: String, for id: VideoID, chat: Int64, message: Int64, user: Int64) async throws {
+        let name = TelegramScreens.variantName(variant)
+        try await client.edit(chat: chat, message: message, text: "⏳ \(name) for \(id): queued")
+        let job = try await store.enqueueJob(id, variants: [variant], requestedBy: "telegram:\(user)")
+        try await client.edit(chat: chat, message: message, text: "⚙️ \(name) for \(id): working (job #\(job.id))")
+        let finished = try await worker.runToEnd(job.id)
+        switch finished.status {
         case .succeeded:
-            // The MP3 first, so that the ✅ message means everything has arrived.
-            if variant.hasPrefix("audio"), let bytes = try await store.audioBytes(for: id) {
-                try await client.sendAudio(chat: chat, bytes: bytes, fileName: "\(id.rawValue).mp3", title: "Summary of \(id.rawValue)")
-            }
-            let link = "\(dashboardURL)/#report=yt:\(id.rawValue)"
-            try await client.edit(
-                chat: chat,
-                message: message,
-                text: "✅ \(variant) for \(id) is ready: \(link)",
-                buttons: try await keyboard(for: id)
-            )
+            let link = dashboard.report(id) == nil ? dashboard.plainReport(id).map { "\n📄 \($0)" } ?? "" : ""
+            try await client.edit(chat: chat, message: message, text: "✅ \(name) for \(id) is ready ⬇️\(link)")
+            try await deliver(variant, of: id, chat: chat)
         case .cancelled:
             try await client.edit(chat: chat, message: message, text: "🗑 \(id) was deleted while it was being processed; nothing was stored.")
         case .queued:
             try await client.edit(
                 chat: chat,
                 message: message,
-                text: "⏳ \(variant) for \(id): will be retried (\(job.reason ?? "temporary failure"))"
+                text: "⏳ \(name) for \(id): will be retried (\(finished.reason ?? "temporary failure"))"
             )
         default:
-            try await client.edit(chat: chat, message: message, text: "❌ \(variant) for \(id) failed: \(job.reason ?? "unknown reason")")
+            try await client.edit(chat: chat, message: message, text: "❌ \(name) for \(id) failed: \(finished.reason ?? "unknown reason")")
         }
+    }
+
+    /// The stored summary in the chat: header and text in as many messages as needed, the legacy buttons under the
+    /// last; a message whose formatting Telegram refuses goes again as plain text. A narration's MP3 follows its text.
+    func deliver(_ variant: String, of id: VideoID, chat: Int64) async throws {
+        let base = variant.split(separator: ":").first.map(String.init) ?? variant
+        guard let report = try await store.report(id: id.rawValue),
+            let summary = report.summaries.first(where: { $0.variant.id == base && $0.isLatest })
+        else { return }
+        let header = TelegramScreens.header(
+            title: report.title,
+            channel: report.channelName,
+            durationSeconds: report.durationSeconds,
+            summary: summary.text,
+            variant: variant
+        )
+        let messages = TelegramText.messages(header: header, markdown: summary.text)
+        for (index, message) in messages.enumerated() {
+            let buttons = index == messages.count - 1 ? TelegramScreens.afterSummary(id, variant: variant, dashboard: dashboard) : []
+            if try await client.send(chat: chat, message: message, buttons: buttons) {
+                logger.warning("Telegram refused the formatting of a summary message of \(id); it was sent as plain text")
+            }
+        }
+        if summary.variant.kind == .audio, let bytes = try await store.audioBytes(for: id) {
+            try await client.sendAudio(
+                chat: chat,
+                bytes: bytes,
+                fileName: "\(id.rawValue)-\(base).mp3",
+                title: report.title,
+                performer: report.channelName
+            )
+        }
+    }
+
+    /// ▶️ Listen: the summary as a voice note. A narration's stored audio is sent as it is; one not spoken yet is
+    /// spoken now and kept as the video's audio; a text summary is spoken for this chat only.
+    private func listen(_ variant: String, for id: VideoID, chat: Int64, user: Int64) async throws {
+        let base = variant.split(separator: ":").first.map(String.init) ?? variant
+        let isNarration = base.hasPrefix("audio")
+        if isNarration, let bytes = try await store.audioBytes(for: id) {
+            try await client.sendVoice(chat: chat, bytes: bytes, fileName: "\(id.rawValue)-\(base).mp3")
+            return
+        }
+        guard let speech = worker.pipeline.speech else {
+            try await client.send(
+                chat: chat,
+                text: "🔇 No speech is configured: set TTS_BASE_URL, or install espeak-ng and ffmpeg on the processor's machine."
+            )
+            return
+        }
+        guard let summary = try await store.report(id: id.rawValue)?.summaries.first(where: { $0.variant.id == base && $0.isLatest }) else {
+            try await client.send(chat: chat, text: "That summary is not stored any more.")
+            return
+        }
+        try await client.send(chat: chat, text: "🔊 Speaking the \(TelegramScreens.variantName(variant)) summary…")
+        let audio: AudioDraft
+        do {
+            audio = try await speech.speak(TelegramText.spoken(summary.text), language: summary.language)
+        } catch {
+            try await client.send(chat: chat, text: "❌ Speech failed: \(error)")
+            return
+        }
+        if isNarration {
+            _ = try await store.commit(VideoWrite(videoID: id, audio: audio, actor: "telegram:\(user)"))
+        }
+        try await client.sendVoice(chat: chat, bytes: audio.bytes, fileName: "\(id.rawValue)-\(base).mp3")
     }
 }

@@ -151,7 +151,7 @@ struct BotCommand: AsyncParsableCommand {
                 concurrency: 1,
                 logger: logger
             )
-            let bot = TelegramBot(
+            var bot = TelegramBot(
                 client: TelegramClient(baseURL: configuration.telegramBaseURL, token: token, http: http),
                 store: store,
                 worker: worker,
@@ -159,6 +159,7 @@ struct BotCommand: AsyncParsableCommand {
                 dashboardURL: configuration.dashboardURL,
                 logger: logger
             )
+            bot.services = configuration.providers.map { (stage: $0.0, provider: $0.1) }
             logger.notice("Telegram bot running for \(configuration.telegramAllowedUsers.count) user(s)")
             try await runUntilStopped([bot], logger: logger, maximumGrace: .seconds(15))
             logger.notice("Telegram bot stopped")
