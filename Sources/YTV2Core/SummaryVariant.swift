@@ -42,6 +42,10 @@ package struct SummaryVariant: Hashable, Sendable, Codable, CustomStringConverti
 
     private init(uncheckedID: String) { self.id = uncheckedID }
 
+    /// A variant no summary can have (its id breaks the id rule the database checks): what a filter naming an unknown
+    /// variant matches, which is nothing, as the legacy dashboard answered such a filter.
+    package static let unmatchable = SummaryVariant(uncheckedID: "-")
+
     /// Normalizes a variant name (legacy spellings, case, surrounding blanks) into its id.
     /// A `:beginner|:intermediate|:advanced` suffix must be split off first with ``parse(_:)``.
     package init(_ name: String) throws(SummaryVariantError) {

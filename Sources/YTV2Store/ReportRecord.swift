@@ -126,6 +126,9 @@ package struct StoredSummary: Sendable, Equatable {
     package var proficiency: ProficiencyLevel?
     package var generatedAt: Date?
     package var createdAt: Date
+    /// Whether the summary came as the processor or an ingest client named it (not from the legacy import): its name,
+    /// as the legacy stored and returned it, then carries its level (`audio-fr:beginner`).
+    package var namedWithLevel: Bool
 
     package init(
         variant: SummaryVariant,
@@ -137,8 +140,10 @@ package struct StoredSummary: Sendable, Equatable {
         language: String? = nil,
         proficiency: ProficiencyLevel? = nil,
         generatedAt: Date? = nil,
-        createdAt: Date
+        createdAt: Date,
+        namedWithLevel: Bool = false
     ) {
+        self.namedWithLevel = namedWithLevel
         self.variant = variant
         self.revision = revision
         self.isLatest = isLatest

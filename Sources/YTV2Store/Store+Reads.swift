@@ -237,7 +237,7 @@ extension Store {
         try await read { [self] connection in
             let rows = try await connection.query(
                 """
-                SELECT video_id, variant, revision, is_latest, text, html, headline, language, proficiency, generated_at, created_at
+                SELECT video_id, variant, revision, is_latest, text, html, headline, language, proficiency, generated_at, created_at, source
                 FROM summaries WHERE video_id = \(id.rawValue) AND variant = \(variant.id) ORDER BY revision
                 """,
                 logger: logger
@@ -357,7 +357,7 @@ extension Store {
         let summaryRows = try await connection.query(
             PostgresQuery(
                 unsafeSQL: """
-                    SELECT video_id, variant, revision, is_latest, \(texts), headline, language, proficiency, generated_at, created_at
+                    SELECT video_id, variant, revision, is_latest, \(texts), headline, language, proficiency, generated_at, created_at, source
                     FROM summaries WHERE is_latest AND video_id = ANY($1)
                     """,
                 binds: {
@@ -380,9 +380,9 @@ extension Store {
 
     private static func decodeSummaries(_ rows: PostgresRowSequence) async throws -> [(String, StoredSummary)] {
         var result: [(String, StoredSummary)] = []
-        for try await (videoID, variant, revision, isLatest, text, html, headline, language, proficiency, generatedAt, createdAt) in rows.decode(
-            (String, String, Int, Bool, String, String?, String?, String?, String?, Date?, Date).self
-        ) {
+        for try await (videoID, variant, revision, isLatest, text, html, headline, language, proficiency, generatedAt, createdAt, source)
+            in rows.decode((String, String, Int, Bool, String, String?, String?, String?, String?, Date?, Date, String).self)
+        {
             result.append(
                 (
                     videoID,
@@ -396,7 +396,8 @@ extension Store {
                         language: language,
                         proficiency: proficiency.flatMap(ProficiencyLevel.init(rawValue:)),
                         generatedAt: generatedAt,
-                        createdAt: createdAt
+                        createdAt: createdAt,
+                        namedWithLevel: proficiency != nil && source != "legacy"
                     )
                 )
             )

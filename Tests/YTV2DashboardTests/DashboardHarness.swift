@@ -126,5 +126,6 @@ struct ListBody: Decodable {
     let reports: [Item]
     let pagination: Pagination
     let sort: String
-    let filters: [String: [String]]
+    /// Each filter's values as given, `has_audio` as a boolean.
+    let filters: [String: JSONValue]
 }

@@ -167,10 +167,20 @@ import YTV2TestSupport
             #expect(try await client.getJSON("/api/reports?size=5&page=9", as: ListBody.self).reports.isEmpty)
             #expect(try await client.getJSON("/api/reports?size=0", as: ListBody.self).pagination.size == 1)
             #expect(try await client.getJSON("/api/reports?size=1000", as: ListBody.self).pagination.size == 50)
-            for bad in [
-                "page=0", "page=-1", "page=abc", "size=ten", "sort=random", "has_audio=maybe", "summary_type=%3Cscript%3E",
-                "source=ftp", "q=" + String(repeating: "a", count: 201),
-            ] {
+            // What the legacy answered is answered: a page past the end (of any size) is empty with the totals, an
+            // unknown sort is the default order, an unknown source or variant matches nothing, an unknown has_audio is
+            // no filter, a page below 1 is the first.
+            let far = try await client.getJSON("/api/reports?size=5&page=2147483647", as: ListBody.self)
+            #expect(far.reports.isEmpty && far.pagination.total == 12 && !far.pagination.has_next)
+            #expect(try await client.getJSON("/api/reports?page=99999999999999999999999", as: ListBody.self).reports.isEmpty)
+            #expect(try await client.getJSON("/api/reports?sort=random", as: ListBody.self).sort == "added_desc")
+            #expect(try await client.getJSON("/api/reports?source=other", as: ListBody.self).pagination.total == 0)
+            #expect(try await client.getJSON("/api/reports?summary_type=%3Cscript%3E", as: ListBody.self).pagination.total == 0)
+            #expect(try await client.getJSON("/api/reports?has_audio=maybe", as: ListBody.self).pagination.total == 12)
+            #expect(try await client.getJSON("/api/reports?page=0&size=5", as: ListBody.self).pagination.page == 1)
+            #expect(try await client.getJSON("/api/reports?page=-1&size=5", as: ListBody.self).pagination.page == 1)
+            // What the legacy could not have served stays a 400 naming the parameter.
+            for bad in ["page=abc", "page=1.5", "size=ten", "q=" + String(repeating: "a", count: 201), "q=a%00b"] {
                 let error = try await client.getJSON("/api/reports?\(bad)", as: APIErrorBody.self, status: .badRequest)
                 #expect(error.error == "bad_parameter")
                 #expect(error.message.contains(String(bad.prefix { $0 != "=" })))
@@ -201,7 +211,10 @@ import YTV2TestSupport
             #expect(try await total("q=zebra&channel=Tom%20Scott") == 3)
             #expect(try await total("q=ZEBRA&has_audio=true&sort=title_az") == 1)
             let echoed = try await client.getJSON("/api/reports?category=History&q=x", as: ListBody.self).filters
-            #expect(echoed == ["category": ["History"], "q": ["x"]])
+            #expect(echoed == ["category": .array([.string("History")]), "q": .array([.string("x")])])
+            // has_audio is echoed as the boolean the legacy echoed.
+            let audio = try await client.getJSON("/api/reports?has_audio=1&channel=Tom%20Scott", as: ListBody.self).filters
+            #expect(audio == ["has_audio": .bool(true), "channel": .array([.string("Tom Scott")])])
 
             struct Facets: Decodable {
                 struct Value: Decodable {
@@ -299,7 +312,11 @@ import YTV2TestSupport
                 let reportQuery = try ReportQuery(parameters: parameters)
                 let records = try await store.reports(reportQuery)
                 #expect(!records.reports.isEmpty, "\(path) shows no video: the comparison would prove nothing")
-                let expected = ReportsController.listBody(records, sort: reportQuery.sort, filters: ReportQuery.activeFilters(parameters))
+                let expected = ReportsController.listBody(
+                    records,
+                    sort: reportQuery.sort,
+                    filters: ReportQuery.activeFilters(parameters, hasAudio: reportQuery.hasAudio)
+                )
                 #expect(try await body(path) == String(buffer: expected), "\(path)")
             }
             // Every item is cached now; a write drops them (through the change this process made).
@@ -339,7 +356,7 @@ import YTV2TestSupport
                     let expected = ReportsController.listBody(
                         try await store.reports(reportQuery),
                         sort: reportQuery.sort,
-                        filters: ReportQuery.activeFilters(parameters)
+                        filters: ReportQuery.activeFilters(parameters, hasAudio: reportQuery.hasAudio)
                     )
                     let body = try await client.execute(uri: "/api/reports?" + query, method: .get) { String(buffer: $0.body) }
                     #expect(body == String(buffer: expected), "\(step), orders of \(orderBytes) bytes: \(query)")
@@ -390,7 +407,11 @@ import YTV2TestSupport
                 let reportQuery = try ReportQuery(parameters: parameters)
                 let records = try await store.reports(reportQuery)
                 #expect(!records.reports.isEmpty, "\(query) shows no video: the comparison would prove nothing")
-                let expected = ReportsController.listBody(records, sort: reportQuery.sort, filters: ReportQuery.activeFilters(parameters))
+                let expected = ReportsController.listBody(
+                    records,
+                    sort: reportQuery.sort,
+                    filters: ReportQuery.activeFilters(parameters, hasAudio: reportQuery.hasAudio)
+                )
                 let body = try await client.execute(uri: "/api/reports?" + query, method: .get) { String(buffer: $0.body) }
                 #expect(body == String(buffer: expected), "\(query)")
             }

@@ -62,20 +62,69 @@ import YTV2TestSupport
             // At once, not after the change feed: the delete dropped what the read routes kept.
             #expect(try await !client.getJSON("/api/reports", as: ListBody.self).reports.map(\.video_id).contains("vid00000000"))
             _ = try await client.getJSON("/api/reports/vid00000000", as: APIErrorBody.self, status: .notFound)
+            // A second delete is answered as the legacy did: a success that says nothing was left to delete.
             try await client.execute(uri: "/api/delete/vid00000000", method: .delete, headers: Self.bearer(Harness.adminToken)) { response in
-                #expect(response.status == .notFound)
-                let error = try JSONDecoder().decode(APIErrorBody.self, from: response.body)
-                #expect(error.message.contains("deleted at"))
+                #expect(response.status == .ok)
+                let again = try JSONDecoder().decode(LegacyDeleted.self, from: response.body)
+                #expect(again.idempotent && again.message.contains("deleted at") && again.errors.isEmpty && again.deleted_files.isEmpty)
             }
             // POST works too, legacy ids resolve, and a percent-encoded id (as browsers send it) is decoded.
             try await client.execute(uri: "/api/delete/yt%3Avid00000001", method: .post, headers: Self.bearer(Harness.adminToken)) {
                 #expect($0.status == .ok)
             }
             try await client.execute(uri: "/api/delete/yt:AAAAAAAAAAA", method: .delete, headers: Self.bearer(Harness.adminToken)) {
-                #expect($0.status == .notFound)
+                #expect($0.status == .ok)
+                let decoded = try JSONDecoder().decode(LegacyDeleted.self, from: $0.body)
+                #expect(decoded.idempotent)
             }
             #expect(try await store.videoCount() == 1)
             _ = try await client.getJSON("/api/reports/vid00000000", as: APIErrorBody.self, status: .notFound)
+        }
+    }
+
+    /// The legacy answer's fields, beside this API's.
+    struct LegacyDeleted: Decodable {
+        let status: String
+        let message: String
+        let deleted: String
+        let deleted_files: [String]
+        let errors: [String]
+        let idempotent: Bool
+    }
+
+    @Test func theLegacyDeleteFormsDeleteAndAnUnknownIdIsIdempotent() async throws {
+        try await Harness.withDashboard { client, store in
+            try await TestVideos.seed(store, count: 3)
+            // ?id= and a JSON body, as the legacy frontend and scripts sent them.
+            try await client.execute(uri: "/api/delete?id=vid00000000", method: .post, headers: Self.bearer(Harness.adminToken)) {
+                #expect($0.status == .ok)
+                let body = try JSONDecoder().decode(LegacyDeleted.self, from: $0.body)
+                #expect(body.status == "success" && body.deleted == "yt:vid00000000" && !body.idempotent)
+            }
+            var headers = Self.bearer(Harness.adminToken)
+            headers[.contentType] = "application/json"
+            try await client.execute(uri: "/api/delete", method: .post, headers: headers, body: ByteBuffer(string: #"{"id": "yt:vid00000001"}"#)) {
+                #expect($0.status == .ok)
+                let decoded = try JSONDecoder().decode(LegacyDeleted.self, from: $0.body)
+                #expect(decoded.deleted == "yt:vid00000001")
+            }
+            #expect(try await store.videoCount() == 1)
+            // A short id deletes nothing else (the legacy matched LIKE '%id%').
+            try await client.execute(uri: "/api/delete?id=vid", method: .post, headers: Self.bearer(Harness.adminToken)) {
+                #expect($0.status == .ok)
+                let decoded = try JSONDecoder().decode(LegacyDeleted.self, from: $0.body)
+                #expect(decoded.idempotent)
+            }
+            #expect(try await store.videoCount() == 1)
+            // Without an id, or with a body that is not JSON: 400 naming it; without the token: 401.
+            try await client.execute(uri: "/api/delete", method: .post, headers: Self.bearer(Harness.adminToken)) {
+                #expect($0.status == .badRequest)
+            }
+            try await client.execute(uri: "/api/delete", method: .post, headers: headers, body: ByteBuffer(string: "{id")) {
+                #expect($0.status == .badRequest)
+            }
+            try await client.execute(uri: "/api/delete?id=vid00000002", method: .post) { #expect($0.status == .unauthorized) }
+            #expect(try await store.videoCount() == 1)
         }
     }
 

@@ -117,15 +117,13 @@ import YTV2TestSupport
     @Test func anAccountWithoutQuotaFailsAtOnce() async throws {
         let fakes = FakeServices()
         fakes.update { $0.quotaExhausted = true }
-        let start = ContinuousClock.now
         try await Self.run(fakes) { (store, job) async throws in
             #expect(job.status == .failed)
             #expect(job.attempts == 1)
             #expect(job.reason?.contains("no quota") == true, "\(job.reason ?? "")")
         }
-        // One request, no retry, no wait.
+        // One request: no retry, no wait for a credit that will not come.
         #expect(fakes.chatBodies.count == 1)
-        #expect(ContinuousClock.now - start < .seconds(10))
     }
 
     @Test func aRefusalIsAnError() async throws {

@@ -42,6 +42,13 @@ package func buildApplication(
     WriteController(store: store, adminToken: Token(configuration.adminToken), ingestToken: Token(configuration.ingestToken), caches: caches)
         .addRoutes(to: router)
     AudioController(store: store).addRoutes(to: router)
+    LegacyController(
+        store: store,
+        version: configuration.version,
+        adminTokenSet: configuration.adminToken?.isEmpty == false,
+        ingestTokenSet: configuration.ingestToken?.isEmpty == false
+    )
+    .addRoutes(to: router)
     LiveController(broadcaster: broadcaster).addRoutes(to: router)
 
     var app = Application(

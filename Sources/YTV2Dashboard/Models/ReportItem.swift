@@ -9,7 +9,10 @@ import Glibc
 
 /// The ITEM shape of the API (docs/api.md), in three forms: the light list item, the full item (every summary text
 /// and its HTML) and the single report (the full item plus `language` and `summary`).
-/// Optional fields are written as `null`, never omitted: the legacy UI reads every key.
+/// Every key is written, and a field the legacy always sent keeps the legacy's default where the value is unknown (`""`
+/// for texts and an undated `published_at`, `0` for numbers, `"en"` for languages, `"none"` for the summary type of a
+/// video without one): legacy clients read every key and never expected `null` there. `null` stays where the legacy sent
+/// it (`audio_url` without audio, `analysis.subcategory` without one).
 struct ReportItem: Sendable {
     enum Form: Sendable {
         /// `/api/reports`: no summary bodies; `summary_preview` instead, and variants without `text`/`html`.
@@ -48,35 +51,35 @@ struct ReportItem: Sendable {
         json.key("title")
         json.string(r.title)
         json.key("channel")
-        json.string(r.channelName)
+        json.string(r.channelName ?? "")
         json.key("channel_name")
-        json.string(r.channelName)
+        json.string(r.channelName ?? "")
         json.key("canonical_url")
         json.string(r.videoID.canonicalURL)
         json.key("thumbnail_url")
         json.string(r.thumbnailURL ?? r.videoID.defaultThumbnailURL)
         json.key("published_at")
-        json.string(r.publishedAt.map(APIDate.string))
+        json.string(r.publishedAt.map(APIDate.string) ?? "")
         json.key("indexed_at")
         json.string(APIDate.string(r.indexedAt))
         json.key("duration_seconds")
-        json.integer(r.durationSeconds)
+        json.integer(r.durationSeconds ?? 0)
         json.key("word_count")
-        json.integer(r.wordCount)
+        json.integer(r.wordCount ?? 0)
         json.key("content_source")
         json.string(r.contentSource)
         json.key("source_label")
         json.string(Self.sourceLabel(r.contentSource))
         let languages = ItemLanguages(r)
         json.key("original_language")
-        json.string(languages.original)
+        json.string(languages.original ?? "en")
         json.key("summary_language")
-        json.string(languages.summary)
+        json.string(languages.summary ?? "en")
         json.key("audio_language")
-        json.string(languages.audio)
+        json.string(languages.audio ?? "en")
         let entries = r.categorization?.entries ?? []
         json.key("analysis")
-        writeAnalysis(entries, to: &json)
+        writeAnalysis(entries, originalLanguage: languages.original, to: &json)
         json.key("subcategories_json")
         json.string(Self.subcategoriesJSON(entries))
         json.key("media")
@@ -86,28 +89,28 @@ struct ReportItem: Sendable {
         json.key("audio_url")
         json.string(r.hasAudio ? Self.audioURL(r.videoID) : nil)
         json.key("audio_duration_seconds")
-        json.number(r.audio?.durationSeconds)
+        json.number(r.audio?.durationSeconds ?? 0)
         json.key("has_transcript")
         json.bool(r.hasTranscript)
         json.key("transcript_chars")
-        json.integer(r.transcriptChars)
+        json.integer(r.transcriptChars ?? 0)
         json.endObject()
         json.key("media_metadata")
         json.beginObject()
         json.key("video_duration_seconds")
-        json.integer(r.durationSeconds)
+        json.integer(r.durationSeconds ?? 0)
         json.key("mp3_duration_seconds")
-        json.number(r.audio?.durationSeconds)
+        json.number(r.audio?.durationSeconds ?? 0)
         json.endObject()
         let preferred = r.preferredSummary
         json.key("summary_variant")
-        json.string(preferred?.variant.id)
+        json.string(Self.summaryTypeName(preferred))
         json.key("summary_type")
-        json.string(preferred?.variant.id)
+        json.string(Self.summaryTypeName(preferred))
         switch form {
         case .light:
             json.key("summary_preview")
-            json.string(preferred.map { SummaryPreview.make(Self.previewSource($0.text)) })
+            json.string(preferred.map { SummaryPreview.make(Self.previewSource($0.text)) } ?? "")
             json.key("summary_variants")
             json.beginArray()
             for summary in r.summaries { writeVariant(summary, html: nil, to: &json) }
@@ -115,16 +118,16 @@ struct ReportItem: Sendable {
         case .full, .single:
             let html = r.summaries.map(\.renderedHTML)
             json.key("summary_text")
-            json.string(preferred?.text)
+            json.string(preferred?.text ?? "")
             json.key("summary_html")
-            json.string(html.first)
+            json.string(html.first ?? "")
             json.key("summary_variants")
             json.beginArray()
             for (summary, rendered) in zip(r.summaries, html) { writeVariant(summary, html: rendered, to: &json) }
             json.endArray()
             if form == .single {
                 json.key("language")
-                json.string(languages.original)
+                json.string(languages.original ?? "en")
                 // `content` is the same summary in the form the SQLite-era UI reads.
                 json.key("summary")
                 json.beginObject()
@@ -133,13 +136,13 @@ struct ReportItem: Sendable {
                 json.key("html")
                 json.string(html.first ?? "")
                 json.key("type")
-                json.string(preferred?.variant.id)
+                json.string(Self.summaryTypeName(preferred))
                 json.key("content")
                 json.beginObject()
                 json.key("summary")
                 json.string(preferred?.text ?? "")
                 json.key("summary_type")
-                json.string(preferred?.variant.id)
+                json.string(Self.summaryTypeName(preferred))
                 json.endObject()
                 json.endObject()
             }
@@ -147,7 +150,7 @@ struct ReportItem: Sendable {
         json.endObject()
     }
 
-    private func writeAnalysis(_ entries: [CategoryEntry], to json: inout JSONWriter) {
+    private func writeAnalysis(_ entries: [CategoryEntry], originalLanguage: String?, to json: inout JSONWriter) {
         let r = record
         json.beginObject()
         json.key("category")
@@ -157,11 +160,11 @@ struct ReportItem: Sendable {
         json.key("subcategory")
         json.string(entries.first?.subcategories.first)
         json.key("content_type")
-        json.string(r.contentType)
+        json.string(r.contentType ?? "")
         json.key("complexity_level")
-        json.string(r.complexityLevel)
+        json.string(r.complexityLevel ?? "")
         json.key("language")
-        json.string(r.language)
+        json.string(ItemLanguages.code(r.language) ?? originalLanguage ?? "en")
         json.key("key_topics")
         json.strings(r.keyTopics)
         json.key("named_entities")
@@ -179,7 +182,7 @@ struct ReportItem: Sendable {
     private func writeVariant(_ summary: StoredSummary, html: String?, to json: inout JSONWriter) {
         json.beginObject()
         json.key("variant")
-        json.string(summary.variant.id)
+        json.string(Self.variantName(summary))
         json.key("summary_type")
         json.string(summary.variant.label)
         json.key("kind")
@@ -259,6 +262,19 @@ struct ReportItem: Sendable {
     }
 
     static func audioURL(_ id: VideoID) -> String { "/exports/by_video/\(id.rawValue).mp3" }
+
+    /// A summary's variant under the name it was sent with: a narration the processor or an ingest client made for a
+    /// level carries it (`audio-fr:beginner`), as the legacy stored and returned it; an imported one keeps the name the
+    /// legacy dashboard showed.
+    static func variantName(_ summary: StoredSummary) -> String {
+        guard summary.namedWithLevel, let level = summary.proficiency else { return summary.variant.id }
+        return "\(summary.variant.id):\(level.rawValue)"
+    }
+
+    /// `summary_type` of an item: its preferred summary's variant, `"none"` without any, as the legacy sent it.
+    static func summaryTypeName(_ summary: StoredSummary?) -> String {
+        summary.map(variantName) ?? "none"
+    }
 
     /// The three languages of the legacy item: as a report named them, else derived from the analysis language and the
     /// summaries. Two-letter codes.

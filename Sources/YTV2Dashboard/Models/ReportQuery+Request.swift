@@ -3,22 +3,25 @@ import YTV2Core
 import YTV2Store
 
 extension ReportQuery {
-    /// The filter parameters of `/api/reports` and `/api/filters` (docs/api.md); each may repeat.
+    /// The filter parameters of `/api/reports` and `/api/filters` (docs/api.md); each may repeat. `has_audio` is echoed
+    /// apart, as the boolean it is.
     static let filterParameters = [
         "source", "category", "subcategory", "parentCategory", "channel", "language", "content_type", "complexity",
-        "summary_type", "has_audio", "q",
+        "summary_type", "q",
     ]
 
-    /// Reads the query string. A malformed value is a 400 naming the parameter and what it accepts; hostile but
-    /// well-formed values (quotes, `%`, unicode, long strings) are data.
+    /// The highest page read as asked: a later one is answered as the empty page past the end, as the legacy did.
+    static let highestPage = 1_000_000
+
+    /// Reads the query string as the legacy dashboard did: an unknown source, variant or sort, a page past the end, an
+    /// unknown `has_audio` are answered (no match, the default order, an empty page, no filter), never refused. What the
+    /// legacy could not have served is a 400 naming the parameter: a page that is not a number, a search over 200
+    /// characters (and, for every parameter, NUL characters or bytes that are not UTF-8; ``FormQuery``).
     init(parameters: FormQuery) throws(APIError) {
         self.init()
         func all(_ name: String) -> [String] { parameters.getAll(name).filter { !$0.isEmpty } }
 
         sources = all("source")
-        for source in sources where !["youtube", "reddit", "web"].contains(source) {
-            throw .badParameter("source", "must be youtube, reddit or web")
-        }
         categories = all("category")
         let subcategoryValues = parameters.getAll("subcategory")
         let parents = parameters.getAll("parentCategory")
@@ -31,17 +34,12 @@ extension ReportQuery {
         languages = all("language")
         contentTypes = all("content_type")
         complexities = all("complexity") + all("complexity_level")
-        summaryTypes = try all("summary_type").map { value throws(APIError) in
-            guard let variant = SummaryVariant.fromIDOrLabel(value) else {
-                throw .badParameter("summary_type", "must be a variant id such as comprehensive or audio-fr, or its label such as Key Points")
-            }
-            return variant
-        }
+        summaryTypes = all("summary_type").map { SummaryVariant.fromIDOrLabel($0) ?? .unmatchable }
         if let value = parameters.get("has_audio"), !value.isEmpty {
             switch value.lowercased() {
             case "true", "1", "yes": hasAudio = true
             case "false", "0", "no": hasAudio = false
-            default: throw .badParameter("has_audio", "must be true or false (also 1/0, yes/no)")
+            default: break
             }
         }
         if let q = parameters.get("q"), !q.isEmpty {
@@ -51,29 +49,53 @@ extension ReportQuery {
             search = q
         }
         if let value = parameters.get("page"), !value.isEmpty {
-            guard let page = Int(value), page >= 1, page <= 1_000_000 else { throw .badParameter("page", "must be a whole number from 1") }
-            self.page = page
+            let digits = value.hasPrefix("-") || value.hasPrefix("+") ? value.dropFirst() : value[...]
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw .badParameter("page", "must be a whole number from 1")
+            }
+            // Any number of digits: a page below 1 is the first, one past the highest is the empty page past the end.
+            page = value.hasPrefix("-") ? 1 : min(Int(digits) ?? Self.highestPage, Self.highestPage)
+            page = max(1, page)
         }
         if let value = parameters.get("size"), !value.isEmpty {
             guard let size = Int(value) else { throw .badParameter("size", "must be a whole number (clamped to 1…50)") }
             self.size = min(max(1, size), ReportQuery.maximumPageSize)
         }
         if let value = parameters.get("sort"), !value.isEmpty {
-            guard let sort = ReportSort(apiValue: value) else {
-                throw .badParameter("sort", "must be one of \(ReportSort.apiValues.joined(separator: ", "))")
-            }
-            self.sort = sort
+            self.sort = ReportSort(apiValue: value) ?? .addedDesc
         }
     }
 
-    /// The active filters, echoed in the list response.
-    static func activeFilters(_ parameters: FormQuery) -> [String: [String]] {
+    /// The active filters, echoed in the list response as the legacy did: each parameter's values, and `has_audio` as
+    /// the boolean it was read as.
+    static func activeFilters(_ parameters: FormQuery, hasAudio: Bool?) -> EchoedFilters {
         var result: [String: [String]] = [:]
         for name in filterParameters {
             let values = parameters.getAll(name).filter { !$0.isEmpty }
             if !values.isEmpty { result[name] = values }
         }
-        return result
+        return EchoedFilters(values: result, hasAudio: hasAudio)
+    }
+}
+
+/// The `filters` object of a list answer.
+struct EchoedFilters: Sendable {
+    var values: [String: [String]]
+    var hasAudio: Bool?
+
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        var names = Array(values.keys)
+        if hasAudio != nil { names.append("has_audio") }
+        for name in names.sorted() {
+            json.key(name)
+            if name == "has_audio", let hasAudio {
+                json.bool(hasAudio)
+            } else {
+                json.strings(values[name] ?? [])
+            }
+        }
+        json.endObject()
     }
 }
 

@@ -14,7 +14,7 @@ struct ReportsController: Sendable {
 
     /// The body of `/api/reports`: the page's light items, the pagination (with the legacy duplicate names) and the
     /// sort and filters it answers.
-    static func listBody(_ result: ReportPage, sort: ReportSort, filters: [String: [String]]) -> ByteBuffer {
+    static func listBody(_ result: ReportPage, sort: ReportSort, filters: EchoedFilters) -> ByteBuffer {
         var json = JSONWriter(capacity: 1_024 + result.reports.count * 1_800)
         json.beginObject()
         json.key("reports")
@@ -27,7 +27,7 @@ struct ReportsController: Sendable {
 
     /// The same body from items encoded before (``ReadCaches/items``): byte for byte what ``listBody(_:sort:filters:)``
     /// writes for the records.
-    static func listBody(items: [ByteBuffer], page: ReportPageIDs, sort: ReportSort, filters: [String: [String]]) -> ByteBuffer {
+    static func listBody(items: [ByteBuffer], page: ReportPageIDs, sort: ReportSort, filters: EchoedFilters) -> ByteBuffer {
         var json = JSONWriter(capacity: 1_024 + items.reduce(0) { $0 + $1.readableBytes })
         json.beginObject()
         json.key("reports")
@@ -39,7 +39,7 @@ struct ReportsController: Sendable {
     }
 
     /// Pagination (with the legacy duplicate names), sort and filters, and the end of the body.
-    private static func writePagination(_ result: Pagination, sort: ReportSort, filters: [String: [String]], to json: inout JSONWriter) {
+    private static func writePagination(_ result: Pagination, sort: ReportSort, filters: EchoedFilters, to json: inout JSONWriter) {
         json.key("pagination")
         json.beginObject()
         json.key("page")
@@ -62,12 +62,7 @@ struct ReportsController: Sendable {
         json.key("sort")
         json.string(sort.rawValue)
         json.key("filters")
-        json.beginObject()
-        for (name, values) in filters.sorted(by: { $0.key < $1.key }) {
-            json.key(name)
-            json.strings(values)
-        }
-        json.endObject()
+        filters.write(to: &json)
         json.endObject()
     }
 
@@ -87,8 +82,9 @@ struct ReportsController: Sendable {
 
     func list(_ request: Request) async throws -> Response {
         let parameters = try FormQuery(request)
+        if parameters.get("latest")?.lowercased() == "true" { return try await latest() }
         let query = try ReportQuery(parameters: parameters)
-        let filters = ReportQuery.activeFilters(parameters)
+        let filters = ReportQuery.activeFilters(parameters, hasAudio: query.hasAudio)
         return try await respond(
             request,
             route: "/api/reports",
@@ -103,7 +99,7 @@ struct ReportsController: Sendable {
 
     /// A list page from PostgreSQL: the page's ids, then each item from the item cache or, for the ones it lacks, read
     /// together and encoded once.
-    private func listBody(_ query: ReportQuery, filters: [String: [String]]) async throws -> ByteBuffer {
+    private func listBody(_ query: ReportQuery, filters: EchoedFilters) async throws -> ByteBuffer {
         let page = try await pageIDs(query)
         let items = try await caches.items.values(for: page.ids) { [store] missing in
             let records = try await store.listRecords(ids: missing)
@@ -229,6 +225,33 @@ struct ReportsController: Sendable {
     /// (the next power of two above their count, the capacity the cache counts), so it is kept as it is.
     private static func keptItem(_ record: ReportRecord) -> ByteBuffer {
         ReportItem(record, form: .light).json()
+    }
+
+    /// `?latest=true`: the most recently indexed video, as the legacy processor asks it: `{"report": {"video_id",
+    /// "summary_type", "indexed_at"}}`, or `{"report": null}` with no video.
+    func latest() async throws -> Response {
+        var newest = ReportQuery()
+        newest.size = 1
+        let body = try await caches.responses.value(for: "latest") { [store, newest] in
+            var json = JSONWriter(capacity: 256)
+            json.beginObject()
+            json.key("report")
+            if let record = try await store.reports(newest).reports.first {
+                json.beginObject()
+                json.key("video_id")
+                json.string(record.videoID.rawValue)
+                json.key("summary_type")
+                json.string(ReportItem.summaryTypeName(record.preferredSummary))
+                json.key("indexed_at")
+                json.string(APIDate.string(record.indexedAt))
+                json.endObject()
+            } else {
+                json.null()
+            }
+            json.endObject()
+            return json.buffer
+        }
+        return JSONBody.response(body)
     }
 
     func filters(_ request: Request) async throws -> Response {
