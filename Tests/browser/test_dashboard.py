@@ -4,16 +4,11 @@ Data goes in through the real ingest API (reports and an MP3 made with lame), as
 Screenshots (light and dark, desktop and phone width) are written to test-output/screenshots/.
 """
 import json
-import os
 import shutil
-import socket
-import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
-import wave
-import math
-import struct
 from pathlib import Path
 
 import pytest
@@ -21,95 +16,19 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-ROOT = Path(__file__).resolve().parents[2]
-YTV2 = ROOT / ".build" / "debug" / "ytv2"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pysupport"))
+from dashboard import ROOT, Dashboard, request  # noqa: E402
+
 OUTPUT = ROOT / "test-output" / "screenshots"
 ADMIN = "browser-admin-token"
 INGEST = "browser-ingest-token"
-CATEGORIES = [("History", "Modern History"), ("Technology", "Web Development"), ("Education", "Online Learning")]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def request(base, path, data=None, headers=None, method=None):
-    req = urllib.request.Request(base + path, data=data, headers=headers or {}, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
-def make_mp3(directory):
-    """Two seconds of a 440 Hz tone, encoded by lame: a file the browser can really play."""
-    wav = directory / "tone.wav"
-    with wave.open(str(wav), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(22050)
-        frames = b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / 22050))) for i in range(22050 * 2))
-        out.writeframes(frames)
-    mp3 = directory / "tone.mp3"
-    subprocess.run(["lame", "--quiet", str(wav), str(mp3)], check=True)
-    return mp3.read_bytes()
-
-
-def report(index):
-    video_id = f"brw{index:08d}"
-    category, sub = CATEGORIES[index % 3]
-    return {
-        "id": f"yt:{video_id}", "title": f"{['Zebra', 'Apple', 'Mango'][index % 3]} video {index}",
-        "duration_seconds": 120 + index, "published_at": f"2024-01-{index + 1:02d}T10:00:00Z",
-        "source_metadata": {"youtube": {"video_id": video_id, "channel_name": "Tom Scott" if index % 2 == 0 else "Veritasium"}},
-        "analysis": {"categories": [{"category": category, "subcategories": [sub]}], "language": "en", "content_type": "Tutorial"},
-        "summary": {"summary_type": "comprehensive", "variants": [
-            {"variant": "comprehensive", "text": f"**Overview:**\n• Point one of video {index}\n• Point two"},
-            {"variant": "key_points", "text": f"- Key point {index}"},
-        ]},
-    }
 
 
 @pytest.fixture(scope="module")
 def server():
-    home = Path(tempfile.mkdtemp(prefix="ytv2-browser-"))
-    os.chmod(home, 0o755)
-    port = free_port()
-    env = dict(os.environ, YTV2_HOME=str(home / "db"), YTV2_ADMIN_TOKEN=ADMIN, YTV2_INGEST_TOKEN=INGEST, PORT=str(port))
-    env.pop("DATABASE_URL", None)
-    log = open(home / "serve.log", "w")
-    process = subprocess.Popen([str(YTV2), "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if request(base, "/health")[0] == 200:
-                break
-        except OSError:
-            pass
-        time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("ytv2 serve did not start: " + (home / "serve.log").read_text())
-    mp3 = make_mp3(home)
-    for index in range(14):
-        status, body = request(base, "/ingest/report", json.dumps(report(index)).encode(),
-                               {"X-INGEST-TOKEN": INGEST, "Content-Type": "application/json"}, "POST")
-        assert status == 200, body
-    boundary = "ytv2browser"
-    multipart = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"video_id\"\r\n\r\nbrw00000013\r\n"
-                 f"--{boundary}\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"a.mp3\"\r\n\r\n").encode() + mp3 + f"\r\n--{boundary}--\r\n".encode()
-    status, body = request(base, "/ingest/audio", multipart,
-                           {"X-INGEST-TOKEN": INGEST, "Content-Type": f"multipart/form-data; boundary={boundary}"}, "POST")
-    assert status == 200, body
-    yield base
-    process.terminate()
-    process.wait(timeout=30)
-    subprocess.run([str(YTV2), "db", "stop"], env=env, check=False, capture_output=True)
-    log.close()
-    shutil.rmtree(home, ignore_errors=True)
+    dashboard = Dashboard("ytv2-browser-", ADMIN, INGEST)
+    yield dashboard.base
+    dashboard.stop()
 
 
 @pytest.fixture(scope="module")

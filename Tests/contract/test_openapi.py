@@ -9,16 +9,13 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
-from test_dashboard import free_port, make_mp3, report, request, YTV2  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pysupport"))
+from dashboard import ROOT, Dashboard, request  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT = ROOT / "Sources" / "YTV2Dashboard" / "Public" / "openapi.json"
 ADMIN = "contract-admin-token"
 INGEST = "contract-ingest-token"
@@ -34,48 +31,14 @@ def schemathesis():
 
 @pytest.fixture(scope="module")
 def server():
-    home = Path(tempfile.mkdtemp(prefix="ytv2-contract-"))
-    os.chmod(home, 0o755)
-    port = free_port()
-    env = dict(os.environ, YTV2_HOME=str(home / "db"), YTV2_ADMIN_TOKEN=ADMIN, YTV2_INGEST_TOKEN=INGEST, PORT=str(port), LOG_LEVEL="error")
-    env.pop("DATABASE_URL", None)
-    log = open(home / "serve.log", "w")
-    process = subprocess.Popen([str(YTV2), "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if request(base, "/health")[0] == 200:
-                break
-        except OSError:
-            pass
-        time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("ytv2 serve did not start: " + (home / "serve.log").read_text())
-    headers = {"X-INGEST-TOKEN": INGEST, "Content-Type": "application/json"}
-    for index in range(12):
-        status, body = request(base, "/ingest/report", json.dumps(report(index)).encode(), headers, "POST")
-        assert status == 200, body
+    dashboard = Dashboard("ytv2-contract-", ADMIN, INGEST, reports=12)
     # The legacy processor's flat payload with a levelled narration, and a video with nothing but a title.
     flat = {"video_id": "contract001", "title": "A flat payload", "channel_name": "Channel", "original_language": "fr",
             "summary_variants": [{"variant": "audio-fr:beginner", "text": "Bonjour."}]}
-    assert request(base, "/ingest/report", json.dumps(flat).encode(), headers, "POST")[0] == 200
-    bare = {"video_id": "contract002", "title": "Untitled", "duration_seconds": 0}
-    status, body = request(base, "/ingest/report", json.dumps(bare).encode(), headers, "POST")
-    assert status in (200, 400), body
-    mp3 = make_mp3(home)
-    boundary = "ytv2contract"
-    multipart = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"video_id\"\r\n\r\nbrw00000003\r\n"
-                 f"--{boundary}\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"a.mp3\"\r\n\r\n").encode() + mp3 + f"\r\n--{boundary}--\r\n".encode()
-    status, body = request(base, "/ingest/audio", multipart,
-                           {"X-INGEST-TOKEN": INGEST, "Content-Type": f"multipart/form-data; boundary={boundary}"}, "POST")
-    assert status == 200, body
-    yield base, home
-    process.terminate()
-    process.wait(timeout=30)
-    subprocess.run([str(YTV2), "db", "stop"], env=env, check=False, capture_output=True)
-    log.close()
-    shutil.rmtree(home, ignore_errors=True)
+    assert dashboard.store_report(flat)[0] == 200
+    assert dashboard.store_report({"video_id": "contract002", "title": "Untitled", "duration_seconds": 0})[0] in (200, 400)
+    yield dashboard.base, dashboard.home
+    dashboard.stop()
 
 
 def test_the_document_is_served_and_valid_openapi_3_1(server):
