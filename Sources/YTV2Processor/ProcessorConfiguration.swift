@@ -81,7 +81,12 @@ package struct ProcessorConfiguration: Sendable, Equatable {
     }
 
     /// The pipeline with the real HTTP implementations of every stage.
-    package func pipeline(store: Store, http: HTTPFetcher = HTTPFetcher(), logger: Logger) -> ProcessingPipeline {
+    package func pipeline(
+        store: Store,
+        http: HTTPFetcher = HTTPFetcher(),
+        logger: Logger,
+        onStage: (@Sendable (VideoID, String) -> Void)? = nil
+    ) -> ProcessingPipeline {
         let chat = chatClient(http: http)
         // The speech API when configured, else espeak-ng locally when installed, else narration as text only.
         let speech: (any SpeechSynthesizer)? =
@@ -94,7 +99,7 @@ package struct ProcessorConfiguration: Sendable, Equatable {
             metadata = MetadataWithFallback(primary: metadata, ytdlp: ytdlp)
             transcripts = TranscriptWithFallback(primary: transcripts, ytdlp: ytdlp, languages: transcriptLanguages)
         }
-        return ProcessingPipeline(
+        var pipeline = ProcessingPipeline(
             store: store,
             metadata: metadata,
             transcripts: transcripts,
@@ -103,6 +108,8 @@ package struct ProcessorConfiguration: Sendable, Equatable {
             speech: speech,
             logger: logger
         )
+        pipeline.onStage = onStage
+        return pipeline
     }
 
     /// The chat-completions client the summarizer and analyzer share (so a parameter one request learned the server
@@ -124,6 +131,19 @@ package struct ProcessorConfiguration: Sendable, Equatable {
         found.cookies = ytdlpCookies
         found.timeout = .seconds(ytdlpTimeoutSeconds)
         return found
+    }
+
+    /// What would make every job fail: a remote chat-completions service without an API key.
+    package var problems: [String] {
+        guard llmAPIKey == nil, let host = URL(string: llmBaseURL)?.host?.lowercased() else { return [] }
+        let local =
+            host == "localhost" || host.hasPrefix("127.") || host == "::1" || host.hasSuffix(".local") || host.hasPrefix("192.168.")
+            || host.hasPrefix("10.") || host.hasSuffix(".internal")
+        if local { return [] }
+        return [
+            "LLM_API_KEY is not set and LLM_BASE_URL (\(llmBaseURL)) is a remote service: every summary would be refused. Set LLM_API_KEY, "
+                + "or point LLM_BASE_URL at a local server such as Ollama (http://127.0.0.1:11434/v1)"
+        ]
     }
 
     /// Which providers would be used, for `ytv2 process --dry-run` (no secrets).

@@ -16,6 +16,8 @@ package struct DatabaseConfiguration: Sendable, CustomStringConvertible {
     package var password: String?
     package var database: String
     package var tlsMode: TLSMode
+    /// How long a connection attempt may take before it counts as failed (`DATABASE_CONNECT_TIMEOUT`).
+    package var connectTimeout: Duration = .seconds(5)
 
     package init(host: String, port: Int, username: String, password: String?, database: String, tlsMode: TLSMode) {
         self.host = host
@@ -119,7 +121,7 @@ package struct DatabaseConfiguration: Sendable, CustomStringConvertible {
             database: database,
             tls: tls
         )
-        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.connectTimeout = .seconds(connectTimeout.components.seconds)
         configuration.options.maximumConnections = 10
         return configuration
     }
@@ -139,7 +141,7 @@ package struct DatabaseConfiguration: Sendable, CustomStringConvertible {
             database: database,
             tls: tls
         )
-        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.connectTimeout = .seconds(connectTimeout.components.seconds)
         return configuration
     }
 }

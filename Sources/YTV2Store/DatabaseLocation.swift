@@ -10,9 +10,15 @@ package enum DatabaseLocation: Sendable {
     /// `DATABASE_URL` (with `DATABASE_DIRECT_URL` and `DATABASE_READ_URL`) when set, nothing is started; else the
     /// private cluster under `YTV2_HOME` or `.ytv2/`. A malformed URL is refused naming its variable.
     package static func fromEnvironment(_ environment: EnvironmentReader = EnvironmentReader()) throws -> DatabaseLocation {
+        let timeout: Int
+        do { timeout = try environment.integer("DATABASE_CONNECT_TIMEOUT", default: 5, in: 1...300) } catch {
+            throw StoreError.invalidInput(error.description)
+        }
         func url(_ name: String) throws -> DatabaseConfiguration? {
             guard let text = environment.string(name) else { return nil }
-            return try DatabaseConfiguration(url: text, variable: name)
+            var configuration = try DatabaseConfiguration(url: text, variable: name)
+            configuration.connectTimeout = .seconds(timeout)
+            return configuration
         }
         let direct = try url("DATABASE_DIRECT_URL")
         let read = try url("DATABASE_READ_URL")

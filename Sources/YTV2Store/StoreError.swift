@@ -14,6 +14,8 @@ package enum StoreError: Error, CustomStringConvertible, Sendable {
     case database(sqlState: String, message: String)
     /// The database cannot be reached (connection refused, closed, pool shut down).
     case unavailable(String)
+    /// A connection to the database failed: where to (password masked), why, and what to check (``DatabaseProbe``).
+    case unreachable(endpoint: String, cause: String, advice: String)
     /// A migration file changed after it was applied, or the schema history is inconsistent.
     case migration(String)
     /// Backup or restore failed verification.
@@ -28,6 +30,7 @@ package enum StoreError: Error, CustomStringConvertible, Sendable {
             "video \(id) was deleted at \(ISO8601DateFormatter().string(from: deletedAt)); request it explicitly to bring it back"
         case .database(let state, let message): "database error \(state): \(message)"
         case .unavailable(let message): "database unavailable: \(message)"
+        case .unreachable(let endpoint, let cause, let advice): "cannot reach the database at \(endpoint): \(cause); \(advice)"
         case .migration(let message): "migration error: \(message)"
         case .backup(let message): "backup error: \(message)"
         }

@@ -37,7 +37,11 @@ struct YTV2Command: AsyncParsableCommand {
         } catch let error as ExitCode {
             exit(withError: error)
         } catch let error as ValidationError {
-            exit(withError: error)
+            // A value refused while running: the usage shown is the subcommand's, not the top level's.
+            let usage = usageString(for: type(of: command))
+            let path = usage.split(separator: " ").prefix { !$0.hasPrefix("<") && !$0.hasPrefix("[") && !$0.hasPrefix("-") }.joined(separator: " ")
+            FileHandle.standardError.write(Data("Error: \(error.message)\nUsage: \(usage)\n  See '\(path) --help' for more information.\n".utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
         } catch let error where exitCode(for: error) == .success {
             // `--help` and `help <command>` parse as ArgumentParser's own help command, whose run throws the request.
             exit(withError: error)

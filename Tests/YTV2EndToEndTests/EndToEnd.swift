@@ -73,10 +73,15 @@ enum EndToEnd {
 
     /// Runs `ytv2 arguments` to the end: exit status, standard output, standard error.
     /// Waits without blocking a thread: the fakes answer on the same cooperative thread pool.
-    static func run(_ arguments: [String], environment: [String: String]) async throws -> (Int32, String, String) {
+    static func run(
+        _ arguments: [String],
+        environment: [String: String],
+        executable: String? = nil,
+        arguments executableArguments: [String]? = nil
+    ) async throws -> (Int32, String, String) {
         let process = Process()
-        process.executableURL = try YTV2Executable.url()
-        process.arguments = arguments
+        process.executableURL = try executable.map { URL(fileURLWithPath: $0) } ?? YTV2Executable.url()
+        process.arguments = executableArguments ?? arguments
         var merged = ProcessInfo.processInfo.environment
         for (key, value) in environment { merged[key] = value }
         process.environment = merged

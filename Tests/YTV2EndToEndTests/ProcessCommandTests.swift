@@ -119,6 +119,63 @@ import YTV2TestSupport
         }
     }
 
+    /// On a terminal each stage shows as it starts; in a pipe nothing but the result. `script` gives the command a
+    /// pseudo-terminal, as a person's shell would.
+    @Test func theStagesShowOnATerminalAndNotInAPipe() async throws {
+        let database = try await TestPostgres.shared.makeDatabase()
+        let fakes = FakeServices()
+        try await fakes.run { base in
+            let env = [
+                "DATABASE_URL": database.url, "LOG_LEVEL": "error", "YOUTUBE_BASE_URL": base, "LLM_BASE_URL": base + "/v1",
+                "LLM_API_KEY": "test-key", "YTDLP": "0", "TTS_LOCAL": "0",
+            ]
+            let binary = try YTV2Executable.url().path
+            let (status, terminal, _) = try await EndToEnd.run(
+                [],
+                environment: env,
+                executable: "/usr/bin/script",
+                arguments: ["-qec", "\(binary) process https://youtu.be/StagesVid01", "/dev/null"]
+            )
+            #expect(status == 0, "\(terminal)")
+            for stage in ["reading the video's details", "reading the captions", "summarizing: comprehensive", "analyzing", "storing"] {
+                #expect(terminal.contains("StagesVid01: \(stage)"), "\(stage): \(terminal)")
+            }
+            let (_, piped, errors) = try await EndToEnd.run(["process", "https://youtu.be/StagesVid02"], environment: env)
+            #expect(!(piped + errors).contains("reading the captions"), "\(piped) \(errors)")
+        }
+    }
+
+    /// SIGTERM while a job runs: the job goes back to the queue at once (not when its lease runs out), and the command
+    /// ends saying so.
+    @Test func aStoppedProcessHandsItsJobBackAtOnce() async throws {
+        let database = try await TestPostgres.shared.makeDatabase()
+        let fakes = FakeServices()
+        await fakes.gate.close()
+        try await fakes.run { base in
+            let env = [
+                "DATABASE_URL": database.url, "LOG_LEVEL": "error", "YOUTUBE_BASE_URL": base, "LLM_BASE_URL": base + "/v1",
+                "LLM_API_KEY": "test-key", "YTDLP": "0", "TTS_LOCAL": "0",
+            ]
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-stop-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let running = try EndToEnd.Running(["process", "https://youtu.be/StoppedVid1"], environment: env, logFolder: folder)
+            // Wait until the job is in the chat request the fake holds.
+            for _ in 0..<500 where await fakes.gate.waiting == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(await fakes.gate.waiting == 1)
+            await running.stop()
+            // It ended by itself (stop() kills what has not ended 5 s after SIGTERM), saying the job waits for a worker.
+            #expect(running.process.terminationReason == .exit && running.process.terminationStatus == 75, "\(running.output)")
+            let job = try await Store(configuration: database, logger: TestPostgres.logger).withRunning { store in
+                try await store.recentJobs(limit: 1).first
+            }
+            #expect(job?.status == .queued, "\(String(describing: job))")
+            #expect(job?.leaseOwner == nil)
+            #expect(running.output.contains("handed back"), "\(running.output)")
+            await fakes.gate.open()
+        }
+    }
+
     @Test func doctorProcessorSaysWhatWorksAndWhatToFix() async throws {
         let database = try await TestPostgres.shared.makeDatabase()
         let fakes = FakeServices()

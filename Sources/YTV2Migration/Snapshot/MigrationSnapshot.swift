@@ -70,7 +70,32 @@ package struct MigrationSnapshot: Sendable {
         if let existing = try? manager.contentsOfDirectory(atPath: out.path), !existing.isEmpty {
             throw Problem("\(out.path) is not empty; a snapshot needs an empty folder")
         }
+        let existed = manager.fileExists(atPath: out.path)
         try manager.createDirectory(at: out, withIntermediateDirectories: true)
+        do {
+            return try fill(out, dashboard: dashboard, nas: nas, reports: reports, audio: audio, progress: progress)
+        } catch {
+            // Nothing half-made stays behind: the folder as it was (absent, or empty).
+            if existed {
+                for name in (try? manager.contentsOfDirectory(atPath: out.path)) ?? [] {
+                    try? manager.removeItem(at: out.appendingPathComponent(name))
+                }
+            } else {
+                try? manager.removeItem(at: out)
+            }
+            throw error
+        }
+    }
+
+    private static func fill(
+        _ out: URL,
+        dashboard: String,
+        nas: String?,
+        reports: String?,
+        audio: String?,
+        progress: ProgressReporter
+    ) throws -> MigrationSnapshot {
+        let manager = FileManager.default
         var sources = ["dashboard": dashboard]
         var integrity: [String: String] = [:]
         var copied: [String] = []

@@ -31,6 +31,8 @@ package struct ProcessingPipeline: Sendable {
     package let analyzer: any Analyzer
     package let speech: (any SpeechSynthesizer)?
     package let logger: Logger
+    /// Told each stage as it starts (`ytv2 process` shows them on a terminal).
+    package var onStage: (@Sendable (VideoID, String) -> Void)?
 
     package init(
         store: Store,
@@ -87,11 +89,14 @@ package struct ProcessingPipeline: Sendable {
             }
             if todo.isEmpty { return .succeeded(stored: [], warnings: ["already stored: \(requests.map(\.description).joined(separator: ", "))"]) }
         }
+        onStage?(job.videoID, "reading the video's details")
         let info = try await metadata.info(for: job.videoID)
+        onStage?(job.videoID, "reading the captions")
         let transcript = try await transcripts.transcript(for: info)
         var warnings = info.warnings
         var drafts: [SummaryDraft] = []
         for request in todo {
+            onStage?(job.videoID, "summarizing: \(request) (\(transcript.text.count) characters of \(transcript.language) captions)")
             let text = try await summarizer.summarize(transcript, info: info, request: request)
             drafts.append(
                 SummaryDraft(
@@ -103,12 +108,14 @@ package struct ProcessingPipeline: Sendable {
                 )
             )
         }
+        onStage?(job.videoID, "analyzing")
         let analysis = try await analyzer.analyze(transcript, info: info)
         warnings += analysis.warnings
 
         var audio: AudioDraft?
         var speechFailure: ProcessorError?
         if let speech, let narration = drafts.first(where: { $0.variant.kind == .audio }) {
+            onStage?(job.videoID, "speaking the narration (\(speech.name))")
             do { audio = try await speech.speak(narration.text, language: narration.language) } catch {
                 speechFailure = error
                 warnings.append("speech failed: \(error.description)")
@@ -126,6 +133,7 @@ package struct ProcessingPipeline: Sendable {
         metadata.contentType = analysis.contentType
         metadata.complexityLevel = analysis.complexityLevel
         metadata.language = analysis.language ?? transcript.language
+        onStage?(job.videoID, "storing")
         // One transaction: the store takes the video's lock and refuses the write if it was deleted meanwhile.
         let outcome = try await store.commit(
             VideoWrite(

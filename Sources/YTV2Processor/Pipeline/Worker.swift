@@ -125,12 +125,13 @@ package struct Worker: Sendable, Service {
     }
 
     /// Runs `jobID` here (or waits for the worker that holds it) until it ends or goes back to the queue for a retry.
+    /// Once the worker is stopping, returns the job as it is (handed back to the queue when it was running here).
     package func runToEnd(_ jobID: Int64) async throws -> Job {
         while true {
-            if try await runNext(only: jobID) == nil { try await Task.sleep(for: .milliseconds(300)) }
+            if try await runNext(only: jobID) == nil, !Task.isShuttingDownGracefully { try await Task.sleep(for: .milliseconds(300)) }
             guard let job = try await store.job(jobID) else { throw StoreError.invalidInput("job \(jobID) does not exist") }
             let ended = job.status != .queued && job.status != .running
-            if ended || (job.status == .queued && job.attempts > 0) { return job }
+            if ended || (job.status == .queued && job.attempts > 0) || Task.isShuttingDownGracefully { return job }
         }
     }
 

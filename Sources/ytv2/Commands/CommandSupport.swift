@@ -42,10 +42,13 @@ func checked<T>(_ read: () throws(ConfigurationError) -> T) throws -> T {
 }
 
 /// Connects to the database (starting the private cluster when needed), runs the pool for `body`, and prints
-/// store errors as one clear line with a non-zero exit code.
+/// store errors as one clear line with a non-zero exit code. One connection is tried first, within
+/// `DATABASE_CONNECT_TIMEOUT`: an unreachable database is then one line naming the endpoint, the cause and what to
+/// check, with exit status 2, instead of the pool's patient retries.
 func withStore<T: Sendable>(logger: Logger, migrate: Bool = true, _ body: @Sendable (Store) async throws -> T) async throws -> T {
     do {
         let endpoints = try await databaseLocation().connect(logger: logger)
+        try await DatabaseProbe.check(endpoints.primary, logger: logger)
         let store = Store(endpoints: endpoints, logger: logger)
         return try await store.withRunning { store in
             if migrate { try await store.migrate() }
@@ -63,6 +66,17 @@ func withStore<T: Sendable>(logger: Logger, migrate: Bool = true, _ body: @Senda
 func runUntilStopped(_ services: [any Service], logger: Logger, maximumGrace: Duration) async throws {
     var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     configuration.maximumGracefulShutdownDuration = maximumGrace
+    try await ServiceGroup(configuration: configuration).run()
+}
+
+/// Runs `service` to its end; SIGTERM or SIGINT asks it to stop gracefully (its `Task.isShuttingDownGracefully` turns
+/// true) instead of killing the process.
+func runToCompletion(_ service: some Service, logger: Logger) async throws {
+    let configuration = ServiceGroupConfiguration(
+        services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+        gracefulShutdownSignals: [.sigterm, .sigint],
+        logger: logger
+    )
     try await ServiceGroup(configuration: configuration).run()
 }
 

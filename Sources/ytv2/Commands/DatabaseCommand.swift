@@ -24,6 +24,8 @@ struct DatabaseCommand: AsyncParsableCommand {
             var data_directory: String?
             var system_user: String?
             var reachable: Bool
+            /// Why the database could not be reached.
+            var problem: String?
             var schema_version: Int?
             var pending_migrations: [String]?
             var videos: Int?
@@ -36,7 +38,8 @@ struct DatabaseCommand: AsyncParsableCommand {
             var configuration: DatabaseConfiguration?
             switch location {
             case .url(let endpoints):
-                report = Report(mode: "url", location: location.summary, running: true, reachable: false)
+                // A server ytv2 does not manage runs as far as anyone here can tell when it answers.
+                report = Report(mode: "url", location: location.summary, running: false, reachable: false)
                 configuration = endpoints.primary
             case .privateCluster(let cluster):
                 let status = try await cluster.status()
@@ -55,19 +58,28 @@ struct DatabaseCommand: AsyncParsableCommand {
             if let configuration {
                 let store = Store(configuration: configuration, logger: logger)
                 do {
+                    try await DatabaseProbe.check(configuration, logger: logger)
                     let (version, pending, videos) = try await store.withRunning { store in
                         let (version, pending) = try await SchemaMigrator(logger: logger).status(client: store.client)
                         return (version, pending, version > 0 ? try await store.videoCount() : 0)
                     }
                     report.reachable = true
+                    if case .url = location { report.running = true }
                     report.schema_version = version
                     report.pending_migrations = pending
                     report.videos = videos
                 } catch {
                     report.reachable = false
+                    report.problem = (error as? StoreError)?.description ?? String(describing: error)
                 }
             }
-            if json { return try printJSON(report) }
+            // An unreachable database is exit status 2, as for every other command.
+            let failed = configuration != nil && !report.reachable
+            if json {
+                try printJSON(report)
+                if failed { throw ExitCode(ExitStatus.couldNotRun) }
+                return
+            }
             switch location {
             case .url: print("database: \(report.location) (from DATABASE_URL; nothing is started)")
             case .privateCluster:
@@ -82,7 +94,10 @@ struct DatabaseCommand: AsyncParsableCommand {
                             : (report.port == nil ? "not initialized (ytv2 db start creates it)" : "stopped"))
                 )
             }
-            if report.running {
+            if let problem = report.problem {
+                print("reachable: no")
+                FileHandle.standardError.write(Data("error: \(problem)\n".utf8))
+            } else if report.running {
                 if report.reachable {
                     let pending = report.pending_migrations ?? []
                     print(
@@ -94,6 +109,7 @@ struct DatabaseCommand: AsyncParsableCommand {
                     print("reachable: no")
                 }
             }
+            if failed { throw ExitCode(ExitStatus.couldNotRun) }
         }
     }
 

@@ -34,6 +34,7 @@ struct DoctorCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = try global.makeLogger("ytv2.doctor")
         var checks: [Check] = []
+        var databaseUnreachable = false
         do {
             checks += try await withStore(logger: logger, migrate: false) { store in
                 var found: [Check] = []
@@ -86,6 +87,7 @@ struct DoctorCommand: AsyncParsableCommand {
             }
         } catch {
             checks.append(Check(name: "database reachable", passed: false, detail: "\(error)"))
+            databaseUnreachable = true
         }
         if let dashboardURL { checks += await Self.retiredRouteChecks(dashboardURL) }
         if processor {
@@ -101,6 +103,8 @@ struct DoctorCommand: AsyncParsableCommand {
         } else {
             for check in checks { print("\(check.passed ? "ok  " : "FAIL") \(check.name): \(check.detail)") }
         }
+        // Without the database the checks could not be made: exit status 2, as every command answers it.
+        if databaseUnreachable { throw ExitCode(ExitStatus.couldNotRun) }
         if checks.contains(where: { !$0.passed }) { throw ExitCode(ExitStatus.differences) }
     }
 

@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ServiceLifecycle
+import Synchronization
 import YTV2Core
+import YTV2Migration
 import YTV2Processor
 import YTV2Store
 
@@ -12,7 +15,7 @@ struct ProcessCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "YouTube URLs (watch, youtu.be, shorts, live, embed, m./music. hosts) or bare video ids.")
-    var urls: [String]
+    var urls: [String] = []
     @Option(
         name: .long,
         parsing: .upToNextOption,
@@ -33,41 +36,90 @@ struct ProcessCommand: AsyncParsableCommand {
         var warnings: [String]
     }
 
-    func run() async throws {
-        var parsed: [VideoID] = []
+    /// The videos asked for, each once, in the order given.
+    func videoIDs() throws -> [VideoID] {
+        var ids: [VideoID] = []
         for url in urls {
-            do { parsed.append(try VideoID(url: url)) } catch { throw ValidationError(error.description) }
+            let id: VideoID
+            do { id = try VideoID(url: url) } catch {
+                throw ValidationError("\(error.description); give a YouTube URL (https://youtu.be/<id>, …/watch?v=<id>) or an 11-character id")
+            }
+            if !ids.contains(id) { ids.append(id) }
         }
-        let ids = parsed
         guard !ids.isEmpty else { throw ValidationError("give at least one YouTube URL or video id") }
-        let requests: [VariantRequest]
-        do { requests = try variant.map { try VariantRequest($0) } } catch { throw ValidationError("\(error)") }
-        let configuration = try checked { () throws(ConfigurationError) in try ProcessorConfiguration() }
-        if dryRun {
-            print("videos \(ids.map(\.rawValue).joined(separator: ", ")): variants \(requests.map(\.description).joined(separator: ", "))")
-            for (stage, provider) in configuration.providers { print("  \(stage.padding(toLength: 11, withPad: " ", startingAt: 0)) \(provider)") }
-            return
+        return ids
+    }
+
+    /// The variants asked for; an unknown one names the valid ones, a wrong level the levels.
+    func variantRequests() throws -> [VariantRequest] {
+        try variant.map { name in
+            do { return try VariantRequest(name) } catch {
+                let parts = name.split(separator: ":", maxSplits: 1).map(String.init)
+                if parts.count == 2, (try? VariantRequest(parts[0])) != nil {
+                    throw ValidationError(
+                        "--variant \(name): the level \"\(parts[1])\" is not one of \(ProficiencyLevel.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
+                }
+                throw ValidationError(
+                    "--variant \(name) is not a variant: use one of comprehensive, bullet-points, key-insights, executive, audio, "
+                        + "audio-fr[:beginner|intermediate|advanced], audio-es[:beginner|intermediate|advanced]"
+                )
+            }
         }
-        let logger = try global.makeLogger("ytv2.process")
-        let (force, queueOnly) = (self.force, self.queueOnly)
-        let reports = try await withStore(logger: logger) { store in
-            let worker = Worker(store: store, pipeline: configuration.pipeline(store: store, logger: logger), concurrency: 1, logger: logger)
-            var reports: [Report] = []
-            for id in ids {
-                let job = try await store.enqueueJob(id, variants: requests.map(\.description), force: force, requestedBy: "cli")
-                // Run the job here; if a worker holds it, wait for that worker to finish it.
-                let current = queueOnly ? job : try await worker.runToEnd(job.id)
-                reports.append(
-                    Report(
-                        job: current.id,
-                        video_id: id.rawValue,
-                        status: current.status.rawValue,
-                        reason: current.reason,
-                        warnings: current.warnings
+    }
+
+    /// Values checked while parsing (an unknown option is named before a missing URL, which `run()` reports).
+    func validate() throws {
+        if !urls.isEmpty { _ = try videoIDs() }
+        _ = try variantRequests()
+    }
+
+    struct DryRun: Encodable {
+        var videos: [String]
+        var variants: [String]
+        var providers: [String: String]
+        var problems: [String]
+    }
+
+    func run() async throws {
+        let ids = try videoIDs()
+        let requests = try variantRequests()
+        let configuration = try checked { () throws(ConfigurationError) in try ProcessorConfiguration() }
+        let problems = configuration.problems
+        if dryRun {
+            if json {
+                return try printJSON(
+                    DryRun(
+                        videos: ids.map(\.rawValue),
+                        variants: requests.map(\.description),
+                        providers: Dictionary(uniqueKeysWithValues: configuration.providers),
+                        problems: problems
                     )
                 )
             }
-            return reports
+            print("videos \(ids.map(\.rawValue).joined(separator: ", ")): variants \(requests.map(\.description).joined(separator: ", "))")
+            for (stage, provider) in configuration.providers { print("  \(stage.padding(toLength: 11, withPad: " ", startingAt: 0)) \(provider)") }
+            for problem in problems { print("  problem: \(problem)") }
+            return
+        }
+        // A run that cannot succeed says so before it starts (a queued job is left for a worker configured elsewhere).
+        if let problem = problems.first, !queueOnly { throw CLIError(problem) }
+        let logger = try global.makeLogger("ytv2.process")
+        let (force, queueOnly) = (self.force, self.queueOnly)
+        // Each stage on a terminal; nothing in a pipe.
+        let progress = ProgressReporter.forTerminal()
+        let reports = try await withStore(logger: logger) { store in
+            var worker = Worker(
+                store: store,
+                pipeline: configuration.pipeline(store: store, logger: logger) { id, stage in progress.stage("\(id): \(stage)") },
+                concurrency: 1,
+                logger: logger
+            )
+            // Stopped (SIGTERM, Ctrl-C): the job goes back to the queue at once, for a worker to finish.
+            worker.shutdownGrace = .zero
+            let jobs = ProcessJobs(store: store, worker: worker, ids: ids, variants: requests.map(\.description), force: force, queueOnly: queueOnly)
+            try await runToCompletion(jobs, logger: logger)
+            return jobs.reports.withLock { $0 }
         }
         if json {
             if reports.count == 1 { try printJSON(reports[0]) } else { try printJSON(reports) }
@@ -85,6 +137,44 @@ struct ProcessCommand: AsyncParsableCommand {
         }
         if reports.contains(where: { $0.status == "failed" || $0.status == "cancelled" }) { throw ExitCode(ExitStatus.differences) }
         if !queueOnly, reports.contains(where: { $0.status == "queued" || $0.status == "running" }) { throw ExitCode(ExitStatus.retryLater) }
+    }
+}
+
+/// The jobs of one `ytv2 process` run, as a service: a stop signal ends it gracefully (the running job is handed back to
+/// the queue), and the reports say how far it got.
+final class ProcessJobs: Service {
+    let store: Store
+    let worker: Worker
+    let ids: [VideoID]
+    let variants: [String]
+    let force: Bool
+    let queueOnly: Bool
+    let reports = Mutex<[ProcessCommand.Report]>([])
+
+    init(store: Store, worker: Worker, ids: [VideoID], variants: [String], force: Bool, queueOnly: Bool) {
+        self.store = store
+        self.worker = worker
+        self.ids = ids
+        self.variants = variants
+        self.force = force
+        self.queueOnly = queueOnly
+    }
+
+    func run() async throws {
+        for id in ids {
+            let job = try await store.enqueueJob(id, variants: variants, force: force, requestedBy: "cli")
+            // Run the job here; if a worker holds it, wait for that worker to finish it. Once stopping, later jobs
+            // stay queued.
+            let current = queueOnly || Task.isShuttingDownGracefully ? job : try await worker.runToEnd(job.id)
+            let report = ProcessCommand.Report(
+                job: current.id,
+                video_id: id.rawValue,
+                status: current.status.rawValue,
+                reason: current.reason ?? (Task.isShuttingDownGracefully && !queueOnly ? "stopped: handed back to the queue" : nil),
+                warnings: current.warnings
+            )
+            reports.withLock { $0.append(report) }
+        }
     }
 }
 

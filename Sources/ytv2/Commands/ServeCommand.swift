@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import YTV2Core
 import YTV2Dashboard
 import YTV2Migration
@@ -62,6 +63,20 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
+    /// Why the server could not listen, as a sentence with the fix.
+    static func bindProblem(_ error: IOError, host: String, port: Int) -> String {
+        switch error.errnoCode {
+        case EADDRINUSE:
+            "port \(port) on \(host) is already in use by another program: stop that program, or choose another port with --port or PORT"
+        case EACCES:
+            "listening on port \(port) needs privileges this user does not have: choose a port above 1023 with --port or PORT"
+        case EADDRNOTAVAIL:
+            "\(host) is not an address of this machine: use 127.0.0.1, 0.0.0.0 or one of its addresses with --host or HOST"
+        default:
+            "cannot listen on \(host):\(port): \(error.description)"
+        }
+    }
+
     func run() async throws {
         let logger = try global.makeLogger("ytv2.serve")
         let settings = try Settings(EnvironmentReader(), host: host, port: port)
@@ -104,6 +119,8 @@ struct ServeCommand: AsyncParsableCommand {
             // Stopped (SIGTERM) before the database answered: nothing was served, nothing failed.
             logger.notice("dashboard stopped before the database answered")
             return
+        } catch let error as IOError {
+            throw CLIError(Self.bindProblem(error, host: settings.host, port: settings.port))
         }
         logger.notice("dashboard stopped")
     }
