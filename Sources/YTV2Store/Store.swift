@@ -233,12 +233,12 @@ package final class Store: Sendable, Service {
         }
     }
 
-    /// Server processes connected to this database, from every client (the caller's own included): for `/metrics`
-    /// and for spotting connection leaks.
+    /// Client connections to this database from every client but the one asking: for `/metrics` and for spotting
+    /// connection leaks. (Autovacuum workers and other server processes are not counted: they come and go by themselves.)
     package func databaseConnections() async throws -> Int {
         try await read { [self] connection in
             for try await count in try await connection.query(
-                "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database()",
+                "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
                 logger: logger
             ).decode(Int.self) {
                 return count

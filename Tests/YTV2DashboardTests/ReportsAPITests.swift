@@ -191,7 +191,7 @@ import YTV2TestSupport
     @Test func filtersCombineAndFacetsMatchTotals() async throws {
         try await Harness.withDashboard { client, store in
             try await TestVideos.seed(store)
-            func total(_ query: String) async throws -> Int {
+            let total: (String) async throws -> Int = { query in
                 try await client.getJSON("/api/reports?\(query)", as: ListBody.self).pagination.total
             }
             #expect(try await total("category=History") == 4)
@@ -265,7 +265,7 @@ import YTV2TestSupport
                 let has_audio: [Audio]
             }
             /// The facet sum, checked against the list total (both are cached between changes).
-            func videos() async throws -> Int {
+            let videos: () async throws -> Int = {
                 let facets = try await client.getJSON("/api/filters?sort=title_az", as: Facets.self).has_audio.reduce(0) { $0 + $1.count }
                 let total = try await client.getJSON("/api/reports?page=2", as: ListBody.self).pagination.total
                 return facets == total ? total : -1

@@ -103,4 +103,18 @@ import Glibc
         #expect(again == 2)
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
     }
+
+    @Test func doctorSaysWhatItDidNotCheckAndHow() async throws {
+        let database = try await TestPostgres.shared.makeDatabase()
+        let environment = ["DATABASE_URL": database.url, "LOG_LEVEL": "error"]
+        try await EndToEnd.cli(["db", "migrate"], environment: environment)
+        let (status, output, _) = try await EndToEnd.run(["doctor"], environment: environment)
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("ok   schema current: version"))
+        #expect(output.contains("skip retired sync routes answer 410: not checked: give --dashboard-url"), "\(output)")
+        #expect(output.contains("skip YouTube, the LLM and speech: not checked: add --processor"), "\(output)")
+        let (_, json, _) = try await EndToEnd.run(["doctor", "--json"], environment: environment)
+        let checks = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]] ?? []
+        #expect(checks.filter { $0["skipped"] as? Bool == true }.count == 2, "\(json)")
+    }
 }

@@ -249,7 +249,7 @@ import YTV2TestSupport
             .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
         let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? 0
         // The test's own connection, running this count, is not the server's.
-        let connections = try await store.databaseConnections() - 1
+        let connections = try await store.databaseConnections()
         return Sample(at: at, residentKiB: resident, descriptors: descriptors, databaseConnections: connections)
     }
 

@@ -36,7 +36,7 @@ package final class StreamingStandby: Sendable {
         let port = try PgBouncer.freePort()
         let options = "-p \(port) -c listen_addresses=127.0.0.1 -k \(sockets) -c hot_standby=on -c fsync=off -c max_connections=300"
         let log = folder.appendingPathComponent("standby.log").path
-        FileManager.default.createFile(atPath: log, contents: nil)
+        guard FileManager.default.createFile(atPath: log, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         if let user { try await TestCommand.run(["/bin/chown", "\(user):", log]) }
         try await TestCommand.run([bin + "/pg_ctl", "-D", data, "-l", log, "-o", options, "-w", "-t", "60", "start"], asUser: user)
         if let pid = try? String(contentsOfFile: data + "/postmaster.pid", encoding: .utf8).split(separator: "\n").first.flatMap({ Int32($0) }) {

@@ -4,7 +4,6 @@ Data goes in through the real ingest API (reports and an MP3 made with lame), as
 Screenshots (light and dark, desktop and phone width) are written to test-output/screenshots/.
 """
 import json
-import shutil
 import sys
 import tempfile
 import time
@@ -12,11 +11,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pysupport"))
+from browser import card_ids, cards, errors, wait  # noqa: E402
 from dashboard import ROOT, Dashboard, request  # noqa: E402
 
 OUTPUT = ROOT / "test-output" / "screenshots"
@@ -29,38 +27,6 @@ def server():
     dashboard = Dashboard("ytv2-browser-", ADMIN, INGEST)
     yield dashboard.base
     dashboard.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    options = webdriver.ChromeOptions()
-    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required",
-                     "--window-size=1280,900"]:
-        options.add_argument(argument)
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = webdriver.ChromeService(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
-    driver = webdriver.Chrome(options=options, service=service)
-    yield driver
-    driver.quit()
-
-
-def wait(driver, condition, timeout=10):
-    return WebDriverWait(driver, timeout).until(lambda d: condition(d))
-
-
-def cards(driver):
-    return driver.find_elements(By.CSS_SELECTOR, "#cards > li")
-
-
-def card_ids(driver):
-    return driver.execute_script("return [...document.querySelectorAll('#cards > li')].map(n => n.dataset.id)")
-
-
-def errors(driver):
-    """Severe console entries, except thumbnails from YouTube's image host, which this offline machine cannot reach."""
-    return [entry for entry in driver.get_log("browser")
-            if entry["level"] == "SEVERE" and "i.ytimg.com" not in entry["message"]]
 
 
 def screenshot(driver, name):

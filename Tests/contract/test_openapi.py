@@ -52,7 +52,7 @@ def test_the_document_is_served_and_valid_openapi_3_1(server):
     validate(served)
     # Every route the legacy dashboard served is in it.
     for path in ["/status", "/api/config", "/api/refresh", "/api/version", "/api/upload-audio", "/api/delete", "/api/delete/{id}",
-                 "/api/reports", "/api/filters", "/api/reports/{id}", "/{id}.json", "/ingest/report", "/health/ingest"]:
+                 "/api/reports", "/api/filters", "/api/reports/{id}", "/{id}.json", "/ingest/report", "/health/ingest", "/api/capabilities"]:
         assert path in served["paths"], path
 
 

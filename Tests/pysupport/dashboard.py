@@ -64,15 +64,20 @@ def report(index):
 
 
 class Dashboard:
-    """`ytv2 serve` with its admin and ingest tokens, `reports` reports (``report``) and one MP3 stored; `stop()` ends it."""
+    """`ytv2 serve` with its admin (None: deleting turned off) and ingest tokens, `reports` reports (``report``) and one
+    MP3 stored; `stop()` ends it."""
 
     def __init__(self, prefix, admin, ingest, reports=14):
         self.home = Path(tempfile.mkdtemp(prefix=prefix))
         os.chmod(self.home, 0o755)
         self.admin, self.ingest = admin, ingest
         port = free_port()
-        self.env = dict(os.environ, YTV2_HOME=str(self.home / "db"), YTV2_ADMIN_TOKEN=admin, YTV2_INGEST_TOKEN=ingest, PORT=str(port))
+        self.env = dict(os.environ, YTV2_HOME=str(self.home / "db"), YTV2_INGEST_TOKEN=ingest, PORT=str(port))
         self.env.pop("DATABASE_URL", None)
+        # Without an admin token the server turns deleting off (and the UI must not offer it).
+        self.env.pop("YTV2_ADMIN_TOKEN", None)
+        if admin is not None:
+            self.env["YTV2_ADMIN_TOKEN"] = admin
         self.log = open(self.home / "serve.log", "w")
         self.process = subprocess.Popen([str(YTV2), "serve"], env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         self.base = f"http://127.0.0.1:{port}"

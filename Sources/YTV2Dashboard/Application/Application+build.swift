@@ -49,6 +49,11 @@ package func buildApplication(
         ingestTokenSet: configuration.ingestToken?.isEmpty == false
     )
     .addRoutes(to: router)
+    CapabilitiesController(
+        adminTokenSet: configuration.adminToken?.isEmpty == false,
+        ingestTokenSet: configuration.ingestToken?.isEmpty == false
+    )
+    .addRoutes(to: router)
     LiveController(broadcaster: broadcaster).addRoutes(to: router)
 
     var app = Application(

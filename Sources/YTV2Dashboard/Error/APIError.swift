@@ -5,7 +5,8 @@ import Logging
 import NIOCore
 import YTV2Store
 
-/// An error answered as `{"error": "<code>", "message": "<sentence>"}` with its status (docs/api.md, "Errors").
+/// An error answered as `{"error": "<code>", "message": "<sentence>"}` with its status (docs/api.md, "Errors"), or as
+/// a small HTML page to a browser that asks for HTML (``ErrorHTMLPage``).
 package struct APIError: HTTPResponseError, Sendable {
     package let status: HTTPResponse.Status
     package let code: String
@@ -23,7 +24,8 @@ package struct APIError: HTTPResponseError, Sendable {
     }
 
     package func response(from request: Request, context: some RequestContext) throws -> Response {
-        JSONBody.response(try JSONBody.bytes(["error": code, "message": message]), status: status)
+        if ErrorHTMLPage.prefersHTML(request.headers[.accept]) { return ErrorHTMLPage.response(status: status, message: message) }
+        return JSONBody.response(try JSONBody.bytes(["error": code, "message": message]), status: status)
     }
 }
 

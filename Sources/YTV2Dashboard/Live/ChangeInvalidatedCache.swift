@@ -1,4 +1,5 @@
 import DequeModule
+import YTV2Core
 import YTV2Store
 
 /// Results derived from the database (facet counts, list totals) per filter set, dropped whenever the change feed

@@ -28,14 +28,21 @@ enum ReportHTMLPage {
         let player =
             record.hasAudio
             ? "<audio controls preload=\"none\" src=\"\(e(ReportItem.audioURL(id)))\"></audio>" : ""
+        // The placeholder sits under the image and shows when it cannot load (report.js then removes the image).
+        let hue = ThumbnailPlaceholder.hue(channel: record.channelName, title: record.title)
+        let thumbnail = """
+            <div class="thumb hue-\(hue)"><span aria-hidden="true">\(e(ThumbnailPlaceholder.initial(of: record.title)))</span>\
+            <img src="\(e(record.thumbnailURL ?? id.defaultThumbnailURL))" alt=""></div>
+            """
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(e(record.title)) · YTV2</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/static/report.css"></head>
+            <title>\(e(record.title)) · YTV2</title><link rel="icon" href="data:,"><meta name="color-scheme" content="light dark">
+            <link rel="stylesheet" href="/static/report.css"><script src="/static/report.js" defer></script></head>
             <body class="report-page"><main>
-            <header class="hero"><img src="\(e(record.thumbnailURL ?? id.defaultThumbnailURL))" alt="">
+            <header class="hero">\(thumbnail)
             <h1>\(e(record.title))</h1><p class="meta">\(meta.joined(separator: " · "))</p><p class="chips">\(chips)</p>
-            \(player)<p><a href="\(e(id.canonicalURL))" rel="noopener noreferrer">Watch on YouTube</a> · <a href="/#report=\(e(id.apiID))">Open in dashboard</a></p></header>
+            \(player)<p><a href="\(e(id.canonicalURL))" rel="noopener noreferrer">Watch on YouTube</a> · <a href="/?report=\(e(id.apiID))">Open in dashboard</a></p></header>
             \(variants)
             </main></body></html>
             """

@@ -88,7 +88,7 @@ package struct LegacyArchiver: Sendable {
         let paths = try manager.subpathsOfDirectory(atPath: folder.path).sorted { $0.count > $1.count }.map { folder.appendingPathComponent($0).path }
         for path in paths + [folder.path] {
             var isDirectory: ObjCBool = false
-            manager.fileExists(atPath: path, isDirectory: &isDirectory)
+            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
             try manager.setAttributes([.posixPermissions: isDirectory.boolValue ? 0o555 : 0o444], ofItemAtPath: path)
         }
     }

@@ -14,7 +14,7 @@ package struct LocalSpeech: SpeechSynthesizer {
     /// The local synthesizer when espeak-ng and an encoder are on the PATH, else nil.
     package static func available(path: String = ExternalCommand.searchPath) -> LocalSpeech? {
         func find(_ tool: String) -> String? { ExternalCommand.find(tool, onPath: path) }
-        guard let espeak = find("espeak-ng"), let encoder = find("ffmpeg") ?? find("lame") else { return nil }
+        guard let espeak = find("espeak-ng"), let encoder = findEncoder(path: path) else { return nil }
         return LocalSpeech(espeak: espeak, encoder: encoder)
     }
 
@@ -32,6 +32,16 @@ package struct LocalSpeech: SpeechSynthesizer {
         }
         let voice = ["fr": "fr", "es": "es", "de": "de"][language ?? "en"] ?? "en"
         _ = try await LocalTool.run(espeak, ["-v", voice, "-f", input.path, "-w", wav.path], service: "espeak-ng")
+        return try await Self.encode(wav: wav, to: mp3, with: encoder)
+    }
+
+    /// An MP3 encoder on the PATH: ffmpeg, else lame.
+    package static func findEncoder(path: String = ExternalCommand.searchPath) -> String? {
+        ExternalCommand.find("ffmpeg", onPath: path) ?? ExternalCommand.find("lame", onPath: path)
+    }
+
+    /// Encodes the WAV file `wav` into `mp3` with `encoder` (ffmpeg or lame) and reads the result.
+    package static func encode(wav: URL, to mp3: URL, with encoder: String) async throws(ProcessorError) -> AudioDraft {
         if (encoder as NSString).lastPathComponent == "ffmpeg" {
             _ = try await LocalTool.run(
                 encoder,
@@ -42,7 +52,7 @@ package struct LocalSpeech: SpeechSynthesizer {
             _ = try await LocalTool.run(encoder, ["--quiet", wav.path, mp3.path], service: "lame")
         }
         guard let bytes = try? Array(Data(contentsOf: mp3)), let frames = MP3.frames(bytes) else {
-            throw .invalidResponse(service: name, problem: "no MP3 was produced")
+            throw .invalidResponse(service: (encoder as NSString).lastPathComponent, problem: "no MP3 was produced")
         }
         return AudioDraft(bytes: bytes, durationSeconds: frames.durationSeconds)
     }

@@ -261,12 +261,18 @@ struct FixturesCommand: AsyncParsableCommand {
         @Flag(help: "Real-shaped texts: summaries of 0.6 to 6.3 KB (3.7 KB on average), titles of about 44 characters.")
         var realistic = false
         @Flag(help: "Print what was generated as JSON.") var json = false
+        @Flag(
+            help:
+                "MP3s to listen to (a demo): each video's title and summary spoken by espeak-ng, else a few seconds of tone. Without it they are a few silent frames."
+        )
+        var narrate = false
 
         func run() async throws {
             guard rows >= 0 else { throw ValidationError("--rows must not be negative") }
             let expectations = try await MigrateCommand.reportingErrors {
                 try LegacyFixtures(rows: rows, seed: seed, realistic: realistic).write(to: URL(fileURLWithPath: out))
             }
+            let narration = narrate ? try await FixturesNarration.narrate(URL(fileURLWithPath: out)) : nil
             if json { return try printJSON(expectations) }
             print(
                 "Wrote \(out): dashboard \(expectations.dashboardRows) rows, NAS \(expectations.nasRows) rows, \(expectations.reports) reports, \(expectations.audioFiles) MP3s"
@@ -278,6 +284,7 @@ struct FixturesCommand: AsyncParsableCommand {
                 "  without any summary \(expectations.withoutSummary.count), placeholders a report replaces \(expectations.placeholdersReplaced.count), "
                     + "placeholders kept \(expectations.placeholdersKept.count), report stems as legacy ids \(expectations.stemIDs.count)"
             )
+            if let narration { print(narration.sentence) }
         }
     }
 }

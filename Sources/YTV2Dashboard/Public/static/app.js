@@ -1,10 +1,18 @@
 // YTV2 dashboard: filters, cards, reader, player and live updates over the JSON API. No framework, no CDN.
 "use strict";
 
+const DEFAULT_SORT = "added_desc";
+// The list's parameters kept in the address, besides q, sort, page and report.
+const FILTER_PARAMS = ["category", "subcategory", "channel", "language", "content_type", "complexity", "summary_type", "has_audio"];
 const state = {
-  page: 1, size: 12, sort: "added_desc", q: "",
+  page: 1, size: 12, sort: DEFAULT_SORT, q: "",
   filters: {},            // parameter -> array of values
+  report: null,           // id of the report open in its card, or null
   reports: [], total: 0, pages: 0,
+  loadedKey: null,        // the list query the cards show, so a change of the open report alone fetches nothing
+  listIDs: [],            // the ids that query answered, to tell on return from the background whether it changed
+  ticket: 0,              // the latest load; answers of older ones are dropped
+  capabilities: { delete: { enabled: true } },
   playing: null,          // video_id of the card whose audio is loaded
   pendingChanges: 0,
 };
@@ -21,6 +29,43 @@ function initTheme() {
   applyTheme(saved);
   $("theme").addEventListener("change", (e) => { localStorage.setItem("ytv2.theme", e.target.value); applyTheme(e.target.value); });
   window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => applyTheme($("theme").value));
+}
+
+// ---- Address ------------------------------------------------------------------------------------------------
+// Search, filters, sort, page and the open report live in the address: a reload or a shared link shows the same view,
+// and every change is a history entry, so Back and Forward step through them.
+function address() {
+  const params = new URLSearchParams();
+  for (const name of FILTER_PARAMS) for (const value of state.filters[name] || []) params.append(name, value);
+  if (state.q) params.set("q", state.q);
+  if (state.sort !== DEFAULT_SORT) params.set("sort", state.sort);
+  if (state.page > 1) params.set("page", state.page);
+  if (state.report) params.set("report", state.report);
+  const text = params.toString();
+  return location.pathname + (text ? "?" + text : "");
+}
+function remember({ replace = false } = {}) {
+  const url = address();
+  if (url === location.pathname + location.search && !location.hash) return;
+  history[replace ? "replaceState" : "pushState"](null, "", url);
+}
+function readAddress() {
+  const params = new URLSearchParams(location.search);
+  state.filters = {};
+  for (const name of FILTER_PARAMS) {
+    const values = params.getAll(name).filter(Boolean);
+    if (values.length) state.filters[name] = values;
+  }
+  state.q = (params.get("q") || "").trim();
+  const sorts = [...$("sort").options].map((o) => o.value);
+  state.sort = sorts.includes(params.get("sort")) ? params.get("sort") : DEFAULT_SORT;
+  const page = Number.parseInt(params.get("page") || "1", 10);
+  state.page = page > 0 ? page : 1;
+  // `#report=<id>`: the links of earlier versions, of `ytv2 process` and of the Telegram bot.
+  const hash = location.hash.match(/^#report=(.+)$/);
+  state.report = params.get("report") || (hash ? decodeURIComponent(hash[1]) : null);
+  $("search").value = state.q;
+  $("sort").value = state.sort;
 }
 
 // ---- Query string --------------------------------------------------------------------------------------------
@@ -41,16 +86,28 @@ async function getJSON(url) {
 function showError(message) { $("summary-line").textContent = "⚠ " + message; }
 
 // ---- Loading -------------------------------------------------------------------------------------------------
-async function load() {
-  try {
-    const [list, facets] = await Promise.all([
-      getJSON("/api/reports?" + query({ page: state.page, size: state.size })),
-      getJSON("/api/filters?" + query()),
-    ]);
-    state.reports = list.reports; state.total = list.pagination.total; state.pages = list.pagination.pages;
-    renderCards(); renderFacets(facets); renderPager();
-  } catch (error) { showError(error.message); }
+// Fetches the list when its query changed (`force`: also when it did not), then opens the report of the address.
+// `scroll`: bring the list's top into view (a new page starts at its first card, not where the old one ended).
+async function load({ scroll = false, force = false } = {}) {
+  const key = query({ page: state.page, size: state.size }).toString();
+  if (force || key !== state.loadedKey) {
+    const ticket = ++state.ticket;
+    try {
+      const [list, facets] = await Promise.all([
+        getJSON("/api/reports?" + key),
+        getJSON("/api/filters?" + query()),
+      ]);
+      if (ticket !== state.ticket) return;
+      state.reports = list.reports; state.total = list.pagination.total; state.pages = list.pagination.pages;
+      state.loadedKey = key; state.listIDs = list.reports.map((r) => r.id);
+      renderCards(); renderFacets(facets); renderPager();
+    } catch (error) { if (ticket === state.ticket) showError(error.message); return; }
+    if (scroll) $("summary-line").scrollIntoView({ block: "start" });
+  }
+  showReport();
 }
+// A change made by the user: a new history entry, then the view it asks for.
+function change(options) { remember(); load(options); }
 
 // ---- Facets --------------------------------------------------------------------------------------------------
 const facetGroups = [
@@ -64,7 +121,7 @@ function toggleFilter(param, value, only = false) {
   const values = state.filters[param] || [];
   state.filters[param] = only ? [value] : values.includes(value) ? values.filter((v) => v !== value) : [...values, value];
   if (state.filters[param].length === 0) delete state.filters[param];
-  state.page = 1; load();
+  state.page = 1; change();
 }
 function facetItem(param, entry, label) {
   const li = document.createElement("li");
@@ -87,7 +144,7 @@ function renderFacets(facets) {
     const entries = facets[key] || [];
     if (entries.length === 0) continue;
     const section = document.createElement("section");
-    const h = document.createElement("h3"); h.textContent = title;
+    const h = document.createElement("h2"); h.textContent = title;
     const list = document.createElement("ul");
     for (const entry of entries.slice(0, 30)) {
       const label = key === "has_audio" ? (entry.value ? "With audio" : "Without audio") : (entry.label || entry.value);
@@ -117,16 +174,36 @@ function chip(text, param, value) {
 }
 function renderCards() {
   const list = $("cards"); list.textContent = "";
-  $("summary-line").textContent = state.total === 0 ? "No summaries match." : `${state.total} summaries`;
+  $("summary-line").textContent =
+    state.total === 0 ? "No summaries match." : state.reports.length === 0 ? `${state.total} summaries; none on page ${state.page}.` : `${state.total} summaries`;
   for (const item of state.reports) list.append(card(item));
-  openDeepLink();
+}
+// The placeholder's colour: the same 31-based hash of UTF-16 units as the report page's (ThumbnailPlaceholder.swift).
+function placeholderHue(channel, title) {
+  const key = channel || title || "";
+  let hash = 0;
+  for (let i = 0; i < key.length; i++) hash = (Math.imul(hash, 31) + key.charCodeAt(i)) >>> 0;
+  return hash % 8;
+}
+function initial(title) {
+  const letter = [...(title || "")].find((c) => /[\p{L}\p{N}]/u.test(c));
+  return letter ? letter.toUpperCase() : "▶";
+}
+// The thumbnail lies over its placeholder (the title's initial on the channel's colour); an image that cannot load
+// (no internet on a NAS or a private network) is removed, so the placeholder shows instead of an empty box.
+function thumbnail(node, item) {
+  const box = node.querySelector(".thumb");
+  box.classList.add("hue-" + placeholderHue(item.channel_name, item.title));
+  box.querySelector("span").textContent = initial(item.title);
+  const image = box.querySelector("img");
+  if (!item.thumbnail_url) { image.remove(); box.classList.add("failed"); return; }
+  image.addEventListener("error", () => { image.remove(); box.classList.add("failed"); }, { once: true });
+  image.src = item.thumbnail_url;
 }
 function card(item) {
   const node = $("card-template").content.firstElementChild.cloneNode(true);
   node.dataset.id = item.id; node.id = "card-" + item.video_id;
-  const thumb = node.querySelector(".thumb");
-  thumb.addEventListener("error", () => thumb.classList.add("missing"), { once: true });  // offline: keep the layout
-  thumb.src = item.thumbnail_url;
+  thumbnail(node, item);
   node.querySelector(".title").textContent = item.title;
   node.querySelector(".meta").textContent = [item.channel_name, item.analysis.language, duration(item.duration_seconds)].filter(Boolean).join(" · ");
   node.querySelector(".preview").textContent = item.summary_preview || "";
@@ -136,11 +213,17 @@ function card(item) {
     for (const sub of entry.subcategories || []) chips.append(chip(sub, "subcategory", sub));
   }
   node.querySelector(".watch").href = item.canonical_url;
-  node.querySelector(".read").addEventListener("click", () => toggleReader(node, item));
+  node.querySelector(".read").addEventListener("click", () => {
+    const opening = node.querySelector(".reader").hidden;
+    state.report = opening ? item.id : null;
+    remember();
+    showReport();
+  });
   const listen = node.querySelector(".listen");
   if (item.media.has_audio) listen.addEventListener("click", () => play(item)); else listen.hidden = true;
   node.querySelector(".copy").addEventListener("click", () => copyLink(item));
-  node.querySelector(".delete").addEventListener("click", () => remove(item, node));
+  const remove = node.querySelector(".delete");
+  if (state.capabilities.delete.enabled) remove.addEventListener("click", () => removeReport(item, node)); else remove.remove();
   return node;
 }
 // List items carry a preview only; the full summaries of a card come from the single-report route when it is read.
@@ -158,9 +241,9 @@ function skeleton() {
   for (let i = 0; i < 3; i++) box.append(document.createElement("span"));
   return box;
 }
-async function toggleReader(node, item, open) {
+async function toggleReader(node, item, show) {
   const reader = node.querySelector(".reader");
-  const show = open ?? reader.hidden;
+  if (reader.hidden === !show) return;
   reader.hidden = !show;
   node.querySelector(".read").textContent = show ? "Collapse" : "Read";
   if (!show) return;
@@ -192,29 +275,40 @@ function adminToken() {
   if (!token) { token = window.prompt("Admin token (kept for this session)"); if (token) sessionStorage.setItem("ytv2.adminToken", token); }
   return token;
 }
-async function remove(item, node) {
+async function removeReport(item, node) {
   if (!window.confirm(`Delete “${item.title}”? This cannot be undone.`)) return;
   const token = adminToken(); if (!token) return;
-  const response = await fetch(`/api/delete/${encodeURIComponent(item.id)}`, { method: "DELETE", headers: { Authorization: `Bearer ${token}` } });
-  if (response.status === 401) { sessionStorage.removeItem("ytv2.adminToken"); showError("The admin token was not accepted."); return; }
+  const response = await fetch(`/api/delete/${encodeURIComponent(item.id)}`, {
+    method: "DELETE", headers: { Authorization: `Bearer ${token}`, Accept: "application/json" },
+  });
   if (!response.ok) {
     const b = await response.json().catch(() => ({}));
-    showError(b.message || "Delete failed");
+    // The server's own sentence: a wrong token, deleting turned off since the page loaded, the database away, ...
+    if (response.status === 401) sessionStorage.removeItem("ytv2.adminToken");
+    showError("Not deleted: " + (b.message || response.statusText));
     if (response.status !== 404) return; // 404: it is gone already, so the card goes too
   }
+  if (state.report === item.id) { state.report = null; remember({ replace: true }); }
   node.remove(); state.total -= 1; $("summary-line").textContent = `${state.total} summaries`;
   state.reports = state.reports.filter((r) => r !== item);
 }
-function openDeepLink() {
-  const match = location.hash.match(/^#report=(.+)$/);
-  if (!match) return;
-  const id = decodeURIComponent(match[1]);
-  const item = state.reports.find((r) => r.id === id || r.video_id === id);
+// Opens the reader of the address's report (one at a time) and closes the others. A report that is not on the page
+// (a shared link) is fetched and shown first.
+function showReport() {
+  const id = state.report;
+  const item = id && state.reports.find((r) => r.id === id || r.video_id === id);
+  for (const node of $("cards").children) {
+    if (!item || node.dataset.id !== item.id) toggleReader(node, null, false);
+  }
+  if (!id) return;
   const node = item && document.getElementById("card-" + item.video_id);
   if (node) {
-    toggleReader(node, item, true); node.scrollIntoView({ block: "start" });
+    const opening = node.querySelector(".reader").hidden;
+    toggleReader(node, item, true);
+    if (opening) node.scrollIntoView({ block: "start" });
   } else {
     getJSON(`/api/reports/${encodeURIComponent(id)}`).then((item) => {
+      if (state.report !== id) return;
       state.reports.unshift(item);
       const node = card(item); $("cards").prepend(node); toggleReader(node, item, true);
     }).catch((e) => showError(e.message));
@@ -263,19 +357,27 @@ function initPlayer() {
 }
 
 // ---- Live updates --------------------------------------------------------------------------------------------
-function initLive() {
-  if (!window.EventSource) return;
+// One event stream while the page is shown. A browser opens at most six connections to a server: streams left open by
+// background tabs and by pages kept for Back would use them up and stall every other request, so the stream closes
+// when the page is hidden or left, and on return the list is compared with the server's to say whether it changed.
+let liveSource = null;
+function announce(text) {
+  $("live-text").textContent = text;
+  $("live-banner").hidden = false;
+}
+function openLive() {
+  if (!window.EventSource || liveSource) return;
   const source = new EventSource("/api/report-events");
-  const announce = (event) => {
+  liveSource = source;
+  const changed = (event) => {
     // A changed video's full summaries are fetched again when it is next read.
     try { fullItems.delete("yt:" + JSON.parse(event.data).video_id); } catch { fullItems.clear(); }
     state.pendingChanges += 1;
-    $("live-text").textContent = state.pendingChanges === 1 ? "A summary was added or changed." : `${state.pendingChanges} summaries were added or changed.`;
-    $("live-banner").hidden = false;
+    announce(state.pendingChanges === 1 ? "A summary was added or changed." : `${state.pendingChanges} summaries were added or changed.`);
   };
-  source.addEventListener("report-added", announce);
-  source.addEventListener("report-updated", announce);
-  source.addEventListener("resync", announce);
+  source.addEventListener("report-added", changed);
+  source.addEventListener("report-updated", changed);
+  source.addEventListener("resync", changed);
   source.addEventListener("report-deleted", (event) => {
     const data = JSON.parse(event.data);
     const node = document.getElementById("card-" + data.video_id);
@@ -284,30 +386,70 @@ function initLive() {
       state.reports = state.reports.filter((r) => r.video_id !== data.video_id);
     }
   });
-  $("live-refresh").addEventListener("click", () => { state.pendingChanges = 0; $("live-banner").hidden = true; load(); });
+}
+function closeLive() {
+  if (liveSource) { liveSource.close(); liveSource = null; }
+}
+async function checkForChanges() {
+  if (!state.loadedKey) return;
+  try {
+    const list = await getJSON("/api/reports?" + state.loadedKey);
+    if (list.pagination.total !== state.total || list.reports.map((r) => r.id).join() !== state.listIDs.join()) {
+      fullItems.clear();
+      announce("Summaries were added or changed while this page was in the background.");
+    }
+  } catch { /* the next load says what is wrong */ }
+}
+function initLive() {
+  openLive();
+  window.addEventListener("pagehide", closeLive);
+  window.addEventListener("pageshow", (event) => { if (event.persisted) { openLive(); checkForChanges(); } });
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden) closeLive(); else if (!liveSource) { openLive(); checkForChanges(); }
+  });
+  $("live-refresh").addEventListener("click", () => { state.pendingChanges = 0; $("live-banner").hidden = true; load({ force: true }); });
+}
+
+// ---- Capabilities --------------------------------------------------------------------------------------------
+// Which writes the server accepts: an action it refuses is not offered, and the sidebar says why.
+async function loadCapabilities() {
+  try { state.capabilities = await getJSON("/api/capabilities"); } catch { return; }  // unknown: offer, the server decides
+  const reason = state.capabilities.delete.enabled ? "" : state.capabilities.delete.reason;
+  $("capabilities-note").textContent = reason || "";
+  $("capabilities-note").hidden = !reason;
 }
 
 // ---- Wiring --------------------------------------------------------------------------------------------------
-function init() {
+async function init() {
   initTheme(); initPlayer(); initLive();
+  readAddress();
+  remember({ replace: true });  // `#report=` links become `?report=`
   let debounce;
   $("search").addEventListener("input", (e) => {
     clearTimeout(debounce);
-    debounce = setTimeout(() => { state.q = e.target.value.trim(); state.page = 1; load(); }, 300);
+    debounce = setTimeout(() => {
+      if (state.q === e.target.value.trim()) return;
+      state.q = e.target.value.trim(); state.page = 1; change();
+    }, 300);
   });
-  $("sort").addEventListener("change", (e) => { state.sort = e.target.value; state.page = 1; load(); });
-  $("clear-all").addEventListener("click", () => { state.filters = {}; state.q = ""; $("search").value = ""; state.page = 1; load(); });
-  $("prev-page").addEventListener("click", () => { if (state.page > 1) { state.page -= 1; load(); } });
-  $("next-page").addEventListener("click", () => { if (state.page < state.pages) { state.page += 1; load(); } });
+  $("sort").addEventListener("change", (e) => { state.sort = e.target.value; state.page = 1; change(); });
+  $("clear-all").addEventListener("click", () => { state.filters = {}; state.q = ""; $("search").value = ""; state.page = 1; change(); });
+  $("prev-page").addEventListener("click", () => { if (state.page > 1) { state.page -= 1; change({ scroll: true }); } });
+  $("next-page").addEventListener("click", () => { if (state.page < state.pages) { state.page += 1; change({ scroll: true }); } });
   $("menu-toggle").addEventListener("click", () => document.body.classList.toggle("show-sidebar"));
-  window.addEventListener("hashchange", openDeepLink);
+  window.addEventListener("popstate", () => {
+    const page = state.page;
+    readAddress(); load({ scroll: state.page !== page });
+  });
+  window.addEventListener("hashchange", () => { readAddress(); remember({ replace: true }); load(); });
   document.addEventListener("keydown", (e) => {
     if (e.target.closest("input, select, textarea")) return;
     if (e.key === " ") { e.preventDefault(); const a = $("audio"); if (a.src) (a.paused ? a.play() : a.pause()); else step(1); }
     else if (e.key === "j" || e.key === "J") step(1);
     else if (e.key === "k" || e.key === "K") step(-1);
-    else if (e.key === "Escape") for (const n of $("cards").children) toggleReader(n, null, false);
+    else if (e.key === "Escape" && state.report) { state.report = null; remember(); showReport(); }
   });
+  await loadCapabilities();
   load();
 }
 document.addEventListener("DOMContentLoaded", init);
