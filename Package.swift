@@ -78,6 +78,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Generated legacy data (files shaped like the real ones, with their quirks) for `ytv2 fixtures`, the tests and the
+        // benchmarks; nothing in production depends on it.
+        .target(
+            name: "YTV2Fixtures",
+            dependencies: [
+                "YTV2Core",
+                "YTV2Legacy",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Snapshot, plan, import, verify and the migration phases.
         .target(
             name: "YTV2Migration",
@@ -132,6 +143,7 @@ let package = Package(
             dependencies: [
                 "YTV2Core",
                 "YTV2Dashboard",
+                "YTV2Fixtures",
                 "YTV2Legacy",
                 "YTV2Migration",
                 "YTV2Processor",
@@ -191,6 +203,7 @@ let package = Package(
             dependencies: [
                 "YTV2Core",
                 "YTV2Dashboard",
+                "YTV2Fixtures",
                 "YTV2Legacy",
                 "YTV2Migration",
                 "YTV2Store",
@@ -237,6 +250,7 @@ let package = Package(
             dependencies: [
                 "YTV2Core",
                 "YTV2Fakes",
+                "YTV2Fixtures",
                 "YTV2Legacy",
                 "YTV2Store",
                 "YTV2TestSupport",

@@ -2,10 +2,9 @@ import Foundation
 
 extension CategoryEntry {
     /// The entries of a JSON array of `{"category": ..., "subcategories": [...]}` objects, as `JSONDecoder` decodes
-    /// them. Every list item the dashboard reads carries one (`videos.categories`); Foundation's decoder took 4 % of the
-    /// server's samples on uncached list pages, so the text PostgreSQL writes for it (plain objects of those two keys,
-    /// strings without `\u` escapes) is read from its bytes, and any other text is handed to the decoder, which gives
-    /// the same entries or the same error as before.
+    /// them. Every list item the dashboard reads carries one (`videos.categories`), so the text PostgreSQL writes for
+    /// it (plain objects of those two keys, strings without `\u` escapes) is read from its bytes, and any other text is
+    /// handed to the decoder, which gives the same entries or the same error.
     package static func list(fromJSON text: String) throws -> [CategoryEntry] {
         var reader = CategoryListReader(Array(text.utf8))
         if let entries = reader.read() { return entries }

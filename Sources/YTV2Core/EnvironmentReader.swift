@@ -60,14 +60,13 @@ package struct EnvironmentReader: Sendable {
         try integer(name, default: fallback, in: (allowZero ? 0 : 1)...65_535)
     }
 
-    /// `1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off`.
+    /// `1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off` (``BooleanText``).
     package func flag(_ name: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
         guard let text = string(name) else { return fallback }
-        switch text.trimmingASCIIWhitespace.lowercased() {
-        case "1", "true", "yes", "on": return true
-        case "0", "false", "no", "off": return false
-        default: throw ConfigurationError(variable: name, problem: "must be 1 or 0 (also true/false, yes/no; got \"\(text.prefix(40))\")")
+        guard let flag = BooleanText.parse(text) else {
+            throw ConfigurationError(variable: name, problem: "must be 1 or 0 (also true/false, yes/no; got \"\(text.prefix(40))\")")
         }
+        return flag
     }
 
     /// One of `allowed`.

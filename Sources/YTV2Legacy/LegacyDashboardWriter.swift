@@ -42,7 +42,7 @@ package struct LegacyDashboardWriter: Sendable {
             throw LegacyReadError(file: path, problem: "already exists; choose a new file name")
         }
         queue = try LegacyWriteGuard.openForWriting(path)
-        try queue.write { try $0.execute(sql: LegacyFixtures.dashboardSchema) }
+        try queue.write { try $0.execute(sql: LegacyTables.dashboardSchema) }
         self.path = path
     }
 
@@ -134,7 +134,7 @@ package struct LegacyDashboardWriter: Sendable {
     }
 
     static func insert(_ video: LegacyDashboardVideo, db: Database) throws {
-        try LegacyFixtures.insert(contentRow(video), into: "content", db: db)
+        try LegacyTables.insert(contentRow(video), into: "content", db: db)
         if let main = video.summaries.first {
             try db.execute(
                 sql: "INSERT INTO content_summaries (content_id, summary_text, summary_type) VALUES (?, ?, ?)",
@@ -183,7 +183,7 @@ package struct LegacyDashboardWriter: Sendable {
             "named_entities": json(m.namedEntities ?? []), "format_source": "youtube", "processing_status": "complete",
             "subcategory": categorized ? video.categories.first { !$0.subcategories.isEmpty }?.subcategories.first : nil,
             "subcategories_json": subcategories, "summary": video.summaries.first?.text,
-            "created_at": m.indexedAt.map(LegacyFixtures.sqliteTimestamp), "updated_at": m.indexedAt.map(LegacyFixtures.sqliteTimestamp),
+            "created_at": m.indexedAt.map(LegacyTables.sqliteTimestamp), "updated_at": m.indexedAt.map(LegacyTables.sqliteTimestamp),
         ]
     }
 }

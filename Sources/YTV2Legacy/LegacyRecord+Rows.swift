@@ -48,14 +48,12 @@ struct LegacyColumnReader {
         case .integer(let value): return value != 0
         case .real(let value): return value != 0
         case let value:
-            guard let text = value.nonBlankText?.trimmingASCIIWhitespace.lowercased() else { return nil }
-            switch text {
-            case "1", "true", "t", "yes", "y": return true
-            case "0", "false", "f", "no", "n": return false
-            default:
-                warnings.append("\(column): \"\(text.prefix(40))\" is not a boolean; left empty")
+            guard let text = value.nonBlankText else { return nil }
+            guard let flag = BooleanText.parse(text) else {
+                warnings.append("\(column): \"\(text.trimmingASCIIWhitespace.prefix(40))\" is not a boolean; left empty")
                 return nil
             }
+            return flag
         }
     }
 

@@ -169,10 +169,9 @@ extension Store {
     package func schemaVersion() async throws -> Int {
         try await read { [self] connection in
             let exists = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger)
-            for try await hasTable in exists.decode(Bool.self) where !hasTable { return 0 }
+            guard try await exists.first(Bool.self) ?? false else { return 0 }
             let rows = try await connection.query("SELECT coalesce(max(version), 0) FROM schema_migrations", logger: logger)
-            for try await version in rows.decode(Int.self) { return version }
-            return 0
+            return try await rows.first(Int.self) ?? 0
         }
     }
 }

@@ -110,6 +110,9 @@ package struct DatabaseConfiguration: Sendable, CustomStringConvertible {
         }
     }
 
+    /// `connectTimeout` in whole seconds, for the pool (a `Duration`) and for single connections (a `TimeAmount`).
+    private var connectTimeoutSeconds: Int64 { max(1, connectTimeout.components.seconds) }
+
     package func clientConfiguration() -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS =
             tlsSettings.map { $0.required ? .require($0.configuration) : .prefer($0.configuration) } ?? .disable
@@ -121,7 +124,7 @@ package struct DatabaseConfiguration: Sendable, CustomStringConvertible {
             database: database,
             tls: tls
         )
-        configuration.options.connectTimeout = .seconds(connectTimeout.components.seconds)
+        configuration.options.connectTimeout = .seconds(connectTimeoutSeconds)
         configuration.options.maximumConnections = 10
         return configuration
     }
@@ -141,7 +144,7 @@ package struct DatabaseConfiguration: Sendable, CustomStringConvertible {
             database: database,
             tls: tls
         )
-        configuration.options.connectTimeout = .seconds(connectTimeout.components.seconds)
+        configuration.options.connectTimeout = .seconds(connectTimeoutSeconds)
         return configuration
     }
 }

@@ -152,9 +152,7 @@ package struct SchemaMigrator: Sendable {
     package func status(client: PostgresClient) async throws -> (schemaVersion: Int, pending: [String]) {
         try await mappingErrors {
             let exists = try await client.query("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger)
-            var hasTable = false
-            for try await value in exists.decode(Bool.self) { hasTable = value }
-            guard hasTable else { return (0, migrations.map(\.fileName)) }
+            guard try await exists.first(Bool.self) ?? false else { return (0, migrations.map(\.fileName)) }
             let rows = try await client.query("SELECT version FROM schema_migrations", logger: logger)
             var versions = Set<Int>()
             for try await version in rows.decode(Int.self) { versions.insert(version) }

@@ -138,10 +138,9 @@ package struct SearchMatches: Sendable {
 }
 
 /// A filter set's order (``ReportOrder``) with each video's number in a ``VideoNumbering``: what a match set is walked
-/// along. Testing a bit by number costs a fraction of looking each id up: at 100,000 videos, counting a common word's
-/// matches along an order and walking to a deep page looked up about 110,000 ids, and the server's CPU time for a
-/// common word's first deep page went from 30–38 to 21–25 ms without them. Made once per order and numbering, and kept
-/// beside the order.
+/// along. Testing a bit by number costs a fraction of looking each id up (counting a common word's matches along an
+/// order and walking to a deep page would look up about as many ids as there are videos). Made once per order and
+/// numbering, and kept beside the order.
 package struct NumberedOrder: Sendable {
     package let order: ReportOrder
     /// The numbering `numbers` refer to.

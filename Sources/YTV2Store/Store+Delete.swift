@@ -17,9 +17,7 @@ extension Store {
                 """,
                 logger: logger
             )
-            var found: (Int, Int)?
-            for try await row in counts.decode((Int, Int).self) { found = row }
-            guard let (summaries, audio) = found else {
+            guard let (summaries, audio) = try await counts.first((Int, Int).self) else {
                 throw StoreError.videoNotFound(id, deletedAt: try await tombstoneDate(id, on: connection))
             }
             try await connection.query("DELETE FROM videos WHERE video_id = \(id.rawValue)", logger: logger)

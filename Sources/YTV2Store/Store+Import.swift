@@ -159,7 +159,7 @@ extension Store {
 
     /// Gives PostgreSQL's planner fresh statistics of the tables an import writes. Right after a first import they
     /// have none until autovacuum comes by, and without them the planner guesses: verify's check for half-written
-    /// videos, planned as a scan of the ledger per video, took 83 s at 100,000 videos instead of a fraction of one.
+    /// videos, for one, is then planned as a scan of the ledger per video.
     /// Two statements on two connections: `videos` (its search words are the costliest column to sample) takes as
     /// long as all the others (`video_search`, the narrow copy of those words, among them).
     package func analyzeImportedTables() async throws {
@@ -176,23 +176,15 @@ extension Store {
     /// Whether the ledger has no line at all (nothing was ever imported).
     package func ledgerIsEmpty() async throws -> Bool {
         try await read { [self] connection in
-            for try await empty in try await connection.query("SELECT NOT EXISTS (SELECT FROM migration_ledger)", logger: logger).decode(Bool.self) {
-                return empty
-            }
-            return true
+            try await connection.query("SELECT NOT EXISTS (SELECT FROM migration_ledger)", logger: logger).first(Bool.self) ?? true
         }
     }
 
     /// How many ledger lines the given files have.
     package func ledgerCount(files: [String]) async throws -> Int {
         try await read { [self] connection in
-            for try await count in try await connection.query(
-                "SELECT count(*)::int FROM migration_ledger WHERE source_file = ANY(\(files))",
-                logger: logger
-            ).decode(Int.self) {
-                return count
-            }
-            return 0
+            try await connection.query("SELECT count(*)::int FROM migration_ledger WHERE source_file = ANY(\(files))", logger: logger)
+                .first(Int.self) ?? 0
         }
     }
 
@@ -236,11 +228,7 @@ extension Store {
     /// have been deleted in YTV2 since an earlier import.
     private func lockAndFindDeleted(_ batch: ImportBatch, on connection: PostgresConnection) async throws -> Set<String> {
         let ids = batch.videos.map(\.id.rawValue)
-        let lockIDs = (ids + batch.tombstones.map(\.0.rawValue)).sorted()
-        try await connection.query(
-            "SELECT pg_advisory_xact_lock(7274002, hashtext(id)) FROM unnest(\(lockIDs)::text[]) WITH ORDINALITY AS t(id, n) ORDER BY n",
-            logger: logger
-        )
+        try await connection.lockVideos(ids + batch.tombstones.map(\.0.rawValue), logger: logger)
         var deleted = Set<String>()
         for try await id in try await connection.query(
             "SELECT video_id::text FROM tombstones WHERE video_id = ANY(\(ids)::text[])",
@@ -369,6 +357,42 @@ extension Store {
         return ledger.count
     }
 
+    /// Each column of a video the import writes, merged from the incoming row (`t`) and the stored one (`cur`, none for
+    /// a new video) by the rules of migration 0012, the ones the processor's commit and ingest use (``commit(_:)``). The
+    /// placeholder verdicts come with the rows (``Placeholder``). The batch holds its videos' locks, so `cur` is the row
+    /// the statement replaces.
+    static let importMerge: [(column: String, merged: String)] = [
+        ("title", "coalesce(ytv2_merge_text(t.title, cur.title, t.title_is_placeholder), '')"),
+        ("channel_name", "ytv2_merge_text(t.channel_name, cur.channel_name, t.channel_is_placeholder)"),
+        ("channel_id", "ytv2_merge_text(t.channel_id, cur.channel_id)"),
+        ("thumbnail_url", "ytv2_merge_text(t.thumbnail_url, cur.thumbnail_url)"),
+        ("published_at", "coalesce(to_timestamp(t.published_at), cur.published_at)"),
+        ("duration_seconds", "ytv2_merge_count(t.duration_seconds, cur.duration_seconds)"),
+        ("word_count", "ytv2_merge_count(t.word_count, cur.word_count)"),
+        ("view_count", "ytv2_merge_count(t.view_count, cur.view_count)"),
+        ("like_count", "ytv2_merge_count(t.like_count, cur.like_count)"),
+        ("comment_count", "ytv2_merge_count(t.comment_count, cur.comment_count)"),
+        ("has_transcript", "coalesce(ytv2_merge_flag(t.has_transcript, cur.has_transcript), false)"),
+        ("transcript_chars", "ytv2_merge_count(t.transcript_chars, cur.transcript_chars)"),
+        ("content_type", "ytv2_merge_text(t.content_type, cur.content_type)"),
+        ("complexity_level", "ytv2_merge_text(t.complexity_level, cur.complexity_level)"),
+        ("language", "ytv2_merge_text(t.language, cur.language)"),
+        ("key_topics", "coalesce(ytv2_merge_list(t.key_topics, cur.key_topics), '[]')"),
+        ("named_entities", "coalesce(ytv2_merge_list(t.named_entities, cur.named_entities), '[]')"),
+        (
+            "categories",
+            "CASE WHEN cur.video_id IS NULL THEN coalesce(t.categories, '[]') "
+                + "WHEN ytv2_categorization_replaces(t.categorization_origin, cur.categories, cur.categorization_origin) THEN t.categories "
+                + "ELSE cur.categories END"
+        ),
+        (
+            "categorization_origin",
+            "CASE WHEN cur.video_id IS NULL THEN t.categorization_origin "
+                + "WHEN ytv2_categorization_replaces(t.categorization_origin, cur.categories, cur.categorization_origin) "
+                + "THEN t.categorization_origin ELSE cur.categorization_origin END"
+        ),
+    ]
+
     /// Inserts the batch's new videos (with their search words, from `firstRevisions`) and merges the rest into their
     /// rows; returns which were inserted and which existing rows changed.
     private func upsertVideos(
@@ -380,52 +404,22 @@ extension Store {
         let json = videos.map { $0.recordJSON(latestSummaries: texts[$0.id.rawValue]) }.jsonArray
         let rows = try await connection.query(
             """
-            INSERT INTO videos AS v (
-                video_id, title, channel_name, channel_id, thumbnail_url, published_at, indexed_at, duration_seconds, word_count,
-                view_count, like_count, comment_count, has_transcript, transcript_chars, content_type, complexity_level, language,
-                key_topics, named_entities, categories, categorization_origin, search)
-            SELECT video_id, coalesce(title, ''), channel_name, channel_id, thumbnail_url, to_timestamp(published_at),
-                coalesce(to_timestamp(indexed_at), now()),
-                duration_seconds, word_count, view_count, like_count, comment_count, coalesce(has_transcript, false), transcript_chars,
-                content_type, complexity_level, language, coalesce(key_topics, '[]'), coalesce(named_entities, '[]'),
-                coalesce(categories, '[]'), categorization_origin, ytv2_search_words(coalesce(title, ''), channel_name, summaries)
+            INSERT INTO videos AS v (video_id, indexed_at, search, \(unescaped: Self.importMerge.map(\.column).joined(separator: ", ")))
+            SELECT t.video_id, coalesce(cur.indexed_at, to_timestamp(t.indexed_at), now()),
+                ytv2_search_words(coalesce(t.title, ''), t.channel_name, t.summaries),
+                \(unescaped: Self.importMerge.map(\.merged).joined(separator: ",\n    "))
             FROM json_to_recordset(\(json)::json) AS t(
                 video_id text, title text, channel_name text, channel_id text, thumbnail_url text, published_at double precision,
                 indexed_at double precision, duration_seconds integer, word_count integer, view_count bigint, like_count bigint,
                 comment_count bigint, has_transcript boolean, transcript_chars integer, content_type text, complexity_level text,
-                language text, key_topics jsonb, named_entities jsonb, categories jsonb, categorization_origin text, summaries text)
+                language text, key_topics jsonb, named_entities jsonb, categories jsonb, categorization_origin text, summaries text,
+                title_is_placeholder boolean, channel_is_placeholder boolean)
+            LEFT JOIN videos cur ON cur.video_id = t.video_id
             ON CONFLICT (video_id) DO UPDATE SET
-                title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE v.title END,
-                channel_name = coalesce(excluded.channel_name, v.channel_name),
-                channel_id = coalesce(excluded.channel_id, v.channel_id),
-                thumbnail_url = coalesce(excluded.thumbnail_url, v.thumbnail_url),
-                published_at = coalesce(excluded.published_at, v.published_at),
-                duration_seconds = coalesce(excluded.duration_seconds, v.duration_seconds),
-                word_count = coalesce(excluded.word_count, v.word_count),
-                view_count = coalesce(excluded.view_count, v.view_count),
-                like_count = coalesce(excluded.like_count, v.like_count),
-                comment_count = coalesce(excluded.comment_count, v.comment_count),
-                has_transcript = excluded.has_transcript OR v.has_transcript,
-                transcript_chars = coalesce(excluded.transcript_chars, v.transcript_chars),
-                content_type = coalesce(excluded.content_type, v.content_type),
-                complexity_level = coalesce(excluded.complexity_level, v.complexity_level),
-                language = coalesce(excluded.language, v.language),
-                key_topics = CASE WHEN excluded.key_topics <> '[]' THEN excluded.key_topics ELSE v.key_topics END,
-                named_entities = CASE WHEN excluded.named_entities <> '[]' THEN excluded.named_entities ELSE v.named_entities END,
-                categories = CASE WHEN ytv2_categorization_replaces(excluded.categorization_origin, v.categories, v.categorization_origin)
-                    THEN excluded.categories ELSE v.categories END,
-                categorization_origin = CASE
-                    WHEN ytv2_categorization_replaces(excluded.categorization_origin, v.categories, v.categorization_origin)
-                    THEN excluded.categorization_origin ELSE v.categorization_origin END,
-                updated_at = now()
-            WHERE (v.title, v.channel_name, v.channel_id, v.thumbnail_url, v.published_at, v.duration_seconds, v.word_count,
-                   v.view_count, v.like_count, v.comment_count, v.has_transcript, v.transcript_chars, v.content_type,
-                   v.complexity_level, v.language, v.key_topics, v.named_entities, v.categories, v.categorization_origin)
-                IS DISTINCT FROM
-                  (excluded.title, excluded.channel_name, excluded.channel_id, excluded.thumbnail_url, excluded.published_at,
-                   excluded.duration_seconds, excluded.word_count, excluded.view_count, excluded.like_count, excluded.comment_count,
-                   excluded.has_transcript, excluded.transcript_chars, excluded.content_type, excluded.complexity_level,
-                   excluded.language, excluded.key_topics, excluded.named_entities, excluded.categories, excluded.categorization_origin)
+                \(unescaped: Self.importMerge.map { "\($0.column) = excluded.\($0.column)" }.joined(separator: ", ")), updated_at = now()
+            -- Only rows the merge changes: a re-run, or a legacy row whose news are all placeholders, writes nothing.
+            WHERE (\(unescaped: Self.importMerge.map { "v.\($0.column)" }.joined(separator: ", ")))
+                IS DISTINCT FROM (\(unescaped: Self.importMerge.map { "excluded.\($0.column)" }.joined(separator: ", ")))
             RETURNING video_id::text, xmax = 0
             """,
             logger: logger
@@ -516,7 +510,9 @@ extension ImportedVideo {
         var json = JSONObjectWriter()
         json.add("video_id", id.rawValue)
         json.add("title", m.title)
+        json.add("title_is_placeholder", m.title.map(Placeholder.isTitle) ?? false)
         json.add("channel_name", m.channelName)
+        json.add("channel_is_placeholder", m.channelName.map(Placeholder.isChannelName) ?? false)
         json.add("channel_id", m.channelID)
         json.add("thumbnail_url", m.thumbnailURL)
         json.add("published_at", m.publishedAt?.timeIntervalSince1970)

@@ -143,8 +143,7 @@ extension Store {
                 """,
                 logger: logger
             )
-            for try await status in rows.decode(String.self) { return Job.Status(rawValue: status) }
-            return nil
+            return try await rows.first(String.self).flatMap(Job.Status.init(rawValue:))
         }
     }
 

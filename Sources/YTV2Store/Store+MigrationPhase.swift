@@ -61,12 +61,9 @@ extension Store {
         return try await transaction { [self] connection in
             // Serializes concurrent transitions (the settings row may not exist yet, so there is no row to lock).
             try await connection.query("SELECT pg_advisory_xact_lock(7274003, 0)", logger: logger)
-            var current = "Off"
-            for try await value in try await connection.query("SELECT value #>> '{}' FROM settings WHERE key = \(key)", logger: logger)
-                .decode(String.self)
-            {
-                current = value
-            }
+            let current =
+                try await connection.query("SELECT value #>> '{}' FROM settings WHERE key = \(key)", logger: logger)
+                .first(String.self) ?? "Off"
             guard current == expected else { return false }
             try await upsertSetting(key, json: json, actor: actor, on: connection)
             try await appendAudit(actor: actor, action: action, subject: key, details: details, on: connection)

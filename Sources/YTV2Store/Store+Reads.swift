@@ -72,14 +72,13 @@ extension Store {
     }
 
     /// The video ids `select` selects (in its order), read as one array with the planner settings of `plan`: a hundred
-    /// thousand ids arrive in about half the time they take as a row each (the first page of a sort after a change,
-    /// which reads its whole order, went from 110–160 to 63–79 ms at 100,000 videos). The aggregate takes the rows in
+    /// thousand ids arrive in about half the time they take as a row each (the first page of a sort after a change
+    /// reads its whole order). The aggregate takes the rows in
     /// the order the subquery returns them: an ordered subquery with a `LIMIT` is finished before anything above it runs.
     private func videoIDArray(_ select: String, binds: PostgresBindings, plan: SearchPlan) async throws -> [String] {
         let query = PostgresQuery(unsafeSQL: "SELECT coalesce(array_agg(video_id), '{}') FROM (\(select)) AS selected", binds: binds)
         return try await dashboardRead(plan) { [self] connection in
-            for try await ids in try await connection.query(query, logger: logger).decode([String].self) { return ids }
-            return []
+            try await connection.query(query, logger: logger).first([String].self) ?? []
         }
     }
 
@@ -120,10 +119,7 @@ extension Store {
             binds: binds
         )
         return try await dashboardRead(.unordered(query)) { [logger] connection in
-            for try await packed in try await connection.query(select, logger: logger).decode(ByteBuffer.self) {
-                return Self.unpackNumbers(packed)
-            }
-            return []
+            try await connection.query(select, logger: logger).first(ByteBuffer.self).map(Self.unpackNumbers) ?? []
         }
     }
 
@@ -134,16 +130,14 @@ extension Store {
             unsafeSQL: "SELECT coalesce(array_agg(video_id::text ORDER BY number), '{}'), \(Self.packedNumbers(ordered: true)) FROM video_search"
         )
         return try await dashboardRead { [logger] connection in
-            for try await (ids, packed) in try await connection.query(select, logger: logger).decode(([String], ByteBuffer).self) {
-                return VideoNumbering(ids: ids, numbers: Self.unpackNumbers(packed), generation: generation)
-            }
-            return VideoNumbering(ids: [], numbers: [], generation: generation)
+            let (ids, packed) = try await connection.query(select, logger: logger).first(([String], ByteBuffer).self) ?? ([], ByteBuffer())
+            return VideoNumbering(ids: ids, numbers: Self.unpackNumbers(packed), generation: generation)
         }
     }
 
     /// The selected rows' numbers as one `bytea` of 4-byte big-endian integers (`int4send`; ``unpackNumbers(_:)``):
-    /// 80,000 of them are read in a fraction of a millisecond, where PostgresNIO's decode of an `integer[]` (generic,
-    /// element by element) kept the server busy about 8 ms.
+    /// tens of thousands of them are read in a fraction of a millisecond, where PostgresNIO's decode of an `integer[]`
+    /// is generic, element by element.
     private static func packedNumbers(ordered: Bool) -> String {
         "coalesce(string_agg(int4send(number), ''::bytea\(ordered ? " ORDER BY number" : "")), ''::bytea)"
     }
@@ -165,8 +159,7 @@ extension Store {
         binds.append(search)
         let query = PostgresQuery(unsafeSQL: "SELECT coalesce(ytv2_search_estimate($1), 0)", binds: binds)
         return try await dashboardRead { [logger] connection in
-            for try await rows in try await connection.query(query, logger: logger).decode(Int.self) { return rows }
-            return 0
+            try await connection.query(query, logger: logger).first(Int.self) ?? 0
         }
     }
 
@@ -184,8 +177,7 @@ extension Store {
             countQuery = PostgresQuery(unsafeSQL: "SELECT count(*) FROM videos v \(filter.whereClause)", binds: filter.binds)
         }
         return try await dashboardRead(SearchPlan.unordered(query)) { [logger] connection in
-            for try await count in try await connection.query(countQuery, logger: logger).decode(Int.self) { return count }
-            return 0
+            try await connection.query(countQuery, logger: logger).first(Int.self) ?? 0
         }
     }
 
@@ -219,7 +211,7 @@ extension Store {
             "SELECT video_id FROM video_aliases WHERE alias = ANY(\(aliases)) ORDER BY alias = \(id) DESC LIMIT 1",
             logger: logger
         )
-        for try await videoID in rows.decode(String.self) { return try VideoID(videoID) }
+        if let videoID = try await rows.first(String.self) { return try VideoID(videoID) }
         for candidate in VideoID.candidates(inReportStem: id) where try await videoExists(candidate, on: connection) {
             return candidate
         }
@@ -228,8 +220,7 @@ extension Store {
 
     private func videoExists(_ id: VideoID, on connection: PostgresConnection) async throws -> Bool {
         let rows = try await connection.query("SELECT 1 FROM videos WHERE video_id = \(id.rawValue)", logger: logger)
-        for try await _ in rows { return true }
-        return false
+        return try await rows.first(Int.self) != nil
     }
 
     /// Every revision of one variant, oldest first (for history views and tests).
@@ -258,8 +249,7 @@ extension Store {
             } else {
                 rows = try await connection.query("SELECT bytes FROM audio WHERE video_id = \(id.rawValue)", logger: logger)
             }
-            for try await buffer in rows.decode(ByteBuffer.self) { return Array(buffer.readableBytesView) }
-            return nil
+            return try await rows.first(ByteBuffer.self).map { Array($0.readableBytesView) }
         }
     }
 
@@ -411,10 +401,7 @@ extension Store {
     /// How many videos are stored.
     package func videoCount() async throws -> Int {
         try await read { [self] connection in
-            for try await count in try await connection.query("SELECT count(*) FROM videos", logger: logger).decode(Int.self) {
-                return count
-            }
-            return 0
+            try await connection.query("SELECT count(*) FROM videos", logger: logger).first(Int.self) ?? 0
         }
     }
 }
@@ -427,10 +414,9 @@ extension Store {
                 "SELECT size_bytes, sha256, duration_seconds, mime FROM audio WHERE video_id = \(id.rawValue)",
                 logger: logger
             )
-            for try await (size, sha, duration, mime) in rows.decode((Int, String, Double?, String).self) {
-                return AudioInfo(sizeBytes: size, sha256: sha, durationSeconds: duration, mime: mime)
+            return try await rows.first((Int, String, Double?, String).self).map { size, sha, duration, mime in
+                AudioInfo(sizeBytes: size, sha256: sha, durationSeconds: duration, mime: mime)
             }
-            return nil
         }
     }
 }

@@ -16,10 +16,9 @@ extension Store {
                 "SELECT value::text, updated_at, updated_by FROM settings WHERE key = \(key)",
                 logger: logger
             )
-            for try await (json, at, by) in rows.decode((String, Date, String).self) {
-                return SettingRecord(json: json, updatedAt: at, updatedBy: by)
+            return try await rows.first((String, Date, String).self).map { json, at, by in
+                SettingRecord(json: json, updatedAt: at, updatedBy: by)
             }
-            return nil
         }
     }
 

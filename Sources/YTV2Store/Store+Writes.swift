@@ -96,8 +96,7 @@ extension Store {
 
     func tombstoneDate(_ id: VideoID, on connection: PostgresConnection) async throws -> Date? {
         let rows = try await connection.query("SELECT deleted_at FROM tombstones WHERE video_id = \(id.rawValue)", logger: logger)
-        for try await date in rows.decode(Date.self) { return date }
-        return nil
+        return try await rows.first(Date.self)
     }
 
     /// Rewrites the words search finds the videos by (title, channel and latest summaries, as they are now in this
@@ -116,9 +115,7 @@ extension Store {
             "DELETE FROM tombstones WHERE video_id = \(id.rawValue) RETURNING deleted_at, deleted_by",
             logger: logger
         )
-        var cleared: (Date, String)?
-        for try await row in rows.decode((Date, String).self) { cleared = row }
-        guard let cleared else { return false }
+        guard let cleared = try await rows.first((Date, String).self) else { return false }
         try await appendAudit(
             actor: actor,
             action: "video.tombstone_cleared",
@@ -131,9 +128,10 @@ extension Store {
 
     /// Inserts or merges the video row. Returns (created, categorization written).
     ///
-    /// Fields the write does not carry stay as they are. A placeholder the legacy processor wrote for what it did not
-    /// know (``Placeholder``: `Untitled`, `Unknown`, a lower-cased handle, `0`) fills an empty field but never replaces
-    /// a stored value. Analysis fields without a column merge key by key into `analysis_extra`.
+    /// Every column merges by the rules of migration 0012 (`ytv2_merge_text`, `_count`, `_flag`, `_list`), the ones the
+    /// import uses too: fields the write does not carry stay as they are, and a placeholder (``Placeholder``:
+    /// `Untitled`, `Unknown`, a lower-cased handle, `0`, a blank text, an empty list) fills an empty field but never
+    /// replaces a stored value. Analysis fields without a column merge key by key into `analysis_extra`.
     private func upsertVideo(_ write: VideoWrite, on connection: PostgresConnection) async throws -> (Bool, Bool) {
         let m = write.metadata
         let id = write.videoID.rawValue
@@ -160,48 +158,41 @@ extension Store {
                 \(m.originalLanguage), \(m.summaryLanguage), \(m.audioLanguage), coalesce(\(m.analysisExtra)::jsonb, '{}'))
             ON CONFLICT (video_id) DO UPDATE SET
                 content_source = coalesce(\(m.contentSource), v.content_source),
-                title = CASE WHEN \(titleIsPlaceholder) AND v.title <> '' THEN v.title ELSE coalesce(\(m.title), v.title) END,
-                channel_name = CASE WHEN \(channelIsPlaceholder) AND v.channel_name IS NOT NULL THEN v.channel_name
-                    ELSE coalesce(\(m.channelName), v.channel_name) END,
-                channel_id = coalesce(\(m.channelID), v.channel_id),
-                thumbnail_url = coalesce(\(m.thumbnailURL), v.thumbnail_url),
+                title = ytv2_merge_text(\(m.title), v.title, \(titleIsPlaceholder)),
+                channel_name = ytv2_merge_text(\(m.channelName), v.channel_name, \(channelIsPlaceholder)),
+                channel_id = ytv2_merge_text(\(m.channelID), v.channel_id),
+                thumbnail_url = ytv2_merge_text(\(m.thumbnailURL), v.thumbnail_url),
                 published_at = coalesce(\(m.publishedAt), v.published_at),
                 indexed_at = coalesce(\(m.indexedAt), v.indexed_at),
-                duration_seconds = CASE WHEN \(m.durationSeconds) = 0 AND v.duration_seconds > 0 THEN v.duration_seconds
-                    ELSE coalesce(\(m.durationSeconds), v.duration_seconds) END,
-                word_count = CASE WHEN \(m.wordCount) = 0 AND v.word_count > 0 THEN v.word_count
-                    ELSE coalesce(\(m.wordCount), v.word_count) END,
-                view_count = CASE WHEN \(m.viewCount) = 0 AND v.view_count > 0 THEN v.view_count
-                    ELSE coalesce(\(m.viewCount), v.view_count) END,
-                like_count = CASE WHEN \(m.likeCount) = 0 AND v.like_count > 0 THEN v.like_count
-                    ELSE coalesce(\(m.likeCount), v.like_count) END,
-                comment_count = CASE WHEN \(m.commentCount) = 0 AND v.comment_count > 0 THEN v.comment_count
-                    ELSE coalesce(\(m.commentCount), v.comment_count) END,
-                has_transcript = coalesce(\(m.hasTranscript), v.has_transcript),
-                transcript_chars = CASE WHEN \(m.transcriptChars) = 0 AND v.transcript_chars > 0 THEN v.transcript_chars
-                    ELSE coalesce(\(m.transcriptChars), v.transcript_chars) END,
-                content_type = coalesce(\(m.contentType), v.content_type),
-                complexity_level = coalesce(\(m.complexityLevel), v.complexity_level),
-                language = coalesce(\(m.language), v.language),
-                key_topics = coalesce(\(topics)::jsonb, v.key_topics),
-                named_entities = coalesce(\(entities)::jsonb, v.named_entities),
+                duration_seconds = ytv2_merge_count(\(m.durationSeconds), v.duration_seconds),
+                word_count = ytv2_merge_count(\(m.wordCount), v.word_count),
+                view_count = ytv2_merge_count(\(m.viewCount), v.view_count),
+                like_count = ytv2_merge_count(\(m.likeCount), v.like_count),
+                comment_count = ytv2_merge_count(\(m.commentCount), v.comment_count),
+                has_transcript = ytv2_merge_flag(\(m.hasTranscript), v.has_transcript),
+                transcript_chars = ytv2_merge_count(\(m.transcriptChars), v.transcript_chars),
+                content_type = ytv2_merge_text(\(m.contentType), v.content_type),
+                complexity_level = ytv2_merge_text(\(m.complexityLevel), v.complexity_level),
+                language = ytv2_merge_text(\(m.language), v.language),
+                key_topics = ytv2_merge_list(\(topics)::jsonb, v.key_topics),
+                named_entities = ytv2_merge_list(\(entities)::jsonb, v.named_entities),
                 categories = CASE WHEN \(categories)::jsonb IS NOT NULL
                         AND ytv2_categorization_replaces(\(origin)::text, v.categories, v.categorization_origin)
                     THEN \(categories)::jsonb ELSE v.categories END,
                 categorization_origin = CASE WHEN \(categories)::jsonb IS NOT NULL
                         AND ytv2_categorization_replaces(\(origin)::text, v.categories, v.categorization_origin)
                     THEN \(origin)::text ELSE v.categorization_origin END,
-                original_language = coalesce(\(m.originalLanguage), v.original_language),
-                summary_language = coalesce(\(m.summaryLanguage), v.summary_language),
-                audio_language = coalesce(\(m.audioLanguage), v.audio_language),
+                original_language = ytv2_merge_text(\(m.originalLanguage), v.original_language),
+                summary_language = ytv2_merge_text(\(m.summaryLanguage), v.summary_language),
+                audio_language = ytv2_merge_text(\(m.audioLanguage), v.audio_language),
                 analysis_extra = v.analysis_extra || coalesce(\(m.analysisExtra)::jsonb, '{}'),
                 updated_at = now()
             RETURNING (xmax = 0) AS created, categories = coalesce(\(categories)::jsonb, 'null'::jsonb) AND categorization_origin IS NOT DISTINCT FROM \(origin)::text
             """,
             logger: logger
         )
-        for try await (created, written) in rows.decode((Bool, Bool).self) { return (created, written) }
-        throw StoreError.unavailable("upsert returned no row")
+        guard let (created, written) = try await rows.first((Bool, Bool).self) else { throw StoreError.unavailable("upsert returned no row") }
+        return (created, written)
     }
 
     /// Adds the next revision for (video, variant) and makes it the only latest, unless the text equals the latest.
@@ -227,8 +218,8 @@ extension Store {
             """,
             logger: logger
         )
-        for try await revision in rows.decode(Int.self) { return revision }
-        throw StoreError.unavailable("revision insert returned no row")
+        guard let revision = try await rows.first(Int.self) else { throw StoreError.unavailable("revision insert returned no row") }
+        return revision
     }
 
     /// Stores (or replaces) the video's audio. Returns false when the same bytes were already stored.
@@ -248,8 +239,7 @@ extension Store {
             """,
             logger: logger
         )
-        for try await _ in rows { return true }
-        return false
+        return try await rows.first(Int.self) != nil
     }
 }
 

@@ -106,8 +106,7 @@ package final class Store: Sendable, Service {
         try await mappingErrors {
             let options = try configuration.connectionConfiguration()
             func pid(_ connection: PostgresConnection) async throws -> Int32? {
-                for try await pid in try await connection.query("SELECT pg_backend_pid()", logger: logger).decode(Int32.self) { return pid }
-                return nil
+                try await connection.query("SELECT pg_backend_pid()", logger: logger).first(Int32.self)
             }
             let first = try await PostgresConnection.connect(configuration: options, id: 0, logger: logger)
             do {
@@ -237,13 +236,10 @@ package final class Store: Sendable, Service {
     /// connection leaks. (Autovacuum workers and other server processes are not counted: they come and go by themselves.)
     package func databaseConnections() async throws -> Int {
         try await read { [self] connection in
-            for try await count in try await connection.query(
+            try await connection.query(
                 "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
                 logger: logger
-            ).decode(Int.self) {
-                return count
-            }
-            return 0
+            ).first(Int.self) ?? 0
         }
     }
 
@@ -258,10 +254,34 @@ package final class Store: Sendable, Service {
     }
 }
 
+extension PostgresRowSequence {
+    /// The first row decoded as `Column…`, or nil when there is none (the rest are not read): the store's one way of
+    /// reading a single value.
+    func first<each Column: PostgresDecodable>(_ type: (repeat each Column).Type) async throws -> (repeat each Column)? {
+        for try await row in decode(type) { return row }
+        return nil
+    }
+}
+
 extension PostgresConnection {
+    /// The first key of every per-video lock (`pg_advisory_xact_lock(videoLockKey, hashtext(video_id))`).
+    static let videoLockKey: Int32 = 7_274_002
+
     /// Serializes delete and result commits for one video until the transaction ends (invariant 3).
     func lockVideo(_ id: VideoID, logger: Logger) async throws {
-        try await query("SELECT pg_advisory_xact_lock(7274002, hashtext(\(id.rawValue)))", logger: logger)
+        try await lockVideos([id.rawValue], logger: logger)
+    }
+
+    /// The per-video locks of `ids`, taken in sorted order so that two transactions locking overlapping sets never
+    /// wait on each other in a cycle.
+    func lockVideos(_ ids: [String], logger: Logger) async throws {
+        try await query(
+            """
+            SELECT pg_advisory_xact_lock(\(Self.videoLockKey), hashtext(id))
+            FROM unnest(\(ids.sorted())::text[]) WITH ORDINALITY AS t(id, n) ORDER BY n
+            """,
+            logger: logger
+        )
     }
 
     /// Sends `{video_id, op}` on the change channel; PostgreSQL delivers it when the transaction commits.

@@ -201,6 +201,30 @@ import YTV2TestSupport
         }
     }
 
+    /// The ingest path of invariant 4: the legacy processor's flat payload of placeholders (what it sent for a video
+    /// it could not read) after a report with the real values changes no column.
+    @Test func aFlatPayloadOfPlaceholdersNeverReplacesStoredValues() async throws {
+        try await Harness.withDashboard { client, store in
+            let real: [String: Any] = [
+                "video_id": "dQw4w9WgXcQ", "title": "Never Gonna Give You Up", "channel_name": "Rick Astley",
+                "channel_id": "UCuAXFkgsw1L7xaCfnd5JJOw",
+                "duration_seconds": 213, "word_count": 900, "view_count": 1_500_000_000, "like_count": 18_000_000, "comment_count": 2_300_000,
+                "has_transcript": true, "transcript_chars": 2_100, "language": "en", "content_type": "Music", "complexity_level": "Beginner",
+                "key_topics": ["pop"], "named_entities": ["Rick Astley"], "summary": "**Overview:** a song.",
+            ]
+            _ = try await Self.ingest(client, ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: real)))
+            let before = try #require(try await store.videoStates(["dQw4w9WgXcQ"])["dQw4w9WgXcQ"]).fields
+            let placeholders: [String: Any] = [
+                "video_id": "dQw4w9WgXcQ", "title": "Untitled", "channel_name": "Unknown", "channel_id": "", "duration_seconds": 0,
+                "word_count": 0, "view_count": 0, "like_count": 0, "comment_count": 0, "has_transcript": 0, "transcript_chars": 0,
+                "language": "", "content_type": "", "complexity_level": "", "key_topics": "[]", "named_entities": [],
+            ]
+            _ = try await Self.ingest(client, ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: placeholders)))
+            let after = try #require(try await store.videoStates(["dQw4w9WgXcQ"])["dQw4w9WgXcQ"]).fields
+            for column in VideoState.fieldNames { #expect(after[column] == before[column], "\(column)") }
+        }
+    }
+
     @Test func ingestHealthSaysWhetherTheTokenIsSet() async throws {
         try await Harness.withDashboard { client, _ in
             let health = try await Self.json(client, "/health/ingest")

@@ -4,6 +4,7 @@ import NIOHTTP1
 import Testing
 import YTV2Core
 import YTV2Fakes
+import YTV2Fixtures
 import YTV2Legacy
 import YTV2Store
 import YTV2TestSupport

@@ -42,12 +42,12 @@ enum EndToEnd {
             for (key, value) in environment { merged[key] = value }
             process.environment = merged
             log = logFolder.appendingPathComponent("\(arguments.first ?? "ytv2")-\(UUID().uuidString.prefix(6)).log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
             let handle = try FileHandle(forWritingTo: log)
             process.standardOutput = handle
             process.standardError = handle
             try process.run()
-            EndToEnd.leftovers.withLock { $0.insert(process.processIdentifier) }
+            _ = EndToEnd.leftovers.withLock { $0.insert(process.processIdentifier) }
             EndToEnd.killLeftoversAtExit
         }
 
@@ -88,8 +88,8 @@ enum EndToEnd {
         let folder = FileManager.default.temporaryDirectory
         let out = folder.appendingPathComponent("ytv2-e2e-out-\(UUID().uuidString)")
         let err = folder.appendingPathComponent("ytv2-e2e-err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        guard FileManager.default.createFile(atPath: out.path, contents: nil), FileManager.default.createFile(atPath: err.path, contents: nil)
+        else { throw CocoaError(.fileWriteUnknown) }
         defer {
             try? FileManager.default.removeItem(at: out)
             try? FileManager.default.removeItem(at: err)

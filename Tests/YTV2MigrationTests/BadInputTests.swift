@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import YTV2Core
+import YTV2Fixtures
 import YTV2Legacy
 import YTV2Migration
 import YTV2Store

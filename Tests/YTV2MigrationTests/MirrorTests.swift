@@ -4,6 +4,7 @@ import Logging
 import Synchronization
 import Testing
 import YTV2Core
+import YTV2Fixtures
 import YTV2Legacy
 import YTV2Migration
 import YTV2Store

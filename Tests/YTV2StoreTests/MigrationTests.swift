@@ -31,7 +31,8 @@ import YTV2TestSupport
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ytv2-migrations-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        for migration in try SchemaMigrator(logger: TestPostgres.logger).migrations where migration.version <= 10 {
+        // Up to v10, and the merge rules (v12) that every write uses: videos stored before v11 came.
+        for migration in try SchemaMigrator(logger: TestPostgres.logger).migrations where migration.version <= 10 || migration.version == 12 {
             try migration.sql.write(to: directory.appendingPathComponent(migration.fileName), atomically: true, encoding: .utf8)
         }
         try await withTestStore(migrated: false) { store in

@@ -78,6 +78,46 @@ import YTV2TestSupport
         }
     }
 
+    /// Every column at once (migration 0012's rules): after a write of real values, a write of nothing but placeholders
+    /// (blank texts, placeholder title and channel, zeros, empty lists, "no transcript") leaves the row as it was.
+    @Test func aWriteOfPlaceholdersChangesNoColumn() async throws {
+        try await withTestStore { store in
+            let id = Fixture.id("dQw4w9WgXcQ")
+            var real = VideoMetadata(title: "Never Gonna Give You Up", channelName: "Rick Astley", durationSeconds: 213, viewCount: 1_500_000_000)
+            real.channelID = "UCuAXFkgsw1L7xaCfnd5JJOw"
+            real.thumbnailURL = "https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg"
+            real.wordCount = 900
+            real.likeCount = 18_000_000
+            real.commentCount = 2_300_000
+            real.hasTranscript = true
+            real.transcriptChars = 2_100
+            real.contentType = "Music"
+            real.complexityLevel = "Beginner"
+            real.language = "en"
+            real.keyTopics = ["pop"]
+            real.namedEntities = ["Rick Astley"]
+            try await store.commit(VideoWrite(videoID: id, metadata: real, actor: "test"))
+            let before = try #require(try await store.videoStates([id.rawValue])[id.rawValue]).fields
+
+            var placeholders = VideoMetadata(title: "Untitled", channelName: "@rickastleyyt", durationSeconds: 0, viewCount: 0)
+            placeholders.channelID = ""
+            placeholders.thumbnailURL = " "
+            placeholders.wordCount = 0
+            placeholders.likeCount = 0
+            placeholders.commentCount = 0
+            placeholders.hasTranscript = false
+            placeholders.transcriptChars = 0
+            placeholders.contentType = ""
+            placeholders.complexityLevel = ""
+            placeholders.language = ""
+            placeholders.keyTopics = []
+            placeholders.namedEntities = []
+            try await store.commit(VideoWrite(videoID: id, metadata: placeholders, actor: "test"))
+            let after = try #require(try await store.videoStates([id.rawValue])[id.rawValue]).fields
+            for column in VideoState.fieldNames { #expect(after[column] == before[column], "\(column)") }
+        }
+    }
+
     @Test func sameTextAddsNoRevision() async throws {
         try await withTestStore { store in
             try await store.commit(Fixture.write("dQw4w9WgXcQ", summaries: [(.comprehensive, "Same.")]))

@@ -72,7 +72,7 @@ package actor TestPostgres {
             try await Self.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", on: server)
             try await Self.execute("CREATE DATABASE \(name)", on: server)
             let store = Store(configuration: server.with(database: name), logger: Self.logger)
-            try await store.withRunning { try await $0.migrate() }
+            _ = try await store.withRunning { try await $0.migrate() }
             return name
         }
         template = task

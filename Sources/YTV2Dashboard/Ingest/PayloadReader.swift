@@ -75,8 +75,7 @@ struct PayloadReader {
             switch value {
             case .bool(let flag): return flag
             case .number(let number) where number == 0 || number == 1: return number == 1
-            case .string(let text) where ["true", "1", "yes", "false", "0", "no"].contains(text.lowercased()):
-                return ["true", "1", "yes"].contains(text.lowercased())
+            case .string(let text) where BooleanText.parse(text) != nil: return BooleanText.parse(text)
             default:
                 problem("\(path) must be true or false")
                 return nil
@@ -104,11 +103,18 @@ struct PayloadReader {
         return nil
     }
 
-    /// A list of at most 200 strings at the first present path (a lone string is a one-item list).
+    /// A list of at most 200 strings at the first present path (a lone string is a one-item list; a string holding a JSON
+    /// list is that list).
     mutating func strings(_ paths: String...) -> [String]? {
         for path in paths {
-            guard let value = value(path) else { continue }
+            guard var value = value(path) else { continue }
             take(path)
+            // The legacy tables keep lists as JSON text (`key_topics TEXT`), and the flat payload sends the column.
+            if case .string(let text) = value, text.trimmingASCIIWhitespace.hasPrefix("["), let list = JSONValue.parse(Array(text.utf8)),
+                case .array = list
+            {
+                value = list
+            }
             switch value {
             case .string(let text): return text.isEmpty ? nil : [repaired(text, at: path)]
             case .array(let items) where items.count <= 200:

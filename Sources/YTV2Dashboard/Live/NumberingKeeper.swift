@@ -2,10 +2,9 @@ import YTV2Store
 
 /// The numbering of every video (``VideoNumbering``), kept across changes. A video's number never changes while it
 /// exists, so a change leaves the numbering right except for videos stored after it was read; the match set or order
-/// that meets one of those reports the numbering stale (``markStale(_:)``), and the next request reads it again. Read
-/// after every change instead, it cost a read of every video's id and number (80–100 ms of PostgreSQL at 100,000
-/// videos, on a busy machine) on the first search after each change, and the allocations of a numbering each time:
-/// under the soak drill's traffic (a change every 30 ms) the server's resident memory grew 8–9 % in its second half.
+/// that meets one of those reports the numbering stale (``markStale(_:)``), and the next request reads it again. Why
+/// not after every change: reading it means every video's id and number, and a numbering's allocations, which under a
+/// steady stream of writes would be paid by the first search after each one.
 actor NumberingKeeper {
     private var current: VideoNumbering?
     private var reading: Task<VideoNumbering, any Error>?

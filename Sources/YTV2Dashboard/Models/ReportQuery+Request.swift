@@ -35,13 +35,7 @@ extension ReportQuery {
         contentTypes = all("content_type")
         complexities = all("complexity") + all("complexity_level")
         summaryTypes = all("summary_type").map { SummaryVariant.fromIDOrLabel($0) ?? .unmatchable }
-        if let value = parameters.get("has_audio"), !value.isEmpty {
-            switch value.lowercased() {
-            case "true", "1", "yes": hasAudio = true
-            case "false", "0", "no": hasAudio = false
-            default: break
-            }
-        }
+        if let value = parameters.get("has_audio") { hasAudio = BooleanText.parse(value) }
         if let q = parameters.get("q"), !q.isEmpty {
             guard q.count <= ReportQuery.maximumSearchLength else {
                 throw .badParameter("q", "must be at most \(ReportQuery.maximumSearchLength) characters")

@@ -111,8 +111,7 @@ struct ReportsController: Sendable {
     /// The ids of a list page: a slice of the filter set's order in the page's sort (read whole once between changes);
     /// for a search matching many videos, the matches among that order (``searchPage(_:)``); else from the database
     /// past an offset. A search's own order is never read: a word can match most videos, and reading all its matches in
-    /// order costs far more than one page of them, for an order the next search, for another word, does not use (with
-    /// searches ordered too, the p95 of `bench/api`'s uncached mix at 10,000 videos went from 9 to 31 ms). So is a filter
+    /// order costs far more than one page of them, for an order the next search, for another word, does not use. So is a filter
     /// set with more matches than an order may hold paged by the database, and a request answered past the caches (an
     /// order read for it would not be kept).
     private func pageIDs(_ query: ReportQuery) async throws -> ReportPageIDs {

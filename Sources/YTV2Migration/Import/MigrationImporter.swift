@@ -50,7 +50,7 @@ package struct MigrationImporter: Sendable {
             report.seconds = (ContinuousClock.now - started).inSeconds
             return report
         }
-        try await store.rememberMigrationRecord(
+        try await MigrationRecords(store: store).write(
             ImportStart(snapshot: snapshot.id, options: planner.options),
             as: Self.startedKey,
             actor: Self.actor,
@@ -97,15 +97,15 @@ package struct MigrationImporter: Sendable {
             manifestFiles: snapshot.manifest.files.count,
             plan: summary
         )
-        try await store.rememberMigrationRecord(record, as: Self.settingsKey, actor: Self.actor, action: "migration.import")
+        try await MigrationRecords(store: store).write(record, as: Self.settingsKey, actor: Self.actor, action: "migration.import")
         return report
     }
 
     /// The plan of the finished import of this snapshot with these options, when it is also the last import that
     /// started (a later one, perhaps killed, may have changed what it wrote), with when it finished.
     private func finishedImport() async throws -> (plan: PlanSummary, at: Date)? {
-        guard let (record, finishedAt) = try await store.migrationRecord(ImportRecord.self, Self.settingsKey),
-            let (start, startedAt) = try await store.migrationRecord(ImportStart.self, Self.startedKey),
+        guard let (record, finishedAt) = try await MigrationRecords(store: store).read(ImportRecord.self, Self.settingsKey),
+            let (start, startedAt) = try await MigrationRecords(store: store).read(ImportStart.self, Self.startedKey),
             finishedAt > startedAt,
             let plan = record.plan,
             record.snapshot == planner.snapshot.id, start.snapshot == planner.snapshot.id,

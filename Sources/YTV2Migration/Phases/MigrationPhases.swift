@@ -254,14 +254,14 @@ package struct MigrationPhases: Sendable {
         }
     }
 
-    /// A recorded setting decoded, with the time it was written (``Store/migrationRecord(_:_:)``).
+    /// A recorded setting decoded, with the time it was written (``MigrationRecords/read(_:_:)``).
     package func record<T: Decodable>(_ type: T.Type, _ key: String) async throws -> (value: T, at: Date)? {
-        try await store.migrationRecord(type, key)
+        try await MigrationRecords(store: store).read(type, key)
     }
 
-    /// Stores `value` under `key` with an audit entry (``Store/rememberMigrationRecord(_:as:actor:action:)``).
+    /// Stores `value` under `key` with an audit entry (``MigrationRecords/write(_:as:actor:action:)``).
     func remember<T: Encodable & Sendable>(_ value: T, as key: String, actor: String, action: String) async throws {
-        try await store.rememberMigrationRecord(value, as: key, actor: actor, action: action)
+        try await MigrationRecords(store: store).write(value, as: key, actor: actor, action: action)
     }
 
     /// What the Imported gate reads: the outcome of a `migrate verify`.

@@ -46,10 +46,7 @@ extension Store {
     /// The primary's WAL insert position: at or past the end of every commit that finished before it is asked.
     package func currentWALPosition() async throws -> WALPosition? {
         try await read { [self] connection in
-            for try await text in try await connection.query("SELECT pg_current_wal_insert_lsn()::text", logger: logger).decode(String.self) {
-                return WALPosition(text)
-            }
-            return nil
+            try await connection.query("SELECT pg_current_wal_insert_lsn()::text", logger: logger).first(String.self).flatMap(WALPosition.init)
         }
     }
 

@@ -27,8 +27,8 @@ final class ReadReplica: Sendable {
     }
 
     private let state = Mutex(State())
-    /// The replay-position query in flight, which every read waiting for the replica shares (without it, each waiting
-    /// read asked the replica every 5 ms on its own).
+    /// The replay-position query in flight, which every read waiting for the replica shares, instead of each waiting
+    /// read asking the replica on its own.
     private let askingReplay = Mutex<Task<WALPosition?, Never>?>(nil)
 
     init(configuration: DatabaseConfiguration, maximumWait: Duration, logger: Logger) {
@@ -71,10 +71,8 @@ final class ReadReplica: Sendable {
     private func replayedPosition() async -> WALPosition? {
         do {
             let position = try await withLease { connection in
-                for try await text in try await connection.query("SELECT pg_last_wal_replay_lsn()::text", logger: self.logger).decode(String?.self) {
-                    return text.flatMap(WALPosition.init)
-                }
-                return nil
+                try await connection.query("SELECT pg_last_wal_replay_lsn()::text", logger: self.logger).first(String?.self)?
+                    .flatMap(WALPosition.init)
             }
             state.withLock { state in
                 if state.down { self.logger.notice("read replica reachable again") }

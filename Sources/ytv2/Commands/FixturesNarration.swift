@@ -1,5 +1,5 @@
 import Foundation
-import YTV2Legacy
+import YTV2Fixtures
 import YTV2Processor
 import YTV2Store
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import YTV2Core
+import YTV2Fixtures
 import YTV2Legacy
 import YTV2Migration
 import YTV2Store

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import YTV2Core
+import YTV2Legacy
 
 /// Writes realistic legacy data: a dashboard file, a NAS file, JSON reports of all three shapes and a few MP3s, with
 /// the divergence of the disaster era (rows deleted on the dashboard but still on the NAS, rows newer on the NAS,
@@ -63,8 +64,8 @@ package struct LegacyFixtures {
         var expectations = Expectations()
         let dashboard = try LegacyWriteGuard.openForWriting(directory.appendingPathComponent(Self.dashboardFile).path)
         let nas = try LegacyWriteGuard.openForWriting(directory.appendingPathComponent(Self.nasFile).path)
-        try dashboard.write { try $0.execute(sql: Self.dashboardSchema) }
-        try nas.write { try $0.execute(sql: Self.nasSchema) }
+        try dashboard.write { try $0.execute(sql: LegacyTables.dashboardSchema) }
+        try nas.write { try $0.execute(sql: LegacyTables.nasSchema) }
 
         let base = Date(timeIntervalSince1970: 1_704_067_200)  // 2024-01-01
         let step = 3_600.0 * 6
@@ -328,18 +329,10 @@ package struct LegacyFixtures {
         return row
     }
 
+    /// Inserts `row` (``LegacyTables/insert(_:into:db:)``); a title equal to ``latin1Marker`` is then rewritten as the
+    /// Latin-1 bytes some legacy rows hold (not valid UTF-8).
     static func insert(_ row: [String: (any DatabaseValueConvertible)?], into table: String, db: Database) throws {
-        let columns = try db.columns(in: table).map(\.name).filter { row.keys.contains($0) }
-        var arguments = StatementArguments()
-        var placeholders: [String] = []
-        for column in columns {
-            placeholders.append("?")
-            _ = arguments.append(contentsOf: [row[column] ?? nil])
-        }
-        try db.execute(
-            sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders.joined(separator: ", ")))",
-            arguments: arguments
-        )
+        try LegacyTables.insert(row, into: table, db: db)
         if row["title"] as? String == latin1Marker {
             try db.execute(
                 sql: "UPDATE \(table) SET title = CAST(x'43616691e920e0206c6120706f7374' AS TEXT) WHERE id = ?",
@@ -525,47 +518,9 @@ package struct LegacyFixtures {
         )
     }
 
-    static func sqliteTimestamp(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!)
-    }
+    static func sqliteTimestamp(_ date: Date) -> String { LegacyTables.sqliteTimestamp(date) }
 
     static func compactStamp(_ date: Date) -> String {
         sqliteTimestamp(date).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "").replacingOccurrences(of: " ", with: "_")
     }
-
-    // MARK: - Schemas (as the legacy apps created them; the dashboard's later columns came by ALTER TABLE)
-
-    static let dashboardSchema = """
-        CREATE TABLE content (id TEXT PRIMARY KEY, title TEXT, canonical_url TEXT, thumbnail_url TEXT, published_at TEXT,
-            indexed_at TEXT, duration_seconds INTEGER, word_count INTEGER, has_audio BOOLEAN, audio_duration_seconds REAL,
-            has_transcript BOOLEAN, transcript_chars INTEGER, video_id TEXT, channel_name TEXT, channel_id TEXT,
-            view_count INTEGER, like_count INTEGER, comment_count INTEGER, category TEXT, content_type TEXT,
-            complexity_level TEXT, language TEXT, key_topics TEXT, named_entities TEXT, format_source TEXT,
-            processing_status TEXT, created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, updated_at TIMESTAMP);
-        ALTER TABLE content ADD COLUMN subcategory TEXT;
-        ALTER TABLE content ADD COLUMN subcategories_json TEXT;
-        ALTER TABLE content ADD COLUMN summary TEXT;
-        ALTER TABLE content ADD COLUMN analysis TEXT;
-        CREATE TABLE content_summaries (id INTEGER PRIMARY KEY AUTOINCREMENT, content_id TEXT UNIQUE REFERENCES content(id),
-            summary_text TEXT, summary_type TEXT DEFAULT 'comprehensive', created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP);
-        CREATE TABLE summary_variants (video_id TEXT, variant_type TEXT, revision INTEGER, content TEXT, raw_payload TEXT,
-            metadata TEXT, is_latest INTEGER, created_at TEXT, updated_at TEXT, file_size INTEGER, word_count INTEGER);
-        """
-
-    static let nasSchema = """
-        CREATE TABLE content (id TEXT PRIMARY KEY, title TEXT NOT NULL, canonical_url TEXT, thumbnail_url TEXT, published_at TEXT,
-            indexed_at TEXT, duration_seconds INTEGER, word_count INTEGER, has_audio BOOLEAN, audio_duration_seconds REAL,
-            has_transcript BOOLEAN, transcript_chars INTEGER, video_id TEXT, channel_name TEXT, channel_id TEXT,
-            view_count INTEGER, like_count INTEGER, comment_count INTEGER, category TEXT, content_type TEXT,
-            complexity_level TEXT, language TEXT, key_topics TEXT, named_entities TEXT, format_source TEXT,
-            processing_status TEXT, created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, updated_at TIMESTAMP);
-        CREATE TABLE content_summaries (content_id TEXT PRIMARY KEY, summary_text TEXT, summary_type TEXT);
-        CREATE TABLE content_files (id INTEGER PRIMARY KEY, content_id TEXT, file_type TEXT, file_path TEXT, file_size INTEGER,
-            created_at TEXT);
-        CREATE TABLE migration_log (id INTEGER PRIMARY KEY, source_file TEXT, content_id TEXT, status TEXT, message TEXT,
-            processed_at TEXT);
-        """
 }

@@ -1,5 +1,6 @@
 import Foundation
 import YTV2Core
+import YTV2Legacy
 
 /// Texts shaped like the real legacy data, for benchmarks and tests that must see real sizes: summaries of 566 bytes
 /// to 6.3 KB (3.7 KB on average) in the processor's markdown-like form (`**Heading:**` lines, `•` bullets, `Bottom

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import YTV2Core
+import YTV2Legacy
 
 extension LegacyFixtures {
     /// One generated MP3 and what a narration of its video would say.
