@@ -193,14 +193,32 @@ enum EndToEnd {
         return Int(response.status.code)
     }
 
-    static func freePort() -> Int { 20_000 + Int.random(in: 0..<20_000) }
+    /// A port nothing listens on now: the system picks a free one for a socket bound to port 0. (A random number could
+    /// be a port another suite's server holds, and a request to that server may never be answered.)
+    static func freePort() -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
+        guard bound == 0 else { return 20_000 + Int.random(in: 0..<10_000) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
 
     /// GET/POST/DELETE against the dashboard; returns status and body.
-    static func http(_ method: HTTPMethod, _ url: String, token: String? = nil) async throws -> (Int, [UInt8]) {
+    static func http(
+        _ method: HTTPMethod,
+        _ url: String,
+        token: String? = nil,
+        timeout: TimeAmount = .seconds(30)
+    ) async throws -> (Int, [UInt8]) {
         var request = HTTPClientRequest(url: url)
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
         let body = try await response.body.collect(upTo: 1 << 24)
         return (Int(response.status.code), Array(body.readableBytesView))
     }
@@ -209,12 +227,14 @@ enum EndToEnd {
         (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] ?? [:]
     }
 
+    /// Waits up to 30 s in all for `/health` to answer 200 (each try may take 2 s).
     static func waitForHealth(_ base: String) async throws {
-        for _ in 0..<300 {
-            if let (status, _) = try? await http(.GET, base + "/health"), status == 200 { return }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if let (status, _) = try? await http(.GET, base + "/health", timeout: .seconds(2)), status == 200 { return }
             try await Task.sleep(for: .milliseconds(100))
         }
-        Issue.record("the dashboard at \(base) did not become healthy")
+        Issue.record("the dashboard at \(base) did not become healthy within 30 s")
     }
 
     /// The (category, subcategory) pairs of an API item.

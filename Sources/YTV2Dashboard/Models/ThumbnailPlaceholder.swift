@@ -2,14 +2,15 @@
 /// initial on the channel's colour. The browser UI (`static/app.js`, `placeholderHue`) computes the same colour with
 /// the same hash, so a channel looks the same on the cards and on its report pages.
 enum ThumbnailPlaceholder {
-    /// The palette's size: `.hue-0` … `.hue-7` in the style sheets, each dark enough for white text.
-    static let hues: UInt32 = 8
+    // The palette: `.hue-0` … `.hue-7` in the style sheets (three bits), each dark enough for white text.
 
-    /// A colour index from the channel's name (the title's when there is no channel): 31-based hash of UTF-16 units.
+    /// A colour index from the channel's name (the title's when there is no channel): a 31-based hash of its UTF-16
+    /// units, of which a Fibonacci multiplication keeps the top three bits (the low bits of such a hash repeat too
+    /// often between similar names).
     static func hue(channel: String?, title: String) -> Int {
         var hash: UInt32 = 0
         for unit in (channel?.isEmpty == false ? channel! : title).utf16 { hash = hash &* 31 &+ UInt32(unit) }
-        return Int(hash % hues)
+        return Int((hash &* 2_654_435_761) >> 29)
     }
 
     /// The title's first letter or digit, upper-cased; a play sign for a title without one.

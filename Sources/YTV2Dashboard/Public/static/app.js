@@ -178,12 +178,13 @@ function renderCards() {
     state.total === 0 ? "No summaries match." : state.reports.length === 0 ? `${state.total} summaries; none on page ${state.page}.` : `${state.total} summaries`;
   for (const item of state.reports) list.append(card(item));
 }
-// The placeholder's colour: the same 31-based hash of UTF-16 units as the report page's (ThumbnailPlaceholder.swift).
+// The placeholder's colour: the same hash as the report page's (ThumbnailPlaceholder.swift): 31-based over UTF-16
+// units, then the top three bits of a Fibonacci multiplication.
 function placeholderHue(channel, title) {
   const key = channel || title || "";
   let hash = 0;
   for (let i = 0; i < key.length; i++) hash = (Math.imul(hash, 31) + key.charCodeAt(i)) >>> 0;
-  return hash % 8;
+  return Math.imul(hash, 2654435761) >>> 29;
 }
 function initial(title) {
   const letter = [...(title || "")].find((c) => /[\p{L}\p{N}]/u.test(c));
