@@ -48,7 +48,7 @@ package struct DatabaseBackup: Sendable {
     package func backup(store: Store, to directory: URL) async throws -> BackupManifest {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let dump = directory.appendingPathComponent(Self.dumpName)
-        try await store.audit(actor: "cli", action: "db.backup", details: ["directory": directory.path])
+        try await AuditLog(store: store).append(actor: "cli", action: "db.backup", details: ["directory": directory.path])
         let bin = try LocalCluster.binDirectory()
         do {
             // --serializable-deferrable: the dump is one consistent snapshot even while services write.

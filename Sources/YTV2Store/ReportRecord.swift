@@ -211,6 +211,11 @@ package struct ReportPage: Sendable, Equatable {
 package struct ReportPageIDs: Sendable, Equatable {
     package var ids: [String]
     package var pagination: Pagination
+
+    package init(ids: [String], pagination: Pagination) {
+        self.ids = ids
+        self.pagination = pagination
+    }
 }
 
 /// Every video a filter set and search match, in one sort's order. A page of it is a slice, where the database would

@@ -123,15 +123,16 @@ extension Store {
         }
     }
 
-    /// Every video's number (``VideoNumbering``, told apart from earlier reads by `generation`), what match sets are made
-    /// with. Both aggregates take the rows in the order of their numbers, so the n-th id goes with the n-th number.
-    package func videoNumbering(generation: Int = 0) async throws -> VideoNumbering {
+    /// Every video's id and its number (`video_search.number`, migration 0011), pairwise: what the dashboard numbers
+    /// match sets with. Both aggregates take the rows in the order of their numbers, so the n-th id goes with the n-th
+    /// number.
+    package func videoNumbers() async throws -> (ids: [String], numbers: [Int32]) {
         let select = PostgresQuery(
             unsafeSQL: "SELECT coalesce(array_agg(video_id::text ORDER BY number), '{}'), \(Self.packedNumbers(ordered: true)) FROM video_search"
         )
         return try await dashboardRead { [logger] connection in
             let (ids, packed) = try await connection.query(select, logger: logger).first(([String], ByteBuffer).self) ?? ([], ByteBuffer())
-            return VideoNumbering(ids: ids, numbers: Self.unpackNumbers(packed), generation: generation)
+            return (ids, Self.unpackNumbers(packed))
         }
     }
 
@@ -417,6 +418,22 @@ extension Store {
             return try await rows.first((Int, String, Double?, String).self).map { size, sha, duration, mime in
                 AudioInfo(sizeBytes: size, sha256: sha, durationSeconds: duration, mime: mime)
             }
+        }
+    }
+}
+
+extension Store {
+    /// The variants stored (latest revision) for a video.
+    package func storedVariants(_ id: VideoID) async throws -> Set<String> {
+        try await read { [self] connection in
+            var result = Set<String>()
+            for try await variant in try await connection.query(
+                "SELECT variant FROM summaries WHERE video_id = \(id.rawValue) AND is_latest",
+                logger: logger
+            ).decode(String.self) {
+                result.insert(variant)
+            }
+            return result
         }
     }
 }

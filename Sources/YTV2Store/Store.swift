@@ -257,7 +257,7 @@ package final class Store: Sendable, Service {
 extension PostgresRowSequence {
     /// The first row decoded as `Column…`, or nil when there is none (the rest are not read): the store's one way of
     /// reading a single value.
-    func first<each Column: PostgresDecodable>(_ type: (repeat each Column).Type) async throws -> (repeat each Column)? {
+    func first<each Column: PostgresDecodable & Sendable>(_ type: (repeat each Column).Type) async throws -> (repeat each Column)? {
         for try await row in decode(type) { return row }
         return nil
     }

@@ -213,14 +213,14 @@ import YTV2TestSupport
                 "key_topics": ["pop"], "named_entities": ["Rick Astley"], "summary": "**Overview:** a song.",
             ]
             _ = try await Self.ingest(client, ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: real)))
-            let before = try #require(try await store.videoStates(["dQw4w9WgXcQ"])["dQw4w9WgXcQ"]).fields
+            let before = try #require(try await MigrationLedger(store: store).videoStates(["dQw4w9WgXcQ"])["dQw4w9WgXcQ"]).fields
             let placeholders: [String: Any] = [
                 "video_id": "dQw4w9WgXcQ", "title": "Untitled", "channel_name": "Unknown", "channel_id": "", "duration_seconds": 0,
                 "word_count": 0, "view_count": 0, "like_count": 0, "comment_count": 0, "has_transcript": 0, "transcript_chars": 0,
                 "language": "", "content_type": "", "complexity_level": "", "key_topics": "[]", "named_entities": [],
             ]
             _ = try await Self.ingest(client, ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: placeholders)))
-            let after = try #require(try await store.videoStates(["dQw4w9WgXcQ"])["dQw4w9WgXcQ"]).fields
+            let after = try #require(try await MigrationLedger(store: store).videoStates(["dQw4w9WgXcQ"])["dQw4w9WgXcQ"]).fields
             for column in VideoState.fieldNames { #expect(after[column] == before[column], "\(column)") }
         }
     }

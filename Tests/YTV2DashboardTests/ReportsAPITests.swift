@@ -397,7 +397,7 @@ import YTV2TestSupport
     @Test func aSearchReadOnTheEstimateOfItsMatchesGivesTheDatabasesPages() async throws {
         try await Harness.withDashboard { client, store in
             try await TestVideos.seed(store, count: 200)
-            try await store.analyzeImportedTables()
+            try await MigrationLedger(store: store).analyzeImportedTables()
             let queries = [
                 "page=9&size=10&sort=title_az&q=summary", "page=1&size=5&sort=newest&q=summary", "page=4&size=10&sort=oldest&q=apple",
                 "page=2&size=7&sort=added_asc&q=narration", "page=1&size=5&q=zebra%204", "page=12&size=12&sort=title_za&q=summary",

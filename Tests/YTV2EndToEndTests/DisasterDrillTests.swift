@@ -115,7 +115,7 @@ import YTV2TestSupport
         }
         // In the database itself: a tombstone for each, and no content.
         let tombstoned = try await store.withRunning { store in
-            try await store.tombstoned(deleted).count
+            try await MigrationLedger(store: store).tombstoned(deleted).count
         }
         #expect(tombstoned == 10)
         let facets = EndToEnd.json(try await EndToEnd.http(.GET, dashboard + "/api/filters").1)

@@ -158,7 +158,7 @@ enum EndToEnd {
         return try await store.withRunning { store in
             let deadline = ContinuousClock.now + timeout
             while true {
-                let jobs = try await store.recentJobs(limit: limit)
+                let jobs = try await JobQueue(store: store).recent(limit: limit)
                 if ContinuousClock.now > deadline || !jobs.contains(where: { $0.status == .queued || $0.status == .running }) { return jobs }
                 try await Task.sleep(for: .milliseconds(100))
             }

@@ -138,13 +138,16 @@ import NIOHTTP1
         }
         let store = Store(configuration: database, logger: TestPostgres.logger)
         let (findings, tombstoned, jobs, incomplete) = try await store.withRunning { store in
-            let jobs = try await store.recentJobs(limit: 100)
+            let jobs = try await JobQueue(store: store).recent(limit: 100)
             var incomplete: [String] = []
             for job in jobs where job.status == .succeeded {
                 let stored = try await store.storedVariants(job.videoID)
                 if !Set(job.variants).isSubset(of: stored) { incomplete.append("\(job.videoID): has \(stored.sorted()), asked \(job.variants)") }
             }
-            return (try await store.integrityFindings(), try await store.tombstoned(result.ackedDeletes).count, jobs, incomplete)
+            return (
+                try await MigrationLedger(store: store).integrityFindings(),
+                try await MigrationLedger(store: store).tombstoned(result.ackedDeletes).count, jobs, incomplete
+            )
         }
         let failedJobs = jobs.filter { $0.status != .succeeded }.map { "\($0.videoID) \($0.status): \($0.reason ?? "")" }
         let retried = jobs.filter { $0.attempts > 1 }.count
@@ -221,7 +224,7 @@ import NIOHTTP1
         let ledgerAtKill = try await Store(configuration: database, logger: TestPostgres.logger).withRunning { store in
             var count = 0
             for _ in 0..<3000 where importer.process.isRunning {
-                count = try await store.ledgerCount(files: ["dashboard.sqlite", "nas.sqlite"])
+                count = try await MigrationLedger(store: store).ledgerCount(files: ["dashboard.sqlite", "nas.sqlite"])
                 if count > 0 { break }
                 try await Task.sleep(for: .milliseconds(10))
             }

@@ -20,7 +20,7 @@ import YTV2TestSupport
     /// Every column of the video's row, as text.
     static func fields(_ database: DatabaseConfiguration) async throws -> [String: String] {
         let store = Store(configuration: database, logger: TestPostgres.logger)
-        return try await store.withRunning { try #require(try await $0.videoStates([Self.video])[Self.video]).fields }
+        return try await store.withRunning { try #require(try await MigrationLedger(store: $0).videoStates([Self.video])[Self.video]).fields }
     }
 
     static func snapshotAndImport(_ legacy: URL, into snapshot: URL, environment: [String: String]) async throws {

@@ -91,7 +91,7 @@ import YTV2TestSupport
         #expect(served["title"] as? String == "tampered in the legacy copy")  // Shadow serves the control
         try await Task.sleep(for: .milliseconds(500))
         let store = Store(configuration: database, logger: TestPostgres.logger)
-        let mismatch = try await store.withRunning { try await $0.shadowMismatches() }
+        let mismatch = try await store.withRunning { try await MigrationLedger(store: $0).shadowMismatches() }
         #expect(mismatch.count == 1)
         #expect(
             mismatch.first?.controlBody?.contains("tampered in the legacy copy") == true

@@ -38,7 +38,13 @@ import YTV2TestSupport
         // every command that writes a legacy file is refused by the guard.
         let store = Store(configuration: database, logger: TestPostgres.logger)
         let jumped = try await store.withRunning { store in
-            try await store.changePhase(from: "Imported", to: "Complete", actor: "e2e", action: "migration.advance", details: ["test": "jump"])
+            try await MigrationLedger(store: store).changePhase(
+                from: "Imported",
+                to: "Complete",
+                actor: "e2e",
+                action: "migration.advance",
+                details: ["test": "jump"]
+            )
         }
         #expect(jumped)
         let (status2, _, message) = try await EndToEnd.run(

@@ -167,7 +167,7 @@ import YTV2TestSupport
             // It ended by itself (stop() kills what has not ended 5 s after SIGTERM), saying the job waits for a worker.
             #expect(running.process.terminationReason == .exit && running.process.terminationStatus == 75, "\(running.output)")
             let job = try await Store(configuration: database, logger: TestPostgres.logger).withRunning { store in
-                try await store.recentJobs(limit: 1).first
+                try await JobQueue(store: store).recent(limit: 1).first
             }
             #expect(job?.status == .queued, "\(String(describing: job))")
             #expect(job?.leaseOwner == nil)

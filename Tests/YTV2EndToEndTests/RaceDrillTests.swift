@@ -97,9 +97,9 @@ import YTV2TestSupport
         let (findings, tombstoned, cancelled) = try await store.withRunning { store in
             // Orphans, gaps in revision numbers, a revision equal to the one before it, not exactly one latest, content of
             // tombstoned videos: the same structural checks `migrate verify` runs.
-            let findings = try await store.integrityFindings()
-            let tombstoned = try await store.tombstoned(victims).count
-            let cancelled = try await store.recentJobs(limit: 1000).filter { $0.status == .cancelled }.count
+            let findings = try await MigrationLedger(store: store).integrityFindings()
+            let tombstoned = try await MigrationLedger(store: store).tombstoned(victims).count
+            let cancelled = try await JobQueue(store: store).recent(limit: 1000).filter { $0.status == .cancelled }.count
             return (findings, tombstoned, cancelled)
         }
         let duplicates = findings.filter { $0.hasPrefix("a revision stored twice") }.count

@@ -125,7 +125,9 @@ import NIOHTTP1
             figures.withLock { $0.append(String(format: "worker exit 0 after %.2f s mid-job", took.inSeconds)) }
 
             // Handed back: queued, no lease, the interrupted attempt not counted: another worker takes it at once.
-            let job = try await Store(configuration: database, logger: TestPostgres.logger).withRunning { try await $0.recentJobs(limit: 1).first }
+            let job = try await Store(configuration: database, logger: TestPostgres.logger).withRunning {
+                try await JobQueue(store: $0).recent(limit: 1).first
+            }
             #expect(job?.status == .queued && job?.leaseOwner == nil && job?.attempts == 0, "\(String(describing: job))")
             await services.gate.open()
             let second = try EndToEnd.Running(["worker", "--concurrency", "1"], environment: env, logFolder: folder)

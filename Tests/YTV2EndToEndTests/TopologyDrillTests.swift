@@ -209,10 +209,10 @@ import NIOHTTP1
         let final = drill.tally.withLock { $0 }
         let store = Store(configuration: primary, logger: TestPostgres.logger)
         let (missing, resurrected) = try await store.withRunning { store in
-            let present = Set(try await store.videoStates(final.ackedIngests).keys)
+            let present = Set(try await MigrationLedger(store: store).videoStates(final.ackedIngests).keys)
             let deleted = Set(final.ackedDeletes)
             let missing = final.ackedIngests.filter { !present.contains($0) && !deleted.contains($0) }
-            let tombstoned = try await store.tombstoned(final.ackedDeletes)
+            let tombstoned = try await MigrationLedger(store: store).tombstoned(final.ackedDeletes)
             return (missing.count, final.ackedDeletes.filter { present.contains($0) || !tombstoned.contains($0) }.count)
         }
         #expect(final.staleAnswers.isEmpty, "\(final.staleAnswers.prefix(5))")

@@ -31,7 +31,7 @@ import YTV2TestSupport
             #expect(audit.count == 1)
             #expect(audit.first?[0] == fixture.snapshot.id)
             #expect(audit.first?[1] == String(sourceRows))
-            #expect(try await store.verifyAuditChain().isIntact)
+            #expect(try await AuditLog(store: store).verifyChain().isIntact)
         }
     }
 

@@ -51,7 +51,15 @@ struct MigrationFixture {
         _ = try await importAll(into: store)
         let legacy = folder.appendingPathComponent("legacy-dashboard.db").path
         #expect(try await LegacyExporter(store: store).export(to: legacy).verified)
-        #expect(try await store.changePhase(from: "Off", to: phase, actor: "test", action: "migration.advance", details: ["test": true]))
+        #expect(
+            try await MigrationLedger(store: store).changePhase(
+                from: "Off",
+                to: phase,
+                actor: "test",
+                action: "migration.advance",
+                details: ["test": true]
+            )
+        )
         return legacy
     }
 }

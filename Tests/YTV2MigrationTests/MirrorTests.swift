@@ -47,7 +47,7 @@ import YTV2TestSupport
             )
             let victim = try #require(fixture.expectations.curated.keys.sorted().last)
             _ = try await store.delete(try VideoID(victim), actor: "dashboard:admin", reason: "test")
-            #expect(try await Self.waitFor { try await store.parityFigures(since: .distantPast).matches >= 2 })
+            #expect(try await Self.waitFor { try await MigrationLedger(store: store).parityFigures(since: .distantPast).matches >= 2 })
             let rows = try await DatabaseQueue(path: legacy).read { try String.fetchAll($0, sql: "SELECT video_id FROM content") }
             #expect(rows.contains("DualWrite01") && !rows.contains(victim))
 
@@ -75,18 +75,22 @@ import YTV2TestSupport
                     actor: "processor"
                 )
             )
-            #expect(try await Self.waitFor { try await store.parityFigures(since: .distantPast).unresolvedMirrorFailures == 1 })
+            #expect(
+                try await Self.waitFor { try await MigrationLedger(store: store).parityFigures(since: .distantPast).unresolvedMirrorFailures == 1 }
+            )
             #expect(try await store.report(id: "DualWrite02") != nil)
             let refused = try await MigrationPhases(store: store).status()
             #expect(refused.gate.first { $0.name == "unresolved mirror failures" }?.passed == false)
-            #expect(try await store.unresolvedMirrorFailures() == ["DualWrite02"])
+            #expect(try await MigrationLedger(store: store).unresolvedMirrorFailures() == ["DualWrite02"])
 
             // Lock released: the retry goes through, parity is whole again, and the gate opens.
             release.signal()
-            #expect(try await Self.waitFor { try await store.parityFigures(since: .distantPast).unresolvedMirrorFailures == 0 })
+            #expect(
+                try await Self.waitFor { try await MigrationLedger(store: store).parityFigures(since: .distantPast).unresolvedMirrorFailures == 0 }
+            )
             let differences = try await LegacyExporter(store: store).verify(legacy)
             #expect(differences.isEmpty, "\(differences.prefix(5))")
-            let figures = try await store.parityFigures(since: .distantPast)
+            let figures = try await MigrationLedger(store: store).parityFigures(since: .distantPast)
             #expect(figures.mismatches == 0 && figures.matches >= 3)
             #expect(try await MigrationPhases(store: store).advance(actor: "test").phase == .shadow)
         }
@@ -99,7 +103,7 @@ import YTV2TestSupport
             _ = try LegacyDashboardWriter(creating: path)
             let outcome = try await LegacyMirror(store: store, path: path, logger: TestPostgres.logger).mirror("dQw4w9WgXcQ")
             #expect(outcome == .skipped)
-            #expect(try await store.parityFigures(since: .distantPast).records == 0)
+            #expect(try await MigrationLedger(store: store).parityFigures(since: .distantPast).records == 0)
         }
     }
 }

@@ -48,7 +48,7 @@ import YTV2TestSupport
 
             // Shadow: needs mirrored writes in the dual-write window and no unexplained mismatch.
             #expect(Self.failed(try await Self.refusal(phases)) == ["parity records": "0"])
-            try await store.recordParity(
+            try await MigrationLedger(store: store).recordParity(
                 operation: "commit",
                 videoID: "aaaaaaaaaaa",
                 primarySHA256: "1",
@@ -56,7 +56,7 @@ import YTV2TestSupport
                 outcome: "match",
                 detail: nil
             )
-            try await store.recordParity(
+            try await MigrationLedger(store: store).recordParity(
                 operation: "delete",
                 videoID: "bbbbbbbbbbb",
                 primarySHA256: "2",
@@ -69,7 +69,7 @@ import YTV2TestSupport
             #expect(try await phases.rollback(actor: "test", reason: "mismatch on bbbbbbbbbbb").phase == .imported)
             try await Task.sleep(for: .milliseconds(20))
             #expect(try await phases.advance(actor: "test").phase == .dualWrite)
-            try await store.recordParity(
+            try await MigrationLedger(store: store).recordParity(
                 operation: "commit",
                 videoID: "ccccccccccc",
                 primarySHA256: "4",
@@ -81,7 +81,7 @@ import YTV2TestSupport
 
             // Live: needs enough compared reads, the consistency, and a verified rollback drill.
             for _ in 0..<9 {
-                try await store.recordShadowRead(
+                try await MigrationLedger(store: store).recordShadowRead(
                     route: "/api/reports",
                     matched: true,
                     controlMilliseconds: 2,
@@ -90,7 +90,7 @@ import YTV2TestSupport
                     candidateBody: nil
                 )
             }
-            try await store.recordShadowRead(
+            try await MigrationLedger(store: store).recordShadowRead(
                 route: "/api/filters",
                 matched: false,
                 controlMilliseconds: 3,
@@ -138,11 +138,11 @@ import YTV2TestSupport
             #expect(seal.contains(record.folder))
 
             // Every transition is in the audit log with its actor and figures.
-            let actions = try await store.auditEntries(limit: 100).map(\.action)
+            let actions = try await AuditLog(store: store).entries(limit: 100).map(\.action)
             #expect(actions.filter { $0 == "migration.advance" }.count == 6)
             #expect(actions.filter { $0 == "migration.rollback" }.count == 1)
             #expect(actions.contains("migration.archive"))
-            let chain = try await store.verifyAuditChain()
+            let chain = try await AuditLog(store: store).verifyChain()
             #expect(chain.firstBroken == nil)
             try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: record.folder)
             for file in try FileManager.default.subpathsOfDirectory(atPath: record.folder) {

@@ -56,13 +56,15 @@ import YTV2TestSupport
             #expect(try await phases.advance(actor: "test").phase == .imported)
 
             // Real values won over the placeholders; a placeholder no source knew better stayed.
-            let states = try await store.videoStates(Array(expected.placeholdersReplaced.keys) + Array(expected.placeholdersKept.keys))
+            let states = try await MigrationLedger(store: store).videoStates(
+                Array(expected.placeholdersReplaced.keys) + Array(expected.placeholdersKept.keys)
+            )
             for (id, fields) in expected.placeholdersReplaced {
                 for (field, value) in fields { #expect(states[id]?.fields[field] == value, "\(id) \(field)") }
             }
             for (id, title) in expected.placeholdersKept { #expect(states[id]?.fields["title"] == title) }
             // Summary-less videos are there, without summaries, listed like any other.
-            let summaryless = try await store.videoStates(expected.withoutSummary)
+            let summaryless = try await MigrationLedger(store: store).videoStates(expected.withoutSummary)
             #expect(summaryless.count == expected.withoutSummary.count)
             #expect(summaryless.values.allSatisfy { $0.revisionCounts.isEmpty })
             // Every report stem and every stem-shaped legacy id resolves to its video.

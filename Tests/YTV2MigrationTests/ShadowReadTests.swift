@@ -42,11 +42,11 @@ extension LegacyControlReader: ControlReads {}
     /// Waits until `count` comparisons are recorded (they are written beside the responses), then returns the figures.
     static func figures(_ store: Store, atLeast count: Int) async throws -> ShadowFigures {
         for _ in 0..<200 {
-            let figures = try await store.shadowFigures(since: .distantPast)
+            let figures = try await MigrationLedger(store: store).shadowFigures(since: .distantPast)
             if figures.compared >= count { return figures }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return try await store.shadowFigures(since: .distantPast)
+        return try await MigrationLedger(store: store).shadowFigures(since: .distantPast)
     }
 
     static func get(_ client: any TestClientProtocol, _ uri: String) async throws -> [String: Any] {
@@ -121,7 +121,7 @@ extension LegacyControlReader: ControlReads {}
             let expected = 2 + uris.count + min(10, items.count)
             let figures = try await Self.figures(store, atLeast: expected)
             #expect(figures.compared == expected)
-            let mismatches = try await store.shadowMismatches()
+            let mismatches = try await MigrationLedger(store: store).shadowMismatches()
             #expect(
                 figures.matched == figures.compared,
                 "\(mismatches.prefix(5).map { Self.firstDifference($0.route, $0.controlBody, $0.candidateBody) })"
@@ -137,7 +137,7 @@ extension LegacyControlReader: ControlReads {}
             let titles = (served["reports"] as? [[String: Any]] ?? []).compactMap { $0["title"] as? String }
             #expect(titles.contains("Tampered in the legacy copy"))  // the control answers
             _ = try await Self.figures(store, atLeast: expected + 1)
-            let caught = try await store.shadowMismatches().filter { $0.route == "/api/reports" }
+            let caught = try await MigrationLedger(store: store).shadowMismatches().filter { $0.route == "/api/reports" }
             #expect(caught.count == 1)
             #expect(
                 caught.first?.controlBody?.contains("Tampered in the legacy copy") == true
@@ -145,7 +145,15 @@ extension LegacyControlReader: ControlReads {}
             )
 
             // Live: reads come from PostgreSQL again within a second.
-            #expect(try await store.changePhase(from: "Shadow", to: "Live", actor: "test", action: "migration.advance", details: ["test": true]))
+            #expect(
+                try await MigrationLedger(store: store).changePhase(
+                    from: "Shadow",
+                    to: "Live",
+                    actor: "test",
+                    action: "migration.advance",
+                    details: ["test": true]
+                )
+            )
             try await Task.sleep(for: .milliseconds(1_100))
             #expect((try await Self.get(client, "/health/backend"))["read_source"] as? String == "postgresql")
         }
@@ -184,7 +192,7 @@ extension LegacyControlReader: ControlReads {}
             try await holder.value
             let figures = try await Self.figures(store, atLeast: 1)
             #expect(figures.compared == 1 && figures.matched == 0)
-            let recorded = try await store.shadowMismatches()
+            let recorded = try await MigrationLedger(store: store).shadowMismatches()
             #expect(recorded.first?.candidateBody?.hasPrefix("candidate timed out") == true, "\(recorded)")
         }
     }

@@ -20,7 +20,7 @@ import YTV2TestSupport
     static func worker(_ store: Store, _ base: String, speech: Bool = true) -> Worker {
         let logger = TestPostgres.logger
         return Worker(
-            store: store,
+            jobs: JobQueue(store: store),
             pipeline: configuration(base, speech: speech).pipeline(store: store, logger: logger),
             concurrency: 1,
             lease: .seconds(30),
@@ -30,9 +30,9 @@ import YTV2TestSupport
     }
 
     static func runJob(_ store: Store, _ worker: Worker, _ variants: [String], force: Bool = false, video: VideoID = video) async throws -> Job {
-        let job = try await store.enqueueJob(video, variants: variants, force: force, requestedBy: "test")
+        let job = try await JobQueue(store: store).enqueue(video, variants: variants, force: force, requestedBy: "test")
         _ = try await worker.runNext(only: job.id)
-        return try #require(try await store.job(job.id))
+        return try #require(try await JobQueue(store: store).job(job.id))
     }
 
     @Test func aURLEndsAsAStoredVideoWithSummariesAnalysisAndAudio() async throws {
@@ -133,7 +133,7 @@ import YTV2TestSupport
                 try await Task.sleep(for: .milliseconds(20))
                 let summaries = fakes.count("summary")
                 _ = try await worker.runNext(only: first.id)
-                let second = try #require(try await store.job(first.id))
+                let second = try #require(try await JobQueue(store: store).job(first.id))
                 #expect(second.status == .succeeded, "\(second.reason ?? "")")
                 #expect(second.attempts == 2)
                 #expect(try await store.audioInfo(for: Self.video) != nil)
@@ -154,12 +154,12 @@ import YTV2TestSupport
                 for iteration in 0..<200 {
                     // The explicit request clears the tombstone; the delete lands at a random moment of the job.
                     fakes.update { $0.summaryPrefix = "Run \(iteration). " }
-                    let job = try await store.enqueueJob(Self.video, variants: ["comprehensive"], force: true, requestedBy: "test")
+                    let job = try await JobQueue(store: store).enqueue(Self.video, variants: ["comprehensive"], force: true, requestedBy: "test")
                     let running = Task { try await worker.runNext(only: job.id) }
                     try await Task.sleep(for: .microseconds(Int.random(in: 0...15_000)))
                     _ = try await store.delete(Self.video, actor: "admin")
                     _ = try await running.value
-                    let finished = try #require(try await store.job(job.id))
+                    let finished = try #require(try await JobQueue(store: store).job(job.id))
                     if finished.status == .cancelled {
                         #expect(finished.reason == "cancelled: deleted")
                         cancelled += 1
@@ -251,7 +251,12 @@ import YTV2TestSupport
                     "YOUTUBE_BASE_URL": base, "LLM_BASE_URL": base + "/v1", "PATH": folder.path + ":/usr/bin:/bin",
                     "TRANSCRIPT_LANGUAGES": "en,de",
                 ])
-                let worker = Worker(store: store, pipeline: configuration.pipeline(store: store, logger: logger), concurrency: 1, logger: logger)
+                let worker = Worker(
+                    jobs: JobQueue(store: store),
+                    pipeline: configuration.pipeline(store: store, logger: logger),
+                    concurrency: 1,
+                    logger: logger
+                )
                 let job = try await ProcessorTests.runJob(store, worker, ["comprehensive"])
                 #expect(job.status == .succeeded, "\(job.reason ?? "")")
                 let report = try #require(try await store.report(id: ProcessorTests.video.rawValue))
@@ -264,7 +269,12 @@ import YTV2TestSupport
 
                 // Without yt-dlp the same video fails naming the gate, not a missing transcript.
                 let without = try ProcessorConfiguration(environment: ["YOUTUBE_BASE_URL": base, "LLM_BASE_URL": base + "/v1", "YTDLP": "0"])
-                let other = Worker(store: store, pipeline: without.pipeline(store: store, logger: logger), concurrency: 1, logger: logger)
+                let other = Worker(
+                    jobs: JobQueue(store: store),
+                    pipeline: without.pipeline(store: store, logger: logger),
+                    concurrency: 1,
+                    logger: logger
+                )
                 let failed = try await ProcessorTests.runJob(store, other, ["bullet-points"])
                 #expect(failed.status == .failed)
                 #expect(failed.reason?.contains("proof-of-origin") == true, "\(failed.reason ?? "")")
@@ -287,7 +297,12 @@ import YTV2TestSupport
                 let configuration = try ProcessorConfiguration(environment: [
                     "YOUTUBE_BASE_URL": base, "LLM_BASE_URL": base + "/v1", "PATH": folder.path + ":/usr/bin:/bin", "TRANSCRIPT_LANGUAGES": "de",
                 ])
-                let worker = Worker(store: store, pipeline: configuration.pipeline(store: store, logger: logger), concurrency: 1, logger: logger)
+                let worker = Worker(
+                    jobs: JobQueue(store: store),
+                    pipeline: configuration.pipeline(store: store, logger: logger),
+                    concurrency: 1,
+                    logger: logger
+                )
                 let job = try await ProcessorTests.runJob(store, worker, ["comprehensive"])
                 #expect(job.status == .failed)
                 #expect(job.reason?.contains("HTTP Error 429") == true, "\(job.reason ?? "")")

@@ -29,7 +29,7 @@ import YTV2TestSupport
                     ])
                     let http = HTTPFetcher()
                     let worker = Worker(
-                        store: store,
+                        jobs: JobQueue(store: store),
                         pipeline: configuration.pipeline(store: store, http: http, logger: logger),
                         concurrency: 1,
                         logger: logger
@@ -79,7 +79,7 @@ import YTV2TestSupport
             let reply = try await telegram.waitForMessage(chat: 99) { _ in true }
             #expect(reply?.text.contains("only works for its owners") == true)
             #expect(reply?.buttons.isEmpty == true)
-            #expect(try await store.recentJobs().isEmpty)
+            #expect(try await JobQueue(store: store).recent().isEmpty)
         }
     }
 

@@ -19,7 +19,7 @@ import Glibc
         try await fakes.run { base in
             try await withTestStore { store in
                 let video = try VideoID("AbCdEfGhIj0")
-                let job = try await store.enqueueJob(video, variants: ["comprehensive"], requestedBy: "test")
+                let job = try await JobQueue(store: store).enqueue(video, variants: ["comprehensive"], requestedBy: "test")
                 await fakes.gate.close()
 
                 let process = Process()
@@ -38,7 +38,7 @@ import Glibc
                 // Wait until the worker's request to the LLM is held at the gate: it is mid-job.
                 for _ in 0..<600 where await fakes.gate.waiting == 0 { try await Task.sleep(for: .milliseconds(20)) }
                 #expect(await fakes.gate.waiting == 1)
-                #expect(try await store.job(job.id)?.status == .running)
+                #expect(try await JobQueue(store: store).job(job.id)?.status == .running)
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
                 await fakes.gate.open()
@@ -46,12 +46,17 @@ import Glibc
                 // Another worker claims the job once the dead worker's lease (3 s) has run out.
                 let logger = TestPostgres.logger
                 let configuration = try ProcessorConfiguration(environment: ["YOUTUBE_BASE_URL": base, "LLM_BASE_URL": base + "/v1"])
-                let rescuer = Worker(store: store, pipeline: configuration.pipeline(store: store, logger: logger), concurrency: 1, logger: logger)
+                let rescuer = Worker(
+                    jobs: JobQueue(store: store),
+                    pipeline: configuration.pipeline(store: store, logger: logger),
+                    concurrency: 1,
+                    logger: logger
+                )
                 #expect(try await rescuer.runNext(only: job.id) == nil)  // still leased by the dead worker
                 var finished: Job?
                 for _ in 0..<100 {
                     if try await rescuer.runNext(only: job.id) != nil {
-                        finished = try await store.job(job.id)
+                        finished = try await JobQueue(store: store).job(job.id)
                         break
                     }
                     try await Task.sleep(for: .milliseconds(100))

@@ -24,7 +24,7 @@ import YTV2TestSupport
                 let configuration = try ProcessorConfiguration(environment: values)
                 let logger = TestPostgres.logger
                 let worker = Worker(
-                    store: store,
+                    jobs: JobQueue(store: store),
                     pipeline: configuration.pipeline(store: store, logger: logger),
                     concurrency: 1,
                     retryBase: .milliseconds(1),

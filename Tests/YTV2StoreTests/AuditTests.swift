@@ -9,11 +9,11 @@ import YTV2TestSupport
     @Test func chainVerifiesAndATamperedEntryIsDetected() async throws {
         try await withTestStore { store in
             for index in 0..<5 {
-                try await store.audit(actor: "tester", action: "test.entry", subject: "s\(index)", details: ["n": index])
+                try await AuditLog(store: store).append(actor: "tester", action: "test.entry", subject: "s\(index)", details: ["n": index])
             }
             try await store.commit(Fixture.write("dQw4w9WgXcQ"))
             try await store.delete(Fixture.id("dQw4w9WgXcQ"), actor: "admin", reason: "why not")
-            let intact = try await store.verifyAuditChain()
+            let intact = try await AuditLog(store: store).verifyChain()
             #expect(intact.isIntact)
             #expect(intact.entries == 6)
 
@@ -29,21 +29,21 @@ import YTV2TestSupport
                 _ = try await connection.query("UPDATE audit_log SET details = '{\"n\": 99}' WHERE seq = \(third)", logger: TestPostgres.logger)
                 _ = try await connection.query("SET session_replication_role = origin", logger: TestPostgres.logger)
             }
-            let tampered = try await store.verifyAuditChain()
+            let tampered = try await AuditLog(store: store).verifyChain()
             #expect(tampered.firstBroken?.seq == third)
         }
     }
 
     @Test func aRemovedEntryBreaksTheLink() async throws {
         try await withTestStore { store in
-            for index in 0..<3 { try await store.audit(actor: "tester", action: "test.entry", details: ["n": index]) }
+            for index in 0..<3 { try await AuditLog(store: store).append(actor: "tester", action: "test.entry", details: ["n": index]) }
             let middle = try await store.scalar("SELECT seq FROM audit_log ORDER BY seq OFFSET 1 LIMIT 1")
             try await store.client.withConnection { connection in
                 _ = try await connection.query("SET session_replication_role = replica", logger: TestPostgres.logger)
                 _ = try await connection.query("DELETE FROM audit_log WHERE seq = \(middle)", logger: TestPostgres.logger)
                 _ = try await connection.query("SET session_replication_role = origin", logger: TestPostgres.logger)
             }
-            let result = try await store.verifyAuditChain()
+            let result = try await AuditLog(store: store).verifyChain()
             #expect(result.firstBroken != nil)
             #expect(result.firstBroken!.seq > middle)
         }

@@ -37,9 +37,9 @@ import YTV2TestSupport
         let after = try await Store(configuration: configuration, logger: TestPostgres.logger).withRunning { store in
             let figures = try await DatabaseBackup.figures(store: store)
             // The restored audit chain still verifies, and new entries extend it.
-            #expect(try await store.verifyAuditChain().isIntact)
-            try await store.audit(actor: "tester", action: "after.restore", details: ["ok": true])
-            #expect(try await store.verifyAuditChain().isIntact)
+            #expect(try await AuditLog(store: store).verifyChain().isIntact)
+            try await AuditLog(store: store).append(actor: "tester", action: "after.restore", details: ["ok": true])
+            #expect(try await AuditLog(store: store).verifyChain().isIntact)
             #expect(try await store.audioBytes(for: Fixture.id("dQw4w9WgXcQ")) == TestAudio.mp3(100_000))
             return figures
         }

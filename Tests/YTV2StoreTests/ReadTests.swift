@@ -85,7 +85,7 @@ import YTV2TestSupport
     @Test func aSearchsEstimatedMatchesAreNearItsCountOnceAnalyzed() async throws {
         try await withTestStore { store in
             _ = try await TestVideos.seed(store, count: 200)
-            try await store.analyzeImportedTables()
+            try await MigrationLedger(store: store).analyzeImportedTables()
             for word in ["summary", "apple"] {
                 var query = ReportQuery()
                 query.search = word

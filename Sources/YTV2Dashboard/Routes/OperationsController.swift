@@ -36,19 +36,19 @@ struct OperationsController: Sendable {
         router.get("/health/backend") { _, _ in
             // In phase Shadow (with a legacy copy configured) the read routes answer from the legacy copy.
             let readSource = await shadow.active() ? "legacy-sqlite" : "postgresql"
-            let phase = (try? await store.phaseRecord().phase) ?? "Off"
+            let phase = (try? await MigrationLedger(store: store).phaseRecord().phase) ?? "Off"
             return Backend(backend: "postgresql", read_source: readSource, migration_phase: phase)
         }
         router.get("/health/migration") { _, _ in
             do {
-                let phase = try await store.phaseRecord()
+                let phase = try await MigrationLedger(store: store).phaseRecord()
                 let since = phase.since ?? .distantPast
-                let shadow = try await store.shadowFigures(since: since)
+                let shadow = try await MigrationLedger(store: store).shadowFigures(since: since)
                 return MigrationHealth(
                     phase: phase.phase,
                     since: phase.since.map(APIDate.string),
                     shadow: shadow,
-                    parity: try await store.parityFigures(since: since),
+                    parity: try await MigrationLedger(store: store).parityFigures(since: since),
                     consistency: shadow.consistency
                 )
             } catch {

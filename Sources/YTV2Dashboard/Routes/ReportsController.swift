@@ -193,7 +193,10 @@ struct ReportsController: Sendable {
             }
             guard SearchMatches.worthKeeping(matches: matched, of: everyVideo.ids.count) else { return nil }
         }
-        let numbering = try await caches.numbering.numbering { [store] generation in try await store.videoNumbering(generation: generation) }
+        let numbering = try await caches.numbering.numbering { [store] generation in
+            let (ids, numbers) = try await store.videoNumbers()
+            return VideoNumbering(ids: ids, numbers: numbers, generation: generation)
+        }
         let matches = try await caches.matches.value(for: Self.matchesKey(search, numbering)) { [store] in
             SearchMatches(numbers: try await store.searchMatchNumbers(search), numbering: numbering)
         }

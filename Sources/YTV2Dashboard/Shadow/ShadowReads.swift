@@ -58,7 +58,7 @@ final class ShadowReads: Sendable {
     func currentPhase() async -> String {
         let cached = phase.withLock { $0 }
         if let at = cached.readAt, ContinuousClock.now - at < .seconds(1) { return cached.name }
-        let name = (try? await store.phaseRecord().phase) ?? cached.name
+        let name = (try? await MigrationLedger(store: store).phaseRecord().phase) ?? cached.name
         phase.withLock { $0 = (name, .now) }
         return name
     }
@@ -116,7 +116,7 @@ final class ShadowReads: Sendable {
         // Recorded beside the response, never in its way.
         Task {
             do {
-                try await store.recordShadowRead(
+                try await MigrationLedger(store: store).recordShadowRead(
                     route: route,
                     matched: matched,
                     controlMilliseconds: controlMilliseconds,

@@ -27,7 +27,7 @@ package struct LegacyExporter: Sendable {
         let started = ContinuousClock.now
         var report = Report(file: path)
         let writer = try LegacyDashboardWriter(creating: path)
-        try await store.forEachVideoIDBatch(size: batchSize) { ids in
+        try await MigrationLedger(store: store).forEachVideoIDBatch(size: batchSize) { ids in
             let videos = try await Self.legacyVideos(ids, store: store)
             report.summaries += videos.map(\.summaries.count).reduce(0, +)
             try writer.append(videos)
@@ -42,8 +42,8 @@ package struct LegacyExporter: Sendable {
 
     /// The given stored videos in the legacy dashboard's terms (absent ids are left out).
     package static func legacyVideos(_ ids: [String], store: Store) async throws -> [LegacyDashboardVideo] {
-        let states = try await store.videoStates(ids)
-        let summaries = try await store.latestSummaries(ids)
+        let states = try await MigrationLedger(store: store).videoStates(ids)
+        let summaries = try await MigrationLedger(store: store).latestSummaries(ids)
         return ids.compactMap { id in
             guard let state = states[id], let videoID = try? VideoID(id) else { return nil }
             return LegacyDashboardVideo(
@@ -82,7 +82,7 @@ package struct LegacyExporter: Sendable {
             problems += found
         }
         // Nothing missing: every stored video is in the export.
-        try await store.forEachVideoIDBatch(size: 5_000) { ids in
+        try await MigrationLedger(store: store).forEachVideoIDBatch(size: 5_000) { ids in
             for id in ids where !planned.contains(id) { problems.append("\(id): stored in PostgreSQL but not in the export") }
         }
         return problems
@@ -90,7 +90,7 @@ package struct LegacyExporter: Sendable {
 
     static func compare(_ plans: [VideoPlan], snapshot: MigrationSnapshot, store: Store) async throws -> [String] {
         let ids = plans.compactMap { $0.videoID?.rawValue }
-        let states = try await store.videoStates(ids)
+        let states = try await MigrationLedger(store: store).videoStates(ids)
         var problems: [String] = []
         for plan in plans {
             guard let video = plan.video else { continue }

@@ -62,8 +62,8 @@ package struct MigrationImporter: Sendable {
         // Videos whose rows are all recorded unchanged are not even reconciled (the planner asks the ledger first);
         // the rest are checked row by row against the ledger before they are written. A first import into an empty
         // ledger has nothing to ask: each source row belongs to one batch, so no batch finds another's rows.
-        let ledgerIsEmpty = try await store.ledgerIsEmpty()
-        let lookup: MigrationPlanner.LedgerLookup = { try await store.ledger(sources: $0) }
+        let ledgerIsEmpty = try await MigrationLedger(store: store).ledgerIsEmpty()
+        let lookup: MigrationPlanner.LedgerLookup = { try await MigrationLedger(store: store).ledger(sources: $0) }
         let recorded = ledgerIsEmpty ? nil : lookup
         let summary = try await planner.runOverlapping(recorded: recorded, progress: progress) { plans in
             let reconciled = plans.filter { !$0.isUnchanged }
@@ -77,13 +77,13 @@ package struct MigrationImporter: Sendable {
             let (batch, unchanged) = try makeBatch(reconciled, done: done)
             report.videosUnchanged += unchanged
             guard !batch.isEmpty else { return nil }
-            return { try await store.importBatch(batch, actor: Self.actor) }
+            return { try await MigrationLedger(store: store).importBatch(batch, actor: Self.actor) }
         } collect: { (result: ImportBatchResult) in
             report.batchesWritten += 1
             report.written += result
         }
         report.plan = summary
-        if report.changes > 0 { try await store.analyzeImportedTables() }
+        if report.changes > 0 { try await MigrationLedger(store: store).analyzeImportedTables() }
         let elapsed = ContinuousClock.now - started
         report.seconds = elapsed.inSeconds
         let record = ImportRecord(
@@ -120,7 +120,7 @@ package struct MigrationImporter: Sendable {
         var unchanged = 0
         for plan in plans {
             let finished = plan.ledger.allSatisfy { entry in
-                guard let recorded = done[Store.ledgerKey(entry.sourceFile, entry.sourceTable, entry.sourceKey)] else { return false }
+                guard let recorded = done[MigrationLedger.ledgerKey(entry.sourceFile, entry.sourceTable, entry.sourceKey)] else { return false }
                 return recorded.sha == entry.rowSHA256 && entry.agrees(withRecorded: recorded.outcome)
             }
             if finished {

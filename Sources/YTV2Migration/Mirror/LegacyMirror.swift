@@ -45,7 +45,8 @@ package struct LegacyMirror: Sendable, Service {
                     case .connected, .disconnected: break
                     case .reconnected:
                         // Changes committed while the feed was down were missed: mirror everything changed since.
-                        let (updated, deleted) = (try? await store.videosChanged(since: lastSeen.addingTimeInterval(-5))) ?? ([], [])
+                        let (updated, deleted) =
+                            (try? await MigrationLedger(store: store).videosChanged(since: lastSeen.addingTimeInterval(-5))) ?? ([], [])
                         for id in updated + deleted { await mirror(id) }
                     case .change(let change):
                         await mirror(change.videoID.rawValue)
@@ -69,7 +70,7 @@ package struct LegacyMirror: Sendable, Service {
     @discardableResult
     package func mirror(_ id: String) async -> Outcome {
         do {
-            guard Self.mirroringPhases.contains(try await store.phaseRecord().phase) else { return .skipped }
+            guard Self.mirroringPhases.contains(try await MigrationLedger(store: store).phaseRecord().phase) else { return .skipped }
         } catch {
             logger.warning("mirror cannot read the phase", metadata: ["error": "\(error)"])
             return .skipped
@@ -87,7 +88,7 @@ package struct LegacyMirror: Sendable, Service {
             }
             let mirrored = try writer.checksum(of: videoID)
             let outcome: Outcome = mirrored == primary ? .match : .mismatch
-            try await store.recordParity(
+            try await MigrationLedger(store: store).recordParity(
                 operation: operation,
                 videoID: id,
                 primarySHA256: primary,
@@ -95,11 +96,11 @@ package struct LegacyMirror: Sendable, Service {
                 outcome: outcome.rawValue,
                 detail: outcome == .match ? nil : "the legacy file holds something else than was written"
             )
-            try await store.resolveMirrorFailures(id)
+            try await MigrationLedger(store: store).resolveMirrorFailures(id)
             return outcome
         } catch {
             logger.warning("mirror write failed; will retry", metadata: ["video": "\(id)", "error": "\(error)"])
-            try? await store.recordParity(
+            try? await MigrationLedger(store: store).recordParity(
                 operation: operation,
                 videoID: id,
                 primarySHA256: primary,
@@ -113,6 +114,6 @@ package struct LegacyMirror: Sendable, Service {
 
     /// Mirrors again every video whose last mirror write failed.
     package func retryFailures() async throws {
-        for id in try await store.unresolvedMirrorFailures() { await mirror(id) }
+        for id in try await MigrationLedger(store: store).unresolvedMirrorFailures() { await mirror(id) }
     }
 }

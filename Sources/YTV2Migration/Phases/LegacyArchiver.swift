@@ -31,7 +31,7 @@ package struct LegacyArchiver: Sendable {
     package static let checksumFile = "SHA256SUMS"
 
     package func archive(_ items: [URL], into parent: URL, actor: String) async throws -> ArchiveRecord {
-        let phase = try await phases.store.phaseRecord().phase
+        let phase = try await MigrationLedger(store: phases.store).phaseRecord().phase
         guard phase == MigrationPhase.live.rawValue else { throw Problem.wrongPhase(phase) }
         if let existing = try await phases.record(ArchiveRecord.self, ArchiveRecord.settingsKey) {
             throw Problem.alreadyArchived(existing.value.folder)
@@ -97,7 +97,7 @@ package struct LegacyArchiver: Sendable {
 extension MigrationPhases {
     /// Why legacy files may no longer be written (the migration is Complete), nil while they may.
     package func legacyWriteSeal() async throws -> String? {
-        guard try await store.phaseRecord().phase == MigrationPhase.complete.rawValue else { return nil }
+        guard try await MigrationLedger(store: store).phaseRecord().phase == MigrationPhase.complete.rawValue else { return nil }
         let folder = try await record(ArchiveRecord.self, ArchiveRecord.settingsKey)?.value.folder
         return "the migration is Complete; the legacy files are archived" + (folder.map { " in \($0)" } ?? "") + " and read-only"
     }

@@ -104,7 +104,7 @@ package struct MigrationPhases: Sendable {
     }
 
     package func status() async throws -> MigrationStatus {
-        let record = try await store.phaseRecord()
+        let record = try await MigrationLedger(store: store).phaseRecord()
         guard let phase = MigrationPhase(rawValue: record.phase) else { throw PhaseError.unknownPhase(record.phase) }
         let since = record.since ?? .distantPast
         var status = MigrationStatus(
@@ -115,8 +115,8 @@ package struct MigrationPhases: Sendable {
             gate: [],
             rollbackTo: phase.previous
         )
-        if phase == .dualWrite || phase == .shadow { status.parity = try await store.parityFigures(since: since) }
-        if phase == .shadow || phase == .live { status.shadow = try await store.shadowFigures(since: since) }
+        if phase == .dualWrite || phase == .shadow { status.parity = try await MigrationLedger(store: store).parityFigures(since: since) }
+        if phase == .shadow || phase == .live { status.shadow = try await MigrationLedger(store: store).shadowFigures(since: since) }
         if let next = phase.next { status.gate = try await gate(for: next, current: status) }
         return status
     }
@@ -149,8 +149,15 @@ package struct MigrationPhases: Sendable {
         reason: String?
     ) async throws -> MigrationStatus {
         let details = Transition(from: status.phase, to: target, gate: gate, parity: status.parity, shadow: status.shadow, reason: reason)
-        guard try await store.changePhase(from: status.phase.rawValue, to: target.rawValue, actor: actor, action: action, details: details)
-        else { throw PhaseError.changedMeanwhile(expected: status.phase, found: try await store.phaseRecord().phase) }
+        guard
+            try await MigrationLedger(store: store).changePhase(
+                from: status.phase.rawValue,
+                to: target.rawValue,
+                actor: actor,
+                action: action,
+                details: details
+            )
+        else { throw PhaseError.changedMeanwhile(expected: status.phase, found: try await MigrationLedger(store: store).phaseRecord().phase) }
         return try await self.status()
     }
 

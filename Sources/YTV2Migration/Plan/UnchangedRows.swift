@@ -19,7 +19,7 @@ struct UnchangedRows: Sendable {
         var ledger: [LedgerEntry] = []
         ledger.reserveCapacity(rows.count)
         for row in rows {
-            guard let line = recorded[Store.ledgerKey(row.source.file, row.source.table, row.source.key)],
+            guard let line = recorded[MigrationLedger.ledgerKey(row.source.file, row.source.table, row.source.key)],
                 let outcome = LedgerEntry.Outcome(rawValue: line.outcome),
                 Self.outcome(outcome, agreesWith: decision),
                 line.sha == row.sha256
@@ -47,7 +47,7 @@ struct UnchangedRows: Sendable {
     func lines(of rows: [LoadedRow]) -> [String: (sha: String, outcome: String)] {
         var lines: [String: (sha: String, outcome: String)] = [:]
         for row in rows {
-            let key = Store.ledgerKey(row.source.file, row.source.table, row.source.key)
+            let key = MigrationLedger.ledgerKey(row.source.file, row.source.table, row.source.key)
             if let line = recorded[key] { lines[key] = line }
         }
         return lines

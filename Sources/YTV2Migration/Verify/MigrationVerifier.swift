@@ -43,9 +43,9 @@ package struct MigrationVerifier: Sendable {
         let snapshot = planner.snapshot
         var report = VerifyReport(snapshot: snapshot.id)
         let files = [SnapshotManifest.dashboardFile, SnapshotManifest.nasFile] + snapshot.reportFiles
-        let ledgerCount = try await store.ledgerCount(files: files)
+        let ledgerCount = try await MigrationLedger(store: store).ledgerCount(files: files)
         var matched = 0
-        let quarantined = try await store.quarantineKeys(files: files)
+        let quarantined = try await MigrationLedger(store: store).quarantineKeys(files: files)
 
         var ledgerProblems: [String] = []
         var fieldProblems: [String] = []
@@ -58,11 +58,11 @@ package struct MigrationVerifier: Sendable {
         let summary = try await planner.runOverlapping(progress: progress) { plans in
             var imported: [VideoPlan] = []
             var tombstoneIDs: [String] = []
-            let ledger = try await store.ledger(rows: plans.flatMap(\.ledger))
+            let ledger = try await MigrationLedger(store: store).ledger(rows: plans.flatMap(\.ledger))
             matched += ledger.count
             for plan in plans {
                 for entry in plan.ledger {
-                    let key = Store.ledgerKey(entry.sourceFile, entry.sourceTable, entry.sourceKey)
+                    let key = MigrationLedger.ledgerKey(entry.sourceFile, entry.sourceTable, entry.sourceKey)
                     guard let recorded = ledger[key] else {
                         ledgerProblems.append("\(entry.sourceFile) \(entry.sourceTable) \(entry.sourceKey): no ledger entry")
                         continue
@@ -128,7 +128,7 @@ package struct MigrationVerifier: Sendable {
         )
         report.check(
             "no orphans, one latest revision per variant, tombstoned ids absent",
-            try await store.integrityFindings(),
+            try await MigrationLedger(store: store).integrityFindings(),
             detail: "structural checks"
         )
         let elapsed = ContinuousClock.now - started
@@ -148,8 +148,8 @@ package struct MigrationVerifier: Sendable {
     static func compare(_ imported: [VideoPlan], tombstones: [String], snapshot: MigrationSnapshot, store: Store) async throws -> BatchComparison {
         var result = BatchComparison()
         let ids = imported.compactMap { $0.videoID?.rawValue }
-        let states = try await store.videoStates(ids)
-        let deleted = try await store.tombstoned(ids + tombstones)
+        let states = try await MigrationLedger(store: store).videoStates(ids)
+        let deleted = try await MigrationLedger(store: store).tombstoned(ids + tombstones)
         for plan in imported {
             guard let video = plan.video else { continue }
             guard let state = states[video.id.rawValue] else {
@@ -173,13 +173,13 @@ package struct MigrationVerifier: Sendable {
     ) async throws -> [String] {
         var problems: [String] = []
         let baseline = snapshot.manifest.baseline.categorized[SnapshotManifest.dashboardFile] ?? [:]
-        let targets = try await store.aliasTargets(Array(baseline.keys).map { $0.lowercased() } + Array(baseline.keys))
+        let targets = try await MigrationLedger(store: store).aliasTargets(Array(baseline.keys).map { $0.lowercased() } + Array(baseline.keys))
         var ids = Set(expected.keys)
         for key in baseline.keys { if let id = targets[key] ?? targets[key.lowercased()] { ids.insert(id) } }
-        let states = try await store.videoStates(Array(ids))
+        let states = try await MigrationLedger(store: store).videoStates(Array(ids))
         for (key, pairs) in baseline.sorted(by: { $0.key < $1.key }) {
             guard let id = targets[key] ?? targets[key.lowercased()] else {
-                if !quarantined.contains(Store.ledgerKey(SnapshotManifest.dashboardFile, "content", key)) {
+                if !quarantined.contains(MigrationLedger.ledgerKey(SnapshotManifest.dashboardFile, "content", key)) {
                     problems.append("dashboard row \(key): categorized in the snapshot, but no video in PostgreSQL answers to it")
                 }
                 continue

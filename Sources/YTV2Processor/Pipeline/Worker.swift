@@ -11,7 +11,7 @@ import YTV2Store
 /// A `Service`: on graceful shutdown (SIGTERM) it claims nothing more, lets running jobs finish for up to
 /// ``shutdownGrace``, then interrupts the rest and hands them back to the queue, claimable by another worker at once.
 package struct Worker: Sendable, Service {
-    package let store: Store
+    package let jobs: JobQueue
     package let pipeline: ProcessingPipeline
     package let owner: String
     package var concurrency: Int
@@ -24,7 +24,7 @@ package struct Worker: Sendable, Service {
     package let logger: Logger
 
     package init(
-        store: Store,
+        jobs: JobQueue,
         pipeline: ProcessingPipeline,
         concurrency: Int = 2,
         lease: Duration = .seconds(60),
@@ -32,7 +32,7 @@ package struct Worker: Sendable, Service {
         retryBase: Duration = .seconds(10),
         logger: Logger
     ) {
-        self.store = store
+        self.jobs = jobs
         self.pipeline = pipeline
         self.owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
         self.concurrency = max(1, concurrency)
@@ -79,12 +79,12 @@ package struct Worker: Sendable, Service {
     @discardableResult
     package func runNext(only jobID: Int64? = nil) async throws -> (Job, JobOutcome)? {
         guard !Task.isShuttingDownGracefully else { return nil }
-        guard let job = try await store.claimJob(owner: owner, lease: lease, only: jobID) else { return nil }
+        guard let job = try await jobs.claim(owner: owner, lease: lease, only: jobID) else { return nil }
         logger.info("job \(job.id) started", metadata: ["video": "\(job.videoID)", "attempt": "\(job.attempts)"])
         let (outcome, interrupted) = await withLeaseRenewal(job) { await runInterruptibly(job) }
         if interrupted, !outcome.isFinal {
             // Stopped before it ended: the next worker starts it over (a text already stored adds no revision).
-            let released = try await store.releaseJob(job.id, owner: owner)
+            let released = try await jobs.release(job.id, owner: owner)
             logger.notice("job \(job.id) handed back to the queue: the worker is stopping", metadata: ["released": "\(released)"])
             return (job, outcome)
         }
@@ -129,7 +129,7 @@ package struct Worker: Sendable, Service {
     package func runToEnd(_ jobID: Int64) async throws -> Job {
         while true {
             if try await runNext(only: jobID) == nil, !Task.isShuttingDownGracefully { try await Task.sleep(for: .milliseconds(300)) }
-            guard let job = try await store.job(jobID) else { throw StoreError.invalidInput("job \(jobID) does not exist") }
+            guard let job = try await jobs.job(jobID) else { throw StoreError.invalidInput("job \(jobID) does not exist") }
             let ended = job.status != .queued && job.status != .running
             if ended || (job.status == .queued && job.attempts > 0) || Task.isShuttingDownGracefully { return job }
         }
@@ -137,12 +137,12 @@ package struct Worker: Sendable, Service {
 
     /// Runs the job while a side task renews its lease every third of the lease time.
     private func withLeaseRenewal<T>(_ job: Job, _ body: () async -> T) async -> T {
-        let (store, owner, lease) = (self.store, self.owner, self.lease)
+        let (jobs, owner, lease) = (self.jobs, self.owner, self.lease)
         let renewal = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: lease / 3)
                 if Task.isCancelled { break }
-                _ = try? await store.renewLease(job.id, owner: owner, lease: lease)
+                _ = try? await jobs.renewLease(job.id, owner: owner, lease: lease)
             }
         }
         defer { renewal.cancel() }
@@ -153,19 +153,19 @@ package struct Worker: Sendable, Service {
         switch outcome {
         case .succeeded(let stored, let warnings):
             let result = "{\"stored\": \(stored.jsonArrayText)}"
-            try await store.finishJob(job.id, owner: owner, status: .succeeded, warnings: warnings, resultJSON: result)
+            try await jobs.finish(job.id, owner: owner, status: .succeeded, warnings: warnings, resultJSON: result)
             logger.info("job \(job.id) succeeded", metadata: ["video": "\(job.videoID)", "stored": "\(stored)"])
         case .cancelledDeleted:
-            try await store.finishJob(job.id, owner: owner, status: .cancelled, reason: "cancelled: deleted")
+            try await jobs.finish(job.id, owner: owner, status: .cancelled, reason: "cancelled: deleted")
             logger.notice("job \(job.id) cancelled: the video was deleted while it ran", metadata: ["video": "\(job.videoID)"])
         case .failed(let reason):
-            try await store.finishJob(job.id, owner: owner, status: .failed, reason: reason)
+            try await jobs.finish(job.id, owner: owner, status: .failed, reason: reason)
             logger.warning("job \(job.id) failed: \(reason)", metadata: ["video": "\(job.videoID)"])
         case .retry(let reason, _, let notBefore):
             let exponent = min(max(job.attempts - 1, 0), 16)
             // The backoff, or the wait the service asked for when that is longer.
             let delay = max(min(retryBase * (1 << exponent), .seconds(600)), notBefore ?? .zero)
-            let status = try await store.retryJob(job.id, owner: owner, reason: reason, after: delay)
+            let status = try await jobs.retry(job.id, owner: owner, reason: reason, after: delay)
             logger.warning("job \(job.id) will be retried: \(reason)", metadata: ["video": "\(job.videoID)", "status": "\(status?.rawValue ?? "?")"])
         }
     }

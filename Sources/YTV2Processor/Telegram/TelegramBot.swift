@@ -117,9 +117,9 @@ package struct TelegramBot: Sendable, Service {
         var lines = services.filter { ["summarizer", "speech"].contains($0.stage) }.map {
             "\($0.stage == "speech" ? "🔊" : "🧠") \($0.stage): \($0.provider)"
         }
-        let counts = try await store.queueCounts()
+        let counts = try await JobQueue(store: store).counts()
         lines.append("📋 queue: \(counts.queued) waiting, \(counts.running) running")
-        let jobs = try await store.recentJobs(limit: 5)
+        let jobs = try await JobQueue(store: store).recent(limit: 5)
         lines += jobs.map {
             "#\($0.id) \($0.videoID) \($0.variants.joined(separator: ",")): \($0.status.rawValue)\($0.reason.map { " (\($0.prefix(120)))" } ?? "")"
         }
@@ -185,7 +185,7 @@ package struct TelegramBot: Sendable, Service {
     private func run(_ variant: String, for id: VideoID, chat: Int64, message: Int64, user: Int64) async throws {
         let name = TelegramScreens.variantName(variant)
         try await client.edit(chat: chat, message: message, text: "⏳ \(name) for \(id): queued")
-        let job = try await store.enqueueJob(id, variants: [variant], requestedBy: "telegram:\(user)")
+        let job = try await JobQueue(store: store).enqueue(id, variants: [variant], requestedBy: "telegram:\(user)")
         try await client.edit(chat: chat, message: message, text: "⚙️ \(name) for \(id): working (job #\(job.id))")
         let finished = try await worker.runToEnd(job.id)
         switch finished.status {

@@ -246,7 +246,7 @@ struct DatabaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             let logger = try global.makeLogger("ytv2.db")
-            let result = try await withStore(logger: logger) { try await $0.verifyAuditChain() }
+            let result = try await withStore(logger: logger) { try await AuditLog(store: $0).verifyChain() }
             if let broken = result.firstBroken {
                 print("audit log BROKEN at entry \(broken.seq): \(broken.problem) (\(result.entries) entries)")
                 throw ExitCode(ExitStatus.differences)

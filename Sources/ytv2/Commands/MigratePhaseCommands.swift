@@ -184,10 +184,10 @@ extension MigrateCommand {
         func run() async throws {
             let logger = try global.makeLogger("ytv2.migrate")
             let report = try await withStore(logger: logger) { store in
-                let since = try await store.phaseRecord().since ?? .distantPast
+                let since = try await MigrationLedger(store: store).phaseRecord().since ?? .distantPast
                 return Report(
-                    figures: try await store.parityFigures(since: since),
-                    unresolvedMirrorFailures: try await store.unresolvedMirrorFailures(),
+                    figures: try await MigrationLedger(store: store).parityFigures(since: since),
+                    unresolvedMirrorFailures: try await MigrationLedger(store: store).unresolvedMirrorFailures(),
                     differences: try await LegacyExporter(store: store).verify(legacy)
                 )
             }

@@ -110,7 +110,7 @@ struct ProcessCommand: AsyncParsableCommand {
         let progress = ProgressReporter.forTerminal()
         let reports = try await withStore(logger: logger) { store in
             var worker = Worker(
-                store: store,
+                jobs: JobQueue(store: store),
                 pipeline: configuration.pipeline(store: store, logger: logger) { id, stage in progress.stage("\(id): \(stage)") },
                 concurrency: 1,
                 logger: logger
@@ -162,7 +162,7 @@ final class ProcessJobs: Service {
 
     func run() async throws {
         for id in ids {
-            let job = try await store.enqueueJob(id, variants: variants, force: force, requestedBy: "cli")
+            let job = try await JobQueue(store: store).enqueue(id, variants: variants, force: force, requestedBy: "cli")
             // Run the job here; if a worker holds it, wait for that worker to finish it. Once stopping, later jobs
             // stay queued.
             let current = queueOnly || Task.isShuttingDownGracefully ? job : try await worker.runToEnd(job.id)
@@ -202,7 +202,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let (concurrency, leaseSeconds, grace) = (self.concurrency, self.leaseSeconds, self.shutdownGraceSeconds)
         try await withStore(logger: logger) { store in
             var worker = Worker(
-                store: store,
+                jobs: JobQueue(store: store),
                 pipeline: configuration.pipeline(store: store, logger: logger),
                 concurrency: concurrency,
                 lease: .seconds(leaseSeconds),
@@ -236,7 +236,7 @@ struct BotCommand: AsyncParsableCommand {
         try await withStore(logger: logger) { store in
             let http = HTTPFetcher()
             let worker = Worker(
-                store: store,
+                jobs: JobQueue(store: store),
                 pipeline: configuration.pipeline(store: store, http: http, logger: logger),
                 concurrency: 1,
                 logger: logger

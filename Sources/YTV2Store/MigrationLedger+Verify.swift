@@ -16,10 +16,10 @@ package struct VideoState: Sendable, Equatable {
     package var aliases: Set<String>
 }
 
-extension Store {
+extension MigrationLedger {
     /// The canonical state of the given videos; missing ids are absent from the result.
     package func videoStates(_ ids: [String]) async throws -> [String: VideoState] {
-        try await read { [self] connection in
+        try await store.read { [self] connection in
             var states: [String: VideoState] = [:]
             let rows = try await connection.query(
                 """
@@ -31,7 +31,7 @@ extension Store {
                     coalesce(language, ''), key_topics::text, named_entities::text, categories::text, categorization_origin
                 FROM videos WHERE video_id = ANY(\(ids)::text[])
                 """,
-                logger: logger
+                logger: store.logger
             )
             for try await row in rows {
                 let cells = try row.decode(
@@ -61,7 +61,7 @@ extension Store {
                 SELECT video_id::text, variant, count(*)::int, encode(sha256(convert_to(max(text) FILTER (WHERE is_latest), 'UTF8')), 'hex')
                 FROM summaries WHERE video_id = ANY(\(ids)::text[]) GROUP BY 1, 2
                 """,
-                logger: logger
+                logger: store.logger
             )
             for try await (id, variant, count, sha) in summaries.decode((String, String, Int, String?).self) {
                 states[id]?.revisionCounts[variant] = count
@@ -69,14 +69,14 @@ extension Store {
             }
             for try await (id, sha, duration) in try await connection.query(
                 "SELECT video_id::text, sha256, duration_seconds FROM audio WHERE video_id = ANY(\(ids)::text[])",
-                logger: logger
+                logger: store.logger
             ).decode((String, String, Double?).self) {
                 states[id]?.audioSHA256 = sha
                 states[id]?.audioDurationSeconds = duration
             }
             for try await (id, alias) in try await connection.query(
                 "SELECT video_id::text, alias FROM video_aliases WHERE video_id = ANY(\(ids)::text[])",
-                logger: logger
+                logger: store.logger
             ).decode((String, String).self) {
                 states[id]?.aliases.insert(alias)
             }
@@ -86,11 +86,11 @@ extension Store {
 
     /// Which of `ids` have a tombstone.
     package func tombstoned(_ ids: [String]) async throws -> Set<String> {
-        try await read { [self] connection in
+        try await store.read { [self] connection in
             var result = Set<String>()
             for try await id in try await connection.query(
                 "SELECT video_id::text FROM tombstones WHERE video_id = ANY(\(ids)::text[])",
-                logger: logger
+                logger: store.logger
             ).decode(String.self) {
                 result.insert(id)
             }
@@ -100,11 +100,11 @@ extension Store {
 
     /// Quarantined rows of the given files, as ledger keys.
     package func quarantineKeys(files: [String]) async throws -> Set<String> {
-        try await read { [self] connection in
+        try await store.read { [self] connection in
             var result = Set<String>()
             for try await (file, table, key) in try await connection.query(
                 "SELECT source_file, source_table, source_key FROM quarantine WHERE source_file = ANY(\(files))",
-                logger: logger
+                logger: store.logger
             ).decode((String, String, String).self) {
                 result.insert(Self.ledgerKey(file, table, key))
             }
@@ -114,11 +114,11 @@ extension Store {
 
     /// The video each alias resolves to.
     package func aliasTargets(_ aliases: [String]) async throws -> [String: String] {
-        try await read { [self] connection in
+        try await store.read { [self] connection in
             var result: [String: String] = [:]
             for try await (alias, id) in try await connection.query(
                 "SELECT alias, video_id::text FROM video_aliases WHERE alias = ANY(\(aliases))",
-                logger: logger
+                logger: store.logger
             ).decode((String, String).self) {
                 result[alias] = id
             }
@@ -133,7 +133,7 @@ extension Store {
     /// carries its summaries in the same transaction, while a legacy video whose summary failed or was never made is
     /// imported without one (verify compares each such video with its sources instead).
     package func integrityFindings() async throws -> [String] {
-        try await read { [self] connection in
+        try await store.read { [self] connection in
             var findings: [String] = []
             let checks: [(String, String)] = [
                 (
@@ -187,7 +187,9 @@ extension Store {
             ]
             for (problem, sql) in checks {
                 var ids: [String] = []
-                for try await id in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(String.self) { ids.append(id) }
+                for try await id in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: store.logger).decode(String.self) {
+                    ids.append(id)
+                }
                 if !ids.isEmpty { findings.append("\(problem): \(ids.prefix(10).joined(separator: ", "))\(ids.count > 10 ? ", …" : "")") }
             }
             return findings
@@ -203,16 +205,16 @@ extension VideoState {
     ]
 }
 
-extension Store {
+extension MigrationLedger {
     /// Calls `body` with every stored video id, in order, `size` at a time (keyset paging, for exports).
     package func forEachVideoIDBatch(size: Int, _ body: ([String]) async throws -> Void) async throws {
         var after = ""
         while true {
-            let ids = try await read { [self, after] connection in
+            let ids = try await store.read { [self, after] connection in
                 var ids: [String] = []
                 let rows = try await connection.query(
                     "SELECT video_id::text FROM videos WHERE video_id::text > \(after) ORDER BY video_id::text LIMIT \(size)",
-                    logger: logger
+                    logger: store.logger
                 )
                 for try await id in rows.decode(String.self) { ids.append(id) }
                 return ids
@@ -225,14 +227,14 @@ extension Store {
 
     /// The latest revision of every variant of the given videos: video id → [(variant, text)], in variant order.
     package func latestSummaries(_ ids: [String]) async throws -> [String: [(variant: String, text: String)]] {
-        try await read { [self] connection in
+        try await store.read { [self] connection in
             var result: [String: [(variant: String, text: String)]] = [:]
             let rows = try await connection.query(
                 """
                 SELECT video_id::text, variant, text FROM summaries
                 WHERE is_latest AND video_id = ANY(\(ids)::text[]) ORDER BY video_id, variant
                 """,
-                logger: logger
+                logger: store.logger
             )
             for try await (id, variant, text) in rows.decode((String, String, String).self) { result[id, default: []].append((variant, text)) }
             return result

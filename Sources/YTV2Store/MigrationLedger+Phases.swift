@@ -36,12 +36,12 @@ package struct ShadowFigures: Sendable, Equatable, Codable {
     package var consistency: Double { compared == 0 ? 0 : Double(matched) / Double(compared) }
 }
 
-extension Store {
+extension MigrationLedger {
     /// The settings key of the phase; its value is a JSON string ("Off" when absent).
     package static let phaseKey = "migration.phase"
 
     package func phaseRecord() async throws -> PhaseRecord {
-        guard let record = try await settingRecord(Self.phaseKey) else { return PhaseRecord(phase: "Off") }
+        guard let record = try await store.settingRecord(Self.phaseKey) else { return PhaseRecord(phase: "Off") }
         let phase = (try? JSONDecoder().decode(String.self, from: Data(record.json.utf8))) ?? "Off"
         return PhaseRecord(phase: phase, since: record.updatedAt, by: record.updatedBy)
     }
@@ -58,21 +58,21 @@ extension Store {
     ) async throws -> Bool {
         let key = Self.phaseKey
         let json = String(decoding: try JSONEncoder().encode(phase), as: UTF8.self)
-        return try await transaction { [self] connection in
+        return try await store.transaction { [self] connection in
             // Serializes concurrent transitions (the settings row may not exist yet, so there is no row to lock).
-            try await connection.query("SELECT pg_advisory_xact_lock(7274003, 0)", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(7274003, 0)", logger: store.logger)
             let current =
-                try await connection.query("SELECT value #>> '{}' FROM settings WHERE key = \(key)", logger: logger)
+                try await connection.query("SELECT value #>> '{}' FROM settings WHERE key = \(key)", logger: store.logger)
                 .first(String.self) ?? "Off"
             guard current == expected else { return false }
-            try await upsertSetting(key, json: json, actor: actor, on: connection)
-            try await appendAudit(actor: actor, action: action, subject: key, details: details, on: connection)
+            try await store.upsertSetting(key, json: json, actor: actor, on: connection)
+            try await store.appendAudit(actor: actor, action: action, subject: key, details: details, on: connection)
             return true
         }
     }
 
     package func parityFigures(since: Date) async throws -> ParityFigures {
-        try await read { [self] connection in
+        try await store.read { [self] connection in
             let rows = try await connection.query(
                 """
                 SELECT count(*)::int,
@@ -82,7 +82,7 @@ extension Store {
                        count(DISTINCT video_id) FILTER (WHERE outcome = 'mirror_failed' AND resolved_at IS NULL)::int
                 FROM migration_parity WHERE recorded_at >= \(since)
                 """,
-                logger: logger
+                logger: store.logger
             )
             for try await (records, matches, explained, mismatches, failures) in rows.decode((Int, Int, Int, Int, Int).self) {
                 var figures = ParityFigures()
@@ -103,19 +103,19 @@ extension Store {
         outcome: String,
         detail: String?
     ) async throws {
-        try await transaction { [self] connection in
+        try await store.transaction { [self] connection in
             _ = try await connection.query(
                 """
                 INSERT INTO migration_parity (operation, video_id, primary_sha256, mirror_sha256, outcome, detail)
                 VALUES (\(operation), \(videoID), \(primarySHA256), \(mirrorSHA256), \(outcome), \(detail))
                 """,
-                logger: logger
+                logger: store.logger
             )
         }
     }
 
     package func shadowFigures(since: Date) async throws -> ShadowFigures {
-        try await read { [self] connection in
+        try await store.read { [self] connection in
             let rows = try await connection.query(
                 """
                 SELECT count(*)::int, count(*) FILTER (WHERE matched)::int,
@@ -125,7 +125,7 @@ extension Store {
                        coalesce(percentile_cont(0.99) WITHIN GROUP (ORDER BY candidate_ms), 0)::float8
                 FROM migration_shadow_reads WHERE recorded_at >= \(since)
                 """,
-                logger: logger
+                logger: store.logger
             )
             for try await (compared, matched, c50, c99, k50, k99) in rows.decode((Int, Int, Double, Double, Double, Double).self) {
                 var figures = ShadowFigures()
@@ -146,33 +146,33 @@ extension Store {
         controlBody: String?,
         candidateBody: String?
     ) async throws {
-        try await transaction { [self] connection in
+        try await store.transaction { [self] connection in
             _ = try await connection.query(
                 """
                 INSERT INTO migration_shadow_reads (route, matched, control_ms, candidate_ms, control_body, candidate_body)
                 VALUES (\(route), \(matched), \(controlMilliseconds), \(candidateMilliseconds), \(controlBody), \(candidateBody))
                 """,
-                logger: logger
+                logger: store.logger
             )
         }
     }
 }
 
-extension Store {
+extension MigrationLedger {
     /// Videos stored or deleted since `since` (for a mirror that missed change notifications while disconnected).
     package func videosChanged(since: Date) async throws -> (updated: [String], deleted: [String]) {
-        try await read { [self] connection in
+        try await store.read { [self] connection in
             var updated: [String] = []
             var deleted: [String] = []
             for try await id in try await connection.query(
                 "SELECT video_id::text FROM videos WHERE updated_at >= \(since) ORDER BY 1",
-                logger: logger
+                logger: store.logger
             ).decode(String.self) {
                 updated.append(id)
             }
             for try await id in try await connection.query(
                 "SELECT video_id::text FROM tombstones WHERE deleted_at >= \(since) ORDER BY 1",
-                logger: logger
+                logger: store.logger
             ).decode(String.self) {
                 deleted.append(id)
             }
@@ -182,11 +182,11 @@ extension Store {
 
     /// Videos whose last mirror write failed and has not gone through since.
     package func unresolvedMirrorFailures() async throws -> [String] {
-        try await read { [self] connection in
+        try await store.read { [self] connection in
             var ids: [String] = []
             for try await id in try await connection.query(
                 "SELECT DISTINCT video_id FROM migration_parity WHERE outcome = 'mirror_failed' AND resolved_at IS NULL ORDER BY 1",
-                logger: logger
+                logger: store.logger
             ).decode(String.self) {
                 ids.append(id)
             }
@@ -196,13 +196,13 @@ extension Store {
 
     /// Marks the failed mirror writes of a video as gone through.
     package func resolveMirrorFailures(_ videoID: String) async throws {
-        try await transaction { [self] connection in
+        try await store.transaction { [self] connection in
             _ = try await connection.query(
                 """
                 UPDATE migration_parity SET resolved_at = now()
                 WHERE video_id = \(videoID) AND outcome = 'mirror_failed' AND resolved_at IS NULL
                 """,
-                logger: logger
+                logger: store.logger
             )
         }
     }
@@ -216,17 +216,17 @@ package struct ShadowMismatch: Sendable, Equatable, Codable {
     package var candidateBody: String?
 }
 
-extension Store {
+extension MigrationLedger {
     /// The latest shadow mismatches, newest first.
     package func shadowMismatches(limit: Int = 20) async throws -> [ShadowMismatch] {
-        try await read { [self] connection in
+        try await store.read { [self] connection in
             var result: [ShadowMismatch] = []
             let rows = try await connection.query(
                 """
                 SELECT route, recorded_at, control_body, candidate_body FROM migration_shadow_reads
                 WHERE NOT matched ORDER BY id DESC LIMIT \(limit)
                 """,
-                logger: logger
+                logger: store.logger
             )
             for try await (route, at, control, candidate) in rows.decode((String, Date, String?, String?).self) {
                 result.append(ShadowMismatch(route: route, recordedAt: at, controlBody: control, candidateBody: candidate))

@@ -29,13 +29,6 @@ package struct AuditVerification: Sendable, Equatable {
 }
 
 extension Store {
-    /// Appends an audited fact in its own transaction (imports, flag changes, backups).
-    package func audit(actor: String, action: String, subject: String? = nil, details: some Encodable & Sendable) async throws {
-        try await transaction { [self] connection in
-            try await appendAudit(actor: actor, action: action, subject: subject, details: details, on: connection)
-        }
-    }
-
     /// Appends inside the caller's transaction; the database trigger links the entry into the hash chain.
     func appendAudit(
         actor: String,
@@ -52,18 +45,33 @@ extension Store {
             logger: logger
         )
     }
+}
+
+/// The audit log (`audit_log`): appended to by every audited write, inside its transaction (``Store/appendAudit``);
+/// this type is for the callers that add a fact of their own, list the entries or check the hash chain.
+package struct AuditLog: Sendable {
+    let store: Store
+
+    package init(store: Store) { self.store = store }
+
+    /// Appends an audited fact in its own transaction (imports, flag changes, backups).
+    package func append(actor: String, action: String, subject: String? = nil, details: some Encodable & Sendable) async throws {
+        try await store.transaction { connection in
+            try await store.appendAudit(actor: actor, action: action, subject: subject, details: details, on: connection)
+        }
+    }
 
     /// The most recent entries, newest first.
-    package func auditEntries(limit: Int = 100) async throws -> [AuditEntry] {
-        try await read { [self] connection in
+    package func entries(limit: Int = 100) async throws -> [AuditEntry] {
+        try await store.read { [self] connection in
             try await fetchAudit(on: connection, newestFirst: true, limit: limit)
         }
     }
 
     /// Recomputes every entry's sha256 from its fields and its predecessor's hash, in Swift, independently of the
     /// trigger that wrote it: an edited field, a removed entry or a forged hash breaks the chain at that entry.
-    package func verifyAuditChain() async throws -> AuditVerification {
-        let entries = try await read { [self] connection in try await fetchAudit(on: connection, newestFirst: false, limit: nil) }
+    package func verifyChain() async throws -> AuditVerification {
+        let entries = try await store.read { [self] connection in try await fetchAudit(on: connection, newestFirst: false, limit: nil) }
         var previous = String(repeating: "0", count: 64)
         for entry in entries {
             if entry.prevHash != previous {
@@ -91,7 +99,7 @@ extension Store {
                     FROM audit_log ORDER BY seq \(order)\(limitClause)
                     """
             ),
-            logger: logger
+            logger: store.logger
         )
         var entries: [AuditEntry] = []
         for try await (seq, at, actor, action, subject, details, prev, hash) in rows.decode(

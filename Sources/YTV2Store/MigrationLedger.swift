@@ -123,7 +123,13 @@ package struct ImportBatchResult: Sendable, Equatable, Codable {
     }
 }
 
-extension Store {
+/// The migration's side of the store: import batches with their ledger lines, tombstones and quarantine, and the
+/// ledger's lookups. The importer and the verifier get one; nothing else writes these tables.
+package struct MigrationLedger: Sendable {
+    let store: Store
+
+    package init(store: Store) { self.store = store }
+
     /// The ledger lines of the given rows (file, table, key), looked up in one statement.
     package func ledger(rows: [LedgerEntry]) async throws -> [String: (sha: String, outcome: String)] {
         try await ledger(sources: rows.map { ($0.sourceFile, $0.sourceTable, $0.sourceKey) })
@@ -140,7 +146,7 @@ extension Store {
             json.add("k", source.key)
             return json.finished()
         }.jsonArray
-        return try await read { [self] connection in
+        return try await store.read { [self] connection in
             var result: [String: (sha: String, outcome: String)] = [:]
             let rows = try await connection.query(
                 """
@@ -148,7 +154,7 @@ extension Store {
                 FROM json_to_recordset(\(keys)::json) AS k(f text, t text, k text)
                 JOIN migration_ledger l ON l.source_file = k.f AND l.source_table = k.t AND l.source_key = k.k
                 """,
-                logger: logger
+                logger: store.logger
             )
             for try await (file, table, key, sha, outcome) in rows.decode((String, String, String, String, String).self) {
                 result[Self.ledgerKey(file, table, key)] = (sha, outcome)
@@ -167,7 +173,7 @@ extension Store {
             for statement: PostgresQuery in [
                 "ANALYZE videos", "ANALYZE video_search, summaries, audio, video_aliases, tombstones, quarantine, migration_ledger",
             ] {
-                group.addTask { try await self.client.query(statement, logger: self.logger) }
+                group.addTask { try await store.client.query(statement, logger: store.logger) }
             }
             try await group.waitForAll()
         }
@@ -175,15 +181,15 @@ extension Store {
 
     /// Whether the ledger has no line at all (nothing was ever imported).
     package func ledgerIsEmpty() async throws -> Bool {
-        try await read { [self] connection in
-            try await connection.query("SELECT NOT EXISTS (SELECT FROM migration_ledger)", logger: logger).first(Bool.self) ?? true
+        try await store.read { [self] connection in
+            try await connection.query("SELECT NOT EXISTS (SELECT FROM migration_ledger)", logger: store.logger).first(Bool.self) ?? true
         }
     }
 
     /// How many ledger lines the given files have.
     package func ledgerCount(files: [String]) async throws -> Int {
-        try await read { [self] connection in
-            try await connection.query("SELECT count(*)::int FROM migration_ledger WHERE source_file = ANY(\(files))", logger: logger)
+        try await store.read { [self] connection in
+            try await connection.query("SELECT count(*)::int FROM migration_ledger WHERE source_file = ANY(\(files))", logger: store.logger)
                 .first(Int.self) ?? 0
         }
     }
@@ -194,7 +200,7 @@ extension Store {
     /// tombstones, quarantine and the ledger. Videos tombstoned in YTV2 since an earlier import are not written again;
     /// their ledger lines say so.
     package func importBatch(_ batch: ImportBatch, actor: String) async throws -> ImportBatchResult {
-        try await transaction { [self] connection in
+        try await store.transaction { [self] connection in
             var result = ImportBatchResult()
             let deleted = try await lockAndFindDeleted(batch, on: connection)
             result.deletedSinceImport = deleted.sorted()
@@ -212,7 +218,7 @@ extension Store {
                 result.revisionsAdded = try await addRevisions(revisions, on: connection)
                 // A video that existed keeps its search words unless its row or its latest summaries changed.
                 let changed = existed.filter { written.updated.contains($0) || revisions.revisedVideos.contains($0) }
-                if !changed.isEmpty { try await refreshSearchWords(of: changed, on: connection) }
+                if !changed.isEmpty { try await store.refreshSearchWords(of: changed, on: connection) }
                 result.audioStored = try await storeAudio(videos, on: connection)
                 try await addAliases(of: videos, on: connection)
             }
@@ -228,11 +234,11 @@ extension Store {
     /// have been deleted in YTV2 since an earlier import.
     private func lockAndFindDeleted(_ batch: ImportBatch, on connection: PostgresConnection) async throws -> Set<String> {
         let ids = batch.videos.map(\.id.rawValue)
-        try await connection.lockVideos(ids + batch.tombstones.map(\.0.rawValue), logger: logger)
+        try await connection.lockVideos(ids + batch.tombstones.map(\.0.rawValue), logger: store.logger)
         var deleted = Set<String>()
         for try await id in try await connection.query(
             "SELECT video_id::text FROM tombstones WHERE video_id = ANY(\(ids)::text[])",
-            logger: logger
+            logger: store.logger
         ).decode(String.self) {
             deleted.insert(id)
         }
@@ -253,7 +259,7 @@ extension Store {
             SELECT alias, video_id FROM json_to_recordset(\(try batchJSON(aliases))::json) AS t(alias text, video_id text)
             ON CONFLICT (alias) DO NOTHING
             """,
-            logger: logger
+            logger: store.logger
         )
     }
 
@@ -269,11 +275,11 @@ extension Store {
             SELECT video_id, \(actor), reason FROM json_to_recordset(\(try batchJSON(records))::json) AS t(video_id text, reason text)
             ON CONFLICT (video_id) DO NOTHING RETURNING video_id
             """,
-            logger: logger
+            logger: store.logger
         )
         var added: [String] = []
         for try await id in rows.decode(String.self) { added.append(id) }
-        if !added.isEmpty { try await connection.query("DELETE FROM videos WHERE video_id = ANY(\(added)::text[])", logger: logger) }
+        if !added.isEmpty { try await connection.query("DELETE FROM videos WHERE video_id = ANY(\(added)::text[])", logger: store.logger) }
         return added.count
     }
 
@@ -297,7 +303,7 @@ extension Store {
             ON CONFLICT (source_file, source_table, source_key)
             DO UPDATE SET reason = excluded.reason, row_data = excluded.row_data, quarantined_at = now()
             """,
-            logger: logger
+            logger: store.logger
         )
         return rows.count
     }
@@ -341,9 +347,9 @@ extension Store {
                 reason text, warnings jsonb
             ) ON COMMIT DROP
             """,
-            logger: logger
+            logger: store.logger
         )
-        try await connection.copyFrom(table: "ledger_batch", logger: logger) { writer in try await writer.write(rows.buffer) }
+        try await connection.copyFrom(table: "ledger_batch", logger: store.logger) { writer in try await writer.write(rows.buffer) }
         try await connection.query(
             """
             INSERT INTO migration_ledger (source_file, source_table, source_key, row_sha256, outcome, target_video_id, reason, warnings)
@@ -352,7 +358,7 @@ extension Store {
                 row_sha256 = excluded.row_sha256, outcome = excluded.outcome, target_video_id = excluded.target_video_id,
                 reason = excluded.reason, warnings = excluded.warnings, recorded_at = now()
             """,
-            logger: logger
+            logger: store.logger
         )
         return ledger.count
     }
@@ -422,7 +428,7 @@ extension Store {
                 IS DISTINCT FROM (\(unescaped: Self.importMerge.map { "excluded.\($0.column)" }.joined(separator: ", ")))
             RETURNING video_id::text, xmax = 0
             """,
-            logger: logger
+            logger: store.logger
         )
         // A row the statement inserted has no deleting or locking transaction yet (xmax 0); one it updated has this one.
         var inserted = Set<String>()
@@ -438,7 +444,7 @@ extension Store {
         var existing: RevisionPlan.Existing = [:]
         let rows = try await connection.query(
             "SELECT video_id::text, variant, revision, md5(text) FROM summaries WHERE video_id = ANY(\(ids)::text[])",
-            logger: logger
+            logger: store.logger
         )
         for try await (id, variant, revision, hash) in rows.decode((String, String, Int, String).self) {
             var entry = existing[id + "/" + variant] ?? (0, [])
@@ -459,12 +465,12 @@ extension Store {
                 FROM json_to_recordset(\(try batchJSON(plan.replacedLatest))::json) AS t(video_id text, variant text)
                 WHERE s.video_id = t.video_id AND s.variant = t.variant AND s.is_latest
                 """,
-                logger: logger
+                logger: store.logger
             )
         }
         var rows = CopyTextRows()
         for record in plan.records { record.write(to: &rows) }
-        try await connection.copyFrom(table: "summaries", columns: RevisionRecord.columns, logger: logger) { writer in
+        try await connection.copyFrom(table: "summaries", columns: RevisionRecord.columns, logger: store.logger) { writer in
             try await writer.write(rows.buffer)
         }
         return plan.records.count
@@ -494,7 +500,7 @@ extension Store {
             WHERE a.sha256 <> excluded.sha256
             RETURNING 1
             """,
-            logger: logger
+            logger: store.logger
         )
         return try await rows.collect().count
     }

@@ -1,7 +1,8 @@
 import Testing
 import YTV2Core
+import YTV2Store
 
-@testable import YTV2Store
+@testable import YTV2Dashboard
 
 /// A search's pages found in memory: its match set walked along a filter set's order must give exactly the pages the
 /// database gives, from either end.

@@ -21,7 +21,13 @@ package struct Job: Sendable, Equatable {
     package var createdAt: Date
 }
 
-extension Store {
+/// The job queue (the `jobs` table): what the CLI, the bot and the workers share. Callers that queue or run jobs get
+/// one; the rest of the store is not theirs to reach through it.
+package struct JobQueue: Sendable {
+    let store: Store
+
+    package init(store: Store) { self.store = store }
+
     static let jobColumns = """
         id, video_id::text, variants, force, status, attempts, max_attempts, lease_owner, requested_by, reason,
         warnings::text, created_at
@@ -30,7 +36,7 @@ extension Store {
     /// Queues a job. An explicit request (a person asking for this video) clears the video's tombstone in the same
     /// transaction, audited; a job already queued or running for the same video and variants is returned instead of
     /// a second one.
-    package func enqueueJob(
+    package func enqueue(
         _ id: VideoID,
         variants: [String],
         force: Bool = false,
@@ -39,15 +45,15 @@ extension Store {
         maxAttempts: Int = 5
     ) async throws -> Job {
         guard !variants.isEmpty, variants.count <= 16 else { throw StoreError.invalidInput("a job needs 1 to 16 variants") }
-        return try await transaction { [self] connection in
-            try await connection.lockVideo(id, logger: logger)
-            if explicit { try await clearTombstone(id, actor: requestedBy, reason: "explicit re-request", on: connection) }
+        return try await store.transaction { [self] connection in
+            try await connection.lockVideo(id, logger: store.logger)
+            if explicit { try await store.clearTombstone(id, actor: requestedBy, reason: "explicit re-request", on: connection) }
             let existing = try await connection.query(
                 """
                 SELECT \(unescaped: Self.jobColumns) FROM jobs
                 WHERE video_id = \(id.rawValue) AND variants = \(variants) AND status IN ('queued', 'running') ORDER BY id LIMIT 1
                 """,
-                logger: logger
+                logger: store.logger
             )
             if let job = try await Self.decodeJobs(existing).first { return job }
             let rows = try await connection.query(
@@ -56,7 +62,7 @@ extension Store {
                 VALUES (\(id.rawValue), \(variants), \(force), \(requestedBy), \(maxAttempts))
                 RETURNING \(unescaped: Self.jobColumns)
                 """,
-                logger: logger
+                logger: store.logger
             )
             guard let job = try await Self.decodeJobs(rows).first else { throw StoreError.invalidInput("the job was not stored") }
             return job
@@ -65,9 +71,9 @@ extension Store {
 
     /// Claims the oldest runnable job for `owner`: a queued one whose time has come, or a running one whose lease ran
     /// out (its worker died). Concurrent workers never claim the same job (`FOR UPDATE SKIP LOCKED`).
-    package func claimJob(owner: String, lease: Duration, only jobID: Int64? = nil) async throws -> Job? {
+    package func claim(owner: String, lease: Duration, only jobID: Int64? = nil) async throws -> Job? {
         let seconds = lease.inSeconds
-        return try await transaction { [self] connection in
+        return try await store.transaction { [self] connection in
             let rows = try await connection.query(
                 """
                 UPDATE jobs SET status = 'running', lease_owner = \(owner), lease_until = now() + make_interval(secs => \(seconds)),
@@ -79,7 +85,7 @@ extension Store {
                     ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
                 RETURNING \(unescaped: Self.jobColumns)
                 """,
-                logger: logger
+                logger: store.logger
             )
             return try await Self.decodeJobs(rows).first
         }
@@ -88,13 +94,13 @@ extension Store {
     /// Extends the lease while the job runs; false when the job is no longer this owner's.
     package func renewLease(_ jobID: Int64, owner: String, lease: Duration) async throws -> Bool {
         let seconds = lease.inSeconds
-        return try await transaction { [self] connection in
+        return try await store.transaction { [self] connection in
             let rows = try await connection.query(
                 """
                 UPDATE jobs SET lease_until = now() + make_interval(secs => \(seconds)), updated_at = now()
                 WHERE id = \(jobID) AND status = 'running' AND lease_owner = \(owner) RETURNING id
                 """,
-                logger: logger
+                logger: store.logger
             )
             return try await rows.collect().count == 1
         }
@@ -102,7 +108,7 @@ extension Store {
 
     /// Ends a job this owner holds: succeeded, failed or cancelled, with the reason and warnings.
     @discardableResult
-    package func finishJob(
+    package func finish(
         _ jobID: Int64,
         owner: String,
         status: Job.Status,
@@ -112,14 +118,14 @@ extension Store {
     ) async throws -> Bool {
         precondition(status != .queued && status != .running)
         let warningsJSON = try jsonText(warnings)
-        return try await transaction { [self] connection in
+        return try await store.transaction { [self] connection in
             let rows = try await connection.query(
                 """
                 UPDATE jobs SET status = \(status.rawValue), reason = \(reason), warnings = \(warningsJSON)::jsonb,
                     result = \(resultJSON)::jsonb, lease_owner = NULL, lease_until = NULL, finished_at = now(), updated_at = now()
                 WHERE id = \(jobID) AND status = 'running' AND lease_owner = \(owner) RETURNING id
                 """,
-                logger: logger
+                logger: store.logger
             )
             return try await rows.collect().count == 1
         }
@@ -128,9 +134,9 @@ extension Store {
     /// A failure worth retrying (the network, a 5xx): queued again after `delay`, or failed for good once the
     /// attempts are used up. Returns the new status.
     @discardableResult
-    package func retryJob(_ jobID: Int64, owner: String, reason: String, after delay: Duration) async throws -> Job.Status? {
+    package func retry(_ jobID: Int64, owner: String, reason: String, after delay: Duration) async throws -> Job.Status? {
         let seconds = delay.inSeconds
-        return try await transaction { [self] connection in
+        return try await store.transaction { [self] connection in
             let rows = try await connection.query(
                 """
                 UPDATE jobs SET
@@ -141,7 +147,7 @@ extension Store {
                     lease_owner = NULL, lease_until = NULL, updated_at = now()
                 WHERE id = \(jobID) AND status = 'running' AND lease_owner = \(owner) RETURNING status
                 """,
-                logger: logger
+                logger: store.logger
             )
             return try await rows.first(String.self).flatMap(Job.Status.init(rawValue:))
         }
@@ -150,62 +156,48 @@ extension Store {
     /// Hands a job back to the queue at once (its worker is stopping): claimable by another worker right away, and the
     /// interrupted attempt does not count. False when the job is no longer this owner's.
     @discardableResult
-    package func releaseJob(_ jobID: Int64, owner: String) async throws -> Bool {
-        try await transaction { [self] connection in
+    package func release(_ jobID: Int64, owner: String) async throws -> Bool {
+        try await store.transaction { [self] connection in
             let rows = try await connection.query(
                 """
                 UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL, not_before = now(),
                     attempts = greatest(attempts - 1, 0), updated_at = now()
                 WHERE id = \(jobID) AND status = 'running' AND lease_owner = \(owner) RETURNING id
                 """,
-                logger: logger
+                logger: store.logger
             )
             return try await rows.collect().count == 1
         }
     }
 
     package func job(_ jobID: Int64) async throws -> Job? {
-        try await read { [self] connection in
+        try await store.read { [self] connection in
             try await Self.decodeJobs(
-                try await connection.query("SELECT \(unescaped: Self.jobColumns) FROM jobs WHERE id = \(jobID)", logger: logger)
+                try await connection.query("SELECT \(unescaped: Self.jobColumns) FROM jobs WHERE id = \(jobID)", logger: store.logger)
             ).first
         }
     }
 
     /// The most recent jobs, newest first.
-    package func recentJobs(limit: Int = 20) async throws -> [Job] {
-        try await read { [self] connection in
+    package func recent(limit: Int = 20) async throws -> [Job] {
+        try await store.read { [self] connection in
             try await Self.decodeJobs(
-                try await connection.query("SELECT \(unescaped: Self.jobColumns) FROM jobs ORDER BY id DESC LIMIT \(limit)", logger: logger)
+                try await connection.query("SELECT \(unescaped: Self.jobColumns) FROM jobs ORDER BY id DESC LIMIT \(limit)", logger: store.logger)
             )
         }
     }
 
     /// How many jobs wait in the queue and how many run now.
-    package func queueCounts() async throws -> (queued: Int, running: Int) {
-        try await read { [self] connection in
+    package func counts() async throws -> (queued: Int, running: Int) {
+        try await store.read { [self] connection in
             var counts: [String: Int] = [:]
             for try await (status, count) in try await connection.query(
                 "SELECT status, count(*)::int8 FROM jobs WHERE status IN ('queued', 'running') GROUP BY status",
-                logger: logger
+                logger: store.logger
             ).decode((String, Int).self) {
                 counts[status] = count
             }
             return (counts["queued"] ?? 0, counts["running"] ?? 0)
-        }
-    }
-
-    /// The variants stored (latest revision) for a video.
-    package func storedVariants(_ id: VideoID) async throws -> Set<String> {
-        try await read { [self] connection in
-            var result = Set<String>()
-            for try await variant in try await connection.query(
-                "SELECT variant FROM summaries WHERE video_id = \(id.rawValue) AND is_latest",
-                logger: logger
-            ).decode(String.self) {
-                result.insert(variant)
-            }
-            return result
         }
     }
 
