@@ -364,7 +364,7 @@ package struct MigrationLedger: Sendable {
     }
 
     /// Each column of a video the import writes, merged from the incoming row (`t`) and the stored one (`cur`, none for
-    /// a new video) by the rules of migration 0012, the ones the processor's commit and ingest use (``commit(_:)``). The
+    /// a new video) by the rules of migration 0012, the ones the processor's commit and ingest use (``VideoStore/commit(_:)``). The
     /// placeholder verdicts come with the rows (``Placeholder``). The batch holds its videos' locks, so `cur` is the row
     /// the statement replaces.
     static let importMerge: [(column: String, merged: String)] = [

@@ -14,7 +14,7 @@ import YTV2TestSupport
 
     static func seed(_ store: Store) async throws -> [UInt8] {
         let audio = TestAudio.mp3(size)
-        try await store.commit(
+        try await VideoStore(store: store).commit(
             VideoWrite(videoID: Harness.id("dQw4w9WgXcQ"), metadata: VideoMetadata(title: "Audio"), audio: AudioDraft(bytes: audio), actor: "test")
         )
         return audio
@@ -23,7 +23,7 @@ import YTV2TestSupport
     @Test func fullRangesHeadAndETag() async throws {
         try await Harness.withDashboard { client, store in
             let audio = try await Self.seed(store)
-            let info = try #require(try await store.audioInfo(for: Harness.id("dQw4w9WgXcQ")))
+            let info = try #require(try await ReportReader(store: store).audioInfo(for: Harness.id("dQw4w9WgXcQ")))
             let etag = "\"\(info.sha256)\""
             for path in ["/exports/by_video/dQw4w9WgXcQ.mp3", "/exports/audio/dQw4w9WgXcQ.mp3", "/exports/by_video/dQw4w9WgXcQ.mp3?t=123"] {
                 try await client.execute(uri: path, method: .get) { response in

@@ -39,7 +39,7 @@ import YTV2TestSupport
                 #expect(try await Self.total(client) == 3)
                 _ = try await client.getJSON("/api/reports/vid00000000", as: Item.self)
                 // Another process deletes; its notification can never reach this dashboard's feed through the pooler.
-                try await elsewhere.delete(Harness.id("vid00000000"), actor: "elsewhere")
+                try await VideoStore(store: elsewhere).delete(Harness.id("vid00000000"), actor: "elsewhere")
                 #expect(try await Self.total(client) == 2)
                 _ = try await client.getJSON("/api/reports/vid00000000", as: APIErrorBody.self, status: .notFound)
                 // The feed says it is down and why, once its heartbeat has had time to fail.
@@ -67,7 +67,7 @@ import YTV2TestSupport
                     #expect(text.contains("ytv2_change_feed_up "))
                     #expect(text.contains("ytv2_change_feed_down{reason=\"no_heartbeat\"}"))
                 }
-                try await elsewhere.delete(Harness.id("vid00000001"), actor: "elsewhere")
+                try await VideoStore(store: elsewhere).delete(Harness.id("vid00000001"), actor: "elsewhere")
                 #expect(try await Self.total(client) == 1)
             }
         }

@@ -84,7 +84,7 @@ import YTV2TestSupport
                     Self.flatPayload()["summary_text"] as? String, "- Servos\n- Gears", "Bonjour. Voici un robot.",
                 ]
             )
-            let proficiency = try await store.revisions(of: Harness.id("IjbM-M1DqzE"), variant: .audioFrench).first?.proficiency
+            let proficiency = try await ReportReader(store: store).revisions(of: Harness.id("IjbM-M1DqzE"), variant: .audioFrench).first?.proficiency
             #expect(proficiency == .beginner)
             let analysis = report["analysis"] as? [String: Any] ?? [:]
             #expect(analysis["category"] as? [String] == ["Technology"])
@@ -112,7 +112,7 @@ import YTV2TestSupport
             #expect(try await Self.ingest(client, Self.body(Self.flatPayload()))["summaries_added"] as? Int == 0)
             let changed = try await Self.ingest(client, Self.body(Self.flatPayload(comprehensive: "**Overview:** a new take.")))
             #expect(changed["summaries_added"] as? Int == 1)
-            #expect(try await store.revisions(of: Harness.id("IjbM-M1DqzE"), variant: .comprehensive).count == 2)
+            #expect(try await ReportReader(store: store).revisions(of: Harness.id("IjbM-M1DqzE"), variant: .comprehensive).count == 2)
 
             // The legacy client deletes by the stem of its report file; a second delete is answered as the legacy did.
             try await client.execute(uri: "/api/delete/\(Self.stem)", method: .delete, headers: WriteAPITests.bearer(Harness.adminToken)) {
@@ -259,7 +259,7 @@ import YTV2TestSupport
     @Test func formEncodedQueriesAndSingularFacetKeys() async throws {
         try await Harness.withDashboard { client, store in
             try await TestVideos.seed(store, count: 4)
-            try await store.commit(
+            try await VideoStore(store: store).commit(
                 VideoWrite(
                     videoID: Harness.id("plusplus001"),
                     metadata: VideoMetadata(title: "New Google phone, reviewed", channelName: "The Canadian Press", language: "en"),
@@ -317,7 +317,7 @@ import YTV2TestSupport
             let text = String(repeating: "• " + paragraph, count: 40)
             #expect(text.utf8.count > 3_600)
             for index in 0..<12 {
-                try await store.commit(
+                try await VideoStore(store: store).commit(
                     VideoWrite(
                         videoID: Harness.id(String(format: "light%06d", index)),
                         metadata: VideoMetadata(title: "A real-length title about robot arms, number \(index)", channelName: "Adam Savage’s Tested"),

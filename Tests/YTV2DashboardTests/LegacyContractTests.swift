@@ -27,7 +27,9 @@ import YTV2TestSupport
     @Test func noFieldIsNullWhereTheLegacySentADefault() async throws {
         try await Harness.withDashboard { client, store in
             // A bare video: no summary, no date, no duration, no language, no analysis, no audio.
-            _ = try await store.commit(VideoWrite(videoID: Harness.id("BareVideo01"), metadata: VideoMetadata(title: "Untitled"), actor: "test"))
+            _ = try await VideoStore(store: store).commit(
+                VideoWrite(videoID: Harness.id("BareVideo01"), metadata: VideoMetadata(title: "Untitled"), actor: "test")
+            )
             try await TestVideos.seed(store)
             let list = try await LegacyClientTests.json(client, "/api/reports?size=50")
             let items = list["reports"] as? [[String: Any]] ?? []
@@ -74,7 +76,7 @@ import YTV2TestSupport
             let empty = try await LegacyClientTests.json(client, "/api/reports?latest=true")
             #expect(empty.keys.sorted() == ["report"] && empty["report"] is NSNull)
             try await TestVideos.seed(store)
-            let newestID = try await store.reports(ReportQuery()).reports.first?.videoID.rawValue
+            let newestID = try await ReportReader(store: store).reports(ReportQuery()).reports.first?.videoID.rawValue
             let latest = try await LegacyClientTests.json(client, "/api/reports?latest=true")
             let report = try #require(latest["report"] as? [String: Any])
             #expect(report["video_id"] as? String == newestID)
@@ -120,7 +122,7 @@ import YTV2TestSupport
                 let answer = try JSONSerialization.jsonObject(with: Data(buffer: $0.body)) as? [String: Any] ?? [:]
                 #expect(answer["success"] as? Bool == true && answer["size"] as? Int == mp3.count)
             }
-            #expect(try await store.audioInfo(for: Harness.id("vid00000001"))?.sizeBytes == mp3.count)
+            #expect(try await ReportReader(store: store).audioInfo(for: Harness.id("vid00000001"))?.sizeBytes == mp3.count)
             // A name that names no stored video: 404; a path in the name is only a name; without a token: 401.
             let (stray, strayHeaders) = Self.audioForm(fileName: "../../etc/passwd_ZZZZZZZZZZZ.mp3", bytes: mp3)
             try await client.execute(uri: "/api/upload-audio", method: .post, headers: strayHeaders, body: stray) { #expect($0.status == .notFound) }

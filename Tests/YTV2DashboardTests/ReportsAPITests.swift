@@ -122,7 +122,7 @@ import YTV2TestSupport
             let (longChannel, longLanguage) = (cjk(3_000), cjk(1_000))
             for (id, title) in titles {
                 let long = id == "BBBBBBBBBBB"
-                try await store.commit(
+                try await VideoStore(store: store).commit(
                     VideoWrite(
                         videoID: try VideoID(id),
                         metadata: VideoMetadata(
@@ -138,10 +138,10 @@ import YTV2TestSupport
             }
             var byChannel = ReportQuery()
             byChannel.channels = [longChannel]
-            #expect(try await store.reports(byChannel).reports.map(\.videoID.rawValue) == ["BBBBBBBBBBB"])
+            #expect(try await ReportReader(store: store).reports(byChannel).reports.map(\.videoID.rawValue) == ["BBBBBBBBBBB"])
             var byLanguage = ReportQuery()
             byLanguage.languages = [longLanguage]
-            #expect(try await store.reports(byLanguage).reports.map(\.videoID.rawValue) == ["BBBBBBBBBBB"])
+            #expect(try await ReportReader(store: store).reports(byLanguage).reports.map(\.videoID.rawValue) == ["BBBBBBBBBBB"])
             func ids(_ sort: String) async throws -> [String] {
                 try await client.getJSON("/api/reports?sort=\(sort)", as: ListBody.self).reports.map(\.video_id)
             }
@@ -273,7 +273,7 @@ import YTV2TestSupport
             #expect(try await videos() == 3)
             #expect(try await videos() == 3)  // served from the cache
             // A write through the store (as the processor makes it) must show up without a restart.
-            try await store.commit(
+            try await VideoStore(store: store).commit(
                 VideoWrite(videoID: Harness.id("dQw4w9WgXcQ"), metadata: VideoMetadata(title: "New"), actor: "processor")
             )
             var seen = 0
@@ -283,7 +283,7 @@ import YTV2TestSupport
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(seen == 4)
-            try await store.delete(Harness.id("dQw4w9WgXcQ"), actor: "admin")
+            try await VideoStore(store: store).delete(Harness.id("dQw4w9WgXcQ"), actor: "admin")
             for _ in 0..<50 {
                 seen = try await videos()
                 if seen == 3 { break }
@@ -310,7 +310,7 @@ import YTV2TestSupport
             ] {
                 let parameters = try FormQuery(Substring(query))
                 let reportQuery = try ReportQuery(parameters: parameters)
-                let records = try await store.reports(reportQuery)
+                let records = try await ReportReader(store: store).reports(reportQuery)
                 #expect(!records.reports.isEmpty, "\(path) shows no video: the comparison would prove nothing")
                 let expected = ReportsController.listBody(
                     records,
@@ -321,7 +321,9 @@ import YTV2TestSupport
             }
             // Every item is cached now; a write drops them (through the change this process made).
             let id = try #require(try await client.getJSON("/api/reports?size=1&sort=title_az", as: ListBody.self).reports.first?.video_id)
-            try await store.commit(VideoWrite(videoID: try VideoID(id), metadata: VideoMetadata(title: "Retitled"), actor: "processor"))
+            try await VideoStore(store: store).commit(
+                VideoWrite(videoID: try VideoID(id), metadata: VideoMetadata(title: "Retitled"), actor: "processor")
+            )
             var titles: [String] = []
             for _ in 0..<50 {
                 titles = try await client.getJSON("/api/reports?size=20&sort=newest&page=1", as: ListBody.self).reports.map(\.title)
@@ -354,7 +356,7 @@ import YTV2TestSupport
                     let parameters = try FormQuery(Substring(query))
                     let reportQuery = try ReportQuery(parameters: parameters)
                     let expected = ReportsController.listBody(
-                        try await store.reports(reportQuery),
+                        try await ReportReader(store: store).reports(reportQuery),
                         sort: reportQuery.sort,
                         filters: ReportQuery.activeFilters(parameters, hasAudio: reportQuery.hasAudio)
                     )
@@ -379,7 +381,7 @@ import YTV2TestSupport
             var added = TestVideos.writes(count: 21)[20]
             added.videoID = try VideoID("vidNEWVIDEO")
             added.aliases = []
-            try await store.commit(added)
+            try await VideoStore(store: store).commit(added)
             for _ in 0..<50 {
                 let ids = try await client.getJSON("/api/reports?size=50&sort=title_az", as: ListBody.self).reports.map(\.video_id)
                 if ids.contains("vidNEWVIDEO") { break }
@@ -405,7 +407,7 @@ import YTV2TestSupport
             for query in queries {
                 let parameters = try FormQuery(Substring(query))
                 let reportQuery = try ReportQuery(parameters: parameters)
-                let records = try await store.reports(reportQuery)
+                let records = try await ReportReader(store: store).reports(reportQuery)
                 #expect(!records.reports.isEmpty, "\(query) shows no video: the comparison would prove nothing")
                 let expected = ReportsController.listBody(
                     records,
@@ -452,7 +454,7 @@ import YTV2TestSupport
                 let id: String
                 let summary: Summary
             }
-            try await store.commit(
+            try await VideoStore(store: store).commit(
                 VideoWrite(
                     videoID: Harness.id("dQw4w9WgXcQ"),
                     metadata: VideoMetadata(title: "Mixed case"),

@@ -44,7 +44,7 @@ import YTV2TestSupport
                     #expect(response.status == .unauthorized)
                 }
             }
-            #expect(try await store.videoCount() == 3)
+            #expect(try await ReportReader(store: store).videoCount() == 3)
             // Read first, so the list and the report are in the response cache when the delete lands.
             #expect(try await client.getJSON("/api/reports", as: ListBody.self).reports.map(\.video_id).contains("vid00000000"))
             _ = try await client.getJSON("/api/reports/vid00000000", as: Item.self)
@@ -77,7 +77,7 @@ import YTV2TestSupport
                 let decoded = try JSONDecoder().decode(LegacyDeleted.self, from: $0.body)
                 #expect(decoded.idempotent)
             }
-            #expect(try await store.videoCount() == 1)
+            #expect(try await ReportReader(store: store).videoCount() == 1)
             _ = try await client.getJSON("/api/reports/vid00000000", as: APIErrorBody.self, status: .notFound)
         }
     }
@@ -108,14 +108,14 @@ import YTV2TestSupport
                 let decoded = try JSONDecoder().decode(LegacyDeleted.self, from: $0.body)
                 #expect(decoded.deleted == "yt:vid00000001")
             }
-            #expect(try await store.videoCount() == 1)
+            #expect(try await ReportReader(store: store).videoCount() == 1)
             // A short id deletes nothing else (the legacy matched LIKE '%id%').
             try await client.execute(uri: "/api/delete?id=vid", method: .post, headers: Self.bearer(Harness.adminToken)) {
                 #expect($0.status == .ok)
                 let decoded = try JSONDecoder().decode(LegacyDeleted.self, from: $0.body)
                 #expect(decoded.idempotent)
             }
-            #expect(try await store.videoCount() == 1)
+            #expect(try await ReportReader(store: store).videoCount() == 1)
             // Without an id, or with a body that is not JSON: 400 naming it; without the token: 401.
             try await client.execute(uri: "/api/delete", method: .post, headers: Self.bearer(Harness.adminToken)) {
                 #expect($0.status == .badRequest)
@@ -124,7 +124,7 @@ import YTV2TestSupport
                 #expect($0.status == .badRequest)
             }
             try await client.execute(uri: "/api/delete?id=vid00000002", method: .post) { #expect($0.status == .unauthorized) }
-            #expect(try await store.videoCount() == 1)
+            #expect(try await ReportReader(store: store).videoCount() == 1)
         }
     }
 
@@ -137,7 +137,7 @@ import YTV2TestSupport
             try await client.execute(uri: "/ingest/report", method: .post, headers: Self.ingest(""), body: Self.report("dQw4w9WgXcQ")) {
                 #expect($0.status == .unauthorized)
             }
-            #expect(try await store.videoCount() == 1)
+            #expect(try await ReportReader(store: store).videoCount() == 1)
         }
     }
 
@@ -164,7 +164,7 @@ import YTV2TestSupport
 
             // Same report again: nothing new. Curated categories survive a re-ingest.
             let curated = [CategoryEntry(category: "History", subcategories: ["Biographies"])]
-            try await store.commit(
+            try await VideoStore(store: store).commit(
                 VideoWrite(videoID: Harness.id("dQw4w9WgXcQ"), categorization: Categorization(entries: curated, origin: .curated), actor: "admin")
             )
             let second = try await client.execute(
@@ -176,7 +176,7 @@ import YTV2TestSupport
             #expect(second.summaries_added == 0)
             #expect(second.item.analysis.categories == curated)
 
-            try await store.delete(Harness.id("dQw4w9WgXcQ"), actor: "admin")
+            try await VideoStore(store: store).delete(Harness.id("dQw4w9WgXcQ"), actor: "admin")
             try await client.execute(
                 uri: "/ingest/report",
                 method: .post,
@@ -187,14 +187,14 @@ import YTV2TestSupport
                 let error = try JSONDecoder().decode(APIErrorBody.self, from: $0.body)
                 #expect(error.error == "deleted")
             }
-            #expect(try await store.videoCount() == 0)
+            #expect(try await ReportReader(store: store).videoCount() == 0)
             try await client.execute(
                 uri: "/ingest/report?force=true",
                 method: .post,
                 headers: Self.ingest(Harness.ingestToken),
                 body: Self.report("dQw4w9WgXcQ")
             ) { #expect($0.status == .ok) }
-            #expect(try await store.videoCount() == 1)
+            #expect(try await ReportReader(store: store).videoCount() == 1)
         }
     }
 
@@ -219,7 +219,7 @@ import YTV2TestSupport
             try await client.execute(uri: "/ingest/report", method: .post, headers: headers, body: huge) { response in
                 #expect(response.status == .contentTooLarge)
             }
-            #expect(try await store.videoCount() == 0)
+            #expect(try await ReportReader(store: store).videoCount() == 0)
         }
     }
 

@@ -54,7 +54,7 @@ import YTV2TestSupport
                 let stem = (file as NSString).deletingPathExtension
                 let id = try VideoID(stem.hasPrefix("audio_") ? String(stem.dropFirst(6).prefix(11)) : stem)
                 let bytes = try Data(contentsOf: legacy.appendingPathComponent("audio").appendingPathComponent(file))
-                let info = try #require(try await store.audioInfo(for: id), "\(file) was not imported")
+                let info = try #require(try await ReportReader(store: store).audioInfo(for: id), "\(file) was not imported")
                 #expect(info.sizeBytes == bytes.count, "\(file): \(info)")
             }
         }

@@ -141,7 +141,7 @@ import NIOHTTP1
             let jobs = try await JobQueue(store: store).recent(limit: 100)
             var incomplete: [String] = []
             for job in jobs where job.status == .succeeded {
-                let stored = try await store.storedVariants(job.videoID)
+                let stored = try await ReportReader(store: store).storedVariants(job.videoID)
                 if !Set(job.variants).isSubset(of: stored) { incomplete.append("\(job.videoID): has \(stored.sorted()), asked \(job.variants)") }
             }
             return (
@@ -207,7 +207,7 @@ import NIOHTTP1
             let jobs = try await EndToEnd.drainedJobs(database, limit: 10, timeout: .seconds(90))
             let result = try await store.withRunning { store in
                 var revisions = 0
-                for id in videos { revisions += try await store.revisions(of: VideoID(id), variant: .comprehensive).count }
+                for id in videos { revisions += try await ReportReader(store: store).revisions(of: VideoID(id), variant: .comprehensive).count }
                 return (jobs, revisions)
             }
             await rescuer.stop()

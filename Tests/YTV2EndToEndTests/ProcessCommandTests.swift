@@ -107,7 +107,7 @@ import YTV2TestSupport
             #expect(output.contains(scenario.says), "\(scenario.name): \(output)")
             // What was stored: a whole summary without reasoning for a success, nothing for a failure.
             let stored = try await Store(configuration: database, logger: TestPostgres.logger).withRunning { store in
-                try await store.report(id: scenario.video)
+                try await ReportReader(store: store).report(id: scenario.video)
             }
             if scenario.status == 0 {
                 let text = try #require(stored?.summaries.first?.text, "\(scenario.name): nothing stored")

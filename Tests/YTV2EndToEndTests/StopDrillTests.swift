@@ -40,7 +40,7 @@ import NIOHTTP1
         let store = Store(configuration: database, logger: TestPostgres.logger)
         try await store.withRunning { store in
             try await store.migrate()
-            try await store.commit(
+            try await VideoStore(store: store).commit(
                 VideoWrite(
                     videoID: try VideoID("StopDrill01"),
                     metadata: VideoMetadata(title: "Long narration"),
@@ -139,7 +139,7 @@ import NIOHTTP1
             let secondStop = await Self.terminate(second)
             #expect(secondStop?.1 == 0)
             let revisions = try await Store(configuration: database, logger: TestPostgres.logger).withRunning {
-                try await $0.revisions(of: try VideoID("StopJob0001"), variant: .comprehensive).count
+                try await ReportReader(store: $0).revisions(of: try VideoID("StopJob0001"), variant: .comprehensive).count
             }
             #expect(revisions == 1, "stored once")
         }

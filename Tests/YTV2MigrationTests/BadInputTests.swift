@@ -206,8 +206,8 @@ import YTV2TestSupport
             _ = try await fixture.importAll(into: store)
             #expect(try await fixture.verify(store).passed)
             // The dashboard's video keeps its summary rows and its legacy id; the NAS row's video has the NAS rows.
-            #expect(try await store.resolve(legacyID)?.rawValue == original)
-            #expect(try await store.report(id: other) != nil)
+            #expect(try await ReportReader(store: store).resolve(legacyID)?.rawValue == original)
+            #expect(try await ReportReader(store: store).report(id: other) != nil)
             let targets = try await sql(
                 store,
                 """

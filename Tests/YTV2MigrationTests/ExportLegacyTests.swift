@@ -18,12 +18,12 @@ import YTV2TestSupport
             _ = try await fixture.importAll(into: store)
             // Since the cutover: one video deleted, one processed (no legacy id, curated by nobody, two variants).
             let victim = try #require(fixture.expectations.curated.keys.sorted().first)
-            _ = try await store.delete(try VideoID(victim), actor: "test", reason: "after the cutover")
+            _ = try await VideoStore(store: store).delete(try VideoID(victim), actor: "test", reason: "after the cutover")
             var metadata = VideoMetadata()
             metadata.title = "New after cutover"
             metadata.channelName = "Channel"
             metadata.indexedAt = Date(timeIntervalSince1970: 1_800_000_000.123)
-            _ = try await store.commit(
+            _ = try await VideoStore(store: store).commit(
                 VideoWrite(
                     videoID: try VideoID("NewAfterCut"),
                     metadata: metadata,
@@ -41,7 +41,7 @@ import YTV2TestSupport
             let path = fixture.folder.appendingPathComponent("export.db").path
             let report = try await LegacyExporter(store: store).export(to: path)
             #expect(report.verified, "\(report.differences.prefix(10))")
-            #expect(report.videos == (try await store.videoCount()))
+            #expect(report.videos == (try await ReportReader(store: store).videoCount()))
             let file = try LegacySQLiteFile(path: path)
             #expect(try file.integrityCheck() == ["ok"])
             let ids = try await DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT video_id FROM content") }

@@ -115,7 +115,7 @@ import YTV2TestSupport
             #expect(second.written.videosWritten == 1)
             // Outcomes still account for every source row, reconciled or not.
             #expect(second.plan.totalOutcomes == second.plan.totalSourceRows)
-            #expect(try await store.report(id: changed)?.title == "Retitled after the first snapshot")
+            #expect(try await ReportReader(store: store).report(id: changed)?.title == "Retitled after the first snapshot")
             // The video that existed is found by its new title's words (its search words were refreshed, not kept).
             #expect(try await videosWithStaleSearchWords(store) == [])
             #expect(try await sql(store, "SELECT video_id FROM videos WHERE search @@ ytv2_search_query('retitled')") == [[changed]])
@@ -134,7 +134,7 @@ import YTV2TestSupport
             #expect(plan.videosImported > 20)
             let merged = Array(imported.prefix(10))
             for id in merged {
-                try await store.commit(
+                try await VideoStore(store: store).commit(
                     VideoWrite(
                         videoID: id,
                         metadata: VideoMetadata(title: "Processor title", channelName: "Processor channel"),
@@ -165,13 +165,13 @@ import YTV2TestSupport
         #expect(!newer.isEmpty)
         try await withTestStore { store in
             let first = try await fixture.importAll(into: store)
-            for raw in newer { #expect(try await store.report(id: raw) != nil) }
+            for raw in newer { #expect(try await ReportReader(store: store).report(id: raw) != nil) }
             // The same rows with a later high-water mark: the NAS-only videos now count as deleted on the dashboard.
             let options = PlanOptions(deletedBefore: Date(timeIntervalSince1970: 4_102_444_800))
             let second = try await fixture.importAll(into: store, options: options)
             #expect(second.written.tombstonesAdded == newer.count)
             #expect(second.videosUnchanged == first.plan.videos - newer.count)
-            for raw in newer { #expect(try await store.report(id: raw) == nil, "\(raw) is still there") }
+            for raw in newer { #expect(try await ReportReader(store: store).report(id: raw) == nil, "\(raw) is still there") }
             let verify = try await fixture.verify(store, options: options)
             #expect(verify.passed, "\(verify.differences)")
         }
@@ -187,18 +187,18 @@ import YTV2TestSupport
             // Deleted on the dashboard, still on the NAS: stays out, with a tombstone that refuses a later write.
             for raw in expected.deletedOnDashboard {
                 let id = try VideoID(raw)
-                #expect(try await store.report(id: raw) == nil, "\(raw) came back")
+                #expect(try await ReportReader(store: store).report(id: raw) == nil, "\(raw) came back")
                 #expect(
                     try await sql(store, "SELECT reason FROM tombstones WHERE video_id = '\(raw)'").first?.first??.contains(
                         "deleted on the dashboard"
                     ) == true
                 )
                 await #expect(throws: StoreError.self) {
-                    try await store.commit(VideoWrite(videoID: id, metadata: VideoMetadata(title: "again"), actor: "processor"))
+                    try await VideoStore(store: store).commit(VideoWrite(videoID: id, metadata: VideoMetadata(title: "again"), actor: "processor"))
                 }
             }
             // Processed after the last sync: on the NAS only, newer than the dashboard's mark, imported.
-            for raw in expected.newerOnNAS { #expect(try await store.report(id: raw) != nil, "\(raw) is missing") }
+            for raw in expected.newerOnNAS { #expect(try await ReportReader(store: store).report(id: raw) != nil, "\(raw) is missing") }
             // Curated on the dashboard only: every pair survives, although the NAS copy lacks them.
             for (raw, pairs) in expected.curated {
                 let stored = try await sql(store, "SELECT categories::text, categorization_origin FROM videos WHERE video_id = '\(raw)'")
@@ -218,8 +218,8 @@ import YTV2TestSupport
             // Ids whose case only a report knows are imported under the case-exact id, and the legacy id resolves.
             for raw in expected.caseFromReport {
                 let id = try VideoID(raw)
-                #expect(try await store.report(id: raw) != nil)
-                #expect(try await store.resolve(id.legacyID)?.rawValue == raw)
+                #expect(try await ReportReader(store: store).report(id: raw) != nil)
+                #expect(try await ReportReader(store: store).resolve(id.legacyID)?.rawValue == raw)
             }
         }
     }

@@ -37,7 +37,7 @@ import YTV2TestSupport
             // A processor result and a dashboard delete, committed to PostgreSQL only.
             var metadata = VideoMetadata()
             metadata.title = "Processed during dual-write"
-            _ = try await store.commit(
+            _ = try await VideoStore(store: store).commit(
                 VideoWrite(
                     videoID: try VideoID("DualWrite01"),
                     metadata: metadata,
@@ -46,7 +46,7 @@ import YTV2TestSupport
                 )
             )
             let victim = try #require(fixture.expectations.curated.keys.sorted().last)
-            _ = try await store.delete(try VideoID(victim), actor: "dashboard:admin", reason: "test")
+            _ = try await VideoStore(store: store).delete(try VideoID(victim), actor: "dashboard:admin", reason: "test")
             #expect(try await Self.waitFor { try await MigrationLedger(store: store).parityFigures(since: .distantPast).matches >= 2 })
             let rows = try await DatabaseQueue(path: legacy).read { try String.fetchAll($0, sql: "SELECT video_id FROM content") }
             #expect(rows.contains("DualWrite01") && !rows.contains(victim))
@@ -67,7 +67,7 @@ import YTV2TestSupport
             defer { release.signal() }  // never leave the lock held when an expectation fails
             #expect(try await Self.waitFor { holding.withLock { $0 } })
             metadata.title = "Processed while the legacy file was locked"
-            _ = try await store.commit(
+            _ = try await VideoStore(store: store).commit(
                 VideoWrite(
                     videoID: try VideoID("DualWrite02"),
                     metadata: metadata,
@@ -78,7 +78,7 @@ import YTV2TestSupport
             #expect(
                 try await Self.waitFor { try await MigrationLedger(store: store).parityFigures(since: .distantPast).unresolvedMirrorFailures == 1 }
             )
-            #expect(try await store.report(id: "DualWrite02") != nil)
+            #expect(try await ReportReader(store: store).report(id: "DualWrite02") != nil)
             let refused = try await MigrationPhases(store: store).status()
             #expect(refused.gate.first { $0.name == "unresolved mirror failures" }?.passed == false)
             #expect(try await MigrationLedger(store: store).unresolvedMirrorFailures() == ["DualWrite02"])

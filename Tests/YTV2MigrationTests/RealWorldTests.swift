@@ -69,7 +69,7 @@ import YTV2TestSupport
             #expect(summaryless.values.allSatisfy { $0.revisionCounts.isEmpty })
             // Every report stem and every stem-shaped legacy id resolves to its video.
             for (stem, id) in expected.reportStems.merging(expected.stemIDs, uniquingKeysWith: { first, _ in first }) {
-                #expect(try await store.resolve(stem)?.rawValue == id, "\(stem)")
+                #expect(try await ReportReader(store: store).resolve(stem)?.rawValue == id, "\(stem)")
             }
 
             // A video the sources give summaries that PostgreSQL lost is still a difference, named.

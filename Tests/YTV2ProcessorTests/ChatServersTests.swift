@@ -22,7 +22,7 @@ import YTV2TestSupport
         fakes.update { $0.chatFlavor = .gpt5 }
         try await Self.run(fakes, ["LLM_TEMPERATURE": "0.3"]) { (store, job) async throws in
             #expect(job.status == .succeeded, "\(job.reason ?? "")")
-            #expect(try await store.report(id: Self.video.rawValue)?.categorization != nil)
+            #expect(try await ReportReader(store: store).report(id: Self.video.rawValue)?.categorization != nil)
         }
         // Refused once; every later request of the job leaves it out.
         #expect(fakes.count("chat-400") == 1)
@@ -46,7 +46,7 @@ import YTV2TestSupport
         fakes.update { $0.chatFlavor = .lmStudio }
         try await Self.run(fakes) { (store, job) async throws in
             #expect(job.status == .succeeded, "\(job.reason ?? "")")
-            let report = try #require(try await store.report(id: Self.video.rawValue))
+            let report = try #require(try await ReportReader(store: store).report(id: Self.video.rawValue))
             #expect(report.categorization?.entries.first?.category == "Technology")
         }
         #expect(fakes.count("chat-400") == 1)
@@ -61,7 +61,7 @@ import YTV2TestSupport
         }
         try await Self.run(fakes) { (store, job) async throws in
             #expect(job.status == .succeeded, "\(job.reason ?? "")")
-            #expect(try await store.report(id: Self.video.rawValue)?.summaries.first?.text == whole)
+            #expect(try await ReportReader(store: store).report(id: Self.video.rawValue)?.summaries.first?.text == whole)
         }
         #expect(fakes.chatBodies.contains { $0["messages"]?.arrayValue?.contains { $0["role"]?.stringValue == "assistant" } == true })
     }
@@ -72,7 +72,7 @@ import YTV2TestSupport
         try await Self.run(fakes) { (store, job) async throws in
             #expect(job.status == .failed)
             #expect(job.reason?.contains("cut short") == true, "\(job.reason ?? "")")
-            #expect(try await store.report(id: Self.video.rawValue) == nil)
+            #expect(try await ReportReader(store: store).report(id: Self.video.rawValue) == nil)
         }
     }
 
@@ -81,7 +81,7 @@ import YTV2TestSupport
         fakes.update { $0.thinking = true }
         try await Self.run(fakes) { (store, job) async throws in
             #expect(job.status == .succeeded, "\(job.reason ?? "")")
-            let text = try #require(try await store.report(id: Self.video.rawValue)?.summaries.first?.text)
+            let text = try #require(try await ReportReader(store: store).report(id: Self.video.rawValue)?.summaries.first?.text)
             #expect(!text.contains("<think>") && !text.contains("Let me think"))
             #expect(text.hasPrefix("**Summary (comprehensive):**"))
         }

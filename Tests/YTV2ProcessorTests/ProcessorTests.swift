@@ -44,7 +44,7 @@ import YTV2TestSupport
                 #expect(job.status == .succeeded, "\(job.reason ?? "")")
                 // Validation dropped the subcategory that is not under Technology, with a warning.
                 #expect(job.warnings.contains { $0.contains("Not A Subcategory") })
-                let report = try #require(try await store.report(id: Self.video.rawValue))
+                let report = try #require(try await ReportReader(store: store).report(id: Self.video.rawValue))
                 #expect(report.title == "Video dQw4w9WgXcQ")
                 #expect(report.channelName == "Channel of dQw4w9WgXcQ")
                 #expect(report.durationSeconds == 754)
@@ -52,7 +52,7 @@ import YTV2TestSupport
                 #expect(report.summaries.first { $0.variant.id == "audio-fr" }?.proficiency == .intermediate)
                 #expect(report.categorization?.entries == [CategoryEntry(category: "Technology", subcategories: ["Web Development"])])
                 #expect(report.categorization?.origin == .processor)
-                let audio = try #require(try await store.audioInfo(for: Self.video))
+                let audio = try #require(try await ReportReader(store: store).audioInfo(for: Self.video))
                 #expect(audio.sizeBytes == 40 * 417)
                 #expect(abs((audio.durationSeconds ?? 0) - 40 * 1152.0 / 44_100) < 0.001)
                 // The video's own language is English (its speech-recognition track): the English manual track was
@@ -79,7 +79,7 @@ import YTV2TestSupport
                 let forced = try await Self.runJob(store, worker, ["comprehensive"], force: true)
                 #expect(forced.status == .succeeded)
                 #expect(fakes.count("summary") == calls + 1)
-                #expect(try await store.revisions(of: Self.video, variant: .comprehensive).count == 2)
+                #expect(try await ReportReader(store: store).revisions(of: Self.video, variant: .comprehensive).count == 2)
             }
         }
     }
@@ -92,7 +92,7 @@ import YTV2TestSupport
                 let job = try await Self.runJob(store, Self.worker(store, base), ["comprehensive"])
                 #expect(job.status == .failed)
                 #expect(job.reason?.contains("no transcript") == true)
-                #expect(try await store.report(id: Self.video.rawValue) == nil)
+                #expect(try await ReportReader(store: store).report(id: Self.video.rawValue) == nil)
                 #expect(fakes.count("summary") == 0)
             }
         }
@@ -110,7 +110,7 @@ import YTV2TestSupport
                 let job = try await Self.runJob(store, Self.worker(store, base), ["comprehensive"])
                 #expect(job.status == .succeeded)
                 #expect(job.warnings.contains { $0.contains("uncategorized") })
-                let report = try #require(try await store.report(id: Self.video.rawValue))
+                let report = try #require(try await ReportReader(store: store).report(id: Self.video.rawValue))
                 #expect(report.categorization == nil || report.categorization?.entries.isEmpty == true)
                 #expect(report.summaries.count == 1)
             }
@@ -126,9 +126,9 @@ import YTV2TestSupport
                 let first = try await Self.runJob(store, worker, ["comprehensive", "audio"])
                 #expect(first.status == .queued)
                 #expect(first.reason?.contains("503") == true)
-                let report = try #require(try await store.report(id: Self.video.rawValue))
+                let report = try #require(try await ReportReader(store: store).report(id: Self.video.rawValue))
                 #expect(Set(report.summaries.map(\.variant.id)) == ["comprehensive", "audio"])
-                #expect(try await store.audioInfo(for: Self.video) == nil)
+                #expect(try await ReportReader(store: store).audioInfo(for: Self.video) == nil)
                 // The retry (its delay is a millisecond here) produces the audio; the texts are not asked again.
                 try await Task.sleep(for: .milliseconds(20))
                 let summaries = fakes.count("summary")
@@ -136,9 +136,9 @@ import YTV2TestSupport
                 let second = try #require(try await JobQueue(store: store).job(first.id))
                 #expect(second.status == .succeeded, "\(second.reason ?? "")")
                 #expect(second.attempts == 2)
-                #expect(try await store.audioInfo(for: Self.video) != nil)
+                #expect(try await ReportReader(store: store).audioInfo(for: Self.video) != nil)
                 #expect(fakes.count("summary") == summaries + 1)  // only the narration, which carries the audio
-                #expect(try await store.revisions(of: Self.video, variant: .comprehensive).count == 1)
+                #expect(try await ReportReader(store: store).revisions(of: Self.video, variant: .comprehensive).count == 1)
             }
         }
     }
@@ -157,15 +157,15 @@ import YTV2TestSupport
                     let job = try await JobQueue(store: store).enqueue(Self.video, variants: ["comprehensive"], force: true, requestedBy: "test")
                     let running = Task { try await worker.runNext(only: job.id) }
                     try await Task.sleep(for: .microseconds(Int.random(in: 0...15_000)))
-                    _ = try await store.delete(Self.video, actor: "admin")
+                    _ = try await VideoStore(store: store).delete(Self.video, actor: "admin")
                     _ = try await running.value
                     let finished = try #require(try await JobQueue(store: store).job(job.id))
                     if finished.status == .cancelled {
                         #expect(finished.reason == "cancelled: deleted")
                         cancelled += 1
                     }
-                    if try await store.report(id: Self.video.rawValue) != nil { resurrections += 1 }
-                    if try await store.report(id: Self.video.rawValue) == nil, iteration < 199 {
+                    if try await ReportReader(store: store).report(id: Self.video.rawValue) != nil { resurrections += 1 }
+                    if try await ReportReader(store: store).report(id: Self.video.rawValue) == nil, iteration < 199 {
                         // Put it back for the next round through an explicit request.
                         _ = try await Self.runJob(store, worker, ["comprehensive"], force: true)
                     }
@@ -175,7 +175,7 @@ import YTV2TestSupport
                 // After the last delete, an explicit re-request brings it back.
                 let back = try await Self.runJob(store, worker, ["comprehensive"], force: true)
                 #expect(back.status == .succeeded)
-                #expect(try await store.report(id: Self.video.rawValue) != nil)
+                #expect(try await ReportReader(store: store).report(id: Self.video.rawValue) != nil)
             }
         }
     }
@@ -259,7 +259,7 @@ import YTV2TestSupport
                 )
                 let job = try await ProcessorTests.runJob(store, worker, ["comprehensive"])
                 #expect(job.status == .succeeded, "\(job.reason ?? "")")
-                let report = try #require(try await store.report(id: ProcessorTests.video.rawValue))
+                let report = try #require(try await ReportReader(store: store).report(id: ProcessorTests.video.rawValue))
                 #expect(report.transcriptChars == "Sous-titres originaux en français.".count)
                 #expect(report.summaries.first?.language == "fr")
                 let calls = try String(contentsOf: folder.appendingPathComponent("calls.log"), encoding: .utf8)
@@ -306,7 +306,7 @@ import YTV2TestSupport
                 let job = try await ProcessorTests.runJob(store, worker, ["comprehensive"])
                 #expect(job.status == .failed)
                 #expect(job.reason?.contains("HTTP Error 429") == true, "\(job.reason ?? "")")
-                #expect(try await store.report(id: ProcessorTests.video.rawValue) == nil)
+                #expect(try await ReportReader(store: store).report(id: ProcessorTests.video.rawValue) == nil)
             }
         }
     }

@@ -171,7 +171,7 @@ import YTV2TestSupport
                 levels.buttons[0].map(\.data) == ["v|\(video)|audio-fr:beginner", "v|\(video)|audio-fr:intermediate", "v|\(video)|audio-fr:advanced"]
             )
             _ = try await Self.press(telegram, chat: 8, message: prompt.id, data: "v|\(video)|audio-fr:beginner")
-            let stored = try #require(try await store.report(id: video)?.summaries.first { $0.variant.id == "audio-fr" })
+            let stored = try #require(try await ReportReader(store: store).report(id: video)?.summaries.first { $0.variant.id == "audio-fr" })
             #expect(stored.proficiency == .beginner)
             #expect(telegram.messages(chat: 8).contains { $0.visible.contains("📝 Audio FR (Beginner) Summary:") })
             // The MP3 after the text, with its title and performer.
@@ -194,7 +194,7 @@ import YTV2TestSupport
             for _ in 0..<500 where telegram.voices.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
             #expect(telegram.voices.map(\.chat) == [9])
             // A text summary's voice is for the chat only: the video has no audio.
-            #expect(try await store.audioInfo(for: VideoID(video)) == nil)
+            #expect(try await ReportReader(store: store).audioInfo(for: VideoID(video)) == nil)
         }
     }
 
@@ -247,7 +247,7 @@ import YTV2TestSupport
                 let texts = telegram.messages(chat: chat.chat).map(\.visible).joined()
                 #expect(texts.contains("Video \(chat.video)"))
                 #expect(!chats.filter { $0.video != chat.video }.contains { texts.contains($0.video) })
-                #expect(try await store.report(id: chat.video) != nil)
+                #expect(try await ReportReader(store: store).report(id: chat.video) != nil)
             }
             // The audio variant's MP3 went to its own chat only.
             for _ in 0..<500 where telegram.audio.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
@@ -269,11 +269,11 @@ import YTV2TestSupport
             )
             telegram.pushCallback(chat: 30, user: 1, message: keyboard.id, data: "d|\(video)")
             let confirm = try #require(try await telegram.waitForMessage(chat: 30) { $0.text.hasPrefix("Delete") })
-            #expect(try await store.report(id: video) != nil)
+            #expect(try await ReportReader(store: store).report(id: video) != nil)
             telegram.pushCallback(chat: 30, user: 1, message: confirm.id, data: "D|\(video)")
             _ = try #require(try await telegram.waitForMessage(chat: 30) { $0.text.hasPrefix("🗑 Deleted") })
-            #expect(try await store.report(id: video) == nil)
-            #expect(try await store.tombstone(for: VideoID(video)) != nil)
+            #expect(try await ReportReader(store: store).report(id: video) == nil)
+            #expect(try await ReportReader(store: store).tombstone(for: VideoID(video)) != nil)
         }
     }
 }

@@ -63,7 +63,7 @@ import Glibc
                 }
                 #expect(finished?.status == .succeeded)
                 #expect(finished?.attempts == 2)
-                #expect(try await store.revisions(of: video, variant: .comprehensive).count == 1)
+                #expect(try await ReportReader(store: store).revisions(of: video, variant: .comprehensive).count == 1)
             }
         }
     }

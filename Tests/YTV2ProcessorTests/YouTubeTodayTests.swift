@@ -40,7 +40,7 @@ import YTV2TestSupport
         let fakes = FakeServices()
         try await Self.run(fakes) { (store, job) async throws in
             #expect(job.status == .succeeded, "\(job.reason ?? "")")
-            let report = try #require(try await store.report(id: Self.video.rawValue))
+            let report = try #require(try await ReportReader(store: store).report(id: Self.video.rawValue))
             #expect(report.title == "Video dQw4w9WgXcQ")
             #expect(report.channelName == "Channel of dQw4w9WgXcQ")
             #expect(report.durationSeconds == 754)
@@ -75,7 +75,7 @@ import YTV2TestSupport
             #expect(job.attempts == 1)
             #expect(job.reason?.contains("ANDROID 19.44.38") == true, "\(job.reason ?? "")")
             #expect(job.reason?.contains("YOUTUBE_CLIENTS") == true, "\(job.reason ?? "")")
-            #expect(try await store.report(id: Self.video.rawValue) == nil)
+            #expect(try await ReportReader(store: store).report(id: Self.video.rawValue) == nil)
         }
     }
 
@@ -91,7 +91,7 @@ import YTV2TestSupport
             #expect(job.attempts == 1)
             #expect(job.reason?.contains(says) == true, "\(job.reason ?? "")")
             #expect(job.reason?.contains("LOGIN_REQUIRED") != true)
-            #expect(try await store.report(id: Self.video.rawValue) == nil)
+            #expect(try await ReportReader(store: store).report(id: Self.video.rawValue) == nil)
         }
         #expect(fakes.count("summary") == 0)
     }
@@ -101,7 +101,7 @@ import YTV2TestSupport
         fakes.update { $0.consentWall = [Self.video.rawValue] }
         try await Self.run(fakes) { (store, job) async throws in
             #expect(job.status == .succeeded, "\(job.reason ?? "")")
-            #expect(try await store.report(id: Self.video.rawValue)?.publishedAt != nil)
+            #expect(try await ReportReader(store: store).report(id: Self.video.rawValue)?.publishedAt != nil)
         }
         #expect(fakes.count("consent-page") == 0)
 
@@ -111,7 +111,7 @@ import YTV2TestSupport
             // Everything but the publish date comes from the player answer.
             #expect(job.status == .succeeded, "\(job.reason ?? "")")
             #expect(job.warnings.contains { $0.contains("consent") })
-            let report = try #require(try await store.report(id: Self.video.rawValue))
+            let report = try #require(try await ReportReader(store: store).report(id: Self.video.rawValue))
             #expect(report.title == "Video dQw4w9WgXcQ")
             #expect(report.publishedAt == nil)
         }
@@ -122,7 +122,7 @@ import YTV2TestSupport
         fakes.update { $0.embedDisabled = [Self.video.rawValue] }
         try await Self.run(fakes) { (store, job) async throws in
             #expect(job.status == .succeeded, "\(job.reason ?? "")")
-            #expect(try await store.report(id: Self.video.rawValue)?.title == "Video dQw4w9WgXcQ")
+            #expect(try await ReportReader(store: store).report(id: Self.video.rawValue)?.title == "Video dQw4w9WgXcQ")
         }
     }
 
@@ -131,7 +131,7 @@ import YTV2TestSupport
         fakes.update { $0.tracks[Self.video.rawValue] = [FakeYouTube.Track("ja"), FakeYouTube.Track("fr", automatic: true)] }
         try await Self.run(fakes) { (store, job) async throws in
             #expect(job.status == .succeeded, "\(job.reason ?? "")")
-            #expect(try await store.report(id: Self.video.rawValue)?.summaries.first?.language == "fr")
+            #expect(try await ReportReader(store: store).report(id: Self.video.rawValue)?.summaries.first?.language == "fr")
         }
         #expect(fakes.count("timedtext-fr-asr") == 1)
         #expect(fakes.count("timedtext-ja") == 0)
@@ -144,7 +144,7 @@ import YTV2TestSupport
             #expect(job.status == .failed)
             #expect(job.reason?.contains("no transcript") == false, "\(job.reason ?? "")")
             #expect(job.reason?.contains("empty body") == true, "\(job.reason ?? "")")
-            #expect(try await store.report(id: Self.video.rawValue) == nil)
+            #expect(try await ReportReader(store: store).report(id: Self.video.rawValue) == nil)
         }
     }
 }

@@ -11,8 +11,8 @@ import YTV2TestSupport
             for index in 0..<5 {
                 try await AuditLog(store: store).append(actor: "tester", action: "test.entry", subject: "s\(index)", details: ["n": index])
             }
-            try await store.commit(Fixture.write("dQw4w9WgXcQ"))
-            try await store.delete(Fixture.id("dQw4w9WgXcQ"), actor: "admin", reason: "why not")
+            try await VideoStore(store: store).commit(Fixture.write("dQw4w9WgXcQ"))
+            try await VideoStore(store: store).delete(Fixture.id("dQw4w9WgXcQ"), actor: "admin", reason: "why not")
             let intact = try await AuditLog(store: store).verifyChain()
             #expect(intact.isIntact)
             #expect(intact.entries == 6)

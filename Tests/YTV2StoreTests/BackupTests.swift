@@ -13,7 +13,7 @@ import YTV2TestSupport
         let backup = DatabaseBackup(logger: TestPostgres.logger)
 
         let (manifest, before) = try await Store(configuration: configuration, logger: TestPostgres.logger).withRunning { store in
-            try await store.commit(
+            try await VideoStore(store: store).commit(
                 Fixture.write(
                     "dQw4w9WgXcQ",
                     categories: [CategoryEntry(category: "History", subcategories: ["Biographies"])],
@@ -21,9 +21,11 @@ import YTV2TestSupport
                     audio: TestAudio.mp3(100_000)
                 )
             )
-            try await store.commit(Fixture.write("AAAAAAAAAAA", summaries: [(.comprehensive, "héllo 👋"), (.audioFrench, "bonjour")]))
-            try await store.commit(Fixture.write("BBBBBBBBBBB"))
-            try await store.delete(Fixture.id("BBBBBBBBBBB"), actor: "admin")
+            try await VideoStore(store: store).commit(
+                Fixture.write("AAAAAAAAAAA", summaries: [(.comprehensive, "héllo 👋"), (.audioFrench, "bonjour")])
+            )
+            try await VideoStore(store: store).commit(Fixture.write("BBBBBBBBBBB"))
+            try await VideoStore(store: store).delete(Fixture.id("BBBBBBBBBBB"), actor: "admin")
             let manifest = try await backup.backup(store: store, to: directory)
             return (manifest, try await DatabaseBackup.figures(store: store))
         }
@@ -40,7 +42,7 @@ import YTV2TestSupport
             #expect(try await AuditLog(store: store).verifyChain().isIntact)
             try await AuditLog(store: store).append(actor: "tester", action: "after.restore", details: ["ok": true])
             #expect(try await AuditLog(store: store).verifyChain().isIntact)
-            #expect(try await store.audioBytes(for: Fixture.id("dQw4w9WgXcQ")) == TestAudio.mp3(100_000))
+            #expect(try await ReportReader(store: store).audioBytes(for: Fixture.id("dQw4w9WgXcQ")) == TestAudio.mp3(100_000))
             return figures
         }
         #expect(after == before)
@@ -52,7 +54,7 @@ import YTV2TestSupport
         defer { try? FileManager.default.removeItem(at: directory) }
         let backup = DatabaseBackup(logger: TestPostgres.logger)
         try await withTestStore { store in
-            try await store.commit(Fixture.write("dQw4w9WgXcQ"))
+            try await VideoStore(store: store).commit(Fixture.write("dQw4w9WgXcQ"))
             _ = try await backup.backup(store: store, to: directory)
             let dump = directory.appendingPathComponent(DatabaseBackup.dumpName)
             let handle = try FileHandle(forWritingTo: dump)
@@ -65,7 +67,7 @@ import YTV2TestSupport
             } catch StoreError.backup(let message) {
                 #expect(message.contains("sha256"))
             }
-            #expect(try await store.videoCount() == 1)
+            #expect(try await ReportReader(store: store).videoCount() == 1)
         }
     }
 }

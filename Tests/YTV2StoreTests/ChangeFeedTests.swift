@@ -16,7 +16,7 @@ import YTV2TestSupport
             // Connecting is not what is measured (a CI run with every suite in parallel once took over 5 s to connect);
             // the events after it are, within a second each.
             try await events.waitFor(within: .seconds(20)) { $0 == .connected }
-            try await store.commit(Fixture.write("dQw4w9WgXcQ"))
+            try await VideoStore(store: store).commit(Fixture.write("dQw4w9WgXcQ"))
             let start = ContinuousClock.now
             let added = try await events.waitFor(within: .seconds(1)) {
                 if case .change(let change) = $0 { return change.videoID.rawValue == "dQw4w9WgXcQ" && change.op == .added }
@@ -33,7 +33,7 @@ import YTV2TestSupport
             #expect(killed == 1)
             try await events.waitFor(within: .seconds(10)) { $0 == .reconnected }
 
-            try await store.delete(Fixture.id("dQw4w9WgXcQ"), actor: "admin")
+            try await VideoStore(store: store).delete(Fixture.id("dQw4w9WgXcQ"), actor: "admin")
             try await events.waitFor(within: .seconds(1)) {
                 if case .change(let change) = $0 { return change.op == .deleted }
                 return false
@@ -97,7 +97,7 @@ actor EventCollector {
                 #expect(!status.live)
                 #expect(status.problem == "the change feed receives nothing: is DATABASE_URL a transaction pooler? set DATABASE_DIRECT_URL")
                 #expect(ContinuousClock.now - started < .seconds(20))
-                try await deaf.commit(Fixture.write("dQw4w9WgXcQ"))
+                try await VideoStore(store: deaf).commit(Fixture.write("dQw4w9WgXcQ"))
                 try await Task.sleep(for: .seconds(1))
                 await #expect(throws: EventCollector.FeedTimeout.self) { try await events.waitFor(within: .milliseconds(10)) { _ in true } }
             }
@@ -110,7 +110,7 @@ actor EventCollector {
                 defer { consumer.cancel() }
                 try await events.waitFor(within: .seconds(20)) { $0 == .connected }
                 #expect(split.changeFeedStatus.live)
-                try await split.delete(Fixture.id("dQw4w9WgXcQ"), actor: "test")
+                try await VideoStore(store: split).delete(Fixture.id("dQw4w9WgXcQ"), actor: "test")
                 try await events.waitFor(within: .seconds(2)) {
                     if case .change(let change) = $0 { return change.op == .deleted }
                     return false

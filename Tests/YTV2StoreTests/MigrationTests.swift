@@ -37,8 +37,12 @@ import YTV2TestSupport
         }
         try await withTestStore(migrated: false) { store in
             try await SchemaMigrator(directory: directory, logger: TestPostgres.logger).migrate(client: store.client)
-            try await store.commit(Fixture.write("dQw4w9WgXcQ", title: "Volcanic islands", summaries: [(.comprehensive, "Basalt and lava.")]))
-            try await store.commit(Fixture.write("aaaaaaaaaaa", title: "Glaciers", summaries: [(.comprehensive, "Ice and basalt.")]))
+            try await VideoStore(store: store).commit(
+                Fixture.write("dQw4w9WgXcQ", title: "Volcanic islands", summaries: [(.comprehensive, "Basalt and lava.")])
+            )
+            try await VideoStore(store: store).commit(
+                Fixture.write("aaaaaaaaaaa", title: "Glaciers", summaries: [(.comprehensive, "Ice and basalt.")])
+            )
             #expect(try await store.scalar("SELECT count(*) FROM videos WHERE search <> strip(search)") == 2)
 
             #expect(try await store.migrate().applied.contains("0011_search_words_table.sql"))
@@ -50,8 +54,8 @@ import YTV2TestSupport
                     "SELECT count(*) FROM videos v JOIN video_search s USING (video_id) WHERE s.words = v.search AND s.words = ytv2_search_document(v.video_id)"
                 ) == 2
             )
-            #expect(try await store.searchMatchNumbers("basalt").count == 2)
-            #expect(try await store.searchMatchNumbers("lava").count == 1)
+            #expect(try await ReportReader(store: store).searchMatchNumbers("basalt").count == 2)
+            #expect(try await ReportReader(store: store).searchMatchNumbers("lava").count == 1)
         }
     }
 

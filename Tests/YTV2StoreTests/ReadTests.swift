@@ -14,7 +14,7 @@ import YTV2TestSupport
     static func all(_ store: Store, _ query: ReportQuery = ReportQuery()) async throws -> [ReportRecord] {
         var query = query
         query.size = 50
-        return try await store.reports(query).reports
+        return try await ReportReader(store: store).reports(query).reports
     }
 
     @Test func everySortMatchesAnIndependentOrdering() async throws {
@@ -65,7 +65,7 @@ import YTV2TestSupport
             query.size = 5
             for page in 1...4 {
                 query.page = page
-                let result = try await store.reports(query)
+                let result = try await ReportReader(store: store).reports(query)
                 #expect(result.pagination.total == 12)
                 #expect(result.pagination.pages == 3)
                 #expect(result.pagination.hasNext == (page < 3))
@@ -76,7 +76,7 @@ import YTV2TestSupport
             #expect(seen.count == 12)
             #expect(Set(seen).count == 12)
             query.size = 500
-            #expect(try await store.reports(query).pagination.size == ReportQuery.maximumPageSize)
+            #expect(try await ReportReader(store: store).reports(query).pagination.size == ReportQuery.maximumPageSize)
         }
     }
 
@@ -89,8 +89,8 @@ import YTV2TestSupport
             for word in ["summary", "apple"] {
                 var query = ReportQuery()
                 query.search = word
-                let count = try await store.reportCount(query)
-                let estimate = try await store.estimatedSearchMatches(word)
+                let count = try await ReportReader(store: store).reportCount(query)
+                let estimate = try await ReportReader(store: store).estimatedSearchMatches(word)
                 #expect(count >= 50)
                 #expect(abs(estimate - count) <= count / 4, "\(word): estimated \(estimate), counted \(count)")
             }
@@ -108,23 +108,23 @@ import YTV2TestSupport
             var searched = ReportQuery()
             searched.search = "apple"
             for base in [ReportQuery(), filtered, searched] {
-                let total = try await store.reportCount(base)
+                let total = try await ReportReader(store: store).reportCount(base)
                 #expect(total >= 5, "\(base): too few matches to tell orders apart")
                 for sort in ReportSort.allCases {
                     var query = base
                     query.sort = sort
-                    let order = try #require(try await store.reportOrder(query, limit: total))
+                    let order = try #require(try await ReportReader(store: store).reportOrder(query, limit: total))
                     #expect(order.ids.count == total)
                     var paged: [String] = []
                     for (page, size) in [(1, 3), (2, 3), (3, 3), (4, 3), (5, 3), (6, 3), (7, 3), (1, 0), (2, 500), (0, 4)] {
                         query.page = page
                         query.size = size
-                        let fromDatabase = try await store.reportPageIDs(query)
+                        let fromDatabase = try await ReportReader(store: store).reportPageIDs(query)
                         #expect(order.page(query) == fromDatabase, "\(sort) page \(page) size \(size)")
                         if size == 3 { paged += fromDatabase.ids }
                     }
                     #expect(paged == order.ids, "\(sort): the pages in sequence are the order")
-                    #expect(try await store.reportOrder(query, limit: total - 1) == nil)
+                    #expect(try await ReportReader(store: store).reportOrder(query, limit: total - 1) == nil)
                 }
             }
         }
@@ -165,27 +165,27 @@ import YTV2TestSupport
             query = ReportQuery()
             query.channels = ["Tom Scott"]
             query.categories = ["History"]
-            let facets = try await store.facets(query)
+            let facets = try await ReportReader(store: store).facets(query)
             var withoutChannel = query
             withoutChannel.channels = []
-            #expect(facets.channels.reduce(0) { $0 + $1.count } == (try await store.reports(withoutChannel)).pagination.total)
+            #expect(facets.channels.reduce(0) { $0 + $1.count } == (try await ReportReader(store: store).reports(withoutChannel)).pagination.total)
             var withoutCategory = query
             withoutCategory.categories = []
-            #expect(facets.categories.reduce(0) { $0 + $1.count } == (try await store.reports(withoutCategory)).pagination.total)
-            #expect(facets.hasAudio.reduce(0) { $0 + $1.count } == (try await store.reports(query)).pagination.total)
+            #expect(facets.categories.reduce(0) { $0 + $1.count } == (try await ReportReader(store: store).reports(withoutCategory)).pagination.total)
+            #expect(facets.hasAudio.reduce(0) { $0 + $1.count } == (try await ReportReader(store: store).reports(query)).pagination.total)
             #expect(facets.languages.map(\.value).allSatisfy { $0.count == 2 })
             // The same with a search, whose facets are counted under the search plan (never a table scan).
             var searched = ReportQuery()
             searched.search = "apple"
             searched.channels = ["Tom Scott"]
-            let searchedFacets = try await store.facets(searched)
+            let searchedFacets = try await ReportReader(store: store).facets(searched)
             var searchedWithoutChannel = searched
             searchedWithoutChannel.channels = []
-            let searchedTotal = try await store.reports(searchedWithoutChannel).pagination.total
+            let searchedTotal = try await ReportReader(store: store).reports(searchedWithoutChannel).pagination.total
             #expect(searchedTotal > 0 && searchedTotal < 12, "the search must tell matches from the rest")
             #expect(searchedFacets.channels.reduce(0) { $0 + $1.count } == searchedTotal)
-            #expect(searchedFacets.hasAudio.reduce(0) { $0 + $1.count } == (try await store.reports(searched)).pagination.total)
-            #expect(searchedFacets.summaryTypes.map(\.count).max() ?? 0 <= (try await store.reports(searched)).pagination.total)
+            #expect(searchedFacets.hasAudio.reduce(0) { $0 + $1.count } == (try await ReportReader(store: store).reports(searched)).pagination.total)
+            #expect(searchedFacets.summaryTypes.map(\.count).max() ?? 0 <= (try await ReportReader(store: store).reports(searched)).pagination.total)
             let counts = facets.channels.map(\.count)
             #expect(counts == counts.sorted(by: >))
         }
@@ -193,7 +193,7 @@ import YTV2TestSupport
 
     @Test func duplicateCategoriesAreStoredOnceAndCountedOnce() async throws {
         try await withTestStore { store in
-            try await store.commit(
+            try await VideoStore(store: store).commit(
                 Fixture.write(
                     "dQw4w9WgXcQ",
                     categories: [
@@ -202,9 +202,9 @@ import YTV2TestSupport
                     ]
                 )
             )
-            let stored = try await store.report(id: "dQw4w9WgXcQ")?.categorization?.entries
+            let stored = try await ReportReader(store: store).report(id: "dQw4w9WgXcQ")?.categorization?.entries
             #expect(stored == [CategoryEntry(category: "History", subcategories: ["Biographies", "Modern History"])])
-            let facets = try await store.facets(ReportQuery())
+            let facets = try await ReportReader(store: store).facets(ReportQuery())
             #expect(facets.categories.map(\.count) == [1])
             #expect(
                 facets.categories.first?.subcategories == [FacetCount(value: "Biographies", count: 1), FacetCount(value: "Modern History", count: 1)]
@@ -218,29 +218,29 @@ import YTV2TestSupport
             var query = ReportQuery()
             // Words, not substrings: punctuation separates words, and each word of the search starts a stored word.
             query.search = "100%"
-            #expect(try await store.reports(query).pagination.total == 10)
+            #expect(try await ReportReader(store: store).reports(query).pagination.total == 10)
             query.search = "summ 100"
-            #expect(try await store.reports(query).pagination.total == 10)
+            #expect(try await ReportReader(store: store).reports(query).pagination.total == 10)
             query.search = "ummary"
-            #expect(try await store.reports(query).pagination.total == 0)
+            #expect(try await ReportReader(store: store).reports(query).pagination.total == 0)
             query.search = "of_11"
             #expect(try await Self.all(store, query).map(\.videoID.rawValue).sorted() == ["vid00000011"])
             // Nothing but punctuation is no word at all: it finds nothing (and is no pattern either).
             for punctuation in ["%", "_", "%_%", "'"] {
                 query.search = punctuation
-                #expect(try await store.reports(query).pagination.total == 0, "\(punctuation)")
+                #expect(try await ReportReader(store: store).reports(query).pagination.total == 0, "\(punctuation)")
             }
             for hostile in ["'; DROP TABLE videos; --", "\" OR 1=1", "\\", "日本語", String(repeating: "x", count: 10_000), "zebra"] {
                 query.search = hostile
                 query.channels = ["' OR ''='"]
-                #expect(try await store.reports(query).pagination.total == 0)
-                _ = try await store.facets(query)
+                #expect(try await ReportReader(store: store).reports(query).pagination.total == 0)
+                _ = try await ReportReader(store: store).facets(query)
             }
             query = ReportQuery()
             query.search = "ZEBRA"
             query.channels = ["Tom Scott"]
             #expect(try await Self.all(store, query).map(\.videoID.rawValue).sorted() == ["vid00000000", "vid00000004", "vid00000008"])
-            #expect(try await store.videoCount() == 12)
+            #expect(try await ReportReader(store: store).videoCount() == 12)
         }
     }
 }

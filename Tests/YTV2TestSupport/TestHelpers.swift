@@ -72,7 +72,7 @@ package enum TestVideos {
     @discardableResult
     package static func seed(_ store: Store, count: Int = 12) async throws -> [VideoWrite] {
         let writes = writes(count: count)
-        for write in writes { try await store.commit(write) }
+        for write in writes { try await VideoStore(store: store).commit(write) }
         return writes
     }
 }

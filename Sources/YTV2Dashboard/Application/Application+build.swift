@@ -38,7 +38,7 @@ package func buildApplication(
         .addRoutes(to: router)
     let shadow = ShadowReads(configuration: configuration.shadow, store: store, logger: logger)
     OperationsController(store: store, registry: registry, shadow: shadow).addRoutes(to: router)
-    ReportsController(store: store, caches: caches, shadow: shadow).addRoutes(to: router)
+    ReportsController(reports: ReportReader(store: store), caches: caches, shadow: shadow).addRoutes(to: router)
     WriteController(store: store, adminToken: Token(configuration.adminToken), ingestToken: Token(configuration.ingestToken), caches: caches)
         .addRoutes(to: router)
     AudioController(store: store).addRoutes(to: router)

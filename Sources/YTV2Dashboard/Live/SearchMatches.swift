@@ -1,8 +1,8 @@
 import YTV2Store
 
 /// Each video's number in the database (`video_search.number`, migration 0011): given once when the video is first
-/// stored and never changed or reused while it exists, so a match set read as numbers (``Store/searchMatchNumbers(_:)``)
-/// needs no id looked up, and a numbering read once (``Store/videoNumbers()``) stays right across changes until a
+/// stored and never changed or reused while it exists, so a match set read as numbers (``ReportReader/searchMatchNumbers(_:)``)
+/// needs no id looked up, and a numbering read once (``ReportReader/videoNumbers()``) stays right across changes until a
 /// video it lacks is stored: a match set or an order that meets one says so (``SearchMatches/hasUnnumbered``,
 /// ``NumberedOrder/hasUnnumbered``), and the numbering is read again. The bits of ``SearchMatches`` refer to these
 /// numbers. A class, so that a match set can tell whether it was made with the numbering in use.

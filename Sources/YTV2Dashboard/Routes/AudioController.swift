@@ -20,7 +20,7 @@ struct AudioController: Sendable {
     }
 
     func serve(_ request: Request, id: String, head: Bool) async throws -> Response {
-        guard let videoID = try? VideoID(id), let info = try await store.audioInfo(for: videoID) else {
+        guard let videoID = try? VideoID(id), let info = try await ReportReader(store: store).audioInfo(for: videoID) else {
             throw APIError.notFound("no audio for \(id.prefix(64))")
         }
         let etag = "\"\(info.sha256)\""
@@ -57,7 +57,9 @@ struct AudioController: Sendable {
             var offset = served.lowerBound
             while offset < served.upperBound {
                 let length = min(Self.chunkSize, served.upperBound - offset)
-                guard let bytes = try await store.audioBytes(for: videoID, offset: offset, length: length), !bytes.isEmpty else { break }
+                guard let bytes = try await ReportReader(store: store).audioBytes(for: videoID, offset: offset, length: length), !bytes.isEmpty else {
+                    break
+                }
                 try await writer.write(ByteBuffer(bytes: bytes))
                 offset += bytes.count
             }

@@ -72,7 +72,7 @@ struct HealthController: Sendable {
                     status: degraded ? "degraded" : "healthy",
                     database_type: "postgresql",
                     latency_ms: (latency * 100).rounded() / 100,
-                    record_count: try await store.videoCount(),
+                    record_count: try await ReportReader(store: store).videoCount(),
                     schema_version: try await store.schemaVersion(),
                     change_feed: .init(
                         status: feed.live ? "up" : "down",

@@ -66,7 +66,7 @@ struct LegacyController: Sendable {
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/status") { _, _ in
-            let count = try? await store.videoCount()
+            let count = try? await ReportReader(store: store).videoCount()
             return Status(
                 status: count == nil ? "degraded" : "ok",
                 timestamp: APIDate.string(Date()),
@@ -94,7 +94,7 @@ struct LegacyController: Sendable {
                 return Refresh(
                     status: "success",
                     message: "nothing to refresh: every read comes from the database",
-                    reports_count: try await store.videoCount(),
+                    reports_count: try await ReportReader(store: store).videoCount(),
                     timestamp: APIDate.string(Date())
                 )
             } catch {

@@ -8,7 +8,7 @@ import YTV2Store
 /// The read API: `/api/reports`, `/api/filters`, one report (`/api/reports/<id>`, `/<id>.json`) and the report page
 /// (`/r/<id>`, `/<id>.json?v=2`).
 struct ReportsController: Sendable {
-    let store: Store
+    let reports: ReportReader
     let caches: ReadCaches
     let shadow: ShadowReads
 
@@ -90,7 +90,7 @@ struct ReportsController: Sendable {
             route: "/api/reports",
             control: { try await $0.reports(query) },
             candidate: { [self] in
-                try await store.reports(query, knownTotal: try await total(query), knownVideoCount: try await videoCount(query))
+                try await reports.reports(query, knownTotal: try await total(query), knownVideoCount: try await videoCount(query))
             },
             encode: { Self.listBody($0, sort: query.sort, filters: filters) },
             body: { [self] in try await listBody(query, filters: filters) }
@@ -101,8 +101,8 @@ struct ReportsController: Sendable {
     /// together and encoded once.
     private func listBody(_ query: ReportQuery, filters: EchoedFilters) async throws -> ByteBuffer {
         let page = try await pageIDs(query)
-        let items = try await caches.items.values(for: page.ids) { [store] missing in
-            let records = try await store.listRecords(ids: missing)
+        let items = try await caches.items.values(for: page.ids) { [reports] missing in
+            let records = try await reports.listRecords(ids: missing)
             return Dictionary(records.map { ($0.videoID.rawValue, Self.keptItem($0)) }, uniquingKeysWith: { first, _ in first })
         }
         return Self.listBody(items: page.ids.compactMap { items[$0] }, page: page, sort: query.sort, filters: filters)
@@ -119,15 +119,15 @@ struct ReportsController: Sendable {
             if !query.searches, let order = try await order(query) { return order.page(query) }
             if query.searches, let page = try await searchPage(query) { return page }
         }
-        return try await store.reportPageIDs(query, knownTotal: try await total(query), knownVideoCount: try await videoCount(query))
+        return try await reports.reportPageIDs(query, knownTotal: try await total(query), knownVideoCount: try await videoCount(query))
     }
 
     /// Every video the filters of `query` match (its search left out) in its sort's order, kept until the next change;
     /// nil when they match more than an order may hold.
     private func order(_ query: ReportQuery) async throws -> ReportOrder? {
         let filters = Self.orderFilters(query)
-        return try await caches.orders.value(for: Self.orderKey(filters)) { [store, caches] in
-            try await store.reportOrder(filters, limit: caches.longestOrder)
+        return try await caches.orders.value(for: Self.orderKey(filters)) { [reports, caches] in
+            try await reports.reportOrder(filters, limit: caches.longestOrder)
         }
     }
 
@@ -189,16 +189,16 @@ struct ReportsController: Sendable {
             if let counted = await caches.totals.keptValue(for: ChangeInvalidatedCache<Int>.key(alone)) {
                 matched = counted
             } else {
-                matched = try await store.estimatedSearchMatches(search)
+                matched = try await reports.estimatedSearchMatches(search)
             }
             guard SearchMatches.worthKeeping(matches: matched, of: everyVideo.ids.count) else { return nil }
         }
-        let numbering = try await caches.numbering.numbering { [store] generation in
-            let (ids, numbers) = try await store.videoNumbers()
+        let numbering = try await caches.numbering.numbering { [reports] generation in
+            let (ids, numbers) = try await reports.videoNumbers()
             return VideoNumbering(ids: ids, numbers: numbers, generation: generation)
         }
-        let matches = try await caches.matches.value(for: Self.matchesKey(search, numbering)) { [store] in
-            SearchMatches(numbers: try await store.searchMatchNumbers(search), numbering: numbering)
+        let matches = try await caches.matches.value(for: Self.matchesKey(search, numbering)) { [reports] in
+            SearchMatches(numbers: try await reports.searchMatchNumbers(search), numbering: numbering)
         }
         // A match stored after the numbering was read: as above.
         guard matches.numbering === numbering, !matches.hasUnnumbered else {
@@ -215,7 +215,7 @@ struct ReportsController: Sendable {
 
     /// How many videos the filters and search of `query` match, kept until the next change.
     private func total(_ query: ReportQuery) async throws -> Int {
-        try await caches.totals.value(for: ChangeInvalidatedCache<Int>.key(query)) { [store] in try await store.reportCount(query) }
+        try await caches.totals.value(for: ChangeInvalidatedCache<Int>.key(query)) { [reports] in try await reports.reportCount(query) }
     }
 
     /// The number of all videos, when `query` searches (its plan depends on how many of them match; ``Store``).
@@ -234,11 +234,11 @@ struct ReportsController: Sendable {
     func latest() async throws -> Response {
         var newest = ReportQuery()
         newest.size = 1
-        let body = try await caches.responses.value(for: "latest") { [store, newest] in
+        let body = try await caches.responses.value(for: "latest") { [reports, newest] in
             var json = JSONWriter(capacity: 256)
             json.beginObject()
             json.key("report")
-            if let record = try await store.reports(newest).reports.first {
+            if let record = try await reports.reports(newest).reports.first {
                 json.beginObject()
                 json.key("video_id")
                 json.string(record.videoID.rawValue)
@@ -262,8 +262,8 @@ struct ReportsController: Sendable {
             request,
             route: "/api/filters",
             control: { try await $0.facets(query) },
-            candidate: { [store, caches] in
-                try await caches.facets.value(for: ChangeInvalidatedCache<ReportFacets>.key(query)) { try await store.facets(query) }
+            candidate: { [reports, caches] in
+                try await caches.facets.value(for: ChangeInvalidatedCache<ReportFacets>.key(query)) { try await reports.facets(query) }
             },
             encode: { try JSONBody.bytes(FiltersResponse($0)) }
         )
@@ -295,7 +295,7 @@ struct ReportsController: Sendable {
             let compared = try await shadow.compare(
                 route: "/api/reports/{id}",
                 control: { try await $0.report(videoID) },
-                candidate: { [store] in try await store.report(id: videoID.rawValue) },
+                candidate: { [reports] in try await reports.report(id: videoID.rawValue) },
                 encode: { record in record.map { ReportItem($0, form: .single).json() } ?? ByteBuffer(string: "null") }
             )
             guard compared.value != nil else { throw APIError.notFound("no report with id \(id.prefix(64))") }
@@ -318,8 +318,8 @@ struct ReportsController: Sendable {
     }
 
     private func record(_ id: String) async throws -> ReportRecord {
-        guard let record = try await store.report(id: id) else {
-            if let videoID = try? VideoID(apiID: id), let deletedAt = try await store.tombstone(for: videoID) {
+        guard let record = try await reports.report(id: id) else {
+            if let videoID = try? VideoID(apiID: id), let deletedAt = try await reports.tombstone(for: videoID) {
                 throw APIError.notFound("video \(videoID) was deleted at \(APIDate.string(deletedAt))")
             }
             throw APIError.notFound("no report with id \(id.prefix(64))")

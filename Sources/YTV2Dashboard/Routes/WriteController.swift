@@ -78,11 +78,11 @@ struct WriteController: Sendable {
     /// (`idempotent: true`); the legacy frontend shows an error for anything else.
     func delete(_ request: Request, id: String) async throws -> Response {
         try Token.requireBearer(adminToken, in: request)
-        guard let videoID = try await store.resolve(id) ?? (try? VideoID(apiID: id)) else {
+        guard let videoID = try await ReportReader(store: store).resolve(id) ?? (try? VideoID(apiID: id)) else {
             return try JSONBody.response(Self.nothingDeleted(id, message: "no report with id \(id.prefix(64)); nothing to delete"))
         }
         do {
-            let outcome = try await store.delete(videoID, actor: "dashboard:admin", reason: "deleted from the dashboard")
+            let outcome = try await VideoStore(store: store).delete(videoID, actor: "dashboard:admin", reason: "deleted from the dashboard")
             await caches.invalidate()
             let body = DeleteResponse(
                 status: "success",
@@ -158,7 +158,9 @@ struct WriteController: Sendable {
             throw APIError.notFound("no video matches the file name \(file.name.prefix(80)); name the file after the video's id")
         }
         do {
-            _ = try await store.commit(VideoWrite(videoID: videoID, audio: AudioDraft(bytes: file.bytes), actor: "dashboard:upload-audio"))
+            _ = try await VideoStore(store: store).commit(
+                VideoWrite(videoID: videoID, audio: AudioDraft(bytes: file.bytes), actor: "dashboard:upload-audio")
+            )
             await caches.invalidate()
         } catch StoreError.videoDeleted(let id, let deletedAt) {
             throw APIError(.conflict, code: "deleted", message: "video \(id) was deleted at \(APIDate.string(deletedAt))")
@@ -174,7 +176,7 @@ struct WriteController: Sendable {
         var candidates = [String(stem)]
         if stem.lowercased().hasPrefix("audio_") { candidates.append(String(stem.dropFirst(6))) }
         for candidate in candidates where !candidate.isEmpty {
-            if let found = try await store.resolve(candidate) { return found }
+            if let found = try await ReportReader(store: store).resolve(candidate) { return found }
         }
         let characters = Array(stem)
         guard characters.count >= 11 else { return nil }
@@ -183,7 +185,9 @@ struct WriteController: Sendable {
             guard start == 0 || characters[start - 1] == "_", end == characters.count || characters[end] == "_" || characters[end] == "." else {
                 continue
             }
-            if let id = try? VideoID(String(characters[start..<end])), let found = try await store.resolve(id.rawValue) { return found }
+            if let id = try? VideoID(String(characters[start..<end])), let found = try await ReportReader(store: store).resolve(id.rawValue) {
+                return found
+            }
         }
         return nil
     }
@@ -197,7 +201,7 @@ struct WriteController: Sendable {
         write.revive = try FormQuery(request).get("force") == "true"
         let outcome: WriteOutcome
         do {
-            outcome = try await store.commit(write)
+            outcome = try await VideoStore(store: store).commit(write)
             await caches.invalidate()
         } catch StoreError.videoDeleted(let id, let deletedAt) {
             throw APIError(
@@ -206,7 +210,7 @@ struct WriteController: Sendable {
                 message: "video \(id) was deleted at \(APIDate.string(deletedAt)); send ?force=true to bring it back"
             )
         }
-        guard let record = try await store.report(id: write.videoID.rawValue) else {
+        guard let record = try await ReportReader(store: store).report(id: write.videoID.rawValue) else {
             throw APIError(.internalServerError, code: "internal_error", message: "the report was stored but cannot be read back")
         }
         let response = JSONBody.response(Self.ingestBody(outcome, record: record, parsed: parsed))
@@ -233,12 +237,14 @@ struct WriteController: Sendable {
         guard MP3.looksLikeMP3(bytes) else {
             throw APIError(.badRequest, code: "invalid_fields", message: "invalid fields: audio is not an MP3 (no ID3 tag or MPEG frame header)")
         }
-        guard try await store.resolve(videoID.rawValue) != nil else {
+        guard try await ReportReader(store: store).resolve(videoID.rawValue) != nil else {
             throw APIError.notFound("no report with id \(videoID); ingest the report first")
         }
         let outcome: WriteOutcome
         do {
-            outcome = try await store.commit(VideoWrite(videoID: videoID, audio: AudioDraft(bytes: bytes), actor: "dashboard:ingest"))
+            outcome = try await VideoStore(store: store).commit(
+                VideoWrite(videoID: videoID, audio: AudioDraft(bytes: bytes), actor: "dashboard:ingest")
+            )
             await caches.invalidate()
         } catch StoreError.videoDeleted(let id, let deletedAt) {
             throw APIError(.conflict, code: "deleted", message: "video \(id) was deleted at \(APIDate.string(deletedAt))")

@@ -82,8 +82,8 @@ package struct ProcessingPipeline: Sendable {
         // Already stored and unchanged: nothing to do unless forced (audio variants count only with their audio).
         var todo = requests
         if !job.force {
-            let stored = try await store.storedVariants(job.videoID)
-            let hasAudio = try await store.audioInfo(for: job.videoID) != nil
+            let stored = try await ReportReader(store: store).storedVariants(job.videoID)
+            let hasAudio = try await ReportReader(store: store).audioInfo(for: job.videoID) != nil
             todo = requests.filter { request in
                 !stored.contains(request.variant.id) || (request.variant.kind == .audio && !hasAudio && speech != nil)
             }
@@ -135,7 +135,7 @@ package struct ProcessingPipeline: Sendable {
         metadata.language = analysis.language ?? transcript.language
         onStage?(job.videoID, "storing")
         // One transaction: the store takes the video's lock and refuses the write if it was deleted meanwhile.
-        let outcome = try await store.commit(
+        let outcome = try await VideoStore(store: store).commit(
             VideoWrite(
                 videoID: job.videoID,
                 metadata: metadata,

@@ -128,8 +128,8 @@ package struct TelegramBot: Sendable, Service {
 
     /// The variant keyboard of a video and its message.
     func keyboard(for id: VideoID) async throws -> (String, [[TelegramClient.Button]]) {
-        let stored = try await store.storedVariants(id)
-        let title = stored.isEmpty ? nil : try await store.report(id: id.rawValue)?.title
+        let stored = try await ReportReader(store: store).storedVariants(id)
+        let title = stored.isEmpty ? nil : try await ReportReader(store: store).report(id: id.rawValue)?.title
         return (
             TelegramScreens.keyboardText(for: id, title: title, stored: stored, dashboard: dashboard),
             TelegramScreens.keyboard(for: id, stored: stored, dashboard: dashboard)
@@ -168,7 +168,7 @@ package struct TelegramBot: Sendable, Service {
             )
         case "D":
             do {
-                try await store.delete(id, actor: "telegram:\(user)", reason: "deleted from Telegram")
+                try await VideoStore(store: store).delete(id, actor: "telegram:\(user)", reason: "deleted from Telegram")
                 try await client.edit(chat: chat, message: message, text: "🗑 Deleted \(id).")
             } catch let error as StoreError {
                 try await client.edit(chat: chat, message: message, text: "Not deleted: \(error.description)")
@@ -210,7 +210,7 @@ package struct TelegramBot: Sendable, Service {
     /// last; a message whose formatting Telegram refuses goes again as plain text. A narration's MP3 follows its text.
     func deliver(_ variant: String, of id: VideoID, chat: Int64) async throws {
         let base = variant.split(separator: ":").first.map(String.init) ?? variant
-        guard let report = try await store.report(id: id.rawValue),
+        guard let report = try await ReportReader(store: store).report(id: id.rawValue),
             let summary = report.summaries.first(where: { $0.variant.id == base && $0.isLatest })
         else { return }
         let header = TelegramScreens.header(
@@ -227,7 +227,7 @@ package struct TelegramBot: Sendable, Service {
                 logger.warning("Telegram refused the formatting of a summary message of \(id); it was sent as plain text")
             }
         }
-        if summary.variant.kind == .audio, let bytes = try await store.audioBytes(for: id) {
+        if summary.variant.kind == .audio, let bytes = try await ReportReader(store: store).audioBytes(for: id) {
             try await client.sendAudio(
                 chat: chat,
                 bytes: bytes,
@@ -243,7 +243,7 @@ package struct TelegramBot: Sendable, Service {
     private func listen(_ variant: String, for id: VideoID, chat: Int64, user: Int64) async throws {
         let base = variant.split(separator: ":").first.map(String.init) ?? variant
         let isNarration = base.hasPrefix("audio")
-        if isNarration, let bytes = try await store.audioBytes(for: id) {
+        if isNarration, let bytes = try await ReportReader(store: store).audioBytes(for: id) {
             try await client.sendVoice(chat: chat, bytes: bytes, fileName: "\(id.rawValue)-\(base).mp3")
             return
         }
@@ -254,7 +254,11 @@ package struct TelegramBot: Sendable, Service {
             )
             return
         }
-        guard let summary = try await store.report(id: id.rawValue)?.summaries.first(where: { $0.variant.id == base && $0.isLatest }) else {
+        guard
+            let summary = try await ReportReader(store: store).report(id: id.rawValue)?.summaries.first(where: {
+                $0.variant.id == base && $0.isLatest
+            })
+        else {
             try await client.send(chat: chat, text: "That summary is not stored any more.")
             return
         }
@@ -267,7 +271,7 @@ package struct TelegramBot: Sendable, Service {
             return
         }
         if isNarration {
-            _ = try await store.commit(VideoWrite(videoID: id, audio: audio, actor: "telegram:\(user)"))
+            _ = try await VideoStore(store: store).commit(VideoWrite(videoID: id, audio: audio, actor: "telegram:\(user)"))
         }
         try await client.sendVoice(chat: chat, bytes: audio.bytes, fileName: "\(id.rawValue)-\(base).mp3")
     }

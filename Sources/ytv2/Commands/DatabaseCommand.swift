@@ -61,7 +61,7 @@ struct DatabaseCommand: AsyncParsableCommand {
                     try await DatabaseProbe.check(configuration, logger: logger)
                     let (version, pending, videos) = try await store.withRunning { store in
                         let (version, pending) = try await SchemaMigrator(logger: logger).status(client: store.client)
-                        return (version, pending, version > 0 ? try await store.videoCount() : 0)
+                        return (version, pending, version > 0 ? try await ReportReader(store: store).videoCount() : 0)
                     }
                     report.reachable = true
                     if case .url = location { report.running = true }

@@ -2,7 +2,20 @@ import Foundation
 import PostgresNIO
 import YTV2Core
 
-extension Store {
+/// The reads of videos for people and clients: pages, orders, counts, single reports, audio, search matches. The
+/// dashboard and the bot get one; it writes nothing.
+package struct ReportReader: Sendable {
+    let store: Store
+
+    package init(store: Store) { self.store = store }
+
+    /// When the video was deleted, or nil when it has no tombstone.
+    package func tombstone(for id: VideoID) async throws -> Date? {
+        try await store.read { [self] connection in try await store.tombstoneDate(id, on: connection) }
+    }
+}
+
+extension ReportReader {
     /// One page of reports with every filter, the search and the sort of ``ReportQuery``. A caller that knows the
     /// total for these filters (a cache kept fresh by the change feed) passes it and saves the count query; the same
     /// for the number of all videos, which a search's plan is chosen by (``SearchPlan``).
@@ -64,9 +77,9 @@ extension Store {
 
     /// The video ids `query` selects, in its order, read with the planner settings of `plan`.
     private func videoIDs(_ query: PostgresQuery, plan: SearchPlan) async throws -> [String] {
-        try await dashboardRead(plan) { [self] connection in
+        try await store.dashboardRead(plan) { [self] connection in
             var ids: [String] = []
-            for try await id in try await connection.query(query, logger: logger).decode(String.self) { ids.append(id) }
+            for try await id in try await connection.query(query, logger: store.logger).decode(String.self) { ids.append(id) }
             return ids
         }
     }
@@ -77,18 +90,8 @@ extension Store {
     /// the order the subquery returns them: an ordered subquery with a `LIMIT` is finished before anything above it runs.
     private func videoIDArray(_ select: String, binds: PostgresBindings, plan: SearchPlan) async throws -> [String] {
         let query = PostgresQuery(unsafeSQL: "SELECT coalesce(array_agg(video_id), '{}') FROM (\(select)) AS selected", binds: binds)
-        return try await dashboardRead(plan) { [self] connection in
-            try await connection.query(query, logger: logger).first([String].self) ?? []
-        }
-    }
-
-    /// A read where dashboard reads go (``dashboardRead(_:)``), run with the planner settings of `plan`.
-    func dashboardRead<T: Sendable>(
-        _ plan: SearchPlan,
-        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
-    ) async throws -> T {
-        try await dashboardRead { [logger] connection in
-            try await plan.run(on: connection, logger: logger, body)
+        return try await store.dashboardRead(plan) { [self] connection in
+            try await connection.query(query, logger: store.logger).first([String].self) ?? []
         }
     }
 
@@ -99,7 +102,7 @@ extension Store {
         var binds = PostgresBindings()
         binds.append(ids)
         let query = PostgresQuery(unsafeSQL: "\(Self.reportColumns) WHERE v.video_id = ANY($1)", binds: binds)
-        let records = try await dashboardRead { [self] connection in
+        let records = try await store.dashboardRead { [self] connection in
             try await fetchReports(query, summaryTexts: .prefix, on: connection)
         }
         let byID = Dictionary(records.map { ($0.videoID.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
@@ -118,8 +121,8 @@ extension Store {
             unsafeSQL: "SELECT \(Self.packedNumbers(ordered: false)) FROM video_search WHERE words @@ ytv2_search_query($1)",
             binds: binds
         )
-        return try await dashboardRead(.unordered(query)) { [logger] connection in
-            try await connection.query(select, logger: logger).first(ByteBuffer.self).map(Self.unpackNumbers) ?? []
+        return try await store.dashboardRead(.unordered(query)) { [store] connection in
+            try await connection.query(select, logger: store.logger).first(ByteBuffer.self).map(Self.unpackNumbers) ?? []
         }
     }
 
@@ -130,8 +133,8 @@ extension Store {
         let select = PostgresQuery(
             unsafeSQL: "SELECT coalesce(array_agg(video_id::text ORDER BY number), '{}'), \(Self.packedNumbers(ordered: true)) FROM video_search"
         )
-        return try await dashboardRead { [logger] connection in
-            let (ids, packed) = try await connection.query(select, logger: logger).first(([String], ByteBuffer).self) ?? ([], ByteBuffer())
+        return try await store.dashboardRead { [store] connection in
+            let (ids, packed) = try await connection.query(select, logger: store.logger).first(([String], ByteBuffer).self) ?? ([], ByteBuffer())
             return (ids, Self.unpackNumbers(packed))
         }
     }
@@ -159,8 +162,8 @@ extension Store {
         var binds = PostgresBindings()
         binds.append(search)
         let query = PostgresQuery(unsafeSQL: "SELECT coalesce(ytv2_search_estimate($1), 0)", binds: binds)
-        return try await dashboardRead { [logger] connection in
-            try await connection.query(query, logger: logger).first(Int.self) ?? 0
+        return try await store.dashboardRead { [store] connection in
+            try await connection.query(query, logger: store.logger).first(Int.self) ?? 0
         }
     }
 
@@ -177,14 +180,14 @@ extension Store {
             let filter = try ReportFilterSQL(query)
             countQuery = PostgresQuery(unsafeSQL: "SELECT count(*) FROM videos v \(filter.whereClause)", binds: filter.binds)
         }
-        return try await dashboardRead(SearchPlan.unordered(query)) { [logger] connection in
-            try await connection.query(countQuery, logger: logger).first(Int.self) ?? 0
+        return try await store.dashboardRead(SearchPlan.unordered(query)) { [store] connection in
+            try await connection.query(countQuery, logger: store.logger).first(Int.self) ?? 0
         }
     }
 
     /// One report with its whole summaries, by any id ``resolve(_:)`` accepts.
     package func report(id: String) async throws -> ReportRecord? {
-        try await dashboardRead { [self] connection in
+        try await store.dashboardRead { [self] connection in
             guard let videoID = try await resolve(id, on: connection) else { return nil }
             var binds = PostgresBindings()
             binds.append(videoID.rawValue)
@@ -201,16 +204,16 @@ extension Store {
     /// ingest); and the shapes the legacy processor named its report files with, `<id>_<YYYYMMDD_HHMMSS>` and
     /// `<title slug>_<id>` (with a `_1` copy suffix), when the id they hold is stored.
     package func resolve(_ id: String) async throws -> VideoID? {
-        try await read { [self] connection in try await resolve(id, on: connection) }
+        try await store.read { [self] connection in try await resolve(id, on: connection) }
     }
 
     private func resolve(_ id: String, on connection: PostgresConnection) async throws -> VideoID? {
-        guard !id.isEmpty, id.utf8.count <= Self.maximumAliasLength else { return nil }
+        guard !id.isEmpty, id.utf8.count <= Store.maximumAliasLength else { return nil }
         if let candidate = try? VideoID(apiID: id), try await videoExists(candidate, on: connection) { return candidate }
         let aliases = [id, id.lowercased()]
         let rows = try await connection.query(
             "SELECT video_id FROM video_aliases WHERE alias = ANY(\(aliases)) ORDER BY alias = \(id) DESC LIMIT 1",
-            logger: logger
+            logger: store.logger
         )
         if let videoID = try await rows.first(String.self) { return try VideoID(videoID) }
         for candidate in VideoID.candidates(inReportStem: id) where try await videoExists(candidate, on: connection) {
@@ -220,19 +223,19 @@ extension Store {
     }
 
     private func videoExists(_ id: VideoID, on connection: PostgresConnection) async throws -> Bool {
-        let rows = try await connection.query("SELECT 1 FROM videos WHERE video_id = \(id.rawValue)", logger: logger)
+        let rows = try await connection.query("SELECT 1 FROM videos WHERE video_id = \(id.rawValue)", logger: store.logger)
         return try await rows.first(Int.self) != nil
     }
 
     /// Every revision of one variant, oldest first (for history views and tests).
     package func revisions(of id: VideoID, variant: SummaryVariant) async throws -> [StoredSummary] {
-        try await read { [self] connection in
+        try await store.read { [self] connection in
             let rows = try await connection.query(
                 """
                 SELECT video_id, variant, revision, is_latest, text, html, headline, language, proficiency, generated_at, created_at, source
                 FROM summaries WHERE video_id = \(id.rawValue) AND variant = \(variant.id) ORDER BY revision
                 """,
-                logger: logger
+                logger: store.logger
             )
             return try await Self.decodeSummaries(rows).map(\.1)
         }
@@ -240,15 +243,15 @@ extension Store {
 
     /// The stored audio bytes between `offset` and `offset + length` (the whole file when `length` is nil).
     package func audioBytes(for id: VideoID, offset: Int = 0, length: Int? = nil) async throws -> [UInt8]? {
-        try await dashboardRead { [self] connection in
+        try await store.dashboardRead { [self] connection in
             let rows: PostgresRowSequence
             if let length {
                 rows = try await connection.query(
                     "SELECT substring(bytes FROM \(offset + 1)::int FOR \(length)::int) FROM audio WHERE video_id = \(id.rawValue)",
-                    logger: logger
+                    logger: store.logger
                 )
             } else {
-                rows = try await connection.query("SELECT bytes FROM audio WHERE video_id = \(id.rawValue)", logger: logger)
+                rows = try await connection.query("SELECT bytes FROM audio WHERE video_id = \(id.rawValue)", logger: store.logger)
             }
             return try await rows.first(ByteBuffer.self).map { Array($0.readableBytesView) }
         }
@@ -274,7 +277,7 @@ extension Store {
         on connection: PostgresConnection
     ) async throws -> [ReportRecord] {
         var records: [ReportRecord] = []
-        let rows = try await connection.query(query, logger: logger)
+        let rows = try await connection.query(query, logger: store.logger)
         for try await row in rows {
             let cells = row.makeRandomAccess()
             let videoID = try cells[0].decode(String.self)
@@ -357,7 +360,7 @@ extension Store {
                     return binds
                 }()
             ),
-            logger: logger
+            logger: store.logger
         )
         var byVideo: [String: [StoredSummary]] = [:]
         for (videoID, summary) in try await Self.decodeSummaries(summaryRows) { byVideo[videoID, default: []].append(summary) }
@@ -398,22 +401,22 @@ extension Store {
 
 }
 
-extension Store {
+extension ReportReader {
     /// How many videos are stored.
     package func videoCount() async throws -> Int {
-        try await read { [self] connection in
-            try await connection.query("SELECT count(*) FROM videos", logger: logger).first(Int.self) ?? 0
+        try await store.read { [self] connection in
+            try await connection.query("SELECT count(*) FROM videos", logger: store.logger).first(Int.self) ?? 0
         }
     }
 }
 
-extension Store {
+extension ReportReader {
     /// Size, sha256, duration and mime of a video's audio, without its bytes; nil when none is stored.
     package func audioInfo(for id: VideoID) async throws -> AudioInfo? {
-        try await dashboardRead { [self] connection in
+        try await store.dashboardRead { [self] connection in
             let rows = try await connection.query(
                 "SELECT size_bytes, sha256, duration_seconds, mime FROM audio WHERE video_id = \(id.rawValue)",
-                logger: logger
+                logger: store.logger
             )
             return try await rows.first((Int, String, Double?, String).self).map { size, sha, duration, mime in
                 AudioInfo(sizeBytes: size, sha256: sha, durationSeconds: duration, mime: mime)
@@ -422,18 +425,30 @@ extension Store {
     }
 }
 
-extension Store {
+extension ReportReader {
     /// The variants stored (latest revision) for a video.
     package func storedVariants(_ id: VideoID) async throws -> Set<String> {
-        try await read { [self] connection in
+        try await store.read { [self] connection in
             var result = Set<String>()
             for try await variant in try await connection.query(
                 "SELECT variant FROM summaries WHERE video_id = \(id.rawValue) AND is_latest",
-                logger: logger
+                logger: store.logger
             ).decode(String.self) {
                 result.insert(variant)
             }
             return result
+        }
+    }
+}
+
+extension Store {
+    /// A read where dashboard reads go (``dashboardRead(_:)``), run with the planner settings of `plan`.
+    func dashboardRead<T: Sendable>(
+        _ plan: SearchPlan,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await dashboardRead { [logger] connection in
+            try await plan.run(on: connection, logger: logger, body)
         }
     }
 }

@@ -4,15 +4,21 @@ import NIOCore
 import PostgresNIO
 import YTV2Core
 
-extension Store {
+/// The videos and what belongs to them (summary revisions, audio, aliases, tombstones): the one writer of those tables,
+/// for the processor's results, ingest and deletes. Reads of them are ``ReportReader``'s.
+package struct VideoStore: Sendable {
+    let store: Store
+
+    package init(store: Store) { self.store = store }
+
     /// Commits one result for one video in a single transaction: metadata merge, categorization (never replacing a
     /// higher-ranked origin), summary revisions, audio and aliases. Refused with ``StoreError/videoDeleted(_:deletedAt:)``
     /// when the video is tombstoned, unless the write is an explicit re-request (`revive`).
     @discardableResult
     package func commit(_ write: VideoWrite) async throws -> WriteOutcome {
         try validate(write)
-        var outcome = try await transaction { [self] connection in
-            try await connection.lockVideo(write.videoID, logger: logger)
+        var outcome = try await store.transaction { [self] connection in
+            try await connection.lockVideo(write.videoID, logger: store.logger)
             let revived = try await checkTombstone(write, on: connection)
             let (created, categorizationWritten) = try await upsertVideo(write, on: connection)
             var revisions: [SummaryVariant: Int] = [:]
@@ -26,11 +32,11 @@ extension Store {
                 audioStored = try await storeAudio(audio, for: write.videoID, on: connection)
             }
             let audioSHA256 = write.audio?.bytes.sha256Hex
-            try await refreshSearchWords(of: [write.videoID.rawValue], on: connection)
+            try await store.refreshSearchWords(of: [write.videoID.rawValue], on: connection)
             for alias in write.aliases where alias != write.videoID.rawValue {
                 try await connection.query(
                     "INSERT INTO video_aliases (alias, video_id) VALUES (\(alias), \(write.videoID.rawValue)) ON CONFLICT (alias) DO NOTHING",
-                    logger: logger
+                    logger: store.logger
                 )
             }
             let outcome = WriteOutcome(
@@ -44,11 +50,11 @@ extension Store {
             )
             try await connection.notifyChange(
                 ChangeEvent(videoID: write.videoID, op: created ? .added : .updated, summaryTypes: revisions.keys.map(\.id).sorted()),
-                logger: logger
+                logger: store.logger
             )
             return outcome
         }
-        outcome.commitPosition = await noteOwnCommit()
+        outcome.commitPosition = await store.noteOwnCommit()
         return outcome
     }
 
@@ -56,9 +62,9 @@ extension Store {
     /// Returns whether there was a tombstone.
     @discardableResult
     package func clearTombstone(_ id: VideoID, actor: String, reason: String = "explicit re-request") async throws -> Bool {
-        try await transaction { [self] connection in
-            try await connection.lockVideo(id, logger: logger)
-            return try await clearTombstone(id, actor: actor, reason: reason, on: connection)
+        try await store.transaction { [self] connection in
+            try await connection.lockVideo(id, logger: store.logger)
+            return try await store.clearTombstone(id, actor: actor, reason: reason, on: connection)
         }
     }
 
@@ -89,41 +95,9 @@ extension Store {
     }
 
     private func checkTombstone(_ write: VideoWrite, on connection: PostgresConnection) async throws -> Bool {
-        guard let deletedAt = try await tombstoneDate(write.videoID, on: connection) else { return false }
+        guard let deletedAt = try await store.tombstoneDate(write.videoID, on: connection) else { return false }
         guard write.revive else { throw StoreError.videoDeleted(write.videoID, deletedAt: deletedAt) }
-        return try await clearTombstone(write.videoID, actor: write.actor, reason: "explicit re-request", on: connection)
-    }
-
-    func tombstoneDate(_ id: VideoID, on connection: PostgresConnection) async throws -> Date? {
-        let rows = try await connection.query("SELECT deleted_at FROM tombstones WHERE video_id = \(id.rawValue)", logger: logger)
-        return try await rows.first(Date.self)
-    }
-
-    /// Rewrites the words search finds the videos by (title, channel and latest summaries, as they are now in this
-    /// transaction; `ytv2_search_document`, migration 0006). Every write that changes one of them calls this.
-    func refreshSearchWords(of videoIDs: [String], on connection: PostgresConnection) async throws {
-        try await connection.query(
-            "UPDATE videos SET search = ytv2_search_document(video_id) WHERE video_id = ANY(\(videoIDs)::text[])",
-            logger: logger
-        )
-    }
-
-    /// The one way a tombstone goes: removed, and audited with when and by whom the video had been deleted.
-    @discardableResult
-    func clearTombstone(_ id: VideoID, actor: String, reason: String, on connection: PostgresConnection) async throws -> Bool {
-        let rows = try await connection.query(
-            "DELETE FROM tombstones WHERE video_id = \(id.rawValue) RETURNING deleted_at, deleted_by",
-            logger: logger
-        )
-        guard let cleared = try await rows.first((Date, String).self) else { return false }
-        try await appendAudit(
-            actor: actor,
-            action: "video.tombstone_cleared",
-            subject: id.rawValue,
-            details: ["reason": reason, "deleted_at": ISO8601DateFormatter().string(from: cleared.0), "deleted_by": cleared.1],
-            on: connection
-        )
-        return true
+        return try await store.clearTombstone(write.videoID, actor: write.actor, reason: "explicit re-request", on: connection)
     }
 
     /// Inserts or merges the video row. Returns (created, categorization written).
@@ -189,7 +163,7 @@ extension Store {
                 updated_at = now()
             RETURNING (xmax = 0) AS created, categories = coalesce(\(categories)::jsonb, 'null'::jsonb) AND categorization_origin IS NOT DISTINCT FROM \(origin)::text
             """,
-            logger: logger
+            logger: store.logger
         )
         guard let (created, written) = try await rows.first((Bool, Bool).self) else { throw StoreError.unavailable("upsert returned no row") }
         return (created, written)
@@ -200,12 +174,12 @@ extension Store {
     private func addRevision(_ draft: SummaryDraft, for id: VideoID, on connection: PostgresConnection) async throws -> Int? {
         let latest = try await connection.query(
             "SELECT text FROM summaries WHERE video_id = \(id.rawValue) AND variant = \(draft.variant.id) AND is_latest",
-            logger: logger
+            logger: store.logger
         )
         for try await text in latest.decode(String.self) where text == draft.text { return nil }
         try await connection.query(
             "UPDATE summaries SET is_latest = false WHERE video_id = \(id.rawValue) AND variant = \(draft.variant.id) AND is_latest",
-            logger: logger
+            logger: store.logger
         )
         let rows = try await connection.query(
             """
@@ -216,7 +190,7 @@ extension Store {
             FROM summaries WHERE video_id = \(id.rawValue) AND variant = \(draft.variant.id)
             RETURNING revision
             """,
-            logger: logger
+            logger: store.logger
         )
         guard let revision = try await rows.first(Int.self) else { throw StoreError.unavailable("revision insert returned no row") }
         return revision
@@ -237,7 +211,7 @@ extension Store {
             WHERE a.sha256 <> EXCLUDED.sha256 OR a.duration_seconds IS DISTINCT FROM coalesce(EXCLUDED.duration_seconds, a.duration_seconds)
             RETURNING 1
             """,
-            logger: logger
+            logger: store.logger
         )
         return try await rows.first(Int.self) != nil
     }

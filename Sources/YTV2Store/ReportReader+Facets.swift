@@ -1,17 +1,17 @@
 import PostgresNIO
 import YTV2Core
 
-extension Store {
+extension ReportReader {
     /// Facet counts for `/api/filters`. Each facet is counted over the videos matching every active filter except its
     /// own, so a facet never hides its own alternatives and its counts add up with ``reports(_:)`` totals.
     package func facets(_ query: ReportQuery) async throws -> ReportFacets {
         // A search counts from the word index, never by scanning the table and reading every video's word vector
         // (``SearchPlan``): for a common word that is a read of most of the table per facet.
-        try await dashboardRead(SearchPlan.unordered(query)) { [self] connection in
+        try await store.dashboardRead(SearchPlan.unordered(query)) { [self] connection in
             /// The rows of the statement `sql` makes of the WHERE clause of every filter but `facet`'s.
             func rows(without facet: ReportQuery.Facet, _ sql: (_ whereClause: String) -> String) async throws -> PostgresRowSequence {
                 let filter = try ReportFilterSQL(query.removing(facet))
-                return try await connection.query(PostgresQuery(unsafeSQL: sql(filter.whereClause), binds: filter.binds), logger: logger)
+                return try await connection.query(PostgresQuery(unsafeSQL: sql(filter.whereClause), binds: filter.binds), logger: store.logger)
             }
             /// Each video yields at most one row of `from` per value, so count(*) is exact (and much cheaper than
             /// count(DISTINCT) at 100,000 videos).
