@@ -51,7 +51,7 @@ import YTV2TestSupport
             #expect(second.plan == first.plan)
             // Compared row by row with the ledger: every video is found unchanged.
             let planner = fixture.planner()
-            let rechecked = try await MigrationImporter(store: store, planner: planner).run(recheck: true)
+            let rechecked = try await MigrationImporter(ledger: MigrationLedger(store: store), planner: planner).run(recheck: true)
             #expect(rechecked.alreadyImportedAt == nil)
             #expect(rechecked.changes == 0)
             #expect(rechecked.written.videosWritten == 0)
@@ -109,7 +109,7 @@ import YTV2TestSupport
                 out: fixture.folder.appendingPathComponent("snapshot-2")
             )
             let planner = MigrationPlanner(snapshot: snapshot, options: PlanOptions())
-            let second = try await MigrationImporter(store: store, planner: planner).run()
+            let second = try await MigrationImporter(ledger: MigrationLedger(store: store), planner: planner).run()
             #expect(second.videosUnchanged == videos - 1)
             #expect(second.plan.videosUnchanged == videos - 1)
             #expect(second.written.videosWritten == 1)

@@ -38,7 +38,7 @@ struct MigrationFixture {
     }
 
     func importAll(into store: Store, options: PlanOptions = PlanOptions(), batchSize: Int = 500) async throws -> ImportReport {
-        try await MigrationImporter(store: store, planner: planner(options, batchSize: batchSize)).run()
+        try await MigrationImporter(ledger: MigrationLedger(store: store), planner: planner(options, batchSize: batchSize)).run()
     }
 
     func verify(_ store: Store, options: PlanOptions = PlanOptions()) async throws -> VerifyReport {

@@ -24,7 +24,9 @@ package struct ImportReport: Codable, Sendable {
 /// Executes a plan into PostgreSQL: one transaction per batch of videos, each with its ledger lines, so a run that is
 /// killed leaves whole batches behind and the next run skips them (rows already in the ledger with the same checksum).
 package struct MigrationImporter: Sendable {
-    package let store: Store
+    package let ledger: MigrationLedger
+    /// What the import records about itself (its start and its report), beside the ledger.
+    var records: MigrationRecords { MigrationRecords(store: ledger.store) }
     package let planner: MigrationPlanner
     package static let actor = "migration"
     package static let settingsKey = "migration.import"
@@ -32,8 +34,8 @@ package struct MigrationImporter: Sendable {
     /// that started also finished.
     package static let startedKey = "migration.import.started"
 
-    package init(store: Store, planner: MigrationPlanner) {
-        self.store = store
+    package init(ledger: MigrationLedger, planner: MigrationPlanner) {
+        self.ledger = ledger
         self.planner = planner
     }
 
@@ -50,7 +52,7 @@ package struct MigrationImporter: Sendable {
             report.seconds = (ContinuousClock.now - started).inSeconds
             return report
         }
-        try await MigrationRecords(store: store).write(
+        try await records.write(
             ImportStart(snapshot: snapshot.id, options: planner.options),
             as: Self.startedKey,
             actor: Self.actor,
@@ -58,12 +60,12 @@ package struct MigrationImporter: Sendable {
         )
         var report = ImportReport(snapshot: snapshot.id, plan: PlanSummary(snapshot: snapshot.id, options: planner.options))
         // While the database writes two batches on two connections, the next ones are read and reconciled.
-        let store = self.store
+        let ledger = self.ledger
         // Videos whose rows are all recorded unchanged are not even reconciled (the planner asks the ledger first);
         // the rest are checked row by row against the ledger before they are written. A first import into an empty
         // ledger has nothing to ask: each source row belongs to one batch, so no batch finds another's rows.
-        let ledgerIsEmpty = try await MigrationLedger(store: store).ledgerIsEmpty()
-        let lookup: MigrationPlanner.LedgerLookup = { try await MigrationLedger(store: store).ledger(sources: $0) }
+        let ledgerIsEmpty = try await ledger.ledgerIsEmpty()
+        let lookup: MigrationPlanner.LedgerLookup = { try await ledger.ledger(sources: $0) }
         let recorded = ledgerIsEmpty ? nil : lookup
         let summary = try await planner.runOverlapping(recorded: recorded, progress: progress) { plans in
             let reconciled = plans.filter { !$0.isUnchanged }
@@ -77,13 +79,13 @@ package struct MigrationImporter: Sendable {
             let (batch, unchanged) = try makeBatch(reconciled, done: done)
             report.videosUnchanged += unchanged
             guard !batch.isEmpty else { return nil }
-            return { try await MigrationLedger(store: store).importBatch(batch, actor: Self.actor) }
+            return { try await ledger.importBatch(batch, actor: Self.actor) }
         } collect: { (result: ImportBatchResult) in
             report.batchesWritten += 1
             report.written += result
         }
         report.plan = summary
-        if report.changes > 0 { try await MigrationLedger(store: store).analyzeImportedTables() }
+        if report.changes > 0 { try await ledger.analyzeImportedTables() }
         let elapsed = ContinuousClock.now - started
         report.seconds = elapsed.inSeconds
         let record = ImportRecord(
@@ -97,15 +99,15 @@ package struct MigrationImporter: Sendable {
             manifestFiles: snapshot.manifest.files.count,
             plan: summary
         )
-        try await MigrationRecords(store: store).write(record, as: Self.settingsKey, actor: Self.actor, action: "migration.import")
+        try await records.write(record, as: Self.settingsKey, actor: Self.actor, action: "migration.import")
         return report
     }
 
     /// The plan of the finished import of this snapshot with these options, when it is also the last import that
     /// started (a later one, perhaps killed, may have changed what it wrote), with when it finished.
     private func finishedImport() async throws -> (plan: PlanSummary, at: Date)? {
-        guard let (record, finishedAt) = try await MigrationRecords(store: store).read(ImportRecord.self, Self.settingsKey),
-            let (start, startedAt) = try await MigrationRecords(store: store).read(ImportStart.self, Self.startedKey),
+        guard let (record, finishedAt) = try await records.read(ImportRecord.self, Self.settingsKey),
+            let (start, startedAt) = try await records.read(ImportStart.self, Self.startedKey),
             finishedAt > startedAt,
             let plan = record.plan,
             record.snapshot == planner.snapshot.id, start.snapshot == planner.snapshot.id,

@@ -144,7 +144,10 @@ struct MigrateCommand: AsyncParsableCommand {
             let planner = configured
             let report = try await reportingErrors {
                 try await withStore(logger: logger) { store in
-                    try await MigrationImporter(store: store, planner: planner).run(recheck: recheck, progress: .forTerminal())
+                    try await MigrationImporter(ledger: MigrationLedger(store: store), planner: planner).run(
+                        recheck: recheck,
+                        progress: .forTerminal()
+                    )
                 }
             }
             if json { return try printJSON(report) }

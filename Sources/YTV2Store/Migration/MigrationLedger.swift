@@ -126,7 +126,7 @@ package struct ImportBatchResult: Sendable, Equatable, Codable {
 /// The migration's side of the store: import batches with their ledger lines, tombstones and quarantine, and the
 /// ledger's lookups. The importer and the verifier get one; nothing else writes these tables.
 package struct MigrationLedger: Sendable {
-    let store: Store
+    package let store: Store
 
     package init(store: Store) { self.store = store }
 
