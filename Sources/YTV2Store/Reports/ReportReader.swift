@@ -257,16 +257,52 @@ extension ReportReader {
         }
     }
 
-    static let reportColumns = """
-        SELECT v.video_id, v.content_source, v.title, v.channel_name, v.channel_id, v.thumbnail_url, v.published_at,
-               v.indexed_at, v.duration_seconds, v.word_count, v.view_count, v.has_transcript, v.transcript_chars,
-               v.content_type, v.complexity_level, v.language,
-               ARRAY(SELECT jsonb_array_elements_text(v.key_topics)), ARRAY(SELECT jsonb_array_elements_text(v.named_entities)),
-               v.categories::text, v.categorization_origin, v.updated_at,
-               a.size_bytes, a.sha256, a.duration_seconds, a.mime,
-               v.original_language, v.summary_language, v.audio_language, v.analysis_extra::text
-        FROM videos v LEFT JOIN audio a ON a.video_id = v.video_id
-        """
+    /// The columns of a report record, in the order ``fetchReports(_:summaryTexts:on:)`` reads them: this enum is the
+    /// one list (its case order is the SELECT's), so a column is added or moved in one place.
+    enum ReportColumn: Int, CaseIterable {
+        case videoID, source, title, channel, channelID, thumbnail, publishedAt, indexedAt, duration, words, views
+        case hasTranscript, transcriptChars, contentType, complexity, language, topics, entities, categories, origin
+        case updatedAt, audioSize, audioSHA, audioDuration, audioMime, originalLanguage, summaryLanguage, audioLanguage
+        case analysisExtra
+
+        var expression: String {
+            switch self {
+            case .videoID: "v.video_id"
+            case .source: "v.content_source"
+            case .title: "v.title"
+            case .channel: "v.channel_name"
+            case .channelID: "v.channel_id"
+            case .thumbnail: "v.thumbnail_url"
+            case .publishedAt: "v.published_at"
+            case .indexedAt: "v.indexed_at"
+            case .duration: "v.duration_seconds"
+            case .words: "v.word_count"
+            case .views: "v.view_count"
+            case .hasTranscript: "v.has_transcript"
+            case .transcriptChars: "v.transcript_chars"
+            case .contentType: "v.content_type"
+            case .complexity: "v.complexity_level"
+            case .language: "v.language"
+            case .topics: "ARRAY(SELECT jsonb_array_elements_text(v.key_topics))"
+            case .entities: "ARRAY(SELECT jsonb_array_elements_text(v.named_entities))"
+            case .categories: "v.categories::text"
+            case .origin: "v.categorization_origin"
+            case .updatedAt: "v.updated_at"
+            case .audioSize: "a.size_bytes"
+            case .audioSHA: "a.sha256"
+            case .audioDuration: "a.duration_seconds"
+            case .audioMime: "a.mime"
+            case .originalLanguage: "v.original_language"
+            case .summaryLanguage: "v.summary_language"
+            case .audioLanguage: "v.audio_language"
+            case .analysisExtra: "v.analysis_extra::text"
+            }
+        }
+    }
+
+    static let reportColumns =
+        "SELECT " + ReportColumn.allCases.map(\.expression).joined(separator: ", ")
+        + " FROM videos v LEFT JOIN audio a ON a.video_id = v.video_id"
 
     /// The records of `query` (which selects ``reportColumns``) with the latest revision of each of their variants:
     /// whole texts and HTML, or for lists only each text's first characters (a list item carries a preview, never a
@@ -280,35 +316,35 @@ extension ReportReader {
         let rows = try await connection.query(query, logger: store.logger)
         for try await row in rows {
             let cells = row.makeRandomAccess()
-            let videoID = try cells[0].decode(String.self)
-            let source = try cells[1].decode(String.self)
-            let title = try cells[2].decode(String.self)
-            let channel = try cells[3].decode(String?.self)
-            let channelID = try cells[4].decode(String?.self)
-            let thumbnail = try cells[5].decode(String?.self)
-            let publishedAt = try cells[6].decode(Date?.self)
-            let indexedAt = try cells[7].decode(Date.self)
-            let duration = try cells[8].decode(Int?.self)
-            let words = try cells[9].decode(Int?.self)
-            let views = try cells[10].decode(Int?.self)
-            let hasTranscript = try cells[11].decode(Bool.self)
-            let transcriptChars = try cells[12].decode(Int?.self)
-            let contentType = try cells[13].decode(String?.self)
-            let complexity = try cells[14].decode(String?.self)
-            let language = try cells[15].decode(String?.self)
-            let topics = try cells[16].decode([String].self)
-            let entities = try cells[17].decode([String].self)
-            let categories = try cells[18].decode(String.self)
-            let origin = try cells[19].decode(String?.self)
-            let updatedAt = try cells[20].decode(Date.self)
-            let audioSize = try cells[21].decode(Int?.self)
-            let audioSHA = try cells[22].decode(String?.self)
-            let audioDuration = try cells[23].decode(Double?.self)
-            let audioMime = try cells[24].decode(String?.self)
-            let originalLanguage = try cells[25].decode(String?.self)
-            let summaryLanguage = try cells[26].decode(String?.self)
-            let audioLanguage = try cells[27].decode(String?.self)
-            let analysisExtra = try cells[28].decode(String.self)
+            let videoID = try cells[ReportColumn.videoID.rawValue].decode(String.self)
+            let source = try cells[ReportColumn.source.rawValue].decode(String.self)
+            let title = try cells[ReportColumn.title.rawValue].decode(String.self)
+            let channel = try cells[ReportColumn.channel.rawValue].decode(String?.self)
+            let channelID = try cells[ReportColumn.channelID.rawValue].decode(String?.self)
+            let thumbnail = try cells[ReportColumn.thumbnail.rawValue].decode(String?.self)
+            let publishedAt = try cells[ReportColumn.publishedAt.rawValue].decode(Date?.self)
+            let indexedAt = try cells[ReportColumn.indexedAt.rawValue].decode(Date.self)
+            let duration = try cells[ReportColumn.duration.rawValue].decode(Int?.self)
+            let words = try cells[ReportColumn.words.rawValue].decode(Int?.self)
+            let views = try cells[ReportColumn.views.rawValue].decode(Int?.self)
+            let hasTranscript = try cells[ReportColumn.hasTranscript.rawValue].decode(Bool.self)
+            let transcriptChars = try cells[ReportColumn.transcriptChars.rawValue].decode(Int?.self)
+            let contentType = try cells[ReportColumn.contentType.rawValue].decode(String?.self)
+            let complexity = try cells[ReportColumn.complexity.rawValue].decode(String?.self)
+            let language = try cells[ReportColumn.language.rawValue].decode(String?.self)
+            let topics = try cells[ReportColumn.topics.rawValue].decode([String].self)
+            let entities = try cells[ReportColumn.entities.rawValue].decode([String].self)
+            let categories = try cells[ReportColumn.categories.rawValue].decode(String.self)
+            let origin = try cells[ReportColumn.origin.rawValue].decode(String?.self)
+            let updatedAt = try cells[ReportColumn.updatedAt.rawValue].decode(Date.self)
+            let audioSize = try cells[ReportColumn.audioSize.rawValue].decode(Int?.self)
+            let audioSHA = try cells[ReportColumn.audioSHA.rawValue].decode(String?.self)
+            let audioDuration = try cells[ReportColumn.audioDuration.rawValue].decode(Double?.self)
+            let audioMime = try cells[ReportColumn.audioMime.rawValue].decode(String?.self)
+            let originalLanguage = try cells[ReportColumn.originalLanguage.rawValue].decode(String?.self)
+            let summaryLanguage = try cells[ReportColumn.summaryLanguage.rawValue].decode(String?.self)
+            let audioLanguage = try cells[ReportColumn.audioLanguage.rawValue].decode(String?.self)
+            let analysisExtra = try cells[ReportColumn.analysisExtra.rawValue].decode(String.self)
 
             let entries = categories == "[]" ? [] : try CategoryEntry.list(fromJSON: categories)
             records.append(
