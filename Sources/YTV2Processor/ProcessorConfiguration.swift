@@ -100,7 +100,8 @@ package struct ProcessorConfiguration: Sendable, Equatable {
             transcripts = TranscriptWithFallback(primary: transcripts, ytdlp: ytdlp, languages: transcriptLanguages)
         }
         var pipeline = ProcessingPipeline(
-            store: store,
+            videos: VideoStore(store: store),
+            reports: ReportReader(store: store),
             metadata: metadata,
             transcripts: transcripts,
             summarizer: ChatSummarizer(chat: chat, chunkCharacters: llmChunkCharacters),

@@ -36,7 +36,6 @@ import YTV2TestSupport
                     )
                     var bot = TelegramBot(
                         client: TelegramClient(baseURL: telegramBase, token: FakeTelegram.token, http: http),
-                        store: store,
                         worker: worker,
                         allowedUsers: [1, 2],
                         dashboardURL: configuration.dashboardURL,

@@ -11,6 +11,9 @@ package func buildApplication(
     logger: Logger
 ) -> some ApplicationProtocol {
     let registry = DashboardMetrics.registry
+    // The parts of the store the routes use: reads for every route, the one writer of videos for the write routes.
+    let reports = ReportReader(store: store)
+    let videos = VideoStore(store: store)
     // Nothing is kept while the change feed does not prove it hears every change (it could miss a delete), nor for a
     // request that carries a write this process has not heard of yet.
     let caches = ReadCaches(
@@ -38,10 +41,16 @@ package func buildApplication(
         .addRoutes(to: router)
     let shadow = ShadowReads(configuration: configuration.shadow, store: store, logger: logger)
     OperationsController(store: store, registry: registry, shadow: shadow).addRoutes(to: router)
-    ReportsController(reports: ReportReader(store: store), caches: caches, shadow: shadow).addRoutes(to: router)
-    WriteController(store: store, adminToken: Token(configuration.adminToken), ingestToken: Token(configuration.ingestToken), caches: caches)
-        .addRoutes(to: router)
-    AudioController(store: store).addRoutes(to: router)
+    ReportsController(reports: reports, caches: caches, shadow: shadow).addRoutes(to: router)
+    WriteController(
+        videos: videos,
+        reports: reports,
+        adminToken: Token(configuration.adminToken),
+        ingestToken: Token(configuration.ingestToken),
+        caches: caches
+    )
+    .addRoutes(to: router)
+    AudioController(reports: reports).addRoutes(to: router)
     LegacyController(
         store: store,
         version: configuration.version,

@@ -9,7 +9,7 @@ import YTV2Store
 /// `Accept-Ranges`, `ETag` (the sha256), single byte ranges (206/416), and bodies streamed in chunks read with
 /// `substring`, so a large range never sits in memory whole.
 struct AudioController: Sendable {
-    let store: Store
+    let reports: ReportReader
     static let chunkSize = 256 * 1024
 
     func addRoutes(to router: Router<some RequestContext>) {
@@ -20,7 +20,7 @@ struct AudioController: Sendable {
     }
 
     func serve(_ request: Request, id: String, head: Bool) async throws -> Response {
-        guard let videoID = try? VideoID(id), let info = try await ReportReader(store: store).audioInfo(for: videoID) else {
+        guard let videoID = try? VideoID(id), let info = try await reports.audioInfo(for: videoID) else {
             throw APIError.notFound("no audio for \(id.prefix(64))")
         }
         let etag = "\"\(info.sha256)\""
@@ -51,13 +51,13 @@ struct AudioController: Sendable {
         }
         headers[.contentLength] = String(range.count)
         if head { return Response(status: status, headers: headers) }
-        let store = self.store
+        let reports = self.reports
         let served = range
         let body = ResponseBody(contentLength: served.count) { writer in
             var offset = served.lowerBound
             while offset < served.upperBound {
                 let length = min(Self.chunkSize, served.upperBound - offset)
-                guard let bytes = try await ReportReader(store: store).audioBytes(for: videoID, offset: offset, length: length), !bytes.isEmpty else {
+                guard let bytes = try await reports.audioBytes(for: videoID, offset: offset, length: length), !bytes.isEmpty else {
                     break
                 }
                 try await writer.write(ByteBuffer(bytes: bytes))

@@ -5,7 +5,10 @@ import YTV2Store
 
 /// The authenticated writes: delete (admin token) and ingest of reports and audio (ingest token).
 struct WriteController: Sendable {
-    let store: Store
+    /// The one writer of videos: deletes and ingested results are committed here.
+    let videos: VideoStore
+    /// Resolves the ids a request names and reads back what was stored.
+    let reports: ReportReader
     let adminToken: Token?
     let ingestToken: Token?
     /// Dropped once a write has committed: this process's own writes show on the next read without waiting for the
@@ -78,11 +81,11 @@ struct WriteController: Sendable {
     /// (`idempotent: true`); the legacy frontend shows an error for anything else.
     func delete(_ request: Request, id: String) async throws -> Response {
         try Token.requireBearer(adminToken, in: request)
-        guard let videoID = try await ReportReader(store: store).resolve(id) ?? (try? VideoID(apiID: id)) else {
+        guard let videoID = try await reports.resolve(id) ?? (try? VideoID(apiID: id)) else {
             return try JSONBody.response(Self.nothingDeleted(id, message: "no report with id \(id.prefix(64)); nothing to delete"))
         }
         do {
-            let outcome = try await VideoStore(store: store).delete(videoID, actor: "dashboard:admin", reason: "deleted from the dashboard")
+            let outcome = try await videos.delete(videoID, actor: "dashboard:admin", reason: "deleted from the dashboard")
             await caches.invalidate()
             let body = DeleteResponse(
                 status: "success",
@@ -158,7 +161,7 @@ struct WriteController: Sendable {
             throw APIError.notFound("no video matches the file name \(file.name.prefix(80)); name the file after the video's id")
         }
         do {
-            _ = try await VideoStore(store: store).commit(
+            _ = try await videos.commit(
                 VideoWrite(videoID: videoID, audio: AudioDraft(bytes: file.bytes), actor: "dashboard:upload-audio")
             )
             await caches.invalidate()
@@ -176,7 +179,7 @@ struct WriteController: Sendable {
         var candidates = [String(stem)]
         if stem.lowercased().hasPrefix("audio_") { candidates.append(String(stem.dropFirst(6))) }
         for candidate in candidates where !candidate.isEmpty {
-            if let found = try await ReportReader(store: store).resolve(candidate) { return found }
+            if let found = try await reports.resolve(candidate) { return found }
         }
         let characters = Array(stem)
         guard characters.count >= 11 else { return nil }
@@ -185,7 +188,7 @@ struct WriteController: Sendable {
             guard start == 0 || characters[start - 1] == "_", end == characters.count || characters[end] == "_" || characters[end] == "." else {
                 continue
             }
-            if let id = try? VideoID(String(characters[start..<end])), let found = try await ReportReader(store: store).resolve(id.rawValue) {
+            if let id = try? VideoID(String(characters[start..<end])), let found = try await reports.resolve(id.rawValue) {
                 return found
             }
         }
@@ -201,7 +204,7 @@ struct WriteController: Sendable {
         write.revive = try FormQuery(request).get("force") == "true"
         let outcome: WriteOutcome
         do {
-            outcome = try await VideoStore(store: store).commit(write)
+            outcome = try await videos.commit(write)
             await caches.invalidate()
         } catch StoreError.videoDeleted(let id, let deletedAt) {
             throw APIError(
@@ -210,7 +213,7 @@ struct WriteController: Sendable {
                 message: "video \(id) was deleted at \(APIDate.string(deletedAt)); send ?force=true to bring it back"
             )
         }
-        guard let record = try await ReportReader(store: store).report(id: write.videoID.rawValue) else {
+        guard let record = try await reports.report(id: write.videoID.rawValue) else {
             throw APIError(.internalServerError, code: "internal_error", message: "the report was stored but cannot be read back")
         }
         let response = JSONBody.response(Self.ingestBody(outcome, record: record, parsed: parsed))
@@ -237,12 +240,12 @@ struct WriteController: Sendable {
         guard MP3.looksLikeMP3(bytes) else {
             throw APIError(.badRequest, code: "invalid_fields", message: "invalid fields: audio is not an MP3 (no ID3 tag or MPEG frame header)")
         }
-        guard try await ReportReader(store: store).resolve(videoID.rawValue) != nil else {
+        guard try await reports.resolve(videoID.rawValue) != nil else {
             throw APIError.notFound("no report with id \(videoID); ingest the report first")
         }
         let outcome: WriteOutcome
         do {
-            outcome = try await VideoStore(store: store).commit(
+            outcome = try await videos.commit(
                 VideoWrite(videoID: videoID, audio: AudioDraft(bytes: bytes), actor: "dashboard:ingest")
             )
             await caches.invalidate()

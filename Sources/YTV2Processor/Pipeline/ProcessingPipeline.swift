@@ -24,7 +24,10 @@ package enum JobOutcome: Sendable, Equatable {
 
 /// URL to stored summary: metadata, transcript, summaries, analysis, speech, then one commit through the store.
 package struct ProcessingPipeline: Sendable {
-    package let store: Store
+    /// Where the result is committed.
+    package let videos: VideoStore
+    /// What is already stored (variants, audio), so a job does only what is missing.
+    package let reports: ReportReader
     package let metadata: any MetadataSource
     package let transcripts: any TranscriptSource
     package let summarizer: any Summarizer
@@ -35,7 +38,8 @@ package struct ProcessingPipeline: Sendable {
     package var onStage: (@Sendable (VideoID, String) -> Void)?
 
     package init(
-        store: Store,
+        videos: VideoStore,
+        reports: ReportReader,
         metadata: any MetadataSource,
         transcripts: any TranscriptSource,
         summarizer: any Summarizer,
@@ -43,7 +47,8 @@ package struct ProcessingPipeline: Sendable {
         speech: (any SpeechSynthesizer)?,
         logger: Logger
     ) {
-        self.store = store
+        self.videos = videos
+        self.reports = reports
         self.metadata = metadata
         self.transcripts = transcripts
         self.summarizer = summarizer
@@ -82,8 +87,8 @@ package struct ProcessingPipeline: Sendable {
         // Already stored and unchanged: nothing to do unless forced (audio variants count only with their audio).
         var todo = requests
         if !job.force {
-            let stored = try await ReportReader(store: store).storedVariants(job.videoID)
-            let hasAudio = try await ReportReader(store: store).audioInfo(for: job.videoID) != nil
+            let stored = try await reports.storedVariants(job.videoID)
+            let hasAudio = try await reports.audioInfo(for: job.videoID) != nil
             todo = requests.filter { request in
                 !stored.contains(request.variant.id) || (request.variant.kind == .audio && !hasAudio && speech != nil)
             }
@@ -135,7 +140,7 @@ package struct ProcessingPipeline: Sendable {
         metadata.language = analysis.language ?? transcript.language
         onStage?(job.videoID, "storing")
         // One transaction: the store takes the video's lock and refuses the write if it was deleted meanwhile.
-        let outcome = try await VideoStore(store: store).commit(
+        let outcome = try await videos.commit(
             VideoWrite(
                 videoID: job.videoID,
                 metadata: metadata,

@@ -14,7 +14,7 @@ import YTV2Store
 /// to the queue if they cannot).
 package struct TelegramBot: Sendable, Service {
     package let client: TelegramClient
-    package let store: Store
+    /// Runs the jobs the bot queues; its queue and its pipeline's store and reader are the bot's too.
     package let worker: Worker
     package let allowedUsers: Set<Int64>
     package let dashboard: DashboardLink
@@ -23,14 +23,17 @@ package struct TelegramBot: Sendable, Service {
     package let logger: Logger
     package var pollTimeout = 30
 
-    package init(client: TelegramClient, store: Store, worker: Worker, allowedUsers: Set<Int64>, dashboardURL: String, logger: Logger) {
+    package init(client: TelegramClient, worker: Worker, allowedUsers: Set<Int64>, dashboardURL: String, logger: Logger) {
         self.client = client
-        self.store = store
         self.worker = worker
         self.allowedUsers = allowedUsers
         self.dashboard = DashboardLink(dashboardURL)
         self.logger = logger
     }
+
+    var jobs: JobQueue { worker.jobs }
+    var videos: VideoStore { worker.pipeline.videos }
+    var reports: ReportReader { worker.pipeline.reports }
 
     /// Polls until cancelled or shut down gracefully; each update is handled in its own task, so chats do not wait for
     /// each other.
@@ -117,9 +120,9 @@ package struct TelegramBot: Sendable, Service {
         var lines = services.filter { ["summarizer", "speech"].contains($0.stage) }.map {
             "\($0.stage == "speech" ? "🔊" : "🧠") \($0.stage): \($0.provider)"
         }
-        let counts = try await JobQueue(store: store).counts()
+        let counts = try await jobs.counts()
         lines.append("📋 queue: \(counts.queued) waiting, \(counts.running) running")
-        let jobs = try await JobQueue(store: store).recent(limit: 5)
+        let jobs = try await jobs.recent(limit: 5)
         lines += jobs.map {
             "#\($0.id) \($0.videoID) \($0.variants.joined(separator: ",")): \($0.status.rawValue)\($0.reason.map { " (\($0.prefix(120)))" } ?? "")"
         }
@@ -128,8 +131,8 @@ package struct TelegramBot: Sendable, Service {
 
     /// The variant keyboard of a video and its message.
     func keyboard(for id: VideoID) async throws -> (String, [[TelegramClient.Button]]) {
-        let stored = try await ReportReader(store: store).storedVariants(id)
-        let title = stored.isEmpty ? nil : try await ReportReader(store: store).report(id: id.rawValue)?.title
+        let stored = try await reports.storedVariants(id)
+        let title = stored.isEmpty ? nil : try await reports.report(id: id.rawValue)?.title
         return (
             TelegramScreens.keyboardText(for: id, title: title, stored: stored, dashboard: dashboard),
             TelegramScreens.keyboard(for: id, stored: stored, dashboard: dashboard)
@@ -168,7 +171,7 @@ package struct TelegramBot: Sendable, Service {
             )
         case "D":
             do {
-                try await VideoStore(store: store).delete(id, actor: "telegram:\(user)", reason: "deleted from Telegram")
+                try await videos.delete(id, actor: "telegram:\(user)", reason: "deleted from Telegram")
                 try await client.edit(chat: chat, message: message, text: "🗑 Deleted \(id).")
             } catch let error as StoreError {
                 try await client.edit(chat: chat, message: message, text: "Not deleted: \(error.description)")
@@ -185,7 +188,7 @@ package struct TelegramBot: Sendable, Service {
     private func run(_ variant: String, for id: VideoID, chat: Int64, message: Int64, user: Int64) async throws {
         let name = TelegramScreens.variantName(variant)
         try await client.edit(chat: chat, message: message, text: "⏳ \(name) for \(id): queued")
-        let job = try await JobQueue(store: store).enqueue(id, variants: [variant], requestedBy: "telegram:\(user)")
+        let job = try await jobs.enqueue(id, variants: [variant], requestedBy: "telegram:\(user)")
         try await client.edit(chat: chat, message: message, text: "⚙️ \(name) for \(id): working (job #\(job.id))")
         let finished = try await worker.runToEnd(job.id)
         switch finished.status {
@@ -210,7 +213,7 @@ package struct TelegramBot: Sendable, Service {
     /// last; a message whose formatting Telegram refuses goes again as plain text. A narration's MP3 follows its text.
     func deliver(_ variant: String, of id: VideoID, chat: Int64) async throws {
         let base = variant.split(separator: ":").first.map(String.init) ?? variant
-        guard let report = try await ReportReader(store: store).report(id: id.rawValue),
+        guard let report = try await reports.report(id: id.rawValue),
             let summary = report.summaries.first(where: { $0.variant.id == base && $0.isLatest })
         else { return }
         let header = TelegramScreens.header(
@@ -227,7 +230,7 @@ package struct TelegramBot: Sendable, Service {
                 logger.warning("Telegram refused the formatting of a summary message of \(id); it was sent as plain text")
             }
         }
-        if summary.variant.kind == .audio, let bytes = try await ReportReader(store: store).audioBytes(for: id) {
+        if summary.variant.kind == .audio, let bytes = try await reports.audioBytes(for: id) {
             try await client.sendAudio(
                 chat: chat,
                 bytes: bytes,
@@ -243,7 +246,7 @@ package struct TelegramBot: Sendable, Service {
     private func listen(_ variant: String, for id: VideoID, chat: Int64, user: Int64) async throws {
         let base = variant.split(separator: ":").first.map(String.init) ?? variant
         let isNarration = base.hasPrefix("audio")
-        if isNarration, let bytes = try await ReportReader(store: store).audioBytes(for: id) {
+        if isNarration, let bytes = try await reports.audioBytes(for: id) {
             try await client.sendVoice(chat: chat, bytes: bytes, fileName: "\(id.rawValue)-\(base).mp3")
             return
         }
@@ -255,7 +258,7 @@ package struct TelegramBot: Sendable, Service {
             return
         }
         guard
-            let summary = try await ReportReader(store: store).report(id: id.rawValue)?.summaries.first(where: {
+            let summary = try await reports.report(id: id.rawValue)?.summaries.first(where: {
                 $0.variant.id == base && $0.isLatest
             })
         else {
@@ -271,7 +274,7 @@ package struct TelegramBot: Sendable, Service {
             return
         }
         if isNarration {
-            _ = try await VideoStore(store: store).commit(VideoWrite(videoID: id, audio: audio, actor: "telegram:\(user)"))
+            _ = try await videos.commit(VideoWrite(videoID: id, audio: audio, actor: "telegram:\(user)"))
         }
         try await client.sendVoice(chat: chat, bytes: audio.bytes, fileName: "\(id.rawValue)-\(base).mp3")
     }

@@ -243,7 +243,6 @@ struct BotCommand: AsyncParsableCommand {
             )
             var bot = TelegramBot(
                 client: TelegramClient(baseURL: configuration.telegramBaseURL, token: token, http: http),
-                store: store,
                 worker: worker,
                 allowedUsers: configuration.telegramAllowedUsers,
                 dashboardURL: configuration.dashboardURL,
