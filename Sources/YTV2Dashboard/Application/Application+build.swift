@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import YTV2Core
 import YTV2Store
 
 /// Builds the dashboard: the router with every route, and the store's pool and the change broadcaster as services of
@@ -23,9 +24,15 @@ package func buildApplication(
     ) {
         !store.changeFeedStatus.live || Store.readAfter.map { !store.hasSeen($0) } ?? false
     }
-    let broadcaster = ChangeBroadcaster(store: store, heartbeat: configuration.heartbeat, logger: logger) { listening in
-        await caches.invalidate(feedIsListening: listening)
-    }
+    let facetIndex = FacetIndex(reports: reports)
+    let broadcaster = ChangeBroadcaster(
+        store: store,
+        heartbeat: configuration.heartbeat,
+        logger: logger,
+        changed: { change in await facetIndex.videosChanged([change.videoID.rawValue]) },
+        missedChanges: { await facetIndex.drop() },
+        invalidate: { listening in await caches.invalidate(feedIsListening: listening) }
+    )
 
     // HEAD answers what GET would, headers included, on every route.
     let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
@@ -41,7 +48,7 @@ package func buildApplication(
         .addRoutes(to: router)
     let shadow = ShadowReads(configuration: configuration.shadow, store: store, logger: logger)
     OperationsController(store: store, registry: registry, shadow: shadow).addRoutes(to: router)
-    ReportsController(reports: reports, caches: caches, shadow: shadow).addRoutes(to: router)
+    ReportsController(reports: reports, caches: caches, facetIndex: facetIndex, shadow: shadow).addRoutes(to: router)
     WriteController(
         videos: videos,
         reports: reports,

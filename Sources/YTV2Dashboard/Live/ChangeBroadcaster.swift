@@ -25,15 +25,24 @@ final class ChangeBroadcaster: Service, Sendable {
     /// Drops data derived from the database (caches) on every change and when the feed connects; with
     /// `feedIsListening` false (the feed lost its connection) nothing new may be kept until it is back.
     private let invalidate: @Sendable (_ feedIsListening: Bool) async -> Void
+    /// Told each change before the caches are dropped for it: what is kept up to date in place (``FacetIndex``).
+    private let changed: @Sendable (ChangeEvent) async -> Void
+    /// Told when changes may have been missed (the feed connects, loses its connection, or is back): what is kept up
+    /// to date in place is dropped too.
+    private let missedChanges: @Sendable () async -> Void
 
     init(
         store: Store,
         heartbeat: Duration = .seconds(15),
         clientBuffer: Int = 256,
         logger: Logger,
+        changed: @escaping @Sendable (ChangeEvent) async -> Void = { _ in },
+        missedChanges: @escaping @Sendable () async -> Void = {},
         invalidate: @escaping @Sendable (_ feedIsListening: Bool) async -> Void = { _ in }
     ) {
         self.store = store
+        self.changed = changed
+        self.missedChanges = missedChanges
         self.invalidate = invalidate
         self.heartbeat = heartbeat
         self.clientBuffer = clientBuffer
@@ -60,14 +69,18 @@ final class ChangeBroadcaster: Service, Sendable {
                     switch event {
                     case .connected:
                         // Changes made before the listener ran were not heard: start from a clean cache.
+                        await self.missedChanges()
                         await self.invalidate(true)
                     case .reconnected:
+                        await self.missedChanges()
                         await self.invalidate(true)
                         self.broadcast(.resync)
                     case .disconnected:
                         // Changes are not heard until the feed is back: keep nothing derived meanwhile.
+                        await self.missedChanges()
                         await self.invalidate(false)
                     case .change(let change):
+                        await self.changed(change)
                         await self.invalidate(true)
                         self.broadcast(.change(change))
                     }

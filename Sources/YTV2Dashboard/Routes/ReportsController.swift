@@ -10,6 +10,8 @@ import YTV2Store
 struct ReportsController: Sendable {
     let reports: ReportReader
     let caches: ReadCaches
+    /// Every video's facet values, kept up to date by the change feed: `/api/filters` counts from it.
+    let facetIndex: FacetIndex
     let shadow: ShadowReads
 
     /// The body of `/api/reports`: the page's light items, the pagination (with the legacy duplicate names) and the
@@ -262,11 +264,26 @@ struct ReportsController: Sendable {
             request,
             route: "/api/filters",
             control: { try await $0.facets(query) },
-            candidate: { [reports, caches] in
-                try await caches.facets.value(for: ChangeInvalidatedCache<ReportFacets>.key(query)) { try await reports.facets(query) }
+            candidate: { [self] in
+                try await caches.facets.value(for: ChangeInvalidatedCache<ReportFacets>.key(query)) { try await facets(query) }
             },
             encode: { try JSONBody.bytes(FiltersResponse($0)) }
         )
+    }
+
+    /// The facets of `query`: counted from the facet index over the search's matches (one statement, however many
+    /// facets), or by the database when the index cannot answer, and for a request answered past the caches (it
+    /// carries a write the index may not have heard of yet).
+    private func facets(_ query: ReportQuery) async throws -> ReportFacets {
+        if !caches.facets.isBypassed {
+            let videoCount = try await total(ReportQuery())
+            let counted = try await facetIndex.facets(query, videoCount: videoCount) { [reports] in
+                guard let search = query.search, query.searches else { return nil }
+                return try await reports.searchMatchNumbers(search)
+            }
+            if let counted { return counted }
+        }
+        return try await reports.facets(query)
     }
 
     /// A read route's answer: from PostgreSQL through the response cache (keyed by route and query string), or, in

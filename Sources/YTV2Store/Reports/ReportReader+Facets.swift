@@ -84,3 +84,99 @@ extension ReportReader {
         }
     }
 }
+
+/// One video's values of every facet `/api/filters` counts, as ``ReportReader/facets(_:)`` reads them: what the
+/// dashboard keeps per video so that it can count facets without a statement.
+package struct VideoFacetRow: Sendable, Equatable {
+    /// The video's number (`video_search.number`, migration 0011), what match sets refer to.
+    package let number: Int32
+    package let videoID: String
+    package let source: String?
+    package let channel: String?
+    /// `language_code`, the column both the language filter and its facet use.
+    package let language: String?
+    package let contentType: String?
+    package let complexity: String?
+    /// `categories` as PostgreSQL writes the stored `jsonb` (one text per distinct categorization).
+    package let categories: String
+    /// The variants of its latest summaries, sorted.
+    package let summaryTypes: [String]
+    package let hasAudio: Bool
+
+    package init(
+        number: Int32,
+        videoID: String,
+        source: String?,
+        channel: String?,
+        language: String?,
+        contentType: String?,
+        complexity: String?,
+        categories: String,
+        summaryTypes: [String],
+        hasAudio: Bool
+    ) {
+        self.number = number
+        self.videoID = videoID
+        self.source = source
+        self.channel = channel
+        self.language = language
+        self.contentType = contentType
+        self.complexity = complexity
+        self.categories = categories
+        self.summaryTypes = summaryTypes
+        self.hasAudio = hasAudio
+    }
+}
+
+extension ReportReader {
+    /// Every video's facet values (for the dashboard's facet index), from the replica when one is fresh enough.
+    package func facetRows() async throws -> [VideoFacetRow] {
+        let select = PostgresQuery(unsafeSQL: Self.facetRowsSQL)
+        return try await store.dashboardRead { [store] connection in
+            try await Self.decodeFacetRows(try await connection.query(select, logger: store.logger))
+        }
+    }
+
+    /// The facet values of the given videos that exist (a deleted one has no row), from the primary: called when the
+    /// change feed reports them changed, the row must be the one the change left.
+    package func facetRows(ids: [String]) async throws -> [VideoFacetRow] {
+        var binds = PostgresBindings()
+        binds.append(ids)
+        let select = PostgresQuery(unsafeSQL: Self.facetRowsSQL + " WHERE v.video_id = ANY($1::text[])", binds: binds)
+        return try await store.read { [store] connection in
+            try await Self.decodeFacetRows(try await connection.query(select, logger: store.logger))
+        }
+    }
+
+    /// The columns of ``VideoFacetRow``; the variants joined by U+001F, which no variant name holds.
+    private static let facetRowsSQL = """
+        SELECT vs.number, v.video_id::text, v.content_source, v.channel_name, v.language_code, v.content_type,
+            v.complexity_level, v.categories::text,
+            coalesce((SELECT string_agg(s.variant, chr(31) ORDER BY s.variant) FROM summaries s
+                      WHERE s.video_id = v.video_id AND s.is_latest), ''),
+            EXISTS (SELECT 1 FROM audio a WHERE a.video_id = v.video_id)
+        FROM videos v JOIN video_search vs ON vs.video_id = v.video_id
+        """
+
+    private static func decodeFacetRows(_ rows: PostgresRowSequence) async throws -> [VideoFacetRow] {
+        var result: [VideoFacetRow] = []
+        let decoded = rows.decode((Int32, String, String?, String?, String?, String?, String?, String, String, Bool).self)
+        for try await (number, id, source, channel, language, contentType, complexity, categories, variants, hasAudio) in decoded {
+            result.append(
+                VideoFacetRow(
+                    number: number,
+                    videoID: id,
+                    source: source,
+                    channel: channel,
+                    language: language,
+                    contentType: contentType,
+                    complexity: complexity,
+                    categories: categories,
+                    summaryTypes: variants.isEmpty ? [] : variants.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init),
+                    hasAudio: hasAudio
+                )
+            )
+        }
+        return result
+    }
+}

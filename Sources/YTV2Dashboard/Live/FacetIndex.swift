@@ -1,0 +1,108 @@
+import Metrics
+import YTV2Core
+import YTV2Store
+
+/// The dashboard's ``VideoFacetTable``, kept up to date by the change feed instead of being dropped by it: a change
+/// reads the changed video's facet values again (one statement, by id) and puts them in place, so the facets beside a
+/// search after a write cost one read of the search's matches and a pass over them, not a statement per facet. Read
+/// whole the first time it is needed; dropped (and read again when next needed) when the feed cannot say what changed
+/// (it connects, loses its connection or comes back), when a read of changed rows fails, and when it keeps holding
+/// another number of videos than the database (writes the feed does not report, such as a migration's import).
+///
+/// Changes are applied in the order the feed delivers them (its listener waits for each), and before the caches of
+/// answers are dropped for the same change, so an answer computed after that drop counts the change.
+actor FacetIndex {
+    private let reports: ReportReader
+    private var table: VideoFacetTable?
+    private var loading = false
+    /// Videos changed while the table was being read: read again before it is used.
+    private var changedDuringLoad: Set<String> = []
+    /// Raised by every drop: a read or an update started before it is not kept.
+    private var generation = 0
+    /// Answers in a row that found the table holding another number of videos than the database. One is a race (a
+    /// change put in place a moment before the count was dropped); a few in a row mean writes the feed did not report.
+    private var countMismatches = 0
+
+    init(reports: ReportReader) {
+        self.reports = reports
+    }
+
+    /// The facets of `query` counted from the table over `matches` (its search's match numbers; nil: every video),
+    /// reading the table first when there is none. Nil when the table cannot answer (another request is reading it, a
+    /// match is newer than the table, it holds another number of videos than `videoCount`): the caller asks the
+    /// database.
+    func facets(_ query: ReportQuery, videoCount: Int, matches: () async throws -> [Int32]?) async throws -> ReportFacets? {
+        guard let table = try await current() else { return nil }
+        guard table.count == videoCount else {
+            countMismatches += 1
+            if countMismatches >= 3 { drop() }
+            return nil
+        }
+        countMismatches = 0
+        let numbers = try await matches()
+        // The table may have changed while the matches were read; it stays right for every video it holds.
+        guard let current = self.table, let facets = current.facets(query, matches: numbers) else { return nil }
+        FacetIndexMetrics.answers.increment()
+        return facets
+    }
+
+    /// The videos the feed reported changed: their values are read again and put in place (removed when deleted).
+    func videosChanged(_ ids: [String]) async {
+        if loading {
+            changedDuringLoad.formUnion(ids)
+            return
+        }
+        guard table != nil else { return }
+        let started = generation
+        do {
+            let rows = try await reports.facetRows(ids: ids)
+            guard started == generation, table != nil else { return }
+            table?.replace(ids: ids, with: rows)
+            FacetIndexMetrics.updates.increment(by: ids.count)
+            FacetIndexMetrics.bytes.record(table?.bytes ?? 0)
+        } catch {
+            drop()
+        }
+    }
+
+    /// Forgets the table: the feed cannot say what changed.
+    func drop() {
+        generation += 1
+        table = nil
+        loading = false
+        changedDuringLoad = []
+        FacetIndexMetrics.bytes.record(0)
+    }
+
+    /// The table, read when there is none; nil while another request reads it.
+    private func current() async throws -> VideoFacetTable? {
+        if let table { return table }
+        guard !loading else { return nil }
+        loading = true
+        changedDuringLoad = []
+        let started = generation
+        do {
+            var loaded = VideoFacetTable(rows: try await reports.facetRows())
+            while started == generation, !changedDuringLoad.isEmpty {
+                let ids = Array(changedDuringLoad)
+                changedDuringLoad = []
+                loaded.replace(ids: ids, with: try await reports.facetRows(ids: ids))
+            }
+            guard started == generation else { return nil }
+            loading = false
+            table = loaded
+            FacetIndexMetrics.bytes.record(loaded.bytes)
+            return loaded
+        } catch {
+            if started == generation { loading = false }
+            throw error
+        }
+    }
+}
+
+/// The facet index's figures on `/metrics`.
+enum FacetIndexMetrics {
+    static let bytes = Gauge(label: "ytv2_facet_index_bytes")
+    static let updates = Counter(label: "ytv2_facet_index_updates_total")
+    static let answers = Counter(label: "ytv2_facet_index_answers_total")
+}

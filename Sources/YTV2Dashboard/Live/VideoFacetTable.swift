@@ -1,0 +1,325 @@
+import Foundation
+import YTV2Core
+import YTV2Store
+
+/// Every video's facet values by its number (`video_search.number`, the numbers match sets are read as), so that the
+/// facets of `/api/filters` (with a search, filters, or neither) are counted in one pass over the videos, without a
+/// statement. Counted exactly as ``ReportReader/facets(_:)`` counts them: each facet over the videos matching every
+/// active filter but its own, null and empty values left out, the same order.
+///
+/// Values are interned: a video holds small indexes into each facet's table of distinct values, and a categorization
+/// or a set of summary variants (which many videos share) is parsed once. About 40 bytes a video.
+struct VideoFacetTable: Sendable {
+    /// The distinct values of one column; index 0 stands for no value (SQL null). Keyed by the bytes of the value, as
+    /// PostgreSQL compares them (Swift's `==` would merge canonically equivalent texts the database keeps apart).
+    struct Values: Sendable {
+        private(set) var strings: [String?] = [nil]
+        private var indexes: [ExactText: Int32] = [:]
+
+        mutating func intern(_ value: String?) -> Int32 {
+            guard let value else { return 0 }
+            if let index = indexes[ExactText(value)] { return index }
+            strings.append(value)
+            let index = Int32(strings.count - 1)
+            indexes[ExactText(value)] = index
+            return index
+        }
+
+        /// For a filter: whether each value is one of `wanted` (nil: the filter is off).
+        func allowed(_ wanted: [String]) -> [Bool]? {
+            guard !wanted.isEmpty else { return nil }
+            let set = Set(wanted.map(ExactText.init))
+            return strings.map { $0.map { set.contains(ExactText($0)) } ?? false }
+        }
+    }
+
+    /// One distinct categorization (`videos.categories`), as the facet statements expand it: each entry's parent
+    /// (`->>'category'`, nil when the entry has none) and each of its subcategories.
+    struct CategoryEntries: Sendable {
+        var entries: [(parent: String?, subcategories: [String])] = []
+
+        init(json: String) {
+            guard let array = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [Any] else { return }
+            for element in array {
+                guard let object = element as? [String: Any] else {
+                    entries.append((nil, []))
+                    continue
+                }
+                let subcategories = (object["subcategories"] as? [Any] ?? []).compactMap(Self.text)
+                entries.append((object["category"].flatMap(Self.text), subcategories))
+            }
+        }
+
+        /// A JSON value as `->>` gives it: a string's text, a number's or a boolean's spelling, nil for null.
+        private static func text(_ value: Any) -> String? {
+            if let string = value as? String { return string }
+            if value is NSNull { return nil }
+            if let number = value as? NSNumber { return number.stringValue }
+            return nil
+        }
+
+        /// `categories @> [{"category": c}]` for any of `parents`.
+        func hasParent(in parents: Set<ExactText>) -> Bool {
+            entries.contains { $0.parent.map { parents.contains(ExactText($0)) } ?? false }
+        }
+
+        /// `categories @> [{"category": parent, "subcategories": [sub]}]` (no parent: any entry) for any of `filters`.
+        func hasSubcategory(in filters: [SubcategoryFilter]) -> Bool {
+            filters.contains { filter in
+                entries.contains { entry in
+                    (filter.parent == nil || entry.parent.map { ExactText($0) == ExactText(filter.parent ?? "") } == true)
+                        && entry.subcategories.contains { ExactText($0) == ExactText(filter.subcategory) }
+                }
+            }
+        }
+    }
+
+    /// One video's values, as indexes into the tables below.
+    struct Entry: Sendable {
+        var source: Int32
+        var channel: Int32
+        var language: Int32
+        var contentType: Int32
+        var complexity: Int32
+        var categories: Int32
+        var summaryTypes: Int32
+        var hasAudio: Bool
+    }
+
+    /// By number; nil for a number no stored video has.
+    private(set) var entries: [Entry?] = []
+    private var numbers: [String: Int32] = [:]
+    private var sources = Values()
+    private var channels = Values()
+    private var languages = Values()
+    private var contentTypes = Values()
+    private var complexities = Values()
+    private var categoryTexts = Values()
+    private var categoryEntries: [CategoryEntries] = [CategoryEntries(json: "[]")]
+    private var summaryTypeTexts = Values()
+    private var summaryTypeSets: [[String]] = [[]]
+
+    /// How many videos it holds.
+    var count: Int { numbers.count }
+
+    /// About what it takes in memory: the entries, the id index and the distinct values.
+    var bytes: Int {
+        entries.count * 48 + numbers.count * 40 + 64
+            * (sources.strings.count + channels.strings.count + languages.strings.count + contentTypes.strings.count
+                + complexities.strings.count + categoryTexts.strings.count + summaryTypeTexts.strings.count)
+    }
+
+    init(rows: [VideoFacetRow]) {
+        for row in rows { store(row) }
+    }
+
+    /// The rows read again for `ids` after a change: each replaces its video's values; an id without a row (deleted)
+    /// is removed.
+    mutating func replace(ids: [String], with rows: [VideoFacetRow]) {
+        let present = Set(rows.map(\.videoID))
+        for id in ids where !present.contains(id) {
+            if let number = numbers.removeValue(forKey: id) { entries[Int(number)] = nil }
+        }
+        for row in rows { store(row) }
+    }
+
+    private mutating func store(_ row: VideoFacetRow) {
+        guard row.number >= 0 else { return }
+        let categories = categoryTexts.intern(row.categories)
+        if Int(categories) >= categoryEntries.count { categoryEntries.append(CategoryEntries(json: row.categories)) }
+        let summaryTypes = summaryTypeTexts.intern(row.summaryTypes.joined(separator: "\u{1F}"))
+        if Int(summaryTypes) >= summaryTypeSets.count { summaryTypeSets.append(row.summaryTypes) }
+        let entry = Entry(
+            source: sources.intern(row.source),
+            channel: channels.intern(row.channel),
+            language: languages.intern(row.language),
+            contentType: contentTypes.intern(row.contentType),
+            complexity: complexities.intern(row.complexity),
+            categories: categories,
+            summaryTypes: summaryTypes,
+            hasAudio: row.hasAudio
+        )
+        let position = Int(row.number)
+        if position >= entries.count { entries.append(contentsOf: repeatElement(nil, count: position + 1 - entries.count)) }
+        if let old = numbers.updateValue(row.number, forKey: row.videoID), old != row.number { entries[Int(old)] = nil }
+        entries[position] = entry
+    }
+
+    /// The facets of `query` over the videos numbered `matches` (its search's matches; nil: every video). Nil when a
+    /// match is a video this table does not hold yet (stored after it was read, its change not heard yet): the caller
+    /// asks the database.
+    func facets(_ query: ReportQuery, matches: [Int32]?) -> ReportFacets? {
+        let filters = Filters(query, table: self)
+        var counts = Counts(table: self)
+        if let matches {
+            for number in matches {
+                guard number >= 0, Int(number) < entries.count, let entry = entries[Int(number)] else { return nil }
+                counts.add(entry, failing: filters.failing(entry))
+            }
+        } else {
+            for case let entry? in entries { counts.add(entry, failing: filters.failing(entry)) }
+        }
+        return counts.facets(table: self)
+    }
+
+    /// The facets a filter counts, as bits: a video failing no filter counts in every facet, one failing exactly one
+    /// filter counts only in that filter's facet (the facet is counted without its own filter), any other in none.
+    private enum Facet: Int {
+        case source, category, channel, language, contentType, complexity, summaryType, hasAudio
+    }
+
+    /// A query's filters evaluated once per distinct value.
+    private struct Filters {
+        let sources: [Bool]?
+        let categories: [Bool]?
+        let channels: [Bool]?
+        let languages: [Bool]?
+        let contentTypes: [Bool]?
+        let complexities: [Bool]?
+        let summaryTypes: [Bool]?
+        let hasAudio: Bool?
+
+        init(_ query: ReportQuery, table: VideoFacetTable) {
+            sources = table.sources.allowed(query.sources)
+            if query.categories.isEmpty && query.subcategories.isEmpty {
+                categories = nil
+            } else {
+                // Both clauses belong to the category facet (``ReportQuery/removing(_:)``); each that is on must hold.
+                let parents = Set(query.categories.map(ExactText.init))
+                categories = table.categoryEntries.map { entries in
+                    (query.categories.isEmpty || entries.hasParent(in: parents))
+                        && (query.subcategories.isEmpty || entries.hasSubcategory(in: query.subcategories))
+                }
+            }
+            channels = table.channels.allowed(query.channels)
+            // As the statement normalizes a language filter: the part before `-` or `_`, lower-cased.
+            languages = table.languages.allowed(
+                query.languages.map { String($0.lowercased().replacingOccurrences(of: "_", with: "-").split(separator: "-").first ?? "") }
+            )
+            contentTypes = table.contentTypes.allowed(query.contentTypes)
+            complexities = table.complexities.allowed(query.complexities)
+            if query.summaryTypes.isEmpty {
+                summaryTypes = nil
+            } else {
+                let wanted = Set(query.summaryTypes.map { ExactText($0.id) })
+                summaryTypes = table.summaryTypeSets.map { $0.contains { wanted.contains(ExactText($0)) } }
+            }
+            hasAudio = query.hasAudio
+        }
+
+        /// The filters `entry` fails, as bits of ``Facet``.
+        func failing(_ entry: Entry) -> UInt8 {
+            var failing: UInt8 = 0
+            func check(_ allowed: [Bool]?, _ index: Int32, _ facet: Facet) {
+                if let allowed, !allowed[Int(index)] { failing |= 1 << facet.rawValue }
+            }
+            check(sources, entry.source, .source)
+            check(categories, entry.categories, .category)
+            check(channels, entry.channel, .channel)
+            check(languages, entry.language, .language)
+            check(contentTypes, entry.contentType, .contentType)
+            check(complexities, entry.complexity, .complexity)
+            check(summaryTypes, entry.summaryTypes, .summaryType)
+            if let hasAudio, entry.hasAudio != hasAudio { failing |= 1 << Facet.hasAudio.rawValue }
+            return failing
+        }
+    }
+
+    /// Counts per distinct value, per facet.
+    private struct Counts {
+        var sources: [Int]
+        var categories: [Int]
+        var channels: [Int]
+        var languages: [Int]
+        var contentTypes: [Int]
+        var complexities: [Int]
+        var summaryTypes: [Int]
+        var withAudio = 0
+        var withoutAudio = 0
+
+        init(table: VideoFacetTable) {
+            sources = Array(repeating: 0, count: table.sources.strings.count)
+            categories = Array(repeating: 0, count: table.categoryEntries.count)
+            channels = Array(repeating: 0, count: table.channels.strings.count)
+            languages = Array(repeating: 0, count: table.languages.strings.count)
+            contentTypes = Array(repeating: 0, count: table.contentTypes.strings.count)
+            complexities = Array(repeating: 0, count: table.complexities.strings.count)
+            summaryTypes = Array(repeating: 0, count: table.summaryTypeSets.count)
+        }
+
+        mutating func add(_ entry: Entry, failing: UInt8) {
+            guard failing & (failing &- 1) == 0 else { return }  // more than one filter failed
+            func counts(_ facet: Facet) -> Bool { failing == 0 || failing == 1 << facet.rawValue }
+            if counts(.source) { sources[Int(entry.source)] += 1 }
+            if counts(.category) { categories[Int(entry.categories)] += 1 }
+            if counts(.channel) { channels[Int(entry.channel)] += 1 }
+            if counts(.language) { languages[Int(entry.language)] += 1 }
+            if counts(.contentType) { contentTypes[Int(entry.contentType)] += 1 }
+            if counts(.complexity) { complexities[Int(entry.complexity)] += 1 }
+            if counts(.summaryType) { summaryTypes[Int(entry.summaryTypes)] += 1 }
+            if counts(.hasAudio) {
+                if entry.hasAudio { withAudio += 1 } else { withoutAudio += 1 }
+            }
+        }
+
+        func facets(table: VideoFacetTable) -> ReportFacets {
+            /// The counts of one column's values, null and empty values left out, as the statements leave them out.
+            func column(_ values: Values, _ counts: [Int]) -> [FacetCount] {
+                var result: [FacetCount] = []
+                for (index, count) in counts.enumerated() where count > 0 {
+                    if let value = values.strings[index], !value.isEmpty { result.append(FacetCount(value: value, count: count)) }
+                }
+                return FacetCount.sortedByCount(result)
+            }
+            // Categories and summary types count per element of each video's list (each distinct list counted once,
+            // then spread over its elements), as the statements count the rows of their expansion.
+            var parents: [String: Int] = [:]
+            var subcategories: [String: [String: Int]] = [:]
+            for (index, count) in categories.enumerated() where count > 0 {
+                for entry in table.categoryEntries[index].entries {
+                    if let parent = entry.parent {
+                        if !parent.isEmpty { parents[parent, default: 0] += count }
+                        for sub in entry.subcategories where !sub.isEmpty { subcategories[parent, default: [:]][sub, default: 0] += count }
+                    }
+                }
+            }
+            var variants: [String: Int] = [:]
+            for (index, count) in summaryTypes.enumerated() where count > 0 {
+                for variant in table.summaryTypeSets[index] where !variant.isEmpty { variants[variant, default: 0] += count }
+            }
+            func sorted(_ counts: [String: Int]) -> [FacetCount] {
+                FacetCount.sortedByCount(counts.map { FacetCount(value: $0.key, count: $0.value) })
+            }
+            var hasAudio: [(value: Bool, count: Int)] = []
+            if withAudio > 0 { hasAudio.append((true, withAudio)) }
+            if withoutAudio > 0 { hasAudio.append((false, withoutAudio)) }
+            // As `ORDER BY count DESC, value DESC`.
+            hasAudio.sort { ($0.count, $0.value ? 1 : 0) > ($1.count, $1.value ? 1 : 0) }
+            return ReportFacets(
+                sources: column(table.sources, sources),
+                categories: sorted(parents).map {
+                    CategoryFacet(value: $0.value, count: $0.count, subcategories: sorted(subcategories[$0.value] ?? [:]))
+                },
+                channels: column(table.channels, channels),
+                languages: column(table.languages, languages),
+                contentTypes: column(table.contentTypes, contentTypes),
+                complexities: column(table.complexities, complexities),
+                summaryTypes: sorted(variants),
+                hasAudio: hasAudio
+            )
+        }
+    }
+}
+
+/// A text compared and hashed by its UTF-8 bytes, as PostgreSQL compares texts for equality.
+struct ExactText: Hashable, Sendable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    static func == (lhs: ExactText, rhs: ExactText) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
+
+    func hash(into hasher: inout Hasher) {
+        for byte in text.utf8 { hasher.combine(byte) }
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import NIOFoundationEssentialsCompat
+import Prometheus
+import Testing
+import YTV2Core
+import YTV2Store
+import YTV2TestSupport
+
+@testable import YTV2Dashboard
+
+/// The facet index counts `/api/filters` in memory and is kept up to date by the changes the feed reports: whatever the
+/// writes, its facets must be the database's, for every kind of filter and search.
+@Suite struct FacetIndexTests {
+    /// Queries covering every filter, alone and combined, with and without a search (a common word, a rare one, one
+    /// matching nothing), and the normalizations the statements apply (a language tag, a variant's label).
+    static let queries: [String] = [
+        "", "q=apple", "q=zebra", "q=nothingmatchesthis", "q=summary&has_audio=true", "category=History",
+        "category=History&category=Technology&channel=Tom%20Scott", "subcategory=Web%20Development",
+        "subcategory=Modern%20History&parentCategory=History", "language=en-GB", "language=fr&q=mango",
+        "content_type=Tutorial&complexity=Beginner", "summary_type=audio", "summary_type=Comprehensive&has_audio=0",
+        "source=youtube&channel=Veritasium", "channel=%C3%A9cole", "channel=e%CC%81cole",
+    ]
+
+    static func reportQuery(_ text: String) throws -> ReportQuery {
+        try ReportQuery(parameters: FormQuery(Substring(text)))
+    }
+
+    /// The index's facets of `text`, asked as the dashboard asks them.
+    static func indexed(_ index: FacetIndex, _ reader: ReportReader, _ text: String) async throws -> ReportFacets? {
+        let query = try reportQuery(text)
+        let videos = try await reader.reportCount(ReportQuery())
+        return try await index.facets(query, videoCount: videos) {
+            guard let search = query.search, query.searches else { return nil }
+            return try await reader.searchMatchNumbers(search)
+        }
+    }
+
+    /// One random write: a new video, a change of an existing one's facets, or a delete.
+    static func randomWrite(_ random: inout SplitMix64, existing: [VideoID], serial: Int) -> (VideoWrite?, delete: VideoID?) {
+        let parents = [("History", "Modern History"), ("Technology", "Web Development"), ("Science", "Physics"), ("Education", "")]
+        let pick = Int(random.next() % 10)
+        if pick < 2, let victim = existing.randomElement(using: &random) { return (nil, victim) }
+        let id = pick < 6 || existing.isEmpty ? try! VideoID(String(format: "new%08d", serial)) : existing.randomElement(using: &random)!
+        let (parent, sub) = parents[Int(random.next() % 4)]
+        var entries = [CategoryEntry(category: parent, subcategories: sub.isEmpty ? [] : [sub])]
+        if random.next() % 3 == 0 { entries.append(CategoryEntry(category: "Technology", subcategories: ["Web Development", "AI"])) }
+        let variants: [SummaryVariant] = [.comprehensive, .bulletPoints, .audio, .keyInsights]
+        let summaries = (0..<Int(1 + random.next() % 2)).map { index in
+            SummaryDraft(variant: variants[Int(random.next() % 4)], text: "summary apple \(serial) \(index) \(random.next() % 1000)")
+        }
+        return (
+            VideoWrite(
+                videoID: id,
+                metadata: VideoMetadata(
+                    title: ["Zebra", "apple", "Mango", "banana"][Int(random.next() % 4)] + " \(serial)",
+                    // Two spellings of one name, composed and decomposed: PostgreSQL keeps them apart, and so must the index.
+                    channelName: ["Tom Scott", "Veritasium", "\u{E9}cole", "e\u{301}cole", "Kurzgesagt"][Int(random.next() % 5)],
+                    contentType: ["Tutorial", "Discussion", "Review"][Int(random.next() % 3)],
+                    complexityLevel: ["Beginner", "Advanced"][Int(random.next() % 2)],
+                    language: ["en-US", "fr", "en_GB", "de"][Int(random.next() % 4)]
+                ),
+                // Curated: every write replaces the categorization (a processor's could not replace a curated one).
+                categorization: Categorization(entries: entries, origin: .curated),
+                summaries: summaries,
+                audio: random.next() % 3 == 0 ? AudioDraft(bytes: TestAudio.mp3(1000 + serial), durationSeconds: 10) : nil,
+                actor: "test"
+            ),
+            nil
+        )
+    }
+
+    /// Random ingests, updates and deletes, each reported to the index as the feed reports it; after each, every
+    /// query's facets from the index equal the database's.
+    @Test func afterRandomWritesEveryFacetIsTheDatabases() async throws {
+        try await withTestStore { store in
+            try await TestVideos.seed(store, count: 24)
+            let reader = ReportReader(store: store)
+            let videos = VideoStore(store: store)
+            let index = FacetIndex(reports: reader)
+            var random = SplitMix64(seed: 32)
+            var existing = (0..<24).map { try! VideoID(String(format: "vid%08d", $0)) }
+            for step in 0..<40 {
+                let (write, delete) = Self.randomWrite(&random, existing: existing, serial: step)
+                if let write {
+                    try await videos.commit(write)
+                    if !existing.contains(write.videoID) { existing.append(write.videoID) }
+                    await index.videosChanged([write.videoID.rawValue])
+                }
+                if let delete {
+                    try await videos.delete(delete, actor: "test")
+                    existing.removeAll { $0 == delete }
+                    await index.videosChanged([delete.rawValue])
+                }
+                for text in Self.queries where step % 4 == 0 || text.contains("q=") {
+                    let expected = try await reader.facets(Self.reportQuery(text))
+                    let counted = try await Self.indexed(index, reader, text)
+                    #expect(counted != nil, "step \(step): the index did not answer \(text)")
+                    #expect(counted == expected, "step \(step): \(text)")
+                }
+            }
+            // The data has what the queries ask about, so the comparisons above compared something.
+            let all = try #require(try await Self.indexed(index, reader, ""))
+            #expect(all.channels.contains { $0.value == "\u{E9}cole" } && all.channels.contains { $0.value == "e\u{301}cole" })
+            #expect(all.hasAudio.count == 2 && all.categories.count >= 3 && all.summaryTypes.count >= 3)
+        }
+    }
+
+    /// A write the index is not told about (the feed does not report a migration's import) makes it hold another
+    /// number of videos than the database: it stops answering (the database does) and, seen again, reads itself anew.
+    /// A video newer than the index among a search's matches is left to the database too.
+    @Test func writesTheIndexWasNotToldAboutAreNeverCountedWrong() async throws {
+        try await withTestStore { store in
+            try await TestVideos.seed(store, count: 12)
+            let reader = ReportReader(store: store)
+            let index = FacetIndex(reports: reader)
+            #expect(try await Self.indexed(index, reader, "q=apple") == (try await reader.facets(Self.reportQuery("q=apple"))))
+            try await VideoStore(store: store).commit(
+                VideoWrite(videoID: Harness.id("unheard0001"), metadata: VideoMetadata(title: "apple unheard"), actor: "import")
+            )
+            #expect(try await Self.indexed(index, reader, "q=apple") == nil)
+            #expect(try await Self.indexed(index, reader, "") == nil)
+            #expect(try await Self.indexed(index, reader, "q=apple") == nil)
+            // Dropped after three: read again, with the video.
+            let expected = try await reader.facets(Self.reportQuery("q=apple"))
+            #expect(try await Self.indexed(index, reader, "q=apple") == expected)
+            #expect(expected.hasAudio.reduce(0) { $0 + $1.count } == 4)
+        }
+    }
+
+    /// Through the running dashboard: the index is kept up to date by the feed (not dropped), so a write elsewhere
+    /// shows in the facets beside a search, equal to the database's.
+    @Test func theDashboardsFacetsFollowWritesHeardOnTheFeed() async throws {
+        try await Harness.withDashboard { client, store in
+            try await TestVideos.seed(store, count: 12)
+            let reader = ReportReader(store: store)
+            // Compared as JSON values: the encoder writes an object's keys in any order.
+            func facetsBody(_ text: String) async throws -> JSONValue {
+                try await client.execute(uri: "/api/filters?" + text, method: .get) { try JSONDecoder().decode(JSONValue.self, from: $0.body) }
+            }
+            func databaseBody(_ text: String) async throws -> JSONValue {
+                let body = try JSONBody.bytes(FiltersResponse(try await reader.facets(Self.reportQuery(text))))
+                return try JSONDecoder().decode(JSONValue.self, from: body)
+            }
+            #expect(try await facetsBody("q=apple") == (try await databaseBody("q=apple")))
+            let updatesBefore = FacetIndexMetricsProbe.updates()
+            try await VideoStore(store: store).commit(
+                VideoWrite(
+                    videoID: Harness.id("heard000001"),
+                    metadata: VideoMetadata(title: "apple heard", channelName: "New Channel", language: "es"),
+                    categorization: Categorization(entries: [CategoryEntry(category: "Science", subcategories: ["Physics"])], origin: .curated),
+                    summaries: [SummaryDraft(variant: .keyInsights, text: "apple")],
+                    actor: "processor"
+                )
+            )
+            var seen = JSONValue.null
+            for _ in 0..<50 {
+                seen = try await facetsBody("q=apple")
+                if "\(seen)".contains("New Channel") { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect("\(seen)".contains("New Channel"))
+            #expect(seen == (try await databaseBody("q=apple")))
+            #expect(FacetIndexMetricsProbe.updates() > updatesBefore, "the change was not put in place")
+            try await VideoStore(store: store).delete(Harness.id("heard000001"), actor: "admin")
+            for _ in 0..<50 {
+                seen = try await facetsBody("q=apple&language=es")
+                if !"\(seen)".contains("New Channel") { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(seen == (try await databaseBody("q=apple&language=es")))
+        }
+    }
+}
+
+/// The in-place updates counted so far, read from the metrics registry as `/metrics` shows them.
+enum FacetIndexMetricsProbe {
+    static func updates() -> Int {
+        let text = String(decoding: DashboardMetrics.registry.emitToBuffer(), as: UTF8.self)
+        let line = text.split(separator: "\n").first { $0.hasPrefix("ytv2_facet_index_updates_total ") }
+        return line.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
+    }
+}
