@@ -66,6 +66,35 @@ import YTV2Store
         #expect(try await cache.value(for: "j") { 7 } == 7)
     }
 
+    /// A change to some videos drops their items only; a batch being computed across it (it may hold what the change
+    /// replaced) is returned but not kept, whatever its keys, and its bytes are given back to the budget.
+    @Test func aChangeToSomeVideosDropsOnlyTheirValues() async throws {
+        let cache = ChangeInvalidatedCache<String>(maximumCost: 100, cost: { $0.utf8.count })
+        let computed = Counter()
+        @Sendable func compute(_ keys: [String]) -> [String: String] {
+            _ = computed.next()
+            return Dictionary(uniqueKeysWithValues: keys.map { ($0, $0.uppercased()) })
+        }
+        _ = try await cache.values(for: ["a", "b", "c"], computeMissing: compute)
+        #expect(await cache.storedCost == 3)
+        await cache.invalidate(keys: ["b", "unknown"])
+        #expect(await cache.keptValue(for: "a") == "A")
+        #expect(await cache.keptValue(for: "c") == "C")
+        #expect(await cache.keptValue(for: "b") == nil)
+        #expect(await cache.storedCost == 2)
+        #expect(try await cache.values(for: ["a", "b", "c"], computeMissing: compute) == ["a": "A", "b": "B", "c": "C"])
+        #expect(computed.value.withLock { $0 } == 2)
+        async let slow = cache.values(for: ["d"]) { keys in
+            try await Task.sleep(for: .milliseconds(200))
+            return compute(keys)
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        await cache.invalidate(keys: ["a"])
+        #expect(try await slow == ["d": "D"])
+        #expect(await cache.keptValue(for: "d") == nil)
+        #expect(await cache.keptValue(for: "c") == "C")
+    }
+
     @Test func batchLookupsComputeOnlyTheMissingKeysTogether() async throws {
         let cache = ChangeInvalidatedCache<String>()
         let asked = Mutex<[[String]]>([])

@@ -4,9 +4,10 @@
     live.py ingest  BASE TOKEN WORDS SECONDS   one real-shaped video a second through POST /ingest/report (the flat
                                                payload of the legacy processor's ingest client) until SECONDS pass or
                                                SIGTERM; prints the ingests' p50/p95/p99
-    live.py facets  BASE TOKEN WORDS COUNT     COUNT times: ingest one video, wait for the change to be heard, then ask
-                                               /api/filters?q=<a random title word>, as the dashboard asks beside a search;
-                                               prints the facets' p50/p95/p99
+    live.py facets  BASE TOKEN WORDS COUNT [LABEL]
+                                               COUNT times: ingest one video, wait for the change to be heard, then ask
+                                               /api/filters?q=<a random word of WORDS>, as the dashboard asks beside a
+                                               search; prints the facets' p50/p95/p99 (under LABEL)
 
 The videos are shaped like the real ones bench/api/run seeds (`ytv2 fixtures legacy --realistic`): a title of about
 44 characters from the stored titles' words, one of a few hundred channels, one to three summary variants of 0.6 to
@@ -92,6 +93,7 @@ def percentiles(label, values):
 
 def main():
     mode, base, token, words_path, amount = sys.argv[1:6]
+    label = sys.argv[6] if len(sys.argv) > 6 else "facets after a change"
     words = [w.strip() for w in open(words_path) if w.strip()]
     rng = random.Random(42)
     latencies, errors = [], 0
@@ -117,7 +119,7 @@ def main():
                 latencies.append(get(base + "/api/filters?q=" + urllib.request.quote(rng.choice(words))))
             except Exception:
                 errors += 1
-        print(percentiles("facets after a change", latencies) + " errors=%d" % errors)
+        print(percentiles(label, latencies) + " errors=%d" % errors)
     else:
         sys.exit("unknown mode %s: ingest or facets" % mode)
 

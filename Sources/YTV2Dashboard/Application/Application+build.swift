@@ -29,7 +29,11 @@ package func buildApplication(
         store: store,
         heartbeat: configuration.heartbeat,
         logger: logger,
-        changed: { change in await facetIndex.videosChanged([change.videoID.rawValue]) },
+        changed: { change in
+            // The index first: an answer computed after the caches drop must count the change.
+            await facetIndex.videosChanged([change.videoID.rawValue])
+            await caches.invalidate(videos: [change.videoID.rawValue])
+        },
         missedChanges: { await facetIndex.drop() },
         invalidate: { listening in await caches.invalidate(feedIsListening: listening) }
     )

@@ -22,10 +22,11 @@ final class ChangeBroadcaster: Service, Sendable {
     private let clientBuffer: Int
     private let clients = Mutex<[UUID: AsyncStream<LiveMessage>.Continuation]>([:])
     private let logger: Logger
-    /// Drops data derived from the database (caches) on every change and when the feed connects; with
-    /// `feedIsListening` false (the feed lost its connection) nothing new may be kept until it is back.
+    /// Drops everything derived from the database (caches) when the feed connects, loses its connection or comes
+    /// back; with `feedIsListening` false (the feed lost its connection) nothing new may be kept until it is back.
     private let invalidate: @Sendable (_ feedIsListening: Bool) async -> Void
-    /// Told each change before the caches are dropped for it: what is kept up to date in place (``FacetIndex``).
+    /// Told each change, in the order the feed delivers them, each awaited before the next: what is kept up to date in
+    /// place (``FacetIndex``) and what the change touched in the caches (``ReadCaches/invalidate(videos:)``).
     private let changed: @Sendable (ChangeEvent) async -> Void
     /// Told when changes may have been missed (the feed connects, loses its connection, or is back): what is kept up
     /// to date in place is dropped too.
@@ -81,7 +82,6 @@ final class ChangeBroadcaster: Service, Sendable {
                         await self.invalidate(false)
                     case .change(let change):
                         await self.changed(change)
-                        await self.invalidate(true)
                         self.broadcast(.change(change))
                     }
                 }

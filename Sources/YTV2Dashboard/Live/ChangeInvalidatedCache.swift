@@ -3,7 +3,8 @@ import YTV2Core
 import YTV2Store
 
 /// Results derived from the database (facet counts, list totals) per filter set, dropped whenever the change feed
-/// reports a change (or reconnects), so each is computed once per distinct filter set between changes. Concurrent
+/// reports a change (or reconnects), so each is computed once per distinct filter set between changes; values that
+/// show one video each (encoded items) are dropped for the changed videos only (``invalidate(keys:)``). Concurrent
 /// requests for the same missing key share one computation instead of each running it. Each replica invalidates from
 /// its own feed; a computation that overlaps an invalidation is not kept, so the cache never holds figures older than
 /// the last change it heard of. While the feed is down nothing is kept: every request computes afresh (and answers 503
@@ -143,6 +144,16 @@ actor ChangeInvalidatedCache<Value: Sendable> {
         values.removeAll(keepingCapacity: true)
         order.removeAll(keepingCapacity: true)
         totalCost = 0
+        running.removeAll()
+    }
+
+    /// Drops the values of `keys` only (what a change touched: the encoded items of the videos it changed). Values being
+    /// computed are not kept, whatever their keys: they may have read what the change replaced.
+    func invalidate(keys: some Sequence<String>) {
+        generation += 1
+        for key in keys {
+            if let removed = values.removeValue(forKey: key) { totalCost -= cost(removed) }
+        }
         running.removeAll()
     }
 

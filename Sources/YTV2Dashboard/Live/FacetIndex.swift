@@ -5,7 +5,8 @@ import YTV2Store
 /// The dashboard's ``VideoFacetTable``, kept up to date by the change feed instead of being dropped by it: a change
 /// reads the changed video's facet values again (one statement, by id) and puts them in place, so the facets beside a
 /// search after a write cost one read of the search's matches and a pass over them, not a statement per facet. Read
-/// whole the first time it is needed; dropped (and read again when next needed) when the feed cannot say what changed
+/// whole in the background when facets are first asked for; dropped (and read again when next needed) when the feed
+/// cannot say what changed
 /// (it connects, loses its connection or comes back), when a read of changed rows fails, and when it keeps holding
 /// another number of videos than the database (writes the feed does not report, such as a migration's import).
 ///
@@ -15,6 +16,7 @@ actor FacetIndex {
     private let reports: ReportReader
     private var table: VideoFacetTable?
     private var loading = false
+    private var loadingTask: Task<Void, Never>?
     /// Videos changed while the table was being read: read again before it is used.
     private var changedDuringLoad: Set<String> = []
     /// Raised by every drop: a read or an update started before it is not kept.
@@ -23,22 +25,41 @@ actor FacetIndex {
     /// change put in place a moment before the count was dropped); a few in a row mean writes the feed did not report.
     private var countMismatches = 0
 
-    init(reports: ReportReader) {
+    /// How often the table's number of videos is compared with the database's: a count of every video costs about as
+    /// much as the facets themselves at 100,000 videos, and writes the feed does not report are rare.
+    private let countCheckInterval: Duration
+    private var countCheckedAt: ContinuousClock.Instant?
+
+    init(reports: ReportReader, countCheckInterval: Duration = .seconds(2)) {
         self.reports = reports
+        self.countCheckInterval = countCheckInterval
     }
 
-    /// The facets of `query` counted from the table over `matches` (its search's match numbers; nil: every video),
-    /// reading the table first when there is none. Nil when the table cannot answer (another request is reading it, a
-    /// match is newer than the table, it holds another number of videos than `videoCount`): the caller asks the
-    /// database.
-    func facets(_ query: ReportQuery, videoCount: Int, matches: () async throws -> [Int32]?) async throws -> ReportFacets? {
-        guard let table = try await current() else { return nil }
-        guard table.count == videoCount else {
-            countMismatches += 1
-            if countMismatches >= 3 { drop() }
+    /// The facets of `query` counted from the table over `matches` (its search's match numbers; nil: every video).
+    /// Nil when the table cannot answer, and the caller asks the database: there is none yet (the first request starts
+    /// reading it in the background: the database answers meanwhile, so no request waits for the whole table), a match
+    /// is newer than the table, or, when its count is due for a check (``countCheckInterval``), it holds another number
+    /// of videos than `videoCount` says.
+    func facets(
+        _ query: ReportQuery,
+        videoCount: () async throws -> Int,
+        matches: () async throws -> [Int32]?
+    ) async throws -> ReportFacets? {
+        guard table != nil else {
+            startLoading()
             return nil
         }
-        countMismatches = 0
+        let now = ContinuousClock.now
+        if countCheckedAt.map({ now - $0 >= countCheckInterval }) ?? true {
+            countCheckedAt = now
+            let videos = try await videoCount()
+            guard table?.count == videos else {
+                countMismatches += 1
+                if countMismatches >= 3 { drop() }
+                return nil
+            }
+            countMismatches = 0
+        }
         let numbers = try await matches()
         // The table may have changed while the matches were read; it stays right for every video it holds.
         guard let current = self.table, let facets = current.facets(query, matches: numbers) else { return nil }
@@ -70,33 +91,44 @@ actor FacetIndex {
         generation += 1
         table = nil
         loading = false
+        loadingTask = nil
         changedDuringLoad = []
         FacetIndexMetrics.bytes.record(0)
     }
 
-    /// The table, read when there is none; nil while another request reads it.
-    private func current() async throws -> VideoFacetTable? {
-        if let table { return table }
-        guard !loading else { return nil }
+    /// Waits for the reading of the table started by a request, if one is running.
+    func waitForLoad() async {
+        await loadingTask?.value
+    }
+
+    /// Starts reading the table, unless a read is running.
+    private func startLoading() {
+        guard !loading else { return }
         loading = true
         changedDuringLoad = []
         let started = generation
+        loadingTask = Task { await self.load(started) }
+    }
+
+    /// Reads the whole table, then the videos changed meanwhile again, and keeps it unless it was dropped meanwhile. A
+    /// read that fails keeps nothing; the next request starts another.
+    private func load(_ started: Int) async {
         do {
-            var loaded = VideoFacetTable(rows: try await reports.facetRows())
+            var loaded = try await reports.facetRows(into: VideoFacetTable())
             while started == generation, !changedDuringLoad.isEmpty {
                 let ids = Array(changedDuringLoad)
                 changedDuringLoad = []
                 loaded.replace(ids: ids, with: try await reports.facetRows(ids: ids))
+                FacetIndexMetrics.updates.increment(by: ids.count)
             }
-            guard started == generation else { return nil }
-            loading = false
+            guard started == generation else { return }
             table = loaded
             FacetIndexMetrics.bytes.record(loaded.bytes)
-            return loaded
         } catch {
-            if started == generation { loading = false }
-            throw error
+            guard started == generation else { return }
         }
+        loading = false
+        loadingTask = nil
     }
 }
 

@@ -4,8 +4,9 @@ import YTV2Store
 /// What the read routes keep between changes: facet counts and list totals per filter set, the encoded bodies of
 /// list pages, facets and single reports per request, each video's encoded list item (a page that was never asked
 /// for before can be made of items other pages already showed), each filter set's order per sort, and the videos a
-/// search matches. The dashboard is read far more than it is written;
-/// every change (heard on the feed, or made by this process) drops them all.
+/// search matches. The dashboard is read far more than it is written. A change (heard on the feed, or made by this
+/// process) drops everything derived from many videos, and of the encoded items only those of the videos it changed; a
+/// change the feed cannot describe (it connects, loses its connection, comes back) drops them all.
 struct ReadCaches: Sendable {
     let facets: ChangeInvalidatedCache<ReportFacets>
     let totals: ChangeInvalidatedCache<Int>
@@ -47,18 +48,21 @@ struct ReadCaches: Sendable {
         numberedOrders = ChangeInvalidatedCache(capacity: 4_096, maximumCost: orderBytes / 4, cost: { $0.bytes }, bypass: bypass)
     }
 
-    /// A change was made by this process: its next read must see it without waiting for the feed.
-    func invalidate() async {
+    /// `videos` changed (the feed reported it, or this process wrote it: its next read must see it without waiting for
+    /// the feed). Pages, orders, totals, facets and match sets may all move, so they are dropped; an item shows one
+    /// video, so only the changed videos' items are.
+    func invalidate(videos: [String]) async {
         await facets.invalidate()
         await totals.invalidate()
         await responses.invalidate()
-        await items.invalidate()
+        await items.invalidate(keys: videos)
         await orders.invalidate()
         await matches.invalidate()
         await numberedOrders.invalidate()
     }
 
-    /// The feed heard a change, connected, or lost its connection (then nothing is kept until it is back).
+    /// The feed connected, lost its connection (then nothing is kept until it is back) or came back: changes may have
+    /// been missed, so everything is dropped.
     func invalidate(feedIsListening: Bool) async {
         await facets.invalidate(feedIsListening: feedIsListening)
         await totals.invalidate(feedIsListening: feedIsListening)

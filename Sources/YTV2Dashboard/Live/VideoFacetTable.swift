@@ -109,9 +109,7 @@ struct VideoFacetTable: Sendable {
                 + complexities.strings.count + categoryTexts.strings.count + summaryTypeTexts.strings.count)
     }
 
-    init(rows: [VideoFacetRow]) {
-        for row in rows { store(row) }
-    }
+    init() {}
 
     /// The rows read again for `ids` after a change: each replaces its video's values; an id without a row (deleted)
     /// is removed.
@@ -309,6 +307,11 @@ struct VideoFacetTable: Sendable {
             )
         }
     }
+}
+
+extension VideoFacetTable: VideoFacetSink {
+    /// A video's values as the whole table is read (``ReportReader/facetRows(into:)``).
+    mutating func add(_ row: VideoFacetRow) { store(row) }
 }
 
 /// A text compared and hashed by its UTF-8 bytes, as PostgreSQL compares texts for equality.

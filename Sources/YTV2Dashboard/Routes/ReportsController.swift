@@ -276,11 +276,14 @@ struct ReportsController: Sendable {
     /// carries a write the index may not have heard of yet).
     private func facets(_ query: ReportQuery) async throws -> ReportFacets {
         if !caches.facets.isBypassed {
-            let videoCount = try await total(ReportQuery())
-            let counted = try await facetIndex.facets(query, videoCount: videoCount) { [reports] in
-                guard let search = query.search, query.searches else { return nil }
-                return try await reports.searchMatchNumbers(search)
-            }
+            let counted = try await facetIndex.facets(
+                query,
+                videoCount: { try await total(ReportQuery()) },
+                matches: { [reports] in
+                    guard let search = query.search, query.searches else { return nil }
+                    return try await reports.searchMatchNumbers(search)
+                }
+            )
             if let counted { return counted }
         }
         return try await reports.facets(query)

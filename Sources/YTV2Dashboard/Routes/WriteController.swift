@@ -86,7 +86,7 @@ struct WriteController: Sendable {
         }
         do {
             let outcome = try await videos.delete(videoID, actor: "dashboard:admin", reason: "deleted from the dashboard")
-            await caches.invalidate()
+            await caches.invalidate(videos: [videoID.rawValue])
             let body = DeleteResponse(
                 status: "success",
                 message: "deleted \(videoID.apiID): \(outcome.summariesDeleted) summaries, \(outcome.audioDeleted) audio",
@@ -164,7 +164,7 @@ struct WriteController: Sendable {
             _ = try await videos.commit(
                 VideoWrite(videoID: videoID, audio: AudioDraft(bytes: file.bytes), actor: "dashboard:upload-audio")
             )
-            await caches.invalidate()
+            await caches.invalidate(videos: [videoID.rawValue])
         } catch StoreError.videoDeleted(let id, let deletedAt) {
             throw APIError(.conflict, code: "deleted", message: "video \(id) was deleted at \(APIDate.string(deletedAt))")
         }
@@ -205,7 +205,7 @@ struct WriteController: Sendable {
         let outcome: WriteOutcome
         do {
             outcome = try await videos.commit(write)
-            await caches.invalidate()
+            await caches.invalidate(videos: [write.videoID.rawValue])
         } catch StoreError.videoDeleted(let id, let deletedAt) {
             throw APIError(
                 .conflict,
@@ -248,7 +248,7 @@ struct WriteController: Sendable {
             outcome = try await videos.commit(
                 VideoWrite(videoID: videoID, audio: AudioDraft(bytes: bytes), actor: "dashboard:ingest")
             )
-            await caches.invalidate()
+            await caches.invalidate(videos: [videoID.rawValue])
         } catch StoreError.videoDeleted(let id, let deletedAt) {
             throw APIError(.conflict, code: "deleted", message: "video \(id) was deleted at \(APIDate.string(deletedAt))")
         }

@@ -128,12 +128,30 @@ package struct VideoFacetRow: Sendable, Equatable {
     }
 }
 
+/// What receives every video's facet values as they are read (``ReportReader/facetRows(into:)``): the dashboard's
+/// facet index, filled row by row rather than from an array of all the rows first.
+package protocol VideoFacetSink: Sendable {
+    mutating func add(_ row: VideoFacetRow)
+}
+
 extension ReportReader {
-    /// Every video's facet values (for the dashboard's facet index), from the replica when one is fresh enough.
-    package func facetRows() async throws -> [VideoFacetRow] {
-        let select = PostgresQuery(unsafeSQL: Self.facetRowsSQL)
+    /// Every video's facet values, added to `sink` as they are read (for the dashboard's facet index), from the replica
+    /// when one is fresh enough. The latest summaries and the audio are joined, not looked up per video.
+    package func facetRows<Sink: VideoFacetSink>(into sink: Sink) async throws -> Sink {
+        let select = PostgresQuery(
+            unsafeSQL: Self.facetColumns + """
+                , coalesce(s.variants, ''), a.video_id IS NOT NULL
+                FROM videos v
+                JOIN video_search vs ON vs.video_id = v.video_id
+                LEFT JOIN (SELECT video_id, string_agg(variant, chr(31) ORDER BY variant) AS variants
+                           FROM summaries WHERE is_latest GROUP BY video_id) s ON s.video_id = v.video_id
+                LEFT JOIN audio a ON a.video_id = v.video_id
+                """
+        )
         return try await store.dashboardRead { [store] connection in
-            try await Self.decodeFacetRows(try await connection.query(select, logger: store.logger))
+            var sink = sink
+            try await Self.decodeFacetRows(try await connection.query(select, logger: store.logger)) { sink.add($0) }
+            return sink
         }
     }
 
@@ -142,27 +160,35 @@ extension ReportReader {
     package func facetRows(ids: [String]) async throws -> [VideoFacetRow] {
         var binds = PostgresBindings()
         binds.append(ids)
-        let select = PostgresQuery(unsafeSQL: Self.facetRowsSQL + " WHERE v.video_id = ANY($1::text[])", binds: binds)
+        let select = PostgresQuery(
+            unsafeSQL: Self.facetColumns + """
+                ,
+                    coalesce((SELECT string_agg(s.variant, chr(31) ORDER BY s.variant) FROM summaries s
+                              WHERE s.video_id = v.video_id AND s.is_latest), ''),
+                    EXISTS (SELECT 1 FROM audio a WHERE a.video_id = v.video_id)
+                FROM videos v JOIN video_search vs ON vs.video_id = v.video_id
+                WHERE v.video_id = ANY($1::text[])
+                """,
+            binds: binds
+        )
         return try await store.read { [store] connection in
-            try await Self.decodeFacetRows(try await connection.query(select, logger: store.logger))
+            var rows: [VideoFacetRow] = []
+            try await Self.decodeFacetRows(try await connection.query(select, logger: store.logger)) { rows.append($0) }
+            return rows
         }
     }
 
-    /// The columns of ``VideoFacetRow``; the variants joined by U+001F, which no variant name holds.
-    private static let facetRowsSQL = """
+    /// The columns of ``VideoFacetRow`` before its summary variants (joined by U+001F, which no variant name holds) and
+    /// its audio.
+    private static let facetColumns = """
         SELECT vs.number, v.video_id::text, v.content_source, v.channel_name, v.language_code, v.content_type,
-            v.complexity_level, v.categories::text,
-            coalesce((SELECT string_agg(s.variant, chr(31) ORDER BY s.variant) FROM summaries s
-                      WHERE s.video_id = v.video_id AND s.is_latest), ''),
-            EXISTS (SELECT 1 FROM audio a WHERE a.video_id = v.video_id)
-        FROM videos v JOIN video_search vs ON vs.video_id = v.video_id
+            v.complexity_level, v.categories::text
         """
 
-    private static func decodeFacetRows(_ rows: PostgresRowSequence) async throws -> [VideoFacetRow] {
-        var result: [VideoFacetRow] = []
+    private static func decodeFacetRows(_ rows: PostgresRowSequence, _ body: (VideoFacetRow) -> Void) async throws {
         let decoded = rows.decode((Int32, String, String?, String?, String?, String?, String?, String, String, Bool).self)
         for try await (number, id, source, channel, language, contentType, complexity, categories, variants, hasAudio) in decoded {
-            result.append(
+            body(
                 VideoFacetRow(
                     number: number,
                     videoID: id,
@@ -177,6 +203,5 @@ extension ReportReader {
                 )
             )
         }
-        return result
     }
 }
