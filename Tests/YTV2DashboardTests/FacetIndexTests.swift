@@ -161,6 +161,10 @@ import YTV2TestSupport
             let answersBefore = FacetIndexMetricsProbe.value("ytv2_facet_index_answers_total")
             #expect(try await facetsBody("q=mango") == (try await databaseBody("q=mango")))
             #expect(FacetIndexMetricsProbe.value("ytv2_facet_index_answers_total") > answersBefore, "the index did not answer")
+            // A word most videos hold: its list keeps its matches, and its facets are counted over them.
+            let listed = try await client.getJSON("/api/reports?q=summary&size=3&page=2", as: ListBody.self)
+            #expect(listed.pagination.total >= 8)
+            #expect(try await facetsBody("q=summary") == (try await databaseBody("q=summary")))
             let updatesBefore = FacetIndexMetricsProbe.value("ytv2_facet_index_updates_total")
             try await VideoStore(store: store).commit(
                 VideoWrite(

@@ -271,16 +271,23 @@ struct ReportsController: Sendable {
         )
     }
 
-    /// The facets of `query`: counted from the facet index over the search's matches (one statement, however many
-    /// facets), or by the database when the index cannot answer, and for a request answered past the caches (it
+    /// The facets of `query`: counted from the facet index over the search's matches (kept by its list, else read in
+    /// one statement, however many facets), or by the database when the index cannot answer, and for a request answered past the caches (it
     /// carries a write the index may not have heard of yet).
     private func facets(_ query: ReportQuery) async throws -> ReportFacets {
         if !caches.facets.isBypassed {
             let counted = try await facetIndex.facets(
                 query,
                 videoCount: { try await total(ReportQuery()) },
-                matches: { [reports] in
+                matches: { [reports, caches] in
                     guard let search = query.search, query.searches else { return nil }
+                    // The matches its list read and kept, when whole (no video newer than their numbering).
+                    if let numbering = await caches.numbering.kept,
+                        let kept = await caches.matches.keptValue(for: Self.matchesKey(search, numbering)),
+                        kept.numbering === numbering, !kept.hasUnnumbered
+                    {
+                        return kept.numbers
+                    }
                     return try await reports.searchMatchNumbers(search)
                 }
             )
