@@ -4,10 +4,10 @@
     live.py ingest  BASE TOKEN WORDS SECONDS   one real-shaped video a second through POST /ingest/report (the flat
                                                payload of the legacy processor's ingest client) until SECONDS pass or
                                                SIGTERM; prints the ingests' p50/p95/p99
-    live.py facets  BASE TOKEN WORDS COUNT [LABEL]
+    live.py facets  BASE TOKEN WORDS COUNT [ASK [LABEL]]
                                                COUNT times: ingest one video, wait for the change to be heard, then ask
-                                               /api/filters?q=<a random word of WORDS>, as the dashboard asks beside a
-                                               search; prints the facets' p50/p95/p99 (under LABEL)
+                                               /api/filters?q=<a random word of ASK, else of WORDS>, as the dashboard asks
+                                               beside a search; prints the facets' p50/p95/p99 (under LABEL)
 
 The videos are shaped like the real ones bench/api/run seeds (`ytv2 fixtures legacy --realistic`): a title of about
 44 characters from the stored titles' words, one of a few hundred channels, one to three summary variants of 0.6 to
@@ -43,7 +43,7 @@ def text_of(rng, words, size):
     return " ".join(parts)
 
 
-def payload(rng, words, serial):
+def payload(rng, words):
     video_id = "".join(rng.choice(ID_CHARACTERS) for _ in range(11))
     title = ""
     while len(title) < 44:
@@ -54,7 +54,7 @@ def payload(rng, words, serial):
     for name in rng.sample(VARIANTS[1:], rng.randint(0, 2)):
         variants.append({"variant": name, "text": text_of(rng, words, rng.randint(600, 2500))})
     categories = {"categories": [{"category": parent, "subcategories": [rng.choice(subs)]}]}
-    return video_id, {
+    return {
         "id": video_id, "video_id": video_id, "title": title.capitalize(),
         "channel_name": "Channel %d" % rng.randint(1, 300), "published_at": "2025-%02d-%02dT10:00:00Z" % (rng.randint(1, 12), rng.randint(1, 28)),
         "duration_seconds": rng.randint(60, 5400), "indexed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -93,30 +93,30 @@ def percentiles(label, values):
 
 def main():
     mode, base, token, words_path, amount = sys.argv[1:6]
-    label = sys.argv[6] if len(sys.argv) > 6 else "facets after a change"
-    words = [w.strip() for w in open(words_path) if w.strip()]
+    read_words = lambda path: [w.strip() for w in open(path) if w.strip()]
+    words = read_words(words_path)
+    asked = read_words(sys.argv[6]) if len(sys.argv) > 6 else words
+    label = sys.argv[7] if len(sys.argv) > 7 else "facets after a change"
     rng = random.Random(42)
     latencies, errors = [], 0
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
     if mode == "ingest":
         deadline = time.monotonic() + float(amount)
-        serial = 0
         while not stop and time.monotonic() < deadline:
             tick = time.monotonic()
             try:
-                latencies.append(ingest(base, token, payload(rng, words, serial)[1]))
+                latencies.append(ingest(base, token, payload(rng, words)))
             except Exception:
                 errors += 1
-            serial += 1
             time.sleep(max(0, 1 - (time.monotonic() - tick)))
         print(percentiles("ingests", latencies) + " errors=%d" % errors)
     elif mode == "facets":
-        for serial in range(int(amount)):
+        for _ in range(int(amount)):
             try:
-                ingest(base, token, payload(rng, words, serial)[1])
+                ingest(base, token, payload(rng, words))
                 time.sleep(0.05)  # the change is heard within milliseconds
-                latencies.append(get(base + "/api/filters?q=" + urllib.request.quote(rng.choice(words))))
+                latencies.append(get(base + "/api/filters?q=" + urllib.request.quote(rng.choice(asked))))
             except Exception:
                 errors += 1
         print(percentiles(label, latencies) + " errors=%d" % errors)

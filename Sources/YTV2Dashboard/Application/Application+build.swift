@@ -34,8 +34,10 @@ package func buildApplication(
             await facetIndex.videosChanged([change.videoID.rawValue])
             await caches.invalidate(videos: [change.videoID.rawValue])
         },
-        missedChanges: { await facetIndex.drop() },
-        invalidate: { listening in await caches.invalidate(feedIsListening: listening) }
+        invalidate: { listening in
+            await facetIndex.drop()
+            await caches.invalidate(feedIsListening: listening)
+        }
     )
 
     // HEAD answers what GET would, headers included, on every route.

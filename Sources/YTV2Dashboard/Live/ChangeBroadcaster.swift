@@ -22,15 +22,13 @@ final class ChangeBroadcaster: Service, Sendable {
     private let clientBuffer: Int
     private let clients = Mutex<[UUID: AsyncStream<LiveMessage>.Continuation]>([:])
     private let logger: Logger
-    /// Drops everything derived from the database (caches) when the feed connects, loses its connection or comes
-    /// back; with `feedIsListening` false (the feed lost its connection) nothing new may be kept until it is back.
+    /// Drops everything derived from the database (caches, and what is kept up to date in place) when the feed
+    /// connects, loses its connection or comes back: changes may have been missed. With `feedIsListening` false (the
+    /// feed lost its connection) nothing new may be kept until it is back.
     private let invalidate: @Sendable (_ feedIsListening: Bool) async -> Void
     /// Told each change, in the order the feed delivers them, each awaited before the next: what is kept up to date in
     /// place (``FacetIndex``) and what the change touched in the caches (``ReadCaches/invalidate(videos:)``).
     private let changed: @Sendable (ChangeEvent) async -> Void
-    /// Told when changes may have been missed (the feed connects, loses its connection, or is back): what is kept up
-    /// to date in place is dropped too.
-    private let missedChanges: @Sendable () async -> Void
 
     init(
         store: Store,
@@ -38,12 +36,10 @@ final class ChangeBroadcaster: Service, Sendable {
         clientBuffer: Int = 256,
         logger: Logger,
         changed: @escaping @Sendable (ChangeEvent) async -> Void = { _ in },
-        missedChanges: @escaping @Sendable () async -> Void = {},
         invalidate: @escaping @Sendable (_ feedIsListening: Bool) async -> Void = { _ in }
     ) {
         self.store = store
         self.changed = changed
-        self.missedChanges = missedChanges
         self.invalidate = invalidate
         self.heartbeat = heartbeat
         self.clientBuffer = clientBuffer
@@ -70,15 +66,12 @@ final class ChangeBroadcaster: Service, Sendable {
                     switch event {
                     case .connected:
                         // Changes made before the listener ran were not heard: start from a clean cache.
-                        await self.missedChanges()
                         await self.invalidate(true)
                     case .reconnected:
-                        await self.missedChanges()
                         await self.invalidate(true)
                         self.broadcast(.resync)
                     case .disconnected:
                         // Changes are not heard until the feed is back: keep nothing derived meanwhile.
-                        await self.missedChanges()
                         await self.invalidate(false)
                     case .change(let change):
                         await self.changed(change)

@@ -6,16 +6,16 @@ import YTV2Store
 /// reads the changed video's facet values again (one statement, by id) and puts them in place, so the facets beside a
 /// search after a write cost one read of the search's matches and a pass over them, not a statement per facet. Read
 /// whole in the background when facets are first asked for; dropped (and read again when next needed) when the feed
-/// cannot say what changed
-/// (it connects, loses its connection or comes back), when a read of changed rows fails, and when it keeps holding
-/// another number of videos than the database (writes the feed does not report, such as a migration's import).
+/// cannot say what changed (it connects, loses its connection or comes back), when a read of changed rows fails, and
+/// when it keeps holding another number of videos than the database (writes the feed does not report, such as a
+/// migration's import).
 ///
 /// Changes are applied in the order the feed delivers them (its listener waits for each), and before the caches of
 /// answers are dropped for the same change, so an answer computed after that drop counts the change.
 actor FacetIndex {
     private let reports: ReportReader
     private var table: VideoFacetTable?
-    private var loading = false
+    /// The read of the whole table, while one runs.
     private var loadingTask: Task<Void, Never>?
     /// Videos changed while the table was being read: read again before it is used.
     private var changedDuringLoad: Set<String> = []
@@ -69,7 +69,7 @@ actor FacetIndex {
 
     /// The videos the feed reported changed: their values are read again and put in place (removed when deleted).
     func videosChanged(_ ids: [String]) async {
-        if loading {
+        if loadingTask != nil {
             changedDuringLoad.formUnion(ids)
             return
         }
@@ -90,7 +90,6 @@ actor FacetIndex {
     func drop() {
         generation += 1
         table = nil
-        loading = false
         loadingTask = nil
         changedDuringLoad = []
         FacetIndexMetrics.bytes.record(0)
@@ -103,8 +102,7 @@ actor FacetIndex {
 
     /// Starts reading the table, unless a read is running.
     private func startLoading() {
-        guard !loading else { return }
-        loading = true
+        guard loadingTask == nil else { return }
         changedDuringLoad = []
         let started = generation
         loadingTask = Task { await self.load(started) }
@@ -127,7 +125,6 @@ actor FacetIndex {
         } catch {
             guard started == generation else { return }
         }
-        loading = false
         loadingTask = nil
     }
 }

@@ -8,7 +8,7 @@ import YTV2Store
 /// active filter but its own, null and empty values left out, the same order.
 ///
 /// Values are interned: a video holds small indexes into each facet's table of distinct values, and a categorization
-/// or a set of summary variants (which many videos share) is parsed once. About 40 bytes a video.
+/// or a set of summary variants (which many videos share) is parsed once.
 struct VideoFacetTable: Sendable {
     /// The distinct values of one column; index 0 stands for no value (SQL null). Keyed by the bytes of the value, as
     /// PostgreSQL compares them (Swift's `==` would merge canonically equivalent texts the database keeps apart).
@@ -67,8 +67,8 @@ struct VideoFacetTable: Sendable {
         func hasSubcategory(in filters: [SubcategoryFilter]) -> Bool {
             filters.contains { filter in
                 entries.contains { entry in
-                    (filter.parent == nil || entry.parent.map { ExactText($0) == ExactText(filter.parent ?? "") } == true)
-                        && entry.subcategories.contains { ExactText($0) == ExactText(filter.subcategory) }
+                    let parentMatches = filter.parent.map { parent in entry.parent.map { ExactText($0) == ExactText(parent) } ?? false }
+                    return (parentMatches ?? true) && entry.subcategories.contains { ExactText($0) == ExactText(filter.subcategory) }
                 }
             }
         }
@@ -102,11 +102,15 @@ struct VideoFacetTable: Sendable {
     /// How many videos it holds.
     var count: Int { numbers.count }
 
-    /// About what it takes in memory: the entries, the id index and the distinct values.
+    /// An estimate of what it takes in memory, from the layout of what it holds: an entry per number, an id (kept
+    /// inline: 11 characters) and its number per video in a hash table about three quarters full, and some 64 bytes per
+    /// distinct value.
     var bytes: Int {
-        entries.count * 48 + numbers.count * 40 + 64
-            * (sources.strings.count + channels.strings.count + languages.strings.count + contentTypes.strings.count
-                + complexities.strings.count + categoryTexts.strings.count + summaryTypeTexts.strings.count)
+        let distinct =
+            sources.strings.count + channels.strings.count + languages.strings.count + contentTypes.strings.count
+            + complexities.strings.count + categoryTexts.strings.count + summaryTypeTexts.strings.count
+        return entries.count * MemoryLayout<Entry?>.stride + numbers.count * MemoryLayout<(String, Int32)>.stride * 4 / 3
+            + distinct * 64
     }
 
     init() {}
@@ -125,8 +129,10 @@ struct VideoFacetTable: Sendable {
         guard row.number >= 0 else { return }
         let categories = categoryTexts.intern(row.categories)
         if Int(categories) >= categoryEntries.count { categoryEntries.append(CategoryEntries(json: row.categories)) }
-        let summaryTypes = summaryTypeTexts.intern(row.summaryTypes.joined(separator: "\u{1F}"))
-        if Int(summaryTypes) >= summaryTypeSets.count { summaryTypeSets.append(row.summaryTypes) }
+        let summaryTypes = summaryTypeTexts.intern(row.summaryTypes)
+        if Int(summaryTypes) >= summaryTypeSets.count {
+            summaryTypeSets.append(row.summaryTypes.split(separator: "\u{1F}").map(String.init))
+        }
         let entry = Entry(
             source: sources.intern(row.source),
             channel: channels.intern(row.channel),
@@ -160,12 +166,6 @@ struct VideoFacetTable: Sendable {
         return counts.facets(table: self)
     }
 
-    /// The facets a filter counts, as bits: a video failing no filter counts in every facet, one failing exactly one
-    /// filter counts only in that filter's facet (the facet is counted without its own filter), any other in none.
-    private enum Facet: Int {
-        case source, category, channel, language, contentType, complexity, summaryType, hasAudio
-    }
-
     /// A query's filters evaluated once per distinct value.
     private struct Filters {
         let sources: [Bool]?
@@ -190,10 +190,7 @@ struct VideoFacetTable: Sendable {
                 }
             }
             channels = table.channels.allowed(query.channels)
-            // As the statement normalizes a language filter: the part before `-` or `_`, lower-cased.
-            languages = table.languages.allowed(
-                query.languages.map { String($0.lowercased().replacingOccurrences(of: "_", with: "-").split(separator: "-").first ?? "") }
-            )
+            languages = table.languages.allowed(query.languageCodes)
             contentTypes = table.contentTypes.allowed(query.contentTypes)
             complexities = table.complexities.allowed(query.complexities)
             if query.summaryTypes.isEmpty {
@@ -205,10 +202,12 @@ struct VideoFacetTable: Sendable {
             hasAudio = query.hasAudio
         }
 
-        /// The filters `entry` fails, as bits of ``Facet``.
+        /// The filters `entry` fails, a bit per ``ReportQuery/Facet``: a video failing none counts in every facet, one
+        /// failing exactly one counts only in that filter's facet (a facet is counted without its own filter), any
+        /// other in none.
         func failing(_ entry: Entry) -> UInt8 {
             var failing: UInt8 = 0
-            func check(_ allowed: [Bool]?, _ index: Int32, _ facet: Facet) {
+            func check(_ allowed: [Bool]?, _ index: Int32, _ facet: ReportQuery.Facet) {
                 if let allowed, !allowed[Int(index)] { failing |= 1 << facet.rawValue }
             }
             check(sources, entry.source, .source)
@@ -218,7 +217,7 @@ struct VideoFacetTable: Sendable {
             check(contentTypes, entry.contentType, .contentType)
             check(complexities, entry.complexity, .complexity)
             check(summaryTypes, entry.summaryTypes, .summaryType)
-            if let hasAudio, entry.hasAudio != hasAudio { failing |= 1 << Facet.hasAudio.rawValue }
+            if let hasAudio, entry.hasAudio != hasAudio { failing |= 1 << ReportQuery.Facet.hasAudio.rawValue }
             return failing
         }
     }
@@ -247,7 +246,7 @@ struct VideoFacetTable: Sendable {
 
         mutating func add(_ entry: Entry, failing: UInt8) {
             guard failing & (failing &- 1) == 0 else { return }  // more than one filter failed
-            func counts(_ facet: Facet) -> Bool { failing == 0 || failing == 1 << facet.rawValue }
+            func counts(_ facet: ReportQuery.Facet) -> Bool { failing == 0 || failing == 1 << facet.rawValue }
             if counts(.source) { sources[Int(entry.source)] += 1 }
             if counts(.category) { categories[Int(entry.categories)] += 1 }
             if counts(.channel) { channels[Int(entry.channel)] += 1 }

@@ -180,11 +180,7 @@ struct ReportsController: Sendable {
     /// numbering kept across changes (``NumberingKeeper``): no id is looked up per search.
     private func searchMatches(for query: ReportQuery) async throws -> SearchMatches? {
         guard let search = query.search, let everyVideo = try await order(ReportQuery()) else { return nil }
-        var kept = false
-        if let numbering = await caches.numbering.kept {
-            kept = await caches.matches.keptValue(for: Self.matchesKey(search, numbering)) != nil
-        }
-        if !kept {
+        if await keptMatches(search) == nil {
             var alone = ReportQuery()
             alone.search = search
             let matched: Int
@@ -208,6 +204,12 @@ struct ReportsController: Sendable {
             return nil
         }
         return matches
+    }
+
+    /// The match set of `search` kept with the numbering in use, never read.
+    private func keptMatches(_ search: String) async -> SearchMatches? {
+        guard let numbering = await caches.numbering.kept else { return nil }
+        return await caches.matches.keptValue(for: Self.matchesKey(search, numbering))
     }
 
     /// The key a search's match set is kept by: its numbering's and its own.
@@ -272,22 +274,17 @@ struct ReportsController: Sendable {
     }
 
     /// The facets of `query`: counted from the facet index over the search's matches (kept by its list, else read in
-    /// one statement, however many facets), or by the database when the index cannot answer, and for a request answered past the caches (it
-    /// carries a write the index may not have heard of yet).
+    /// one statement, however many facets), or by the database when the index cannot answer, and for a request
+    /// answered past the caches (it carries a write the index may not have heard of yet).
     private func facets(_ query: ReportQuery) async throws -> ReportFacets {
         if !caches.facets.isBypassed {
             let counted = try await facetIndex.facets(
                 query,
                 videoCount: { try await total(ReportQuery()) },
-                matches: { [reports, caches] in
+                matches: { [self] in
                     guard let search = query.search, query.searches else { return nil }
                     // The matches its list read and kept, when whole (no video newer than their numbering).
-                    if let numbering = await caches.numbering.kept,
-                        let kept = await caches.matches.keptValue(for: Self.matchesKey(search, numbering)),
-                        kept.numbering === numbering, !kept.hasUnnumbered
-                    {
-                        return kept.numbers
-                    }
+                    if let kept = await keptMatches(search), !kept.hasUnnumbered { return kept.numbers }
                     return try await reports.searchMatchNumbers(search)
                 }
             )

@@ -23,12 +23,7 @@ struct ReportFilterSQL {
         }
         if !subTerms.isEmpty { clauses.append("(" + subTerms.joined(separator: " OR ") + ")") }
         if !query.channels.isEmpty { clauses.append("v.channel_name = ANY(\(bind(query.channels)))") }
-        if !query.languages.isEmpty {
-            let codes = query.languages.map { language in
-                String(language.lowercased().replacingOccurrences(of: "_", with: "-").split(separator: "-").first ?? "")
-            }
-            clauses.append("v.language_code = ANY(\(bind(codes)))")
-        }
+        if !query.languages.isEmpty { clauses.append("v.language_code = ANY(\(bind(query.languageCodes)))") }
         if !query.contentTypes.isEmpty { clauses.append("v.content_type = ANY(\(bind(query.contentTypes)))") }
         if !query.complexities.isEmpty { clauses.append("v.complexity_level = ANY(\(bind(query.complexities)))") }
         if !query.summaryTypes.isEmpty {

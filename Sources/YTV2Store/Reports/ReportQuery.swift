@@ -1,3 +1,4 @@
+import Foundation
 import YTV2Core
 
 /// The order of a report list. Every value is a real ordering; ties break by `video_id` so paging is stable.
@@ -78,6 +79,10 @@ package struct ReportQuery: Sendable, Equatable {
     package var channels: [String] = []
     /// Two-letter codes; `en-US` is matched as `en`.
     package var languages: [String] = []
+    /// The language filter as `videos.language_code` holds languages: the part before `-` or `_`, lower-cased.
+    package var languageCodes: [String] {
+        languages.map { String($0.lowercased().replacingOccurrences(of: "_", with: "-").split(separator: "-").first ?? "") }
+    }
     package var contentTypes: [String] = []
     package var complexities: [String] = []
     package var summaryTypes: [SummaryVariant] = []
@@ -116,7 +121,8 @@ package struct ReportQuery: Sendable, Equatable {
     }
 
     /// The facets of `/api/filters`; each is counted without its own filter.
-    package enum Facet: CaseIterable, Sendable {
+    /// A raw value per facet, so a set of them fits in the bits of an integer (the dashboard's facet index).
+    package enum Facet: Int, CaseIterable, Sendable {
         case source, category, channel, language, contentType, complexity, summaryType, hasAudio
     }
 

@@ -99,33 +99,10 @@ package struct VideoFacetRow: Sendable, Equatable {
     package let complexity: String?
     /// `categories` as PostgreSQL writes the stored `jsonb` (one text per distinct categorization).
     package let categories: String
-    /// The variants of its latest summaries, sorted.
-    package let summaryTypes: [String]
+    /// The variants of its latest summaries, sorted, joined by U+001F (which no variant name holds): one text per
+    /// distinct set, split once by whoever keeps it.
+    package let summaryTypes: String
     package let hasAudio: Bool
-
-    package init(
-        number: Int32,
-        videoID: String,
-        source: String?,
-        channel: String?,
-        language: String?,
-        contentType: String?,
-        complexity: String?,
-        categories: String,
-        summaryTypes: [String],
-        hasAudio: Bool
-    ) {
-        self.number = number
-        self.videoID = videoID
-        self.source = source
-        self.channel = channel
-        self.language = language
-        self.contentType = contentType
-        self.complexity = complexity
-        self.categories = categories
-        self.summaryTypes = summaryTypes
-        self.hasAudio = hasAudio
-    }
 }
 
 /// What receives every video's facet values as they are read (``ReportReader/facetRows(into:)``): the dashboard's
@@ -156,7 +133,8 @@ extension ReportReader {
     }
 
     /// The facet values of the given videos that exist (a deleted one has no row), from the primary: called when the
-    /// change feed reports them changed, the row must be the one the change left.
+    /// change feed reports them changed, the row must be the one the change left. Their summaries and audio are looked
+    /// up per video: a join would aggregate every video's summaries for a few rows.
     package func facetRows(ids: [String]) async throws -> [VideoFacetRow] {
         var binds = PostgresBindings()
         binds.append(ids)
@@ -178,8 +156,7 @@ extension ReportReader {
         }
     }
 
-    /// The columns of ``VideoFacetRow`` before its summary variants (joined by U+001F, which no variant name holds) and
-    /// its audio.
+    /// The columns of ``VideoFacetRow`` before its summary variants and its audio.
     private static let facetColumns = """
         SELECT vs.number, v.video_id::text, v.content_source, v.channel_name, v.language_code, v.content_type,
             v.complexity_level, v.categories::text
@@ -198,7 +175,7 @@ extension ReportReader {
                     contentType: contentType,
                     complexity: complexity,
                     categories: categories,
-                    summaryTypes: variants.isEmpty ? [] : variants.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init),
+                    summaryTypes: variants,
                     hasAudio: hasAudio
                 )
             )
