@@ -56,13 +56,6 @@ import YTV2Store
         }
     }
 
-    /// What the facet index counts over: the matches the numbering knows, ascending, each once.
-    @Test func itsNumbersAreTheMatchesTheNumberingKnows() {
-        let matches = SearchMatches(numbers: Self.matchingNumbers.reversed() + [Self.matchingNumbers[3], 400, 6], numbering: Self.numbering)
-        #expect(matches.numbers == Self.matchingNumbers)
-        #expect(SearchMatches(numbers: [], numbering: Self.numbering).numbers.isEmpty)
-    }
-
     @Test func aSearchMatchingNothingHasEmptyPages() {
         let matches = SearchMatches(numbers: [400, -1], numbering: Self.numbering)
         #expect(matches.count == 0)

@@ -24,18 +24,19 @@ package func buildApplication(
     ) {
         !store.changeFeedStatus.live || Store.readAfter.map { !store.hasSeen($0) } ?? false
     }
-    let facetIndex = FacetIndex(reports: reports)
+    // The orders' budget is spent on the index's kept searches once it answers pages (the order caches then stay empty).
+    let videoIndex = VideoIndex(reports: reports, searchBytes: configuration.orderCacheBytes / 2)
     let broadcaster = ChangeBroadcaster(
         store: store,
         heartbeat: configuration.heartbeat,
         logger: logger,
         changed: { change in
             // The index first: an answer computed after the caches drop must count the change.
-            await facetIndex.videosChanged([change.videoID.rawValue])
+            await videoIndex.videosChanged([change.videoID.rawValue])
             await caches.invalidate(videos: [change.videoID.rawValue])
         },
         invalidate: { listening in
-            await facetIndex.drop()
+            await videoIndex.drop()
             await caches.invalidate(feedIsListening: listening)
         }
     )
@@ -54,7 +55,7 @@ package func buildApplication(
         .addRoutes(to: router)
     let shadow = ShadowReads(configuration: configuration.shadow, store: store, logger: logger)
     OperationsController(store: store, registry: registry, shadow: shadow).addRoutes(to: router)
-    ReportsController(reports: reports, caches: caches, facetIndex: facetIndex, shadow: shadow).addRoutes(to: router)
+    ReportsController(reports: reports, caches: caches, videoIndex: videoIndex, shadow: shadow).addRoutes(to: router)
     WriteController(
         videos: videos,
         reports: reports,

@@ -27,7 +27,7 @@ final class ChangeBroadcaster: Service, Sendable {
     /// feed lost its connection) nothing new may be kept until it is back.
     private let invalidate: @Sendable (_ feedIsListening: Bool) async -> Void
     /// Told each change, in the order the feed delivers them, each awaited before the next: what is kept up to date in
-    /// place (``FacetIndex``) and what the change touched in the caches (``ReadCaches/invalidate(videos:)``).
+    /// place (``VideoIndex``) and what the change touched in the caches (``ReadCaches/invalidate(videos:)``).
     private let changed: @Sendable (ChangeEvent) async -> Void
 
     init(

@@ -92,21 +92,6 @@ package struct SearchMatches: Sendable {
     /// About what the bits take in memory.
     package var bytes: Int { 64 + bits.count * 8 }
 
-    /// The numbers of the matching videos, ascending: what the facet index counts over (``FacetIndex``), so the facets
-    /// beside a search whose list read its matches need not read them again.
-    package var numbers: [Int32] {
-        var numbers: [Int32] = []
-        numbers.reserveCapacity(count)
-        for (index, word) in bits.enumerated() where word != 0 {
-            var remaining = word
-            while remaining != 0 {
-                numbers.append(Int32(index * 64 + remaining.trailingZeroBitCount))
-                remaining &= remaining - 1
-            }
-        }
-        return numbers
-    }
-
     /// How many videos of `order` match.
     package func count(in order: NumberedOrder) -> Int {
         precondition(order.numbering === numbering, "an order numbered for another match set")

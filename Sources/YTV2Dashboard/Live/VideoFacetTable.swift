@@ -102,6 +102,17 @@ struct VideoFacetTable: Sendable {
     /// How many videos it holds.
     var count: Int { numbers.count }
 
+    /// The number of the video `id`, when it holds it.
+    func number(of id: String) -> Int32? { numbers[id] }
+
+    /// Whether it holds the video numbered `number`.
+    func holds(number: Int32) -> Bool { number >= 0 && Int(number) < entries.count && entries[Int(number)] != nil }
+
+    /// Whether the video numbered `number` (which it holds) passes every filter of `filters`.
+    func passes(number: Int32, _ filters: Filters) -> Bool {
+        entries[Int(number)].map { filters.failing($0) == 0 } ?? false
+    }
+
     /// An estimate of what it takes in memory, from the layout of what it holds: an entry per number, an id (kept
     /// inline: 11 characters) and its number per video in a hash table about three quarters full, and some 64 bytes per
     /// distinct value.
@@ -117,7 +128,7 @@ struct VideoFacetTable: Sendable {
 
     /// The rows read again for `ids` after a change: each replaces its video's values; an id without a row (deleted)
     /// is removed.
-    mutating func replace(ids: [String], with rows: [VideoFacetRow]) {
+    mutating func replace(ids: [String], with rows: [VideoIndexRow]) {
         let present = Set(rows.map(\.videoID))
         for id in ids where !present.contains(id) {
             if let number = numbers.removeValue(forKey: id) { entries[Int(number)] = nil }
@@ -125,7 +136,7 @@ struct VideoFacetTable: Sendable {
         for row in rows { store(row) }
     }
 
-    private mutating func store(_ row: VideoFacetRow) {
+    private mutating func store(_ row: VideoIndexRow) {
         guard row.number >= 0 else { return }
         let categories = categoryTexts.intern(row.categories)
         if Int(categories) >= categoryEntries.count { categoryEntries.append(CategoryEntries(json: row.categories)) }
@@ -167,7 +178,7 @@ struct VideoFacetTable: Sendable {
     }
 
     /// A query's filters evaluated once per distinct value.
-    private struct Filters {
+    struct Filters {
         let sources: [Bool]?
         let categories: [Bool]?
         let channels: [Bool]?
@@ -200,6 +211,12 @@ struct VideoFacetTable: Sendable {
                 summaryTypes = table.summaryTypeSets.map { $0.contains { wanted.contains(ExactText($0)) } }
             }
             hasAudio = query.hasAudio
+        }
+
+        /// Whether no filter is on: every video passes.
+        var passAll: Bool {
+            sources == nil && categories == nil && channels == nil && languages == nil && contentTypes == nil
+                && complexities == nil && summaryTypes == nil && hasAudio == nil
         }
 
         /// The filters `entry` fails, a bit per ``ReportQuery/Facet``: a video failing none counts in every facet, one
@@ -308,9 +325,9 @@ struct VideoFacetTable: Sendable {
     }
 }
 
-extension VideoFacetTable: VideoFacetSink {
-    /// A video's values as the whole table is read (``ReportReader/facetRows(into:)``).
-    mutating func add(_ row: VideoFacetRow) { store(row) }
+extension VideoFacetTable: VideoIndexSink {
+    /// A video's values as the whole table is read (``ReportReader/indexRows(into:)``).
+    mutating func add(_ row: VideoIndexRow) { store(row) }
 }
 
 /// A text compared and hashed by its UTF-8 bytes, as PostgreSQL compares texts for equality.

@@ -10,8 +10,9 @@ import YTV2Store
 struct ReportsController: Sendable {
     let reports: ReportReader
     let caches: ReadCaches
-    /// Every video's facet values, kept up to date by the change feed: `/api/filters` counts from it.
-    let facetIndex: FacetIndex
+    /// Every video's facet values and place in every sort, and the matches of recent searches, kept up to date by the
+    /// change feed: list pages and `/api/filters` are answered from it once it is read.
+    let videoIndex: VideoIndex
     let shadow: ShadowReads
 
     /// The body of `/api/reports`: the page's light items, the pagination (with the legacy duplicate names) and the
@@ -117,6 +118,15 @@ struct ReportsController: Sendable {
     /// set with more matches than an order may hold paged by the database, and a request answered past the caches (an
     /// order read for it would not be kept).
     private func pageIDs(_ query: ReportQuery) async throws -> ReportPageIDs {
+        if !caches.orders.isBypassed,
+            let page = try await videoIndex.page(
+                query,
+                videoCount: { try await total(ReportQuery()) },
+                readMatches: { [reports] in try await reports.searchMatchNumbers($0) }
+            )
+        {
+            return page
+        }
         if caches.longestOrder > 0, !caches.orders.isBypassed {
             if !query.searches, let order = try await order(query) { return order.page(query) }
             if query.searches, let page = try await searchPage(query) { return page }
@@ -273,22 +283,18 @@ struct ReportsController: Sendable {
         )
     }
 
-    /// The facets of `query`: counted from the facet index over the search's matches (kept by its list, else read in
-    /// one statement, however many facets), or by the database when the index cannot answer, and for a request
-    /// answered past the caches (it carries a write the index may not have heard of yet).
+    /// The facets of `query`: counted from the video index over the search's matches, or by the database when the
+    /// index cannot answer, and for a request answered past the caches (it carries a write the index may not have heard
+    /// of yet).
     private func facets(_ query: ReportQuery) async throws -> ReportFacets {
-        if !caches.facets.isBypassed {
-            let counted = try await facetIndex.facets(
+        if !caches.facets.isBypassed,
+            let counted = try await videoIndex.facets(
                 query,
                 videoCount: { try await total(ReportQuery()) },
-                matches: { [self] in
-                    guard let search = query.search, query.searches else { return nil }
-                    // The matches its list read and kept, when whole (no video newer than their numbering).
-                    if let kept = await keptMatches(search), !kept.hasUnnumbered { return kept.numbers }
-                    return try await reports.searchMatchNumbers(search)
-                }
+                readMatches: { [reports] in try await reports.searchMatchNumbers($0) }
             )
-            if let counted { return counted }
+        {
+            return counted
         }
         return try await reports.facets(query)
     }

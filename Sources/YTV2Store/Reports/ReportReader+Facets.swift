@@ -85,9 +85,10 @@ extension ReportReader {
     }
 }
 
-/// One video's values of every facet `/api/filters` counts, as ``ReportReader/facets(_:)`` reads them: what the
-/// dashboard keeps per video so that it can count facets without a statement.
-package struct VideoFacetRow: Sendable, Equatable {
+/// One video's values the dashboard keeps in memory (its video index): every facet `/api/filters` counts, as
+/// ``ReportReader/facets(_:)`` reads them, and every key a list sorts by (``ReportSort``), so that facets and pages are
+/// answered without a statement.
+package struct VideoIndexRow: Sendable, Equatable {
     /// The video's number (`video_search.number`, migration 0011), what match sets refer to.
     package let number: Int32
     package let videoID: String
@@ -103,21 +104,65 @@ package struct VideoFacetRow: Sendable, Equatable {
     /// distinct set, split once by whoever keeps it.
     package let summaryTypes: String
     package let hasAudio: Bool
+    /// `indexed_at` in microseconds since 1970 (an infinite date at an end of the range), as the sorts compare it.
+    package let indexedAt: Int64
+    /// `published_at` the same way; nil when unknown.
+    package let publishedAt: Int64?
+    package let durationSeconds: Int32?
+    /// `title_sort`, the key the title sorts compare (by its bytes when the database's collation does).
+    package let titleSort: String
+    /// Of the searches ``ReportReader/indexRows(ids:searches:)`` was given, the positions (from 0) of those this video
+    /// matches.
+    package let matchedSearches: [Int32]
+
+    package init(
+        number: Int32,
+        videoID: String,
+        source: String? = "youtube",
+        channel: String? = nil,
+        language: String? = nil,
+        contentType: String? = nil,
+        complexity: String? = nil,
+        categories: String = "[]",
+        summaryTypes: String = "",
+        hasAudio: Bool = false,
+        indexedAt: Int64,
+        publishedAt: Int64? = nil,
+        durationSeconds: Int32? = nil,
+        titleSort: String,
+        matchedSearches: [Int32] = []
+    ) {
+        self.number = number
+        self.videoID = videoID
+        self.source = source
+        self.channel = channel
+        self.language = language
+        self.contentType = contentType
+        self.complexity = complexity
+        self.categories = categories
+        self.summaryTypes = summaryTypes
+        self.hasAudio = hasAudio
+        self.indexedAt = indexedAt
+        self.publishedAt = publishedAt
+        self.durationSeconds = durationSeconds
+        self.titleSort = titleSort
+        self.matchedSearches = matchedSearches
+    }
 }
 
-/// What receives every video's facet values as they are read (``ReportReader/facetRows(into:)``): the dashboard's
-/// facet index, filled row by row rather than from an array of all the rows first.
-package protocol VideoFacetSink: Sendable {
-    mutating func add(_ row: VideoFacetRow)
+/// What receives every video's row as they are read (``ReportReader/indexRows(into:)``): the dashboard's video index,
+/// filled row by row rather than from an array of all the rows first.
+package protocol VideoIndexSink: Sendable {
+    mutating func add(_ row: VideoIndexRow)
 }
 
 extension ReportReader {
-    /// Every video's facet values, added to `sink` as they are read (for the dashboard's facet index), from the replica
-    /// when one is fresh enough. The latest summaries and the audio are joined, not looked up per video.
-    package func facetRows<Sink: VideoFacetSink>(into sink: Sink) async throws -> Sink {
+    /// Every video's row, added to `sink` as they are read (for the dashboard's video index), from the replica when
+    /// one is fresh enough. The latest summaries and the audio are joined, not looked up per video.
+    package func indexRows<Sink: VideoIndexSink>(into sink: Sink) async throws -> Sink {
         let select = PostgresQuery(
-            unsafeSQL: Self.facetColumns + """
-                , coalesce(s.variants, ''), a.video_id IS NOT NULL
+            unsafeSQL: Self.indexColumns + """
+                , coalesce(s.variants, ''), a.video_id IS NOT NULL, '{}'::int4[]
                 FROM videos v
                 JOIN video_search vs ON vs.video_id = v.video_id
                 LEFT JOIN (SELECT video_id, string_agg(variant, chr(31) ORDER BY variant) AS variants
@@ -127,56 +172,93 @@ extension ReportReader {
         )
         return try await store.dashboardRead { [store] connection in
             var sink = sink
-            try await Self.decodeFacetRows(try await connection.query(select, logger: store.logger)) { sink.add($0) }
+            try await Self.decodeIndexRows(try await connection.query(select, logger: store.logger)) { sink.add($0) }
             return sink
         }
     }
 
-    /// The facet values of the given videos that exist (a deleted one has no row), from the primary: called when the
-    /// change feed reports them changed, the row must be the one the change left. Their summaries and audio are looked
-    /// up per video: a join would aggregate every video's summaries for a few rows.
-    package func facetRows(ids: [String]) async throws -> [VideoFacetRow] {
+    /// The rows of the given videos that exist (a deleted one has none), from the primary: called when the change feed
+    /// reports them changed, the row must be the one the change left. With each, which of `searches` it matches now
+    /// (the searches whose matches the index keeps). Summaries and audio are looked up per video: a join would
+    /// aggregate every video's summaries for a few rows.
+    package func indexRows(ids: [String], searches: [String] = []) async throws -> [VideoIndexRow] {
         var binds = PostgresBindings()
         binds.append(ids)
+        binds.append(searches)
         let select = PostgresQuery(
-            unsafeSQL: Self.facetColumns + """
+            unsafeSQL: Self.indexColumns + """
                 ,
                     coalesce((SELECT string_agg(s.variant, chr(31) ORDER BY s.variant) FROM summaries s
                               WHERE s.video_id = v.video_id AND s.is_latest), ''),
-                    EXISTS (SELECT 1 FROM audio a WHERE a.video_id = v.video_id)
+                    EXISTS (SELECT 1 FROM audio a WHERE a.video_id = v.video_id),
+                    ARRAY(SELECT (q.position - 1)::int4 FROM unnest($2::text[]) WITH ORDINALITY AS q(search, position)
+                          WHERE vs.words @@ ytv2_search_query(q.search))
                 FROM videos v JOIN video_search vs ON vs.video_id = v.video_id
                 WHERE v.video_id = ANY($1::text[])
                 """,
             binds: binds
         )
         return try await store.read { [store] connection in
-            var rows: [VideoFacetRow] = []
-            try await Self.decodeFacetRows(try await connection.query(select, logger: store.logger)) { rows.append($0) }
+            var rows: [VideoIndexRow] = []
+            try await Self.decodeIndexRows(try await connection.query(select, logger: store.logger)) { rows.append($0) }
             return rows
         }
     }
 
-    /// The columns of ``VideoFacetRow`` before its summary variants and its audio.
-    private static let facetColumns = """
+    /// Whether the database orders texts by their bytes (a `C` or `C.UTF-8` collation, as `ytv2 db start` creates its
+    /// private cluster): then the dashboard can put a changed video in its place in a kept order by comparing keys itself.
+    /// Under a linguistic collation (`en_US.UTF-8`: case and punctuation weighed apart) only the database can, and
+    /// orders are read from it. Asked by sorting texts whose byte order every linguistic collation disagrees with.
+    package func sortsTextsByBytes() async throws -> Bool {
+        let probe = [
+            "a", "B", "b", "A", "_a", "-a", "a-b", "ab", "a b", "aB", "Ab", "0", "~", "\u{E9}", "e\u{301}", "z", "\u{E4}", "\u{DF}", "\u{65E5}",
+        ]
+        var binds = PostgresBindings()
+        binds.append(probe)
+        let select = PostgresQuery(unsafeSQL: "SELECT array_agg(t ORDER BY t) FROM unnest($1::text[]) AS t", binds: binds)
+        let sorted = try await store.dashboardRead { [store] connection in
+            try await connection.query(select, logger: store.logger).first([String].self) ?? []
+        }
+        return sorted.map { Array($0.utf8) } == probe.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    /// A `timestamptz` as microseconds since 1970, infinite dates at the ends of the range (the order they sort in).
+    private static func microseconds(_ column: String) -> String {
+        """
+        CASE WHEN \(column) = 'infinity' THEN 9223372036854775807 WHEN \(column) = '-infinity' THEN -9223372036854775808
+        ELSE (extract(epoch FROM \(column)) * 1000000)::int8 END
+        """
+    }
+
+    /// The columns of ``VideoIndexRow`` before its summary variants, its audio and its matched searches.
+    private static let indexColumns = """
         SELECT vs.number, v.video_id::text, v.content_source, v.channel_name, v.language_code, v.content_type,
-            v.complexity_level, v.categories::text
+            v.complexity_level, v.categories::text, \(microseconds("v.indexed_at")), \(microseconds("v.published_at")),
+            v.duration_seconds, v.title_sort
         """
 
-    private static func decodeFacetRows(_ rows: PostgresRowSequence, _ body: (VideoFacetRow) -> Void) async throws {
-        let decoded = rows.decode((Int32, String, String?, String?, String?, String?, String?, String, String, Bool).self)
-        for try await (number, id, source, channel, language, contentType, complexity, categories, variants, hasAudio) in decoded {
+    private static func decodeIndexRows(_ rows: PostgresRowSequence, _ body: (VideoIndexRow) -> Void) async throws {
+        for try await row in rows {
+            let columns = try row.decode(
+                (Int32, String, String?, String?, String?, String?, String?, String, Int64, Int64?, Int32?, String, String, Bool, [Int32]).self
+            )
             body(
-                VideoFacetRow(
-                    number: number,
-                    videoID: id,
-                    source: source,
-                    channel: channel,
-                    language: language,
-                    contentType: contentType,
-                    complexity: complexity,
-                    categories: categories,
-                    summaryTypes: variants,
-                    hasAudio: hasAudio
+                VideoIndexRow(
+                    number: columns.0,
+                    videoID: columns.1,
+                    source: columns.2,
+                    channel: columns.3,
+                    language: columns.4,
+                    contentType: columns.5,
+                    complexity: columns.6,
+                    categories: columns.7,
+                    summaryTypes: columns.12,
+                    hasAudio: columns.13,
+                    indexedAt: columns.8,
+                    publishedAt: columns.9,
+                    durationSeconds: columns.10,
+                    titleSort: columns.11,
+                    matchedSearches: columns.14
                 )
             )
         }

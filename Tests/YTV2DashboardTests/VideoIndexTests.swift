@@ -11,9 +11,9 @@ import YTV2TestSupport
 
 @testable import YTV2Dashboard
 
-/// The facet index counts `/api/filters` in memory and is kept up to date by the changes the feed reports: whatever the
-/// writes, its facets must be the database's, for every kind of filter and search.
-@Suite struct FacetIndexTests {
+/// The video index answers list pages and `/api/filters` in memory and is kept up to date by the changes the feed
+/// reports: whatever the writes, its pages and facets must be the database's, for every sort, filter and search.
+@Suite struct VideoIndexTests {
     /// Queries covering every filter, alone and combined, with and without a search (a common word, a rare one, one
     /// matching nothing), and the normalizations the statements apply (a language tag, a variant's label).
     static let queries: [String] = [
@@ -29,15 +29,20 @@ import YTV2TestSupport
     }
 
     /// The index's facets of `text`, asked as the dashboard asks them.
-    static func indexed(_ index: FacetIndex, _ reader: ReportReader, _ text: String) async throws -> ReportFacets? {
-        let query = try reportQuery(text)
-        return try await index.facets(
+    static func indexed(_ index: VideoIndex, _ reader: ReportReader, _ text: String) async throws -> ReportFacets? {
+        try await index.facets(
+            try reportQuery(text),
+            videoCount: { try await reader.reportCount(ReportQuery()) },
+            readMatches: { try await reader.searchMatchNumbers($0) }
+        )
+    }
+
+    /// The index's page of `query`, asked as the dashboard asks it.
+    static func indexedPage(_ index: VideoIndex, _ reader: ReportReader, _ query: ReportQuery) async throws -> ReportPageIDs? {
+        try await index.page(
             query,
             videoCount: { try await reader.reportCount(ReportQuery()) },
-            matches: {
-                guard let search = query.search, query.searches else { return nil }
-                return try await reader.searchMatchNumbers(search)
-            }
+            readMatches: { try await reader.searchMatchNumbers($0) }
         )
     }
 
@@ -75,6 +80,38 @@ import YTV2TestSupport
         )
     }
 
+    /// Commits or deletes what a random step chose, tells the index as the feed tells it, and keeps `existing` current.
+    static func apply(
+        _ write: VideoWrite?,
+        delete: VideoID?,
+        videos: VideoStore,
+        index: VideoIndex,
+        existing: inout [VideoID]
+    ) async throws {
+        if let write {
+            try await videos.commit(write)
+            if !existing.contains(write.videoID) { existing.append(write.videoID) }
+            await index.videosChanged([write.videoID.rawValue])
+        }
+        if let delete {
+            try await videos.delete(delete, actor: "test")
+            existing.removeAll { $0 == delete }
+            await index.videosChanged([delete.rawValue])
+        }
+    }
+
+    /// A search's matches as bits: set and cleared in place, counted, listed ascending.
+    @Test func matchBitsFollowTheirChanges() {
+        var bits = MatchBits(numbers: [70, 3, 3, 200, -1])
+        #expect(bits.count == 3 && bits.numbers == [3, 70, 200])
+        bits.set(3, false)
+        bits.set(1_000, true)
+        bits.set(2_000, false)
+        bits.set(70, true)
+        #expect(bits.count == 3 && bits.numbers == [70, 200, 1_000])
+        #expect(bits.contains(1_000) && !bits.contains(3) && !bits.contains(2_000) && !bits.contains(-1))
+    }
+
     /// Random ingests, updates and deletes, each reported to the index as the feed reports it; after each, every
     /// query's facets from the index equal the database's.
     @Test func afterRandomWritesEveryFacetIsTheDatabases() async throws {
@@ -82,7 +119,7 @@ import YTV2TestSupport
             try await TestVideos.seed(store, count: 24)
             let reader = ReportReader(store: store)
             let videos = VideoStore(store: store)
-            let index = FacetIndex(reports: reader)
+            let index = VideoIndex(reports: reader)
             var random = SplitMix64(seed: 32)
             var existing = (0..<24).map { try! VideoID(String(format: "vid%08d", $0)) }
             // The first request starts reading the table in the background and is answered by the database.
@@ -90,16 +127,7 @@ import YTV2TestSupport
             await index.waitForLoad()
             for step in 0..<40 {
                 let (write, delete) = Self.randomWrite(&random, existing: existing, serial: step)
-                if let write {
-                    try await videos.commit(write)
-                    if !existing.contains(write.videoID) { existing.append(write.videoID) }
-                    await index.videosChanged([write.videoID.rawValue])
-                }
-                if let delete {
-                    try await videos.delete(delete, actor: "test")
-                    existing.removeAll { $0 == delete }
-                    await index.videosChanged([delete.rawValue])
-                }
+                try await Self.apply(write, delete: delete, videos: videos, index: index, existing: &existing)
                 for text in Self.queries where step % 4 == 0 || text.contains("q=") {
                     let expected = try await reader.facets(Self.reportQuery(text))
                     let counted = try await Self.indexed(index, reader, text)
@@ -114,6 +142,80 @@ import YTV2TestSupport
         }
     }
 
+    /// Filter sets and searches every sort is paged through: none, a common word, a rare one, a prefix, filters of
+    /// every kind alone and with a search.
+    static let pagedQueries: [String] = [
+        "", "q=apple", "q=zeb", "q=summary&channel=Veritasium", "q=nothingmatchesthis", "category=History",
+        "subcategory=Web%20Development&has_audio=false", "channel=%C3%A9cole&channel=e%CC%81cole", "language=fr",
+        "content_type=Tutorial&complexity=Advanced", "summary_type=audio&q=summary", "has_audio=true&language=en",
+    ]
+
+    /// A random write as ``randomWrite(_:existing:serial:)`` makes, with sort keys that tie and texts that only a byte
+    /// order tells apart: titles equal but for case, accents composed and decomposed, punctuation that a linguistic
+    /// collation skips; dates and durations from a few values, some unknown; ids of mixed case, `_` and `-`.
+    static func randomSortedWrite(_ random: inout SplitMix64, existing: [VideoID], serial: Int) -> (VideoWrite?, delete: VideoID?) {
+        let (write, delete) = randomWrite(&random, existing: existing, serial: serial)
+        guard var changed = write else { return (nil, delete) }
+        if !existing.contains(changed.videoID) {
+            let alphabet = Array("aA_-zZ09")
+            let tail = String((0..<4).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+            changed.videoID = try! VideoID(tail + "x" + String(format: "%06d", serial))
+        }
+        let titles = ["Apple", "apple", "APPLE pie", "\u{C4}pfel", "\u{E9}cole", "e\u{301}cole", "_zebra", "-zebra", "Zebra", "mango"]
+        changed.metadata.title = titles[Int(random.next() % UInt64(titles.count))] + (random.next() % 2 == 0 ? "" : " summary")
+        let day = 86_400.0
+        changed.metadata.publishedAt = random.next() % 4 == 0 ? nil : Date(timeIntervalSince1970: 1_600_000_000 + Double(random.next() % 5) * day)
+        changed.metadata.indexedAt = Date(timeIntervalSince1970: 1_700_000_000 + Double(random.next() % 6) * 3_600)
+        changed.metadata.durationSeconds = random.next() % 4 == 0 ? nil : Int(random.next() % 4) * 60
+        return (changed, delete)
+    }
+
+    /// Random ingests, updates and deletes interleaved with reads (which keep searches' matches, updated in place from
+    /// then on), each write reported to the index as the feed reports it; after each, every page of every sort, of
+    /// every filter set and search, equals the database's page.
+    @Test func afterRandomWritesEveryPageIsTheDatabases() async throws {
+        try await withTestStore { store in
+            try await TestVideos.seed(store, count: 24)
+            let reader = ReportReader(store: store)
+            let videos = VideoStore(store: store)
+            let index = VideoIndex(reports: reader)
+            var random = SplitMix64(seed: 3_200)
+            var existing = (0..<24).map { try! VideoID(String(format: "vid%08d", $0)) }
+            #expect(try await Self.indexedPage(index, reader, ReportQuery()) == nil, "answered before the index was read")
+            await index.waitForLoad()
+            var compared = 0
+            for step in 0..<36 {
+                let (write, delete) = Self.randomSortedWrite(&random, existing: existing, serial: step)
+                try await Self.apply(write, delete: delete, videos: videos, index: index, existing: &existing)
+                // Every query every third step, else the unfiltered list and two at random.
+                let texts =
+                    step % 3 == 0
+                    ? Self.pagedQueries
+                    : [
+                        "", Self.pagedQueries[Int(random.next() % UInt64(Self.pagedQueries.count))],
+                        Self.pagedQueries[Int(random.next() % UInt64(Self.pagedQueries.count))],
+                    ]
+                for text in texts {
+                    for sort in ReportSort.allCases {
+                        var query = try Self.reportQuery(text)
+                        query.sort = sort
+                        query.size = [4, 7, 50][Int(random.next() % 3)]
+                        let pages = (try await reader.reportCount(query) + query.size - 1) / query.size
+                        for page in 1...(pages + 1) {
+                            query.page = page
+                            let expected = try await reader.reportPageIDs(query)
+                            let indexed = try await Self.indexedPage(index, reader, query)
+                            #expect(indexed == expected, "step \(step): \(text) sort \(sort.rawValue) page \(page) size \(query.size)")
+                            compared += 1
+                        }
+                    }
+                }
+            }
+            #expect(compared > 2_000)
+            #expect(await index.keptSearches >= 4, "the searches' matches were not kept across the writes")
+        }
+    }
+
     /// A write the index is not told about (the feed does not report a migration's import) makes it hold another
     /// number of videos than the database: it stops answering (the database does) and, seen again, reads itself anew.
     /// A video newer than the index among a search's matches is left to the database too.
@@ -122,7 +224,7 @@ import YTV2TestSupport
             try await TestVideos.seed(store, count: 12)
             let reader = ReportReader(store: store)
             // Its count compared with the database's at every request (every two seconds when serving).
-            let index = FacetIndex(reports: reader, countCheckInterval: .zero)
+            let index = VideoIndex(reports: reader, countCheckInterval: .zero)
             _ = try await Self.indexed(index, reader, "q=apple")
             await index.waitForLoad()
             #expect(try await Self.indexed(index, reader, "q=apple") == (try await reader.facets(Self.reportQuery("q=apple"))))
@@ -158,14 +260,14 @@ import YTV2TestSupport
             // The first request is answered by the database while the index is read; the next ones by the index.
             #expect(try await facetsBody("q=apple") == (try await databaseBody("q=apple")))
             try await Task.sleep(for: .milliseconds(300))
-            let answersBefore = FacetIndexMetricsProbe.value("ytv2_facet_index_answers_total")
+            let answersBefore = VideoIndexMetricsProbe.value("ytv2_video_index_facets_total")
             #expect(try await facetsBody("q=mango") == (try await databaseBody("q=mango")))
-            #expect(FacetIndexMetricsProbe.value("ytv2_facet_index_answers_total") > answersBefore, "the index did not answer")
+            #expect(VideoIndexMetricsProbe.value("ytv2_video_index_facets_total") > answersBefore, "the index did not answer")
             // A word most videos hold: its list keeps its matches, and its facets are counted over them.
             let listed = try await client.getJSON("/api/reports?q=summary&size=3&page=2", as: ListBody.self)
             #expect(listed.pagination.total >= 8)
             #expect(try await facetsBody("q=summary") == (try await databaseBody("q=summary")))
-            let updatesBefore = FacetIndexMetricsProbe.value("ytv2_facet_index_updates_total")
+            let updatesBefore = VideoIndexMetricsProbe.value("ytv2_video_index_updates_total")
             try await VideoStore(store: store).commit(
                 VideoWrite(
                     videoID: Harness.id("heard000001"),
@@ -183,7 +285,18 @@ import YTV2TestSupport
             }
             #expect("\(seen)".contains("New Channel"))
             #expect(seen == (try await databaseBody("q=apple")))
-            #expect(FacetIndexMetricsProbe.value("ytv2_facet_index_updates_total") > updatesBefore, "the change was not put in place")
+            #expect(VideoIndexMetricsProbe.value("ytv2_video_index_updates_total") > updatesBefore, "the change was not put in place")
+            // The list pages too: the new video in its place in every sort, from the index.
+            let pagesBefore = VideoIndexMetricsProbe.value("ytv2_video_index_pages_total")
+            for text in ["size=5", "q=apple&size=2&page=2", "language=es", "channel=New%20Channel&q=heard"] {
+                for sort in ReportSort.allCases {
+                    let listed = try await client.getJSON("/api/reports?\(text)&sort=\(sort.rawValue)", as: ListBody.self)
+                    var query = try Self.reportQuery(text)
+                    query.sort = sort
+                    #expect(listed.reports.map(\.video_id) == (try await reader.reportPageIDs(query)).ids, "\(text) \(sort.rawValue)")
+                }
+            }
+            #expect(VideoIndexMetricsProbe.value("ytv2_video_index_pages_total") > pagesBefore, "the index answered no page")
             try await VideoStore(store: store).delete(Harness.id("heard000001"), actor: "admin")
             for _ in 0..<50 {
                 seen = try await facetsBody("q=apple&language=es")
@@ -196,7 +309,7 @@ import YTV2TestSupport
 }
 
 /// A counter's value so far, read from the metrics registry as `/metrics` shows it.
-enum FacetIndexMetricsProbe {
+enum VideoIndexMetricsProbe {
     static func value(_ name: String) -> Int {
         let text = String(decoding: DashboardMetrics.registry.emitToBuffer(), as: UTF8.self)
         let line = text.split(separator: "\n").first { $0.hasPrefix(name + " ") }

@@ -1,0 +1,225 @@
+import Metrics
+import YTV2Core
+import YTV2Store
+
+/// The dashboard's ``VideoIndexTable`` (every video's facet values and place in every sort) and the matches of the
+/// searches asked lately (``MatchBits``), kept up to date by the change feed instead of being dropped by it: a change
+/// reads the changed videos' rows again, with which kept searches each matches (one statement, by id), and puts them
+/// in place, so pages and facets after a write cost no more than before it. Read whole in the background when first
+/// asked for (the database answers meanwhile); dropped (and read again when next needed) when the feed cannot say what
+/// changed (it connects, loses its connection or comes back), when a read of changed rows fails, and when it keeps
+/// holding another number of videos than the database (writes the feed does not report, such as a migration's import).
+///
+/// Changes are applied in the order the feed delivers them (its listener waits for each), and before the caches of
+/// answers are dropped for the same change, so an answer computed after that drop counts the change. Answers are
+/// computed outside the actor, on the table as it was when the request asked for it: requests do not queue behind
+/// each other.
+actor VideoIndex {
+    private let reports: ReportReader
+    private var table: VideoIndexTable?
+    /// The read of the whole table, while one runs.
+    private var loadingTask: Task<Void, Never>?
+    /// Videos changed while the table was being read: read again before it is used.
+    private var changedDuringLoad: Set<String> = []
+    /// Raised by every drop: a read or an update started before it is not kept.
+    private var generation = 0
+    /// Answers in a row that found the table holding another number of videos than the database. One is a race (a
+    /// change put in place a moment before the count was dropped); a few in a row mean writes the feed did not report.
+    private var countMismatches = 0
+
+    /// How often the table's number of videos is compared with the database's: a count of every video costs about as
+    /// much as a page at 100,000 videos, and writes the feed does not report are rare.
+    private let countCheckInterval: Duration
+    private var countCheckedAt: ContinuousClock.Instant?
+
+    /// The kept searches' matches, the least recently asked dropped first beyond ``searchBytes``.
+    private var searches: [String: MatchBits] = [:]
+    private var searchesByUse: [String] = []
+    private let searchBytes: Int
+    /// Raised when a change is heard and again when it is put in place: matches read across a change are used for
+    /// their request but not kept (the change may or may not be in them, and is not put in them).
+    private var changeSequence = 0
+
+    /// - Parameter searchBytes: what the kept searches' matches may take (a bit per video each: 12.5 KB at 100,000).
+    init(reports: ReportReader, countCheckInterval: Duration = .seconds(2), searchBytes: Int = 8 * 1024 * 1024) {
+        self.reports = reports
+        self.countCheckInterval = countCheckInterval
+        self.searchBytes = searchBytes
+    }
+
+    /// The page `query` asks for, from the table; nil when the database answers (see ``prepared(_:videoCount:readMatches:)``,
+    /// and when the database's collation keeps the orders from being kept here).
+    nonisolated func page(
+        _ query: ReportQuery,
+        videoCount: @Sendable () async throws -> Int,
+        readMatches: @Sendable (String) async throws -> [Int32]
+    ) async throws -> ReportPageIDs? {
+        guard let (table, matches) = try await prepared(query, videoCount: videoCount, readMatches: readMatches),
+            let page = table.page(query, matches: matches)
+        else { return nil }
+        VideoIndexMetrics.pages.increment()
+        return page
+    }
+
+    /// The facets of `query` counted from the table over its search's matches; nil when the database answers.
+    nonisolated func facets(
+        _ query: ReportQuery,
+        videoCount: @Sendable () async throws -> Int,
+        readMatches: @Sendable (String) async throws -> [Int32]
+    ) async throws -> ReportFacets? {
+        guard let (table, matches) = try await prepared(query, videoCount: videoCount, readMatches: readMatches),
+            let facets = table.facets.facets(query, matches: matches?.numbers)
+        else { return nil }
+        VideoIndexMetrics.facets.increment()
+        return facets
+    }
+
+    /// The table and, when `query` searches, its matches (kept, or read with `readMatches` and kept when no change
+    /// overlapped the read). Nil when the table cannot answer, and the caller asks the database: there is none yet
+    /// (the first request starts reading it in the background, so no request waits for the whole table), or, when its
+    /// count is due for a check (``countCheckInterval``), it holds another number of videos than `videoCount` says.
+    private func prepared(
+        _ query: ReportQuery,
+        videoCount: () async throws -> Int,
+        readMatches: (String) async throws -> [Int32]
+    ) async throws -> (VideoIndexTable, MatchBits?)? {
+        guard table != nil else {
+            startLoading()
+            return nil
+        }
+        let now = ContinuousClock.now
+        if countCheckedAt.map({ now - $0 >= countCheckInterval }) ?? true {
+            countCheckedAt = now
+            let videos = try await videoCount()
+            guard table?.count == videos else {
+                countMismatches += 1
+                if countMismatches >= 3 { drop() }
+                return nil
+            }
+            countMismatches = 0
+        }
+        var matches: MatchBits?
+        if let search = query.search, query.searches {
+            if let kept = searches[search] {
+                matches = kept
+                markUsed(search)
+            } else {
+                let (sequence, started) = (changeSequence, generation)
+                let read = MatchBits(numbers: try await readMatches(search))
+                matches = read
+                // Even: no change was in flight when the read began.
+                if sequence == changeSequence, sequence % 2 == 0, started == generation { keep(search, read) }
+            }
+        }
+        // The table may have changed while the matches were read; it stays right for every video it holds.
+        guard let current = table else { return nil }
+        return (current, matches)
+    }
+
+    /// The videos the feed reported changed: their rows are read again and put in place (removed when deleted), with
+    /// the bits of every kept search.
+    func videosChanged(_ ids: [String]) async {
+        changeSequence += 1
+        defer { changeSequence += 1 }
+        if loadingTask != nil {
+            changedDuringLoad.formUnion(ids)
+            return
+        }
+        guard table != nil else { return }
+        let started = generation
+        let kept = Array(searches.keys)
+        do {
+            let rows = try await reports.indexRows(ids: ids, searches: kept)
+            guard started == generation, table != nil else { return }
+            for id in ids {
+                guard let number = table?.number(of: id) else { continue }
+                for search in kept { searches[search]?.set(number, false) }
+            }
+            table?.replace(ids: ids, with: rows)
+            for row in rows {
+                for (position, search) in kept.enumerated() {
+                    searches[search]?.set(row.number, row.matchedSearches.contains(Int32(position)))
+                }
+            }
+            VideoIndexMetrics.updates.increment(by: ids.count)
+            VideoIndexMetrics.bytes.record(table?.bytes ?? 0)
+        } catch {
+            drop()
+        }
+    }
+
+    /// Forgets the table and the kept searches: the feed cannot say what changed.
+    func drop() {
+        generation += 1
+        table = nil
+        loadingTask = nil
+        changedDuringLoad = []
+        searches = [:]
+        searchesByUse = []
+        VideoIndexMetrics.bytes.record(0)
+        VideoIndexMetrics.searchBytes.record(0)
+    }
+
+    /// Waits for the reading of the table started by a request, if one is running.
+    func waitForLoad() async {
+        await loadingTask?.value
+    }
+
+    /// How many searches' matches are kept.
+    var keptSearches: Int { searches.count }
+
+    private func keep(_ search: String, _ matches: MatchBits) {
+        searches[search] = matches
+        markUsed(search)
+        var bytes = searches.values.reduce(0) { $0 + $1.bytes }
+        while bytes > searchBytes, let oldest = searchesByUse.first {
+            searchesByUse.removeFirst()
+            bytes -= searches.removeValue(forKey: oldest)?.bytes ?? 0
+        }
+        VideoIndexMetrics.searchBytes.record(bytes)
+    }
+
+    private func markUsed(_ search: String) {
+        if let position = searchesByUse.lastIndex(of: search) { searchesByUse.remove(at: position) }
+        searchesByUse.append(search)
+    }
+
+    /// Starts reading the table, unless a read is running.
+    private func startLoading() {
+        guard loadingTask == nil else { return }
+        changedDuringLoad = []
+        let started = generation
+        loadingTask = Task { await self.load(started) }
+    }
+
+    /// Reads the whole table, then the videos changed meanwhile again, and keeps it unless it was dropped meanwhile. A
+    /// read that fails keeps nothing; the next request starts another.
+    private func load(_ started: Int) async {
+        do {
+            let byBytes = try await reports.sortsTextsByBytes()
+            var loaded = try await reports.indexRows(into: VideoIndexTable(keepsOrders: byBytes))
+            loaded.finishLoading()
+            while started == generation, !changedDuringLoad.isEmpty {
+                let ids = Array(changedDuringLoad)
+                changedDuringLoad = []
+                loaded.replace(ids: ids, with: try await reports.indexRows(ids: ids))
+                VideoIndexMetrics.updates.increment(by: ids.count)
+            }
+            guard started == generation else { return }
+            table = loaded
+            VideoIndexMetrics.bytes.record(loaded.bytes)
+        } catch {
+            guard started == generation else { return }
+        }
+        loadingTask = nil
+    }
+}
+
+/// The video index's figures on `/metrics`.
+enum VideoIndexMetrics {
+    static let bytes = Gauge(label: "ytv2_video_index_bytes")
+    static let searchBytes = Gauge(label: "ytv2_video_index_search_bytes")
+    static let updates = Counter(label: "ytv2_video_index_updates_total")
+    static let pages = Counter(label: "ytv2_video_index_pages_total")
+    static let facets = Counter(label: "ytv2_video_index_facets_total")
+}
