@@ -24,8 +24,11 @@ package func buildApplication(
     ) {
         !store.changeFeedStatus.live || Store.readAfter.map { !store.hasSeen($0) } ?? false
     }
-    // The orders' budget is spent on the index's kept searches once it answers pages (the order caches then stay empty).
-    let videoIndex = VideoIndex(reports: reports, searchBytes: configuration.orderCacheBytes / 2)
+    // A quarter of the orders' budget for the searches the index keeps, as for the match sets of the caches (which
+    // stay empty once the index answers pages).
+    let videoIndex = VideoIndex(reports: reports, searchBytes: configuration.orderCacheBytes / 4) {
+        await caches.dropPagingWithoutIndex()
+    }
     let broadcaster = ChangeBroadcaster(
         store: store,
         heartbeat: configuration.heartbeat,

@@ -26,6 +26,12 @@ actor NumberingKeeper {
         return numbering
     }
 
+    /// Lets the numbering go (the video index pages without it); the next request that needs one reads it again.
+    func forget() {
+        current = nil
+        reading = nil
+    }
+
     /// `numbering` lacks a stored video: the next request reads the numbering again (unless it was already replaced).
     func markStale(_ numbering: VideoNumbering) {
         if current === numbering { current = nil }

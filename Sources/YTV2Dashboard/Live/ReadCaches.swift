@@ -1,12 +1,14 @@
 import NIOCore
 import YTV2Store
 
-/// What the read routes keep between changes: facet counts and list totals per filter set, the encoded bodies of
-/// list pages, facets and single reports per request, each video's encoded list item (a page that was never asked
-/// for before can be made of items other pages already showed), each filter set's order per sort, and the videos a
-/// search matches. The dashboard is read far more than it is written. A change (heard on the feed, or made by this
-/// process) drops everything derived from many videos, and of the encoded items only those of the videos it changed; a
-/// change the feed cannot describe (it connects, loses its connection, comes back) drops them all.
+/// What the read routes keep between changes, beside the video index (``VideoIndex``, kept up to date in place): facet
+/// counts and list totals per filter set, the encoded bodies of list pages, facets and single reports per request,
+/// each video's encoded list item (a page that was never asked for before can be made of items other pages already
+/// showed), and, for the pages the index cannot answer (while it is read, or under a collation it cannot compare
+/// by), each filter set's order per sort and the videos a search matches. The dashboard is read far more than it is
+/// written. A change (heard on the feed, or made by this process) drops everything derived from many videos, and of
+/// the encoded items only those of the videos it changed; a change the feed cannot describe (it connects, loses its
+/// connection, comes back) drops them all.
 struct ReadCaches: Sendable {
     let facets: ChangeInvalidatedCache<ReportFacets>
     let totals: ChangeInvalidatedCache<Int>
@@ -59,6 +61,16 @@ struct ReadCaches: Sendable {
         await orders.invalidate()
         await matches.invalidate()
         await numberedOrders.invalidate()
+    }
+
+    /// The video index is read and answers pages: what was kept for paging without it (orders, match sets, numbered
+    /// orders, the numbering) is no longer asked for until the index is dropped, so it is let go now rather than at the
+    /// next change.
+    func dropPagingWithoutIndex() async {
+        await orders.invalidate()
+        await matches.invalidate()
+        await numberedOrders.invalidate()
+        await numbering.forget()
     }
 
     /// The feed connected, lost its connection (then nothing is kept until it is back) or came back: changes may have

@@ -326,6 +326,11 @@ struct VideoFacetTable: Sendable {
 }
 
 extension VideoFacetTable: VideoIndexSink {
+    mutating func reserve(numbers: Int, titleBytes: Int) {
+        entries.reserveCapacity(numbers)
+        self.numbers.reserveCapacity(numbers)
+    }
+
     /// A video's values as the whole table is read (``ReportReader/indexRows(into:)``).
     mutating func add(_ row: VideoIndexRow) { store(row) }
 }

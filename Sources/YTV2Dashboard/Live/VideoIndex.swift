@@ -11,9 +11,7 @@ import YTV2Store
 /// holding another number of videos than the database (writes the feed does not report, such as a migration's import).
 ///
 /// Changes are applied in the order the feed delivers them (its listener waits for each), and before the caches of
-/// answers are dropped for the same change, so an answer computed after that drop counts the change. Answers are
-/// computed outside the actor, on the table as it was when the request asked for it: requests do not queue behind
-/// each other.
+/// answers are dropped for the same change, so an answer computed after that drop counts the change.
 actor VideoIndex {
     private let reports: ReportReader
     private var table: VideoIndexTable?
@@ -40,49 +38,60 @@ actor VideoIndex {
     /// their request but not kept (the change may or may not be in them, and is not put in them).
     private var changeSequence = 0
 
+    /// Told each time a table is read and kept (what was kept for answering without it can go).
+    private let loaded: @Sendable () async -> Void
+
     /// - Parameter searchBytes: what the kept searches' matches may take (a bit per video each: 12.5 KB at 100,000).
-    init(reports: ReportReader, countCheckInterval: Duration = .seconds(2), searchBytes: Int = 8 * 1024 * 1024) {
+    init(
+        reports: ReportReader,
+        countCheckInterval: Duration = .seconds(2),
+        searchBytes: Int = 4 * 1024 * 1024,
+        loaded: @escaping @Sendable () async -> Void = {}
+    ) {
         self.reports = reports
+        self.loaded = loaded
         self.countCheckInterval = countCheckInterval
         self.searchBytes = searchBytes
     }
 
-    /// The page `query` asks for, from the table; nil when the database answers (see ``prepared(_:videoCount:readMatches:)``,
-    /// and when the database's collation keeps the orders from being kept here).
-    nonisolated func page(
+    /// The page `query` asks for, from the table; nil when the database answers (see
+    /// ``answerable(_:videoCount:readMatches:)``, and when the database's collation keeps the orders from being kept here).
+    func page(
         _ query: ReportQuery,
-        videoCount: @Sendable () async throws -> Int,
-        readMatches: @Sendable (String) async throws -> [Int32]
+        videoCount: () async throws -> Int,
+        readMatches: (String) async throws -> [Int32]
     ) async throws -> ReportPageIDs? {
-        guard let (table, matches) = try await prepared(query, videoCount: videoCount, readMatches: readMatches),
-            let page = table.page(query, matches: matches)
+        guard let answerable = try await answerable(query, videoCount: videoCount, readMatches: readMatches),
+            let page = table?.page(query, matches: answerable.matches)
         else { return nil }
         VideoIndexMetrics.pages.increment()
         return page
     }
 
     /// The facets of `query` counted from the table over its search's matches; nil when the database answers.
-    nonisolated func facets(
+    func facets(
         _ query: ReportQuery,
-        videoCount: @Sendable () async throws -> Int,
-        readMatches: @Sendable (String) async throws -> [Int32]
+        videoCount: () async throws -> Int,
+        readMatches: (String) async throws -> [Int32]
     ) async throws -> ReportFacets? {
-        guard let (table, matches) = try await prepared(query, videoCount: videoCount, readMatches: readMatches),
-            let facets = table.facets.facets(query, matches: matches?.numbers)
+        guard let answerable = try await answerable(query, videoCount: videoCount, readMatches: readMatches),
+            let facets = table?.facets.facets(query, matches: answerable.matches?.numbers)
         else { return nil }
         VideoIndexMetrics.facets.increment()
         return facets
     }
 
-    /// The table and, when `query` searches, its matches (kept, or read with `readMatches` and kept when no change
-    /// overlapped the read). Nil when the table cannot answer, and the caller asks the database: there is none yet
+    /// Whether the table can answer `query`, and over which videos: all, or its search's matches (kept, or read with `readMatches` and kept when
+    /// no change overlapped the read). Nil when it cannot, and the caller asks the database: there is no table yet
     /// (the first request starts reading it in the background, so no request waits for the whole table), or, when its
     /// count is due for a check (``countCheckInterval``), it holds another number of videos than `videoCount` says.
-    private func prepared(
+    /// The answer is then computed here, on the table as it is: a copy taken to compute outside would make the next
+    /// change copy the whole table while it is held.
+    private func answerable(
         _ query: ReportQuery,
         videoCount: () async throws -> Int,
         readMatches: (String) async throws -> [Int32]
-    ) async throws -> (VideoIndexTable, MatchBits?)? {
+    ) async throws -> Answerable? {
         guard table != nil else {
             startLoading()
             return nil
@@ -98,22 +107,29 @@ actor VideoIndex {
             }
             countMismatches = 0
         }
-        var matches: MatchBits?
-        if let search = query.search, query.searches {
-            if let kept = searches[search] {
-                matches = kept
-                markUsed(search)
-            } else {
-                let (sequence, started) = (changeSequence, generation)
-                let read = MatchBits(numbers: try await readMatches(search))
-                matches = read
-                // Even: no change was in flight when the read began.
-                if sequence == changeSequence, sequence % 2 == 0, started == generation { keep(search, read) }
-            }
+        guard let search = query.search, query.searches else { return .everyVideo }
+        if let kept = searches[search] {
+            markUsed(search)
+            return .matches(kept)
         }
+        let (sequence, started) = (changeSequence, generation)
+        let read = MatchBits(numbers: try await readMatches(search))
+        // Even: no change was in flight when the read began.
+        if sequence == changeSequence, sequence % 2 == 0, started == generation { keep(search, read) }
         // The table may have changed while the matches were read; it stays right for every video it holds.
-        guard let current = table else { return nil }
-        return (current, matches)
+        return .matches(read)
+    }
+
+    /// What the table answers a request over.
+    private enum Answerable {
+        case everyVideo
+        /// A search's matches.
+        case matches(MatchBits)
+
+        var matches: MatchBits? {
+            if case .matches(let matches) = self { return matches }
+            return nil
+        }
     }
 
     /// The videos the feed reported changed: their rows are read again and put in place (removed when deleted), with
@@ -192,13 +208,20 @@ actor VideoIndex {
         loadingTask = Task { await self.load(started) }
     }
 
+    /// Every video's row, read and sorted away from the actor: sorting a hundred thousand videos four times takes long
+    /// enough to hold up every request.
+    @concurrent private static func read(_ reports: ReportReader) async throws -> VideoIndexTable {
+        let byBytes = try await reports.sortsTextsByBytes()
+        var loaded = try await reports.indexRows(into: VideoIndexTable(keepsOrders: byBytes))
+        loaded.finishLoading()
+        return loaded
+    }
+
     /// Reads the whole table, then the videos changed meanwhile again, and keeps it unless it was dropped meanwhile. A
     /// read that fails keeps nothing; the next request starts another.
     private func load(_ started: Int) async {
         do {
-            let byBytes = try await reports.sortsTextsByBytes()
-            var loaded = try await reports.indexRows(into: VideoIndexTable(keepsOrders: byBytes))
-            loaded.finishLoading()
+            var loaded = try await Self.read(reports)
             while started == generation, !changedDuringLoad.isEmpty {
                 let ids = Array(changedDuringLoad)
                 changedDuringLoad = []
@@ -207,7 +230,11 @@ actor VideoIndex {
             }
             guard started == generation else { return }
             table = loaded
+            loadingTask = nil
             VideoIndexMetrics.bytes.record(loaded.bytes)
+            // After the table is in use: changes heard while this runs are put in it.
+            if loaded.orders != nil { await self.loaded() }
+            return
         } catch {
             guard started == generation else { return }
         }

@@ -82,6 +82,11 @@ struct VideoIndexTable: Sendable {
 }
 
 extension VideoIndexTable: VideoIndexSink {
+    mutating func reserve(numbers: Int, titleBytes: Int) {
+        facets.reserve(numbers: numbers, titleBytes: titleBytes)
+        orders?.reserve(videos: numbers, titleBytes: titleBytes)
+    }
+
     /// A video's row as the whole table is read (``ReportReader/indexRows(into:)``).
     mutating func add(_ row: VideoIndexRow) {
         facets.add(row)

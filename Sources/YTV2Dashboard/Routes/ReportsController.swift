@@ -111,7 +111,8 @@ struct ReportsController: Sendable {
         return Self.listBody(items: page.ids.compactMap { items[$0] }, page: page, sort: query.sort, filters: filters)
     }
 
-    /// The ids of a list page: a slice of the filter set's order in the page's sort (read whole once between changes);
+    /// The ids of a list page: from the video index, kept up to date by the feed; when it cannot answer, a slice of the
+    /// filter set's order in the page's sort (read whole once between changes);
     /// for a search matching many videos, the matches among that order (``searchPage(_:)``); else from the database
     /// past an offset. A search's own order is never read: a word can match most videos, and reading all its matches in
     /// order costs far more than one page of them, for an order the next search, for another word, does not use. So is a filter

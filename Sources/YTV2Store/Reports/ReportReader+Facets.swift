@@ -153,6 +153,9 @@ package struct VideoIndexRow: Sendable, Equatable {
 /// What receives every video's row as they are read (``ReportReader/indexRows(into:)``): the dashboard's video index,
 /// filled row by row rather than from an array of all the rows first.
 package protocol VideoIndexSink: Sendable {
+    /// Told before the first row how many videos come (their highest number, plus one) and how many bytes their
+    /// `title_sort` take in all, so that what holds them is allocated once.
+    mutating func reserve(numbers: Int, titleBytes: Int)
     mutating func add(_ row: VideoIndexRow)
 }
 
@@ -170,8 +173,17 @@ extension ReportReader {
                 LEFT JOIN audio a ON a.video_id = v.video_id
                 """
         )
+        let sizes = PostgresQuery(
+            unsafeSQL: """
+                SELECT coalesce(max(vs.number) + 1, 0)::int8, coalesce(sum(octet_length(v.title_sort)), 0)::int8
+                FROM videos v JOIN video_search vs ON vs.video_id = v.video_id
+                """
+        )
         return try await store.dashboardRead { [store] connection in
             var sink = sink
+            if let (numbers, titleBytes) = try await connection.query(sizes, logger: store.logger).first((Int, Int).self) {
+                sink.reserve(numbers: numbers, titleBytes: titleBytes)
+            }
             try await Self.decodeIndexRows(try await connection.query(select, logger: store.logger)) { sink.add($0) }
             return sink
         }
