@@ -39,7 +39,9 @@ struct ReadCaches: Sendable {
         facets = ChangeInvalidatedCache(bypass: bypass)
         // A total is a number: keeping one for every searched word costs little and spares a count over every match.
         totals = ChangeInvalidatedCache(capacity: 16_384, bypass: bypass)
-        responses = ChangeInvalidatedCache(capacity: 4_096, maximumCost: responseBytes, cost: { $0.readableBytes }, bypass: bypass)
+        // Counted by what a body's buffer takes (NIO rounds it up to a power of two: a 38 KB page takes 64 KB), not by
+        // its length: the budget bounds the memory held.
+        responses = ChangeInvalidatedCache(capacity: 4_096, maximumCost: responseBytes, cost: { $0.capacity }, bypass: bypass)
         // Bounded by bytes alone (an item is about 1.7 KB); the count bound only caps the bookkeeping.
         items = ChangeInvalidatedCache(capacity: 1_000_000, maximumCost: itemBytes, cost: { $0.capacity }, bypass: bypass)
         orders = ChangeInvalidatedCache(capacity: 4_096, maximumCost: orderBytes, cost: { $0?.bytes ?? 16 }, bypass: bypass)

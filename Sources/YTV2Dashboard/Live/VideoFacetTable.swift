@@ -88,7 +88,9 @@ struct VideoFacetTable: Sendable {
 
     /// By number; nil for a number no stored video has.
     private(set) var entries: [Entry?] = []
-    private var numbers: [String: Int32] = [:]
+    /// Each video's id by its number. An id is looked up only for a change: a pass over the ids (a fraction of a
+    /// millisecond at 100,000 videos) costs less than a hash table of them takes in memory (some 5 MB).
+    private var ids: [String?] = []
     private var sources = Values()
     private var channels = Values()
     private var languages = Values()
@@ -100,10 +102,10 @@ struct VideoFacetTable: Sendable {
     private var summaryTypeSets: [[String]] = [[]]
 
     /// How many videos it holds.
-    var count: Int { numbers.count }
+    private(set) var count = 0
 
     /// The number of the video `id`, when it holds it.
-    func number(of id: String) -> Int32? { numbers[id] }
+    func number(of id: String) -> Int32? { ids.firstIndex { $0 == id }.map { Int32($0) } }
 
     /// Whether it holds the video numbered `number`.
     func holds(number: Int32) -> Bool { number >= 0 && Int(number) < entries.count && entries[Int(number)] != nil }
@@ -113,27 +115,29 @@ struct VideoFacetTable: Sendable {
         entries[Int(number)].map { filters.failing($0) == 0 } ?? false
     }
 
-    /// An estimate of what it takes in memory, from the layout of what it holds: an entry per number, an id (kept
-    /// inline: 11 characters) and its number per video in a hash table about three quarters full, and some 64 bytes per
-    /// distinct value.
+    /// An estimate of what it takes in memory, from the layout of what it holds: an entry and an id (kept inline: 11
+    /// characters) per number, and some 64 bytes per distinct value.
     var bytes: Int {
         let distinct =
             sources.strings.count + channels.strings.count + languages.strings.count + contentTypes.strings.count
             + complexities.strings.count + categoryTexts.strings.count + summaryTypeTexts.strings.count
-        return entries.count * MemoryLayout<Entry?>.stride + numbers.count * MemoryLayout<(String, Int32)>.stride * 4 / 3
-            + distinct * 64
+        return entries.capacity * MemoryLayout<Entry?>.stride + ids.capacity * MemoryLayout<String?>.stride + distinct * 64
     }
 
     init() {}
 
     /// The rows read again for `ids` after a change: each replaces its video's values; an id without a row (deleted)
-    /// is removed.
-    mutating func replace(ids: [String], with rows: [VideoIndexRow]) {
-        let present = Set(rows.map(\.videoID))
-        for id in ids where !present.contains(id) {
-            if let number = numbers.removeValue(forKey: id) { entries[Int(number)] = nil }
+    /// is removed. Returns the numbers the ids held before.
+    @discardableResult
+    mutating func replace(ids changed: [String], with rows: [VideoIndexRow]) -> [Int32] {
+        let old = changed.compactMap(number(of:))
+        for number in old {
+            entries[Int(number)] = nil
+            ids[Int(number)] = nil
+            count -= 1
         }
         for row in rows { store(row) }
+        return old
     }
 
     private mutating func store(_ row: VideoIndexRow) {
@@ -155,8 +159,14 @@ struct VideoFacetTable: Sendable {
             hasAudio: row.hasAudio
         )
         let position = Int(row.number)
-        if position >= entries.count { entries.append(contentsOf: repeatElement(nil, count: position + 1 - entries.count)) }
-        if let old = numbers.updateValue(row.number, forKey: row.videoID), old != row.number { entries[Int(old)] = nil }
+        if position >= entries.count {
+            entries.reserveGrowingByAnEighth(position + 1 - entries.count)
+            ids.reserveGrowingByAnEighth(position + 1 - ids.count)
+            entries.append(contentsOf: repeatElement(nil, count: position + 1 - entries.count))
+            ids.append(contentsOf: repeatElement(nil, count: position + 1 - ids.count))
+        }
+        if ids[position] == nil { count += 1 }
+        ids[position] = row.videoID
         entries[position] = entry
     }
 
@@ -328,7 +338,7 @@ struct VideoFacetTable: Sendable {
 extension VideoFacetTable: VideoIndexSink {
     mutating func reserve(numbers: Int, titleBytes: Int) {
         entries.reserveCapacity(numbers)
-        self.numbers.reserveCapacity(numbers)
+        ids.reserveCapacity(numbers)
     }
 
     /// A video's values as the whole table is read (``ReportReader/indexRows(into:)``).

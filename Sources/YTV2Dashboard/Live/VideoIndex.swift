@@ -147,11 +147,9 @@ actor VideoIndex {
         do {
             let rows = try await reports.indexRows(ids: ids, searches: kept)
             guard started == generation, table != nil else { return }
-            for id in ids {
-                guard let number = table?.number(of: id) else { continue }
+            for number in table?.replace(ids: ids, with: rows) ?? [] {
                 for search in kept { searches[search]?.set(number, false) }
             }
-            table?.replace(ids: ids, with: rows)
             for row in rows {
                 for (position, search) in kept.enumerated() {
                     searches[search]?.set(row.number, row.matchedSearches.contains(Int32(position)))

@@ -16,21 +16,19 @@ struct VideoIndexTable: Sendable {
 
     var bytes: Int { facets.bytes + (orders?.bytes ?? 0) }
 
-    func number(of id: String) -> Int32? { facets.number(of: id) }
-
     /// Sorts the orders once the whole table is read.
     mutating func finishLoading() {
         orders?.sortAll()
     }
 
     /// The rows read again for `ids` after a change: each replaces its video's values and moves it to its new place in
-    /// every order; an id without a row (deleted) is removed.
-    mutating func replace(ids: [String], with rows: [VideoIndexRow]) {
-        for id in ids {
-            if let number = facets.number(of: id) { orders?.remove(number: number) }
-        }
-        facets.replace(ids: ids, with: rows)
+    /// every order; an id without a row (deleted) is removed. Returns the numbers the ids held before.
+    @discardableResult
+    mutating func replace(ids: [String], with rows: [VideoIndexRow]) -> [Int32] {
+        let old = facets.replace(ids: ids, with: rows)
+        for number in old { orders?.remove(number: number) }
         for row in rows { orders?.insert(row) }
+        return old
     }
 
     /// The page `query` asks for: its sort's order walked from the nearer end, keeping the videos that pass its

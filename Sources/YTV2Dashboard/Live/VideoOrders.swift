@@ -44,7 +44,10 @@ struct VideoOrders: Sendable {
     mutating func append(_ row: VideoIndexRow) {
         guard row.number >= 0 else { return }
         keys.store(row)
-        for family in Family.allCases { self[family].append(row.number) }
+        for family in Family.allCases {
+            self[family].reserveGrowingByAnEighth()
+            self[family].append(row.number)
+        }
         unsorted = true
     }
 
@@ -74,7 +77,9 @@ struct VideoOrders: Sendable {
         precondition(!unsorted, "the orders are changed in place only once sorted")
         keys.store(row)
         for family in Family.allCases {
-            self[family].insert(row.number, at: insertionPoint(of: row.number, in: family))
+            let position = insertionPoint(of: row.number, in: family)
+            self[family].reserveGrowingByAnEighth()
+            self[family].insert(row.number, at: position)
         }
     }
 
@@ -193,6 +198,12 @@ struct SortKeys: Sendable {
         let position = Int(row.number)
         if position >= ids.count {
             let missing = position + 1 - ids.count
+            ids.reserveGrowingByAnEighth(missing)
+            indexedAt.reserveGrowingByAnEighth(missing)
+            publishedAt.reserveGrowingByAnEighth(missing)
+            durations.reserveGrowingByAnEighth(missing)
+            titleStarts.reserveGrowingByAnEighth(missing)
+            titleLengths.reserveGrowingByAnEighth(missing)
             ids.append(contentsOf: repeatElement(nil, count: missing))
             indexedAt.append(contentsOf: repeatElement(0, count: missing))
             publishedAt.append(contentsOf: repeatElement(Self.unknownDate, count: missing))
@@ -208,6 +219,7 @@ struct SortKeys: Sendable {
         if titleBytes.count > 2 * liveTitleBytes + 65_536 { compactTitles() }
         titleStarts[position] = UInt32(titleBytes.count)
         titleLengths[position] = UInt32(row.titleSort.utf8.count)
+        titleBytes.reserveGrowingByAnEighth(row.titleSort.utf8.count)
         titleBytes.append(contentsOf: row.titleSort.utf8)
         liveTitleBytes += row.titleSort.utf8.count
     }
