@@ -45,7 +45,8 @@ import YTV2TestSupport
     }
 
     @Test func securityHeadersAndBackendHealthAndMetrics() async throws {
-        try await Harness.withDashboard { client, _ in
+        try await Harness.withDashboard { client, store in
+            try await TestVideos.seed(store, count: 2)
             try await client.execute(uri: "/health", method: .get) { response in
                 let csp = response.headers[HTTPField.Name("Content-Security-Policy")!] ?? ""
                 #expect(csp.contains("script-src 'self'"))
@@ -65,9 +66,15 @@ import YTV2TestSupport
             let backend = try await client.getJSON("/health/backend", as: Backend.self)
             #expect(backend.backend == "postgresql" && backend.migration_phase == "Off")
             _ = try await client.getJSON("/api/reports", as: ListBody.self)
+            _ = try await client.getJSON("/api/reports", as: ListBody.self)
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .ok)
                 let text = String(buffer: response.body)
+                // Each cache: its hits and misses, and what it holds (the second list was answered from the first).
+                #expect(text.contains("ytv2_cache_hits_total{cache=\"responses\"}"))
+                #expect(text.contains("ytv2_cache_misses_total{cache=\"items\"}"))
+                let items = text.split(separator: "\n").first { $0.hasPrefix("ytv2_cache_bytes{cache=\"items\"} ") }
+                #expect((items?.split(separator: " ").last).flatMap { Double($0) }.map { $0 > 0 } == true, "\(items ?? "missing")")
                 #expect(text.contains("http_server_request_duration_bucket{http_route=\"/api/reports\""))
                 #expect(text.contains("http_server_request_duration_bucket{http_route=\"/health/backend\""))
                 // The pool: connections leased now, how long callers waited, lease timeouts, the server's count.

@@ -1,4 +1,5 @@
 import DequeModule
+import Metrics
 import YTV2Core
 import YTV2Store
 
@@ -29,13 +30,17 @@ actor ChangeInvalidatedCache<Value: Sendable> {
     /// True when the request at hand must not be answered from the cache (it carries a write this process has not
     /// heard of yet): its value is computed afresh and not kept.
     private let bypass: @Sendable () -> Bool
+    /// Its figures on `/metrics`, when it is given a name.
+    private let metrics: CacheMetrics?
 
     init(
+        name: String? = nil,
         capacity: Int = 512,
         maximumCost: Int = .max,
         cost: @escaping @Sendable (Value) -> Int = { _ in 0 },
         bypass: @escaping @Sendable () -> Bool = { false }
     ) {
+        metrics = name.map(CacheMetrics.init)
         self.capacity = capacity
         self.maximumCost = maximumCost
         self.cost = cost
@@ -80,7 +85,11 @@ actor ChangeInvalidatedCache<Value: Sendable> {
 
     func value(for key: String, compute: @escaping @Sendable () async throws -> Value) async throws -> Value {
         if bypass() { return try await compute() }
-        if let value = values[key] { return value }
+        if let value = values[key] {
+            metrics?.hits.increment()
+            return value
+        }
+        metrics?.misses.increment()
         if let task = running[key] { return try await task.value }
         let startedAt = generation
         let task = Task { try await compute() }
@@ -108,6 +117,8 @@ actor ChangeInvalidatedCache<Value: Sendable> {
         for key in keys {
             if let value = values[key] { found[key] = value } else { missing.append(key) }
         }
+        metrics?.hits.increment(by: found.count)
+        metrics?.misses.increment(by: missing.count)
         guard !missing.isEmpty else { return found }
         let startedAt = generation
         let computed = try await computeMissing(missing)
@@ -136,6 +147,12 @@ actor ChangeInvalidatedCache<Value: Sendable> {
         }
         if dropped > 0 { order.removeFirst(dropped) }
         if order.count > 4 * max(values.count, 16) { order = Deque(order.filter { values[$0] != nil }) }
+        recordSize()
+    }
+
+    private func recordSize() {
+        metrics?.bytes.record(totalCost)
+        metrics?.entries.record(values.count)
     }
 
     /// Drops every value (a change was heard or made).
@@ -145,6 +162,7 @@ actor ChangeInvalidatedCache<Value: Sendable> {
         order.removeAll(keepingCapacity: true)
         totalCost = 0
         running.removeAll()
+        recordSize()
     }
 
     /// Drops the values of `keys` only (what a change touched: the encoded items of the videos it changed). Values being
@@ -155,6 +173,7 @@ actor ChangeInvalidatedCache<Value: Sendable> {
             if let removed = values.removeValue(forKey: key) { totalCost -= cost(removed) }
         }
         running.removeAll()
+        recordSize()
     }
 
     /// Drops every value as the feed connects or loses its connection; while it is not listening, values computed are
@@ -162,5 +181,22 @@ actor ChangeInvalidatedCache<Value: Sendable> {
     func invalidate(feedIsListening: Bool) {
         keeping = feedIsListening
         invalidate()
+    }
+}
+
+/// One cache's figures on `/metrics`, labelled `cache="<name>"`: hits and misses (a miss computes, or joins a
+/// computation running), and what it holds (bytes for the caches bounded by bytes, and entries).
+struct CacheMetrics: Sendable {
+    let hits: Counter
+    let misses: Counter
+    let bytes: Gauge
+    let entries: Gauge
+
+    init(name: String) {
+        let dimensions = [("cache", name)]
+        hits = Counter(label: "ytv2_cache_hits_total", dimensions: dimensions)
+        misses = Counter(label: "ytv2_cache_misses_total", dimensions: dimensions)
+        bytes = Gauge(label: "ytv2_cache_bytes", dimensions: dimensions)
+        entries = Gauge(label: "ytv2_cache_entries", dimensions: dimensions)
     }
 }

@@ -36,20 +36,26 @@ struct ReadCaches: Sendable {
     ///   to hear every change, or the request carries a write this process has not heard of yet (see
     ///   ``ReadYourWritesMiddleware``).
     init(responseBytes: Int, itemBytes: Int, orderBytes: Int, bypass: @escaping @Sendable () -> Bool = { false }) {
-        facets = ChangeInvalidatedCache(bypass: bypass)
+        facets = ChangeInvalidatedCache(name: "facets", bypass: bypass)
         // A total is a number: keeping one for every searched word costs little and spares a count over every match.
-        totals = ChangeInvalidatedCache(capacity: 16_384, bypass: bypass)
+        totals = ChangeInvalidatedCache(name: "totals", capacity: 16_384, bypass: bypass)
         // Counted by what a body's buffer takes (NIO rounds it up to a power of two: a 38 KB page takes 64 KB), not by
         // its length: the budget bounds the memory held.
-        responses = ChangeInvalidatedCache(capacity: 4_096, maximumCost: responseBytes, cost: { $0.capacity }, bypass: bypass)
+        responses = ChangeInvalidatedCache(name: "responses", capacity: 4_096, maximumCost: responseBytes, cost: { $0.capacity }, bypass: bypass)
         // Bounded by bytes alone (an item is about 1.7 KB); the count bound only caps the bookkeeping.
-        items = ChangeInvalidatedCache(capacity: 1_000_000, maximumCost: itemBytes, cost: { $0.capacity }, bypass: bypass)
-        orders = ChangeInvalidatedCache(capacity: 4_096, maximumCost: orderBytes, cost: { $0?.bytes ?? 16 }, bypass: bypass)
+        items = ChangeInvalidatedCache(name: "items", capacity: 1_000_000, maximumCost: itemBytes, cost: { $0.capacity }, bypass: bypass)
+        orders = ChangeInvalidatedCache(name: "orders", capacity: 4_096, maximumCost: orderBytes, cost: { $0?.bytes ?? 16 }, bypass: bypass)
         longestOrder = orderBytes / 2 / 16
         // A match set is a bit per video: 12.5 KB at 100,000 videos.
-        matches = ChangeInvalidatedCache(capacity: 4_096, maximumCost: orderBytes / 4, cost: { $0.bytes }, bypass: bypass)
+        matches = ChangeInvalidatedCache(name: "matches", capacity: 4_096, maximumCost: orderBytes / 4, cost: { $0.bytes }, bypass: bypass)
         // Four bytes per video of the order: 400 KB for an order of 100,000 videos.
-        numberedOrders = ChangeInvalidatedCache(capacity: 4_096, maximumCost: orderBytes / 4, cost: { $0.bytes }, bypass: bypass)
+        numberedOrders = ChangeInvalidatedCache(
+            name: "numbered_orders",
+            capacity: 4_096,
+            maximumCost: orderBytes / 4,
+            cost: { $0.bytes },
+            bypass: bypass
+        )
     }
 
     /// `videos` changed (the feed reported it, or this process wrote it: its next read must see it without waiting for
