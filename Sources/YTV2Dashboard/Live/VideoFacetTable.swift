@@ -173,7 +173,7 @@ struct VideoFacetTable: Sendable {
     /// The facets of `query` over the videos numbered `matches` (its search's matches; nil: every video). Nil when a
     /// match is a video this table does not hold yet (stored after it was read, its change not heard yet): the caller
     /// asks the database.
-    func facets(_ query: ReportQuery, matches: [Int32]?) -> ReportFacets? {
+    func facets(_ query: ReportQuery, matches: MatchBits?) -> ReportFacets? {
         let filters = Filters(query, table: self)
         var counts = Counts(table: self)
         if let matches {

@@ -58,7 +58,7 @@ actor VideoIndex {
     /// ``answerable(_:videoCount:readMatches:)``, and when the database's collation keeps the orders from being kept here).
     func page(
         _ query: ReportQuery,
-        videoCount: () async throws -> Int,
+        videoCount: @escaping @Sendable () async throws -> Int,
         readMatches: (String) async throws -> [Int32]
     ) async throws -> ReportPageIDs? {
         guard let answerable = try await answerable(query, videoCount: videoCount, readMatches: readMatches),
@@ -71,11 +71,11 @@ actor VideoIndex {
     /// The facets of `query` counted from the table over its search's matches; nil when the database answers.
     func facets(
         _ query: ReportQuery,
-        videoCount: () async throws -> Int,
+        videoCount: @escaping @Sendable () async throws -> Int,
         readMatches: (String) async throws -> [Int32]
     ) async throws -> ReportFacets? {
         guard let answerable = try await answerable(query, videoCount: videoCount, readMatches: readMatches),
-            let facets = table?.facets.facets(query, matches: answerable.matches?.numbers)
+            let facets = table?.facets.facets(query, matches: answerable.matches)
         else { return nil }
         VideoIndexMetrics.facets.increment()
         return facets
@@ -89,7 +89,7 @@ actor VideoIndex {
     /// change copy the whole table while it is held.
     private func answerable(
         _ query: ReportQuery,
-        videoCount: () async throws -> Int,
+        videoCount: @escaping @Sendable () async throws -> Int,
         readMatches: (String) async throws -> [Int32]
     ) async throws -> Answerable? {
         guard table != nil else {
@@ -97,9 +97,25 @@ actor VideoIndex {
             return nil
         }
         let now = ContinuousClock.now
-        if countCheckedAt.map({ now - $0 >= countCheckInterval }) ?? true {
-            countCheckedAt = now
-            let videos = try await videoCount()
+        let countDue = countCheckedAt.map { now - $0 >= countCheckInterval } ?? true
+        if countDue { countCheckedAt = now }
+        // Counted beside the read of the matches, not before it: both are statements.
+        async let counted = countDue ? videoCount() : nil
+        var answerable = Answerable.everyVideo
+        if let search = query.search, query.searches {
+            if let kept = searches[search] {
+                markUsed(search)
+                answerable = .matches(kept)
+            } else {
+                let (sequence, started) = (changeSequence, generation)
+                let read = MatchBits(numbers: try await readMatches(search))
+                // Even: no change was in flight when the read began.
+                if sequence == changeSequence, sequence % 2 == 0, started == generation { keep(search, read) }
+                // The table may have changed while the matches were read; it stays right for every video it holds.
+                answerable = .matches(read)
+            }
+        }
+        if let videos = try await counted {
             guard table?.count == videos else {
                 countMismatches += 1
                 if countMismatches >= 3 { drop() }
@@ -107,17 +123,7 @@ actor VideoIndex {
             }
             countMismatches = 0
         }
-        guard let search = query.search, query.searches else { return .everyVideo }
-        if let kept = searches[search] {
-            markUsed(search)
-            return .matches(kept)
-        }
-        let (sequence, started) = (changeSequence, generation)
-        let read = MatchBits(numbers: try await readMatches(search))
-        // Even: no change was in flight when the read began.
-        if sequence == changeSequence, sequence % 2 == 0, started == generation { keep(search, read) }
-        // The table may have changed while the matches were read; it stays right for every video it holds.
-        return .matches(read)
+        return answerable
     }
 
     /// What the table answers a request over.

@@ -46,7 +46,7 @@ struct VideoIndexTable: Sendable {
         if filters.passAll {
             total = matches?.count ?? view.count
         } else if let matches {
-            total = matches.numbers.reduce(0) { $0 + (facets.passes(number: $1, filters) ? 1 : 0) }
+            total = matches.reduce(0) { $0 + (facets.passes(number: $1, filters) ? 1 : 0) }
         } else {
             total = (0..<view.count).reduce(0) { $0 + (facets.passes(number: view[$1], filters) ? 1 : 0) }
         }
@@ -95,7 +95,7 @@ extension VideoIndexTable: VideoIndexSink {
 /// The videos one search matches, a bit per video number: read once (``ReportReader/searchMatchNumbers(_:)``) and then
 /// kept up to date by each change (a bit set or cleared), so that any page, sort, filter or facet count of the search
 /// is found in memory.
-struct MatchBits: Sendable {
+struct MatchBits: Sendable, Sequence {
     private var words: [UInt64]
     /// How many bits are set.
     private(set) var count = 0
@@ -124,32 +124,36 @@ struct MatchBits: Sendable {
         count += matches ? 1 : -1
     }
 
-    /// The numbers of the matches, ascending.
-    var numbers: [Int32] {
-        var numbers: [Int32] = []
-        numbers.reserveCapacity(count)
-        for (index, word) in words.enumerated() where word != 0 {
-            var remaining = word
-            while remaining != 0 {
-                numbers.append(Int32(index * 64 + remaining.trailingZeroBitCount))
-                remaining &= remaining - 1
-            }
-        }
-        return numbers
-    }
-
     /// Whether `table` holds every match: a match it lacks is a video whose change it has not put in place yet.
     func allHeld(by table: VideoFacetTable) -> Bool {
-        for (index, word) in words.enumerated() where word != 0 {
-            var remaining = word
-            while remaining != 0 {
-                if !table.holds(number: Int32(index * 64 + remaining.trailingZeroBitCount)) { return false }
-                remaining &= remaining - 1
-            }
-        }
-        return true
+        allSatisfy { table.holds(number: $0) }
     }
 
     /// About what the bits take in memory.
     var bytes: Int { 64 + words.count * 8 }
+
+    /// The numbers of the matches, ascending, without an array of them (a common word matches most videos).
+    func makeIterator() -> Iterator { Iterator(words: words) }
+
+    struct Iterator: IteratorProtocol {
+        let words: [UInt64]
+        private var index = 0
+        private var remaining: UInt64 = 0
+
+        init(words: [UInt64]) {
+            self.words = words
+            remaining = words.first ?? 0
+        }
+
+        mutating func next() -> Int32? {
+            while remaining == 0 {
+                index += 1
+                guard index < words.count else { return nil }
+                remaining = words[index]
+            }
+            let number = Int32(index * 64 + remaining.trailingZeroBitCount)
+            remaining &= remaining - 1
+            return number
+        }
+    }
 }
