@@ -28,22 +28,9 @@ import YTV2TestSupport
         try ReportQuery(parameters: FormQuery(Substring(text)))
     }
 
-    /// The index's facets of `text`, asked as the dashboard asks them.
-    static func indexed(_ index: VideoIndex, _ reader: ReportReader, _ text: String) async throws -> ReportFacets? {
-        try await index.facets(
-            try reportQuery(text),
-            videoCount: { try await reader.reportCount(ReportQuery()) },
-            readMatches: { try await reader.searchMatchNumbers($0) }
-        )
-    }
-
-    /// The index's page of `query`, asked as the dashboard asks it.
-    static func indexedPage(_ index: VideoIndex, _ reader: ReportReader, _ query: ReportQuery) async throws -> ReportPageIDs? {
-        try await index.page(
-            query,
-            videoCount: { try await reader.reportCount(ReportQuery()) },
-            readMatches: { try await reader.searchMatchNumbers($0) }
-        )
+    /// The index's facets of `text`.
+    static func indexed(_ index: VideoIndex, _ text: String) async throws -> ReportFacets? {
+        try await index.facets(try reportQuery(text))
     }
 
     /// One random write: a new video, a change of an existing one's facets, or a delete.
@@ -124,20 +111,20 @@ import YTV2TestSupport
             var random = SplitMix64(seed: 32)
             var existing = (0..<24).map { try! VideoID(String(format: "vid%08d", $0)) }
             // The first request starts reading the table in the background and is answered by the database.
-            #expect(try await Self.indexed(index, reader, "") == nil)
+            #expect(try await Self.indexed(index, "") == nil)
             await index.waitForLoad()
             for step in 0..<40 {
                 let (write, delete) = Self.randomWrite(&random, existing: existing, serial: step)
                 try await Self.apply(write, delete: delete, videos: videos, index: index, existing: &existing)
                 for text in Self.queries where step % 4 == 0 || text.contains("q=") {
                     let expected = try await reader.facets(Self.reportQuery(text))
-                    let counted = try await Self.indexed(index, reader, text)
+                    let counted = try await Self.indexed(index, text)
                     #expect(counted != nil, "step \(step): the index did not answer \(text)")
                     #expect(counted == expected, "step \(step): \(text)")
                 }
             }
             // The data has what the queries ask about, so the comparisons above compared something.
-            let all = try #require(try await Self.indexed(index, reader, ""))
+            let all = try #require(try await Self.indexed(index, ""))
             #expect(all.channels.contains { $0.value == "\u{E9}cole" } && all.channels.contains { $0.value == "e\u{301}cole" })
             #expect(all.hasAudio.count == 2 && all.categories.count >= 3 && all.summaryTypes.count >= 3)
         }
@@ -182,7 +169,7 @@ import YTV2TestSupport
             let index = VideoIndex(reports: reader)
             var random = SplitMix64(seed: 3_200)
             var existing = (0..<24).map { try! VideoID(String(format: "vid%08d", $0)) }
-            #expect(try await Self.indexedPage(index, reader, ReportQuery()) == nil, "answered before the index was read")
+            #expect(try await index.page(ReportQuery()) == nil, "answered before the index was read")
             await index.waitForLoad()
             var compared = 0
             for step in 0..<36 {
@@ -205,7 +192,7 @@ import YTV2TestSupport
                         for page in 1...(pages + 1) {
                             query.page = page
                             let expected = try await reader.reportPageIDs(query)
-                            let indexed = try await Self.indexedPage(index, reader, query)
+                            let indexed = try await index.page(query)
                             #expect(indexed == expected, "step \(step): \(text) sort \(sort.rawValue) page \(page) size \(query.size)")
                             compared += 1
                         }
@@ -226,20 +213,20 @@ import YTV2TestSupport
             let reader = ReportReader(store: store)
             // Its count compared with the database's at every request (every two seconds when serving).
             let index = VideoIndex(reports: reader, countCheckInterval: .zero)
-            _ = try await Self.indexed(index, reader, "q=apple")
+            _ = try await Self.indexed(index, "q=apple")
             await index.waitForLoad()
-            #expect(try await Self.indexed(index, reader, "q=apple") == (try await reader.facets(Self.reportQuery("q=apple"))))
+            #expect(try await Self.indexed(index, "q=apple") == (try await reader.facets(Self.reportQuery("q=apple"))))
             try await VideoStore(store: store).commit(
                 VideoWrite(videoID: Harness.id("unheard0001"), metadata: VideoMetadata(title: "apple unheard"), actor: "import")
             )
-            #expect(try await Self.indexed(index, reader, "q=apple") == nil)
-            #expect(try await Self.indexed(index, reader, "") == nil)
-            #expect(try await Self.indexed(index, reader, "q=apple") == nil)
+            #expect(try await Self.indexed(index, "q=apple") == nil)
+            #expect(try await Self.indexed(index, "") == nil)
+            #expect(try await Self.indexed(index, "q=apple") == nil)
             // Dropped after three: the next request starts reading it again, with the video.
-            #expect(try await Self.indexed(index, reader, "q=apple") == nil)
+            #expect(try await Self.indexed(index, "q=apple") == nil)
             await index.waitForLoad()
             let expected = try await reader.facets(Self.reportQuery("q=apple"))
-            #expect(try await Self.indexed(index, reader, "q=apple") == expected)
+            #expect(try await Self.indexed(index, "q=apple") == expected)
             #expect(expected.hasAudio.reduce(0) { $0 + $1.count } == 4)
         }
     }
@@ -264,7 +251,7 @@ import YTV2TestSupport
             let answersBefore = VideoIndexMetricsProbe.value("ytv2_video_index_facets_total")
             #expect(try await facetsBody("q=mango") == (try await databaseBody("q=mango")))
             #expect(VideoIndexMetricsProbe.value("ytv2_video_index_facets_total") > answersBefore, "the index did not answer")
-            // A word most videos hold: its list keeps its matches, and its facets are counted over them.
+            // A word most videos hold: its list reads its matches and the index keeps them; its facets are counted over them.
             let listed = try await client.getJSON("/api/reports?q=summary&size=3&page=2", as: ListBody.self)
             #expect(listed.pagination.total >= 8)
             #expect(try await facetsBody("q=summary") == (try await databaseBody("q=summary")))

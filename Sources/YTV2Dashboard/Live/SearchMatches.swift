@@ -52,34 +52,19 @@ package struct SearchMatches: Sendable {
     /// The numbering the bits refer to.
     package let numbering: VideoNumbering
     /// How many videos match (those the numbering knows).
-    package let count: Int
+    package var count: Int { bits.count }
     /// Whether a match is a video the numbering does not know (stored after it was read): then the match set is not
     /// whole, and the numbering must be read again.
     package let hasUnnumbered: Bool
-    private let bits: [UInt64]
+    private let bits: MatchBits
 
     /// - Parameter numbers: the numbers of the videos the search matches, in any order; one the numbering does not
     ///   know is left out (and noted, ``hasUnnumbered``).
     package init(numbers: [Int32], numbering: VideoNumbering) {
-        var bits = [UInt64](repeating: 0, count: (numbering.capacity + 63) / 64)
-        var count = 0
-        var hasUnnumbered = false
-        for number in numbers {
-            guard numbering.knows(number: number) else {
-                hasUnnumbered = true
-                continue
-            }
-            let position = Int(number)
-            let mask: UInt64 = 1 << UInt64(position % 64)
-            if bits[position / 64] & mask == 0 {
-                bits[position / 64] |= mask
-                count += 1
-            }
-        }
+        let known = numbers.filter(numbering.knows(number:))
         self.numbering = numbering
-        self.bits = bits
-        self.count = count
-        self.hasUnnumbered = hasUnnumbered
+        bits = MatchBits(numbers: known)
+        hasUnnumbered = known.count < numbers.count
     }
 
     /// Whether keeping the match set of a search matching `matches` of `videos` pays: from a sixteenth of the videos on,
@@ -90,7 +75,7 @@ package struct SearchMatches: Sendable {
     }
 
     /// About what the bits take in memory.
-    package var bytes: Int { 64 + bits.count * 8 }
+    package var bytes: Int { bits.bytes }
 
     /// How many videos of `order` match.
     package func count(in order: NumberedOrder) -> Int {
@@ -132,11 +117,7 @@ package struct SearchMatches: Sendable {
     }
 
     /// Whether the video numbered `number` matches; -1, a video the numbering does not know, never does.
-    private func contains(number: Int32) -> Bool {
-        guard number >= 0 else { return false }
-        let position = Int(number)
-        return bits[position / 64] & (1 << UInt64(position % 64)) != 0
-    }
+    private func contains(number: Int32) -> Bool { bits.contains(number) }
 }
 
 /// A filter set's order (``ReportOrder``) with each video's number in a ``VideoNumbering``: what a match set is walked

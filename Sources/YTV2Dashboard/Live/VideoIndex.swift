@@ -25,8 +25,8 @@ actor VideoIndex {
     /// change put in place a moment before the count was dropped); a few in a row mean writes the feed did not report.
     private var countMismatches = 0
 
-    /// How often the table's number of videos is compared with the database's: a count of every video costs about as
-    /// much as a page at 100,000 videos, and writes the feed does not report are rare.
+    /// How often the table's number of videos is compared with the database's: the count is a statement, and writes
+    /// the feed does not report are rare.
     private let countCheckInterval: Duration
     private var countCheckedAt: ContinuousClock.Instant?
 
@@ -54,44 +54,39 @@ actor VideoIndex {
         self.searchBytes = searchBytes
     }
 
-    /// The page `query` asks for, from the table; nil when the database answers (see
-    /// ``answerable(_:videoCount:readMatches:)``, and when the database's collation keeps the orders from being kept here).
-    func page(
-        _ query: ReportQuery,
-        videoCount: @escaping @Sendable () async throws -> Int,
-        readMatches: (String) async throws -> [Int32]
-    ) async throws -> ReportPageIDs? {
-        guard let answerable = try await answerable(query, videoCount: videoCount, readMatches: readMatches),
-            let page = table?.page(query, matches: answerable.matches)
-        else { return nil }
-        VideoIndexMetrics.pages.increment()
-        return page
+    /// The page `query` asks for, from the table; nil when the database answers (see ``answerable(_:)``, and when the
+    /// database's collation keeps the orders from being kept here).
+    func page(_ query: ReportQuery) async throws -> ReportPageIDs? {
+        try await answer(query, counted: VideoIndexMetrics.pages) { table, matches in table.page(query, matches: matches) }
     }
 
     /// The facets of `query` counted from the table over its search's matches; nil when the database answers.
-    func facets(
-        _ query: ReportQuery,
-        videoCount: @escaping @Sendable () async throws -> Int,
-        readMatches: (String) async throws -> [Int32]
-    ) async throws -> ReportFacets? {
-        guard let answerable = try await answerable(query, videoCount: videoCount, readMatches: readMatches),
-            let facets = table?.facets.facets(query, matches: answerable.matches)
-        else { return nil }
-        VideoIndexMetrics.facets.increment()
-        return facets
+    func facets(_ query: ReportQuery) async throws -> ReportFacets? {
+        try await answer(query, counted: VideoIndexMetrics.facets) { table, matches in
+            table.facets.facets(query, matches: matches)
+        }
     }
 
-    /// Whether the table can answer `query`, and over which videos: all, or its search's matches (kept, or read with `readMatches` and kept when
-    /// no change overlapped the read). Nil when it cannot, and the caller asks the database: there is no table yet
-    /// (the first request starts reading it in the background, so no request waits for the whole table), or, when its
-    /// count is due for a check (``countCheckInterval``), it holds another number of videos than `videoCount` says.
-    /// The answer is then computed here, on the table as it is: a copy taken to compute outside would make the next
-    /// change copy the whole table while it is held.
-    private func answerable(
+    /// `compute` on the table and the videos `query` is answered over, counted in `counted` when it answers. Computed
+    /// here, on the table as it is: a copy taken to compute outside would make the next change copy the whole table
+    /// while it is held.
+    private func answer<Answer>(
         _ query: ReportQuery,
-        videoCount: @escaping @Sendable () async throws -> Int,
-        readMatches: (String) async throws -> [Int32]
-    ) async throws -> Answerable? {
+        counted: Counter,
+        _ compute: (VideoIndexTable, MatchBits?) -> Answer?
+    ) async throws -> Answer? {
+        guard let answerable = try await answerable(query), let table, let answer = compute(table, answerable.matches) else {
+            return nil
+        }
+        counted.increment()
+        return answer
+    }
+
+    /// Whether the table can answer `query`, and over which videos: all, or its search's matches (kept, or read and
+    /// kept when no change overlapped the read). Nil when it cannot, and the caller asks the database: there is no
+    /// table yet (the first request starts reading it in the background, so no request waits for the whole table), or,
+    /// when its count is due for a check (``countCheckInterval``), it holds another number of videos than the database.
+    private func answerable(_ query: ReportQuery) async throws -> Answerable? {
         guard table != nil else {
             startLoading()
             return nil
@@ -100,7 +95,7 @@ actor VideoIndex {
         let countDue = countCheckedAt.map { now - $0 >= countCheckInterval } ?? true
         if countDue { countCheckedAt = now }
         // Counted beside the read of the matches, not before it: both are statements.
-        async let counted = countDue ? videoCount() : nil
+        async let counted = countDue ? reports.reportCount(ReportQuery()) : nil
         var answerable = Answerable.everyVideo
         if let search = query.search, query.searches {
             if let kept = searches[search] {
@@ -108,7 +103,7 @@ actor VideoIndex {
                 answerable = .matches(kept)
             } else {
                 let (sequence, started) = (changeSequence, generation)
-                let read = MatchBits(numbers: try await readMatches(search))
+                let read = MatchBits(numbers: try await reports.searchMatchNumbers(search))
                 // Even: no change was in flight when the read began.
                 if sequence == changeSequence, sequence % 2 == 0, started == generation { keep(search, read) }
                 // The table may have changed while the matches were read; it stays right for every video it holds.

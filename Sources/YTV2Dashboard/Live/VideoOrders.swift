@@ -158,8 +158,8 @@ struct VideoOrders: Sendable {
     }
 }
 
-/// Each video's sort keys by its number, packed in columns: a hundred thousand videos take about 9 MB, titles
-/// included, and compare without a string's bookkeeping.
+/// Each video's sort keys by its number, packed in columns so that they compare without a string's bookkeeping: by
+/// their layout, 44 bytes a video and the title's bytes (about 9 MB for 100,000 videos with titles of 44 bytes).
 struct SortKeys: Sendable {
     /// The key an unknown date is kept as; a real `-infinity` (also the lowest value) is kept one above it.
     static let unknownDate = Int64.min

@@ -119,15 +119,7 @@ struct ReportsController: Sendable {
     /// set with more matches than an order may hold paged by the database, and a request answered past the caches (an
     /// order read for it would not be kept).
     private func pageIDs(_ query: ReportQuery) async throws -> ReportPageIDs {
-        if !caches.orders.isBypassed,
-            let page = try await videoIndex.page(
-                query,
-                videoCount: { try await total(ReportQuery()) },
-                readMatches: { [reports] in try await reports.searchMatchNumbers($0) }
-            )
-        {
-            return page
-        }
+        if !caches.orders.isBypassed, let page = try await videoIndex.page(query) { return page }
         if caches.longestOrder > 0, !caches.orders.isBypassed {
             if !query.searches, let order = try await order(query) { return order.page(query) }
             if query.searches, let page = try await searchPage(query) { return page }
@@ -288,15 +280,7 @@ struct ReportsController: Sendable {
     /// index cannot answer, and for a request answered past the caches (it carries a write the index may not have heard
     /// of yet).
     private func facets(_ query: ReportQuery) async throws -> ReportFacets {
-        if !caches.facets.isBypassed,
-            let counted = try await videoIndex.facets(
-                query,
-                videoCount: { try await total(ReportQuery()) },
-                readMatches: { [reports] in try await reports.searchMatchNumbers($0) }
-            )
-        {
-            return counted
-        }
+        if !caches.facets.isBypassed, let counted = try await videoIndex.facets(query) { return counted }
         return try await reports.facets(query)
     }
 
