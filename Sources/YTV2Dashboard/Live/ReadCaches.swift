@@ -15,7 +15,7 @@ struct ReadCaches: Sendable {
     /// Encoded bodies, bounded by their bytes (`YTV2_RESPONSE_CACHE_MB`).
     let responses: ChangeInvalidatedCache<ByteBuffer>
     /// Encoded list items by video id, bounded by their bytes (`YTV2_ITEM_CACHE_MB`).
-    let items: ChangeInvalidatedCache<ByteBuffer>
+    let items: ChangeInvalidatedCache<[UInt8]>
     /// Every match of a filter set (without a search) in one sort's order, by filter set and sort, bounded by their
     /// bytes (`YTV2_ORDER_CACHE_MB`): a page is a slice of its order.
     let orders: ChangeInvalidatedCache<ReportOrder?>
@@ -43,7 +43,7 @@ struct ReadCaches: Sendable {
         // its length: the budget bounds the memory held.
         responses = ChangeInvalidatedCache(name: "responses", capacity: 4_096, maximumCost: responseBytes, cost: { $0.capacity }, bypass: bypass)
         // Bounded by bytes alone (an item is about 1.7 KB); the count bound only caps the bookkeeping.
-        items = ChangeInvalidatedCache(name: "items", capacity: 1_000_000, maximumCost: itemBytes, cost: { $0.capacity }, bypass: bypass)
+        items = ChangeInvalidatedCache(name: "items", capacity: 1_000_000, maximumCost: itemBytes, cost: { 32 + $0.capacity }, bypass: bypass)
         orders = ChangeInvalidatedCache(name: "orders", capacity: 4_096, maximumCost: orderBytes, cost: { $0?.bytes ?? 16 }, bypass: bypass)
         longestOrder = orderBytes / 2 / 16
         // A match set is a bit per video: 12.5 KB at 100,000 videos.

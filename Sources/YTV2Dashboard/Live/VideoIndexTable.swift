@@ -100,8 +100,11 @@ struct MatchBits: Sendable, Sequence {
     /// How many bits are set.
     private(set) var count = 0
 
+    /// Words for exactly the numbers given: a kept search is one bit per video, and growing by appends would leave up
+    /// to half of each array unused.
     init(numbers: [Int32]) {
-        words = []
+        let highest = numbers.max() ?? -1
+        words = highest < 0 ? [] : Array(repeating: 0, count: Int(highest) / 64 + 1)
         for number in numbers where number >= 0 { set(number, true) }
     }
 
@@ -116,6 +119,7 @@ struct MatchBits: Sendable, Sequence {
         let mask: UInt64 = 1 << UInt64(Int(number) % 64)
         if word >= words.count {
             guard matches else { return }
+            words.reserveGrowingByAnEighth(word + 1 - words.count)
             words.append(contentsOf: repeatElement(0, count: word + 1 - words.count))
         }
         let was = words[word] & mask != 0
@@ -130,7 +134,7 @@ struct MatchBits: Sendable, Sequence {
     }
 
     /// About what the bits take in memory.
-    var bytes: Int { 64 + words.count * 8 }
+    var bytes: Int { 64 + words.capacity * 8 }
 
     /// The numbers of the matches, ascending, without an array of them (a common word matches most videos).
     func makeIterator() -> Iterator { Iterator(words: words) }

@@ -21,6 +21,14 @@ struct JSONWriter {
     /// What was written, in a new buffer made for it (NIO rounds its capacity up to a power of two).
     var buffer: ByteBuffer { ByteBuffer(bytes: bytes) }
 
+    /// What was written, in an array of its own no longer than it: for values kept in a cache, where a buffer's
+    /// rounding up to a power of two costs room (24 MB held 12,300 list items in buffers, 14,800 in arrays).
+    var keptBytes: [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+            count = buffer.initialize(fromContentsOf: bytes)
+        }
+    }
+
     private mutating func write(_ text: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
@@ -110,10 +118,10 @@ struct JSONWriter {
         write(value ? "true" : "false")
     }
 
-    /// A value encoded before (by another JSONWriter), copied as it is.
-    mutating func encoded(_ value: ByteBuffer) {
+    /// A value encoded before (by another JSONWriter, ``keptBytes``), copied as it is.
+    mutating func encoded(_ value: [UInt8]) {
         beforeValue()
-        bytes.append(contentsOf: value.readableBytesView)
+        bytes.append(contentsOf: value)
     }
 
     mutating func null() {

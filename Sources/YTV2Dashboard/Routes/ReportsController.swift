@@ -30,8 +30,8 @@ struct ReportsController: Sendable {
 
     /// The same body from items encoded before (``ReadCaches/items``): byte for byte what ``listBody(_:sort:filters:)``
     /// writes for the records.
-    static func listBody(items: [ByteBuffer], page: ReportPageIDs, sort: ReportSort, filters: EchoedFilters) -> ByteBuffer {
-        var json = JSONWriter(capacity: 1_024 + items.reduce(0) { $0 + $1.readableBytes })
+    static func listBody(items: [[UInt8]], page: ReportPageIDs, sort: ReportSort, filters: EchoedFilters) -> ByteBuffer {
+        var json = JSONWriter(capacity: 1_024 + items.reduce(0) { $0 + $1.count })
         json.beginObject()
         json.key("reports")
         json.beginArray()
@@ -232,8 +232,10 @@ struct ReportsController: Sendable {
 
     /// A record's list item as the item cache keeps it: ``JSONWriter`` hands over a buffer made for the item's bytes
     /// (the next power of two above their count, the capacity the cache counts), so it is kept as it is.
-    private static func keptItem(_ record: ReportRecord) -> ByteBuffer {
-        ReportItem(record, form: .light).json()
+    private static func keptItem(_ record: ReportRecord) -> [UInt8] {
+        var writer = JSONWriter(capacity: 2_048)
+        ReportItem(record, form: .light).write(to: &writer)
+        return writer.keptBytes
     }
 
     /// `?latest=true`: the most recently indexed video, as the legacy processor asks it: `{"report": {"video_id",

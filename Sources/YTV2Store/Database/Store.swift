@@ -32,6 +32,8 @@ package final class Store: Sendable, Service {
     let unavailableLeaseTimeout: Duration = .seconds(1)
     /// Whether the database answered the last attempt to use it.
     private let availability = LockedFlag(true)
+    /// Gives up leases not granted in time or stuck on a closed connection (``withLease(_:)``); runs in ``run()``.
+    let leaseWatchdog = LeaseWatchdog(interval: .milliseconds(250), closedGrace: .seconds(1))
 
     /// The NOTIFY channel of the change feed.
     package static let changeChannel = "ytv2_changes"
@@ -42,22 +44,37 @@ package final class Store: Sendable, Service {
         self.init(endpoints: DatabaseEndpoints(primary: configuration), logger: logger, leaseTimeout: leaseTimeout)
     }
 
-    /// - Parameter replicaWait: how long a dashboard read may wait for the read replica to replay the newest change
-    ///   before it reads from the primary.
-    package init(endpoints: DatabaseEndpoints, logger: Logger, leaseTimeout: Duration = .seconds(10), replicaWait: Duration = .seconds(1)) {
+    /// - Parameters:
+    ///   - replicaWait: how long a dashboard read may wait for the read replica to replay the newest change before it
+    ///     reads from the primary.
+    ///   - keepingConnectionsOpen: whether the pools keep every connection they made open (a server; see
+    ///     ``DatabaseConfiguration/clientConfiguration(keepingConnectionsOpen:)``) rather than closing idle ones.
+    package init(
+        endpoints: DatabaseEndpoints,
+        logger: Logger,
+        leaseTimeout: Duration = .seconds(10),
+        replicaWait: Duration = .seconds(1),
+        keepingConnectionsOpen: Bool = false
+    ) {
         self.configuration = endpoints.primary
         self.sessionConfiguration = endpoints.session
         self.hasDirectSession = endpoints.direct != nil
         self.logger = logger
         self.leaseTimeout = leaseTimeout
-        self.client = PostgresClient(configuration: endpoints.primary.clientConfiguration(), backgroundLogger: logger)
-        self.replica = endpoints.readReplica.map { ReadReplica(configuration: $0, maximumWait: replicaWait, logger: logger) }
+        self.client = PostgresClient(
+            configuration: endpoints.primary.clientConfiguration(keepingConnectionsOpen: keepingConnectionsOpen),
+            backgroundLogger: logger
+        )
+        self.replica = endpoints.readReplica.map {
+            ReadReplica(configuration: $0, maximumWait: replicaWait, keepingConnectionsOpen: keepingConnectionsOpen, logger: logger)
+        }
     }
 
-    /// Runs the pool (and the read replica's) until cancelled or gracefully shut down.
+    /// Runs the pool, its lease watchdog (and the read replica's) until cancelled or gracefully shut down.
     package func run() async throws {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.client.run() }
+            group.addTask { await self.leaseWatchdog.run() }
             if let replica {
                 group.addTask { await replica.run { [self] in try await currentWALPosition() } }
             }
@@ -184,50 +201,39 @@ package final class Store: Sendable, Service {
         return try await read(body)
     }
 
-    /// Leases a pooled connection for `body`, watched on two counts. While the server is down the pool would wait for a
-    /// connection indefinitely: a lease not granted within ``leaseTimeout`` fails as ``StoreError/unavailable(_:)``,
-    /// so callers answer 503 at once. And PostgresNIO (1.33) writes a query to the channel without a write promise, so
-    /// a query issued just as the server drops the connection is never answered (seen when the server crashed under
-    /// load): once the leased connection has been closed for a second (enough for the normal error to arrive first)
-    /// the call fails as unavailable too, and the stuck body is left behind holding nothing but the dead connection.
+    /// Leases a pooled connection for `body`, watched by ``leaseWatchdog`` on two counts. While the server is down the
+    /// pool would wait for a connection indefinitely: a lease not granted within ``leaseTimeout`` fails as
+    /// ``StoreError/unavailable(_:)``, so callers answer 503 at once. And a query sent just as the server drops the
+    /// connection is never answered (seen when the server crashed under load): once the leased connection has been
+    /// closed for a second the call fails as unavailable too, and the stuck body is left behind.
     private func withLease<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let leased = Mutex<PostgresConnection?>(nil)
         let availability = self.availability
         let timeout = availability.value ? leaseTimeout : unavailableLeaseTimeout
         let requested = ContinuousClock.now
         return try await mappingErrors {
-            try await withAbandonableTask {
-                try await self.client.withConnection { connection in
-                    leased.withLock { $0 = connection }
-                    availability.set(true)
-                    PoolMetrics.wait.recordNanoseconds(Int64((ContinuousClock.now - requested).inSeconds * 1_000_000_000))
-                    let inUse = PoolMetrics.leased
-                    inUse.increment()
-                    defer { inUse.decrement() }
-                    do {
-                        return try await body(connection)
-                    } catch {
-                        if case StoreError.unavailable = StoreError.wrap(error) { availability.set(false) }
-                        throw error
+            do {
+                return try await self.leaseWatchdog.watching(timeout: timeout) { granted in
+                    try await self.client.withConnection { connection in
+                        granted(connection)
+                        availability.set(true)
+                        PoolMetrics.wait.recordNanoseconds(Int64((ContinuousClock.now - requested).inSeconds * 1_000_000_000))
+                        let inUse = PoolMetrics.leased
+                        inUse.increment()
+                        defer { inUse.decrement() }
+                        do {
+                            return try await body(connection)
+                        } catch {
+                            if case StoreError.unavailable = StoreError.wrap(error) { availability.set(false) }
+                            throw error
+                        }
                     }
                 }
-            } watchdog: {
-                var closedSince: ContinuousClock.Instant?
-                while true {
-                    try await Task.sleep(for: .milliseconds(250))
-                    guard let connection = leased.withLock({ $0 }) else {
-                        if ContinuousClock.now - requested < timeout { continue }
-                        PoolMetrics.timeouts.increment()
-                        availability.set(false)
-                        throw StoreError.unavailable("no database connection within \(timeout)")
-                    }
-                    guard connection.isClosed else { continue }
-                    let since = closedSince ?? .now
-                    closedSince = since
-                    if ContinuousClock.now - since >= .seconds(1) {
-                        throw StoreError.unavailable("the connection closed under a running statement")
-                    }
-                }
+            } catch LeaseWatchdog.Expiry.notGranted(let within) {
+                PoolMetrics.timeouts.increment()
+                availability.set(false)
+                throw StoreError.unavailable("no database connection within \(within)")
+            } catch LeaseWatchdog.Expiry.closedUnderStatement {
+                throw StoreError.unavailable("the connection closed under a running statement")
             }
         }
     }

@@ -30,12 +30,14 @@ final class ReadReplica: Sendable {
     /// The replay-position query in flight, which every read waiting for the replica shares, instead of each waiting
     /// read asking the replica on its own.
     private let askingReplay = Mutex<Task<WALPosition?, Never>?>(nil)
+    /// Gives up leases not granted within a second or whose connection closed (``withLease(_:)``); runs in ``run(primaryPosition:)``.
+    private let leaseWatchdog = LeaseWatchdog(interval: .milliseconds(100), closedGrace: .zero)
 
-    init(configuration: DatabaseConfiguration, maximumWait: Duration, logger: Logger) {
+    init(configuration: DatabaseConfiguration, maximumWait: Duration, keepingConnectionsOpen: Bool = false, logger: Logger) {
         self.configuration = configuration
         self.maximumWait = maximumWait
         self.logger = logger
-        var clientConfiguration = configuration.clientConfiguration()
+        var clientConfiguration = configuration.clientConfiguration(keepingConnectionsOpen: keepingConnectionsOpen)
         clientConfiguration.options.connectTimeout = .seconds(1)
         self.client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
     }
@@ -47,6 +49,7 @@ final class ReadReplica: Sendable {
     func run(primaryPosition: @escaping @Sendable () async throws -> WALPosition?) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.client.run() }
+            group.addTask { await self.leaseWatchdog.run() }
             group.addTask {
                 while !Task.isCancelled {
                     await self.poll(primaryPosition: primaryPosition)
@@ -123,23 +126,18 @@ final class ReadReplica: Sendable {
     /// A pooled replica connection for `body`; given up when no connection comes within a second (the replica is
     /// down: the read goes to the primary instead of waiting), or when the leased connection closes under it.
     func withLease<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let leased = Mutex<PostgresConnection?>(nil)
-        let requested = ContinuousClock.now
-        return try await mappingErrors {
-            try await withAbandonableTask {
-                try await self.client.withConnection { connection in
-                    leased.withLock { $0 = connection }
-                    return try await body(connection)
-                }
-            } watchdog: {
-                while true {
-                    try await Task.sleep(for: .milliseconds(100))
-                    guard let connection = leased.withLock({ $0 }) else {
-                        if ContinuousClock.now - requested < .seconds(1) { continue }
-                        throw StoreError.unavailable("no read replica connection within a second")
+        try await mappingErrors {
+            do {
+                return try await leaseWatchdog.watching(timeout: .seconds(1)) { granted in
+                    try await self.client.withConnection { connection in
+                        granted(connection)
+                        return try await body(connection)
                     }
-                    if connection.isClosed { throw StoreError.unavailable("the read replica connection closed") }
                 }
+            } catch LeaseWatchdog.Expiry.notGranted {
+                throw StoreError.unavailable("no read replica connection within a second")
+            } catch LeaseWatchdog.Expiry.closedUnderStatement {
+                throw StoreError.unavailable("the read replica connection closed")
             }
         }
     }
