@@ -110,22 +110,20 @@ package struct DatabaseConfiguration: Sendable, CustomStringConvertible {
         }
     }
 
-    /// How many connections a pool of this process opens at most.
-    package static let maximumPoolConnections = 10
-
     /// `connectTimeout` in whole seconds, for the pool (a `Duration`) and for single connections (a `TimeAmount`).
     private var connectTimeoutSeconds: Int64 { max(1, connectTimeout.components.seconds) }
 
-    /// The pool's settings: at most ``maximumPoolConnections`` connections; with `keepingConnectionsOpen` (a server)
-    /// all of them are kept open once made.
+    /// The pool's settings: at most 10 connections, each closed once idle for 10 s, without keep-alive queries.
     ///
-    /// Both choices also bound memory. PostgresNIO's pool sets a timer (a sleeping task) each time a connection goes
-    /// back to it, for its keep-alive and, beyond the minimum, for its idle timeout, and cancels them at the next lease;
-    /// but a cancelled sleep keeps its task and timer until the time it was set for (swiftlang/swift#60441). At a few
-    /// hundred leases a second, the 60 s idle timeouts and 30 s keep-alives held about 60,000 of them, some 14 MB of a
-    /// busy dashboard's heap (heaptrack, bench/api at 100,000 videos). A server's connections are therefore all kept
-    /// open (no idle timeouts) and checked every 10 s when idle, which holds a third as many keep-alive timers.
-    package func clientConfiguration(keepingConnectionsOpen: Bool = false) -> PostgresClient.Configuration {
+    /// The short idle time bounds memory. PostgresNIO's pool sets a timer (a sleeping task) each time a connection goes
+    /// back to it, for its idle timeout and its keep-alive, and cancels them at the next lease; but a cancelled sleep
+    /// keeps its task and timer until the time it was set for (swiftlang/swift#60441). At a few hundred leases a
+    /// second, the default 60 s idle timeouts and 30 s keep-alives held about 60,000 of them, some 14 MB of a busy
+    /// dashboard's heap (heaptrack, bench/api at 100,000 videos). A connection idle for 10 s is closed, so it needs no
+    /// keep-alive, and at most 10 s of idle timers are alive at once. (Keeping connections open instead, with
+    /// `minimumConnections`, crashed `ytv2 serve` when the server went away: PostgresNIO 1.33's pool asserts that no
+    /// fewer than the minimum are open when a lease asks for one more.)
+    package func clientConfiguration() -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS =
             tlsSettings.map { $0.required ? .require($0.configuration) : .prefer($0.configuration) } ?? .disable
         var configuration = PostgresClient.Configuration(
@@ -137,9 +135,9 @@ package struct DatabaseConfiguration: Sendable, CustomStringConvertible {
             tls: tls
         )
         configuration.options.connectTimeout = .seconds(connectTimeoutSeconds)
-        configuration.options.maximumConnections = Self.maximumPoolConnections
-        if keepingConnectionsOpen { configuration.options.minimumConnections = Self.maximumPoolConnections }
-        configuration.options.keepAliveBehavior = .init(frequency: .seconds(10))
+        configuration.options.maximumConnections = 10
+        configuration.options.connectionIdleTimeout = .seconds(10)
+        configuration.options.keepAliveBehavior = nil
         return configuration
     }
 

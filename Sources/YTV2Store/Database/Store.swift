@@ -44,30 +44,16 @@ package final class Store: Sendable, Service {
         self.init(endpoints: DatabaseEndpoints(primary: configuration), logger: logger, leaseTimeout: leaseTimeout)
     }
 
-    /// - Parameters:
-    ///   - replicaWait: how long a dashboard read may wait for the read replica to replay the newest change before it
-    ///     reads from the primary.
-    ///   - keepingConnectionsOpen: whether the pools keep every connection they made open (a server; see
-    ///     ``DatabaseConfiguration/clientConfiguration(keepingConnectionsOpen:)``) rather than closing idle ones.
-    package init(
-        endpoints: DatabaseEndpoints,
-        logger: Logger,
-        leaseTimeout: Duration = .seconds(10),
-        replicaWait: Duration = .seconds(1),
-        keepingConnectionsOpen: Bool = false
-    ) {
+    /// - Parameter replicaWait: how long a dashboard read may wait for the read replica to replay the newest change
+    ///   before it reads from the primary.
+    package init(endpoints: DatabaseEndpoints, logger: Logger, leaseTimeout: Duration = .seconds(10), replicaWait: Duration = .seconds(1)) {
         self.configuration = endpoints.primary
         self.sessionConfiguration = endpoints.session
         self.hasDirectSession = endpoints.direct != nil
         self.logger = logger
         self.leaseTimeout = leaseTimeout
-        self.client = PostgresClient(
-            configuration: endpoints.primary.clientConfiguration(keepingConnectionsOpen: keepingConnectionsOpen),
-            backgroundLogger: logger
-        )
-        self.replica = endpoints.readReplica.map {
-            ReadReplica(configuration: $0, maximumWait: replicaWait, keepingConnectionsOpen: keepingConnectionsOpen, logger: logger)
-        }
+        self.client = PostgresClient(configuration: endpoints.primary.clientConfiguration(), backgroundLogger: logger)
+        self.replica = endpoints.readReplica.map { ReadReplica(configuration: $0, maximumWait: replicaWait, logger: logger) }
     }
 
     /// Runs the pool, its lease watchdog (and the read replica's) until cancelled or gracefully shut down.

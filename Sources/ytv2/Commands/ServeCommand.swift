@@ -86,7 +86,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as StoreError {
             throw CLIError(error.description)
         }
-        let store = Store(endpoints: endpoints, logger: logger, replicaWait: settings.replicaWait, keepingConnectionsOpen: true)
+        let store = Store(endpoints: endpoints, logger: logger, replicaWait: settings.replicaWait)
         var configuration = DashboardConfiguration(
             host: settings.host,
             port: settings.port,

@@ -33,11 +33,11 @@ final class ReadReplica: Sendable {
     /// Gives up leases not granted within a second or whose connection closed (``withLease(_:)``); runs in ``run(primaryPosition:)``.
     private let leaseWatchdog = LeaseWatchdog(interval: .milliseconds(100), closedGrace: .zero)
 
-    init(configuration: DatabaseConfiguration, maximumWait: Duration, keepingConnectionsOpen: Bool = false, logger: Logger) {
+    init(configuration: DatabaseConfiguration, maximumWait: Duration, logger: Logger) {
         self.configuration = configuration
         self.maximumWait = maximumWait
         self.logger = logger
-        var clientConfiguration = configuration.clientConfiguration(keepingConnectionsOpen: keepingConnectionsOpen)
+        var clientConfiguration = configuration.clientConfiguration()
         clientConfiguration.options.connectTimeout = .seconds(1)
         self.client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
     }
